@@ -1,0 +1,35 @@
+# The two commands of the quick start:
+#   make serve   set up, build the graph from the shipped documents, serve it on http://127.0.0.1:8000/
+#   make test    set up (Python packages and the system packages tests need) and run the whole suite
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+
+.PHONY: setup serve test check system-deps clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+serve: setup
+	$(BIN)/actorgraph build
+	$(BIN)/actorgraph serve
+
+# Java runs HermiT (owlready2); tests that need it must not be skipped in CI, so install it here.
+system-deps:
+	@command -v java >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq default-jre-headless; }
+
+check: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: setup system-deps check
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) var build dist *.egg-info

@@ -1,0 +1,5 @@
+"""python -m actorgraph.graph: the same as the actorgraph command."""
+
+from actorgraph.graph.cli import cli
+
+cli()

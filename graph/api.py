@@ -1,0 +1,116 @@
+"""KnowledgeGraph: the one facade the CLI and the web application both call."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import IO, Any
+
+from actorgraph.graph import build as build_mod
+from actorgraph.graph.config import Settings
+from actorgraph.graph.errors import StoreError
+from actorgraph.graph.store import GraphStore, QueryResult, current_target, named_node, serialize_results, typed_literal
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def term_for(kind: str, value: str) -> Any:
+    """The RDF term of a checked named-query parameter value."""
+    if kind == "IRI":
+        return named_node(value)
+    if kind in ("integer", "decimal", "boolean"):
+        return typed_literal(value.lower() if kind == "boolean" else value, XSD + kind)
+    return typed_literal(value, XSD + "string")
+
+
+class KnowledgeGraph:
+    """Build, open and query the ActorGraph store.
+
+    One instance per process. On disk it opens the store read-only (unless settings say
+    otherwise) and reopens it when a rebuild has swapped in a new store, so a long-running
+    server follows rebuilds without a restart.
+    """
+
+    def __init__(self, settings: Settings | None = None, *, sources: Path | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self.sources = sources
+        self._store: GraphStore | None = None
+        self._target: Path | None = None
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ store
+
+    @property
+    def store(self) -> GraphStore:
+        """The current store; reopened when a rebuild has swapped the symlink."""
+        if self.settings.in_memory:
+            if self._store is None:
+                self._store = GraphStore.memory()
+            return self._store
+        target = current_target(self.settings.store_dir)
+        if self._store is None or target != self._target:
+            with self._lock:
+                if self._store is None or target != self._target:
+                    if target is None:
+                        raise StoreError(f"no store at {self.settings.store_path}: run 'actorgraph build' first")
+                    self._store = GraphStore.open(target, read_only=self.settings.read_only)
+                    self._target = target
+        return self._store
+
+    def close(self) -> None:
+        self._store = None
+        self._target = None
+
+    # ------------------------------------------------------------------ build
+
+    def build(self, step: build_mod.Step = lambda _: None) -> build_mod.BuildReport:
+        """Build the graph from the sources (atomically on disk; in place in memory)."""
+        if self.settings.in_memory:
+            self._store = GraphStore.memory()
+            return build_mod.build(None, self.sources, step, memory_store=self._store)
+        self.settings.store_dir.parent.mkdir(parents=True, exist_ok=True)
+        report = build_mod.build(self.settings.store_dir, self.sources, step)
+        self.close()
+        return report
+
+    # ------------------------------------------------------------------ query
+
+    def query(self, sparql: str, **kwargs: Any) -> QueryResult:
+        """Run SPARQL over the union of all graphs (see GraphStore.query for options)."""
+        return self.store.query(sparql, **kwargs)
+
+    def select(self, sparql: str, **kwargs: Any) -> list[dict[str, Any]]:
+        """Run a SELECT and return rows of plain Python values (IRIs and lexical forms)."""
+        result = self.query(sparql, **kwargs)
+        variables = [v.value for v in result.variables]
+        return [{name: _plain(row[name]) for name in variables} for row in result]
+
+    def export(self, output: IO[bytes], fmt: str = "nquads") -> None:
+        """Dump everything: all named graphs for quad formats, the union for triple formats."""
+        if fmt in ("nquads", "trig"):
+            self.store.dump(output, fmt)
+            return
+        result = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        serialize_results(result, output, fmt)
+
+    def run_named(self, name: str, params: dict[str, str] | None = None) -> QueryResult:
+        """Run a named query, binding parameters as RDF terms (pyoxigraph substitutions).
+
+        Raises UnknownQuery, QueryParameterError.
+        """
+        from actorgraph.queries import get
+
+        query = get(name)
+        bindings = {key: term_for(kind, value) for key, (kind, value) in query.bindings(params or {}).items()}
+        return self.query(query.sparql, substitutions=bindings)
+
+    def stats(self) -> dict[str, int]:
+        """Quads per named graph."""
+        counts: dict[str, int] = self.store.counts_per_graph()
+        return counts
+
+
+def _plain(term: Any) -> Any:
+    if term is None:
+        return None
+    return term.value

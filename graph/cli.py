@@ -1,0 +1,226 @@
+"""The ``actorgraph`` command: each command parses, calls the core, prints."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from actorgraph.graph.api import KnowledgeGraph
+from actorgraph.graph.config import Settings
+from actorgraph.graph.errors import KGError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml")
+EXPORT_FORMATS = ("nquads", "trig", "turtle", "ntriples", "jsonld", "rdfxml")
+
+
+def reports_errors(func: F) -> F:
+    """Turn the core's errors into one-line messages and exit status 1 (usage errors keep 2)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KGError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def store_option(func: F) -> F:
+    return click.option(
+        "--store",
+        "store",
+        default=None,
+        envvar="ACTORGRAPH_STORE",
+        help="Store directory, or ':memory:' [env ACTORGRAPH_STORE; default var/store].",
+    )(func)
+
+
+def sources_option(func: F) -> F:
+    return click.option(
+        "--sources",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        default=None,
+        help="Sources folder (documents.yaml, documents/, entities/, statements/); default: the shipped one.",
+    )(func)
+
+
+def make_kg(store: str | None, sources: Path | None = None, **overrides: Any) -> KnowledgeGraph:
+    return KnowledgeGraph(Settings.from_env(store_path=store, **overrides), sources=sources)
+
+
+@click.group()
+@click.version_option(package_name="actorgraph")
+def cli() -> None:
+    """ActorGraph: a knowledge graph of state, non-state and proxy actors, with evidence."""
+
+
+@cli.command()
+@store_option
+@sources_option
+@reports_errors
+def build(store: str | None, sources: Path | None) -> None:
+    """Build the graph from the sources into a new store, swapped in atomically."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    kg = make_kg(store, sources)
+    console = Console(stderr=True)
+    steps = ["read and check sources", "swap the new store in", "compile RDF", "load into Oxigraph"]
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("building", total=len(steps))
+
+        def step(name: str) -> None:
+            progress.update(task, advance=1, description=name)
+
+        report = kg.build(step)
+    click.echo(f"built {kg.settings.store_path}: {report.documents} documents, {report.entities} entities, "
+               f"{report.statements} statements, {report.quads} quads")  # fmt: skip
+    for doc, count in sorted(report.statements_per_document.items()):
+        click.echo(f"  statements  {count:6d}  {doc}")
+    for graph, count in sorted(report.quads_per_graph.items()):
+        click.echo(f"  quads       {count:6d}  {graph}")
+
+
+@cli.command()
+@sources_option
+@click.option("--shacl/--no-shacl", default=True, help="Also run the SHACL shapes over the compiled graph.")
+@reports_errors
+def validate(sources: Path | None, shacl: bool) -> None:
+    """Check the sources (quotes, ids, predicates) and the SHACL shapes, without writing a store."""
+    from actorgraph.graph.validation import validate_sources
+
+    result = validate_sources(sources, shacl=shacl)
+    click.echo(result.summary())
+    if not result.conforms:
+        raise click.ClickException("SHACL validation failed:\n" + result.report)
+
+
+@cli.command()
+@click.argument("sparql", required=False)
+@click.option("--name", "name", help="Run a named query (see --list).")
+@click.option("--param", "params", multiple=True, help="Named-query parameter as key=value (repeatable).")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@store_option
+@reports_errors
+def query(sparql: str | None, name: str | None, params: tuple[str, ...], list_queries: bool, fmt: str,
+          store: str | None) -> None:  # fmt: skip
+    """Run SPARQL (text, a file path, or '-' for stdin) or a named query."""
+    from actorgraph.graph import output
+
+    if list_queries:
+        output.print_query_list()
+        return
+    kg = make_kg(store)
+    if name:
+        result = kg.run_named(name, _parse_params(params))
+    elif sparql:
+        result = kg.query(_read_sparql(sparql))
+    else:
+        raise click.UsageError("give SPARQL text, a .rq file, '-', or --name NAME")
+    output.print_result(result, fmt)
+
+
+def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    parsed = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not key=value", param_hint="--param")
+        parsed[key.strip()] = value
+    return parsed
+
+
+def _read_sparql(arg: str) -> str:
+    if arg == "-":
+        return sys.stdin.read()
+    path = Path(arg)
+    if arg.endswith((".rq", ".sparql")) and path.is_file():
+        return path.read_text(encoding="utf-8")
+    return arg
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="nquads", show_default=True)
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")  # fmt: skip
+@store_option
+@reports_errors
+def export(fmt: str, out: Path | None, store: str | None) -> None:
+    """Dump everything (all named graphs for nquads/trig; the union for triple formats)."""
+    kg = make_kg(store)
+    if out is None:
+        kg.export(sys.stdout.buffer, fmt)
+        return
+    with out.open("wb") as handle:
+        kg.export(handle, fmt)
+    click.echo(f"wrote {out}", err=True)
+
+
+@cli.command()
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("docs/ontology"),
+              show_default=True, help="Folder for the HTML documentation.")  # fmt: skip
+@reports_errors
+def docs(out: Path) -> None:
+    """Write HTML documentation of the ontology (pyLODE)."""
+    from actorgraph.ontology.docs import write_docs
+
+    path = write_docs(out)
+    click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.option("--data/--no-data", default=True, help="Check ontology plus the built data, or the ontology alone.")
+@sources_option
+@reports_errors
+def check(data: bool, sources: Path | None) -> None:
+    """Run HermiT (owlready2, needs Java): consistency of ontology plus data."""
+    from actorgraph.ontology.check import check_consistency
+
+    result = check_consistency(sources=sources, with_data=data)
+    click.echo(result.summary())
+    if not result.consistent:
+        raise click.ClickException("inconsistent: " + "; ".join(result.explanation))
+
+
+@cli.command()
+@sources_option
+@click.option("--all", "show_all", is_flag=True, help="Also list the sentences marked as carrying no claim.")
+@reports_errors
+def coverage(sources: Path | None, show_all: bool) -> None:
+    """List, per document, the sentences that carry no statement, and the share covered."""
+    from actorgraph.graph.coverage import coverage_report
+
+    for doc in coverage_report(sources):
+        click.echo(f"{doc.document}: {doc.covered}/{doc.total} sentences covered ({doc.share:.1%}), "
+                   f"{doc.marked} marked as no claim, {len(doc.uncovered)} uncovered")  # fmt: skip
+        for sentence in doc.uncovered:
+            click.echo(f"  [{sentence.start}-{sentence.end}] {sentence.text[:110]}")
+        if show_all:
+            for sentence, reason in doc.no_claim:
+                click.echo(f"  no claim ({reason}): {sentence.text[:100]}")
+
+
+@cli.command()
+@store_option
+@click.option("--host", default=None, help="Interface to bind [env ACTORGRAPH_HOST; default 127.0.0.1].")
+@click.option("--port", type=int, default=None, help="Port [env ACTORGRAPH_PORT; default 8000].")
+@click.option("--memory", is_flag=True, help="Build the shipped sources into an in-memory store and serve that.")
+@reports_errors
+def serve(store: str | None, host: str | None, port: int | None, memory: bool) -> None:
+    """Serve SPARQL and the web front end."""
+    from actorgraph.server.run import run
+
+    settings = Settings.from_env(store_path=":memory:" if memory else store, host=host, port=port)
+    run(settings)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    cli()

@@ -1,0 +1,82 @@
+"""Settings: one frozen dataclass, read from the environment once at start-up.
+
+Precedence is CLI flag > environment variable > default. Each field's help text is
+what the README documents (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "ACTORGRAPH_"
+MEMORY = ":memory:"
+
+
+def _setting(default: Any, help: str) -> Any:  # noqa: A002 - "help" mirrors click
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of ActorGraph, with its default."""
+
+    store_path: str = _setting(
+        "var/store", "Store directory (a symlink swapped atomically on build); ':memory:' for an in-memory store."
+    )
+    read_only: bool = _setting(True, "Serve the store read-only (updates need an update token as well).")
+    max_rows: int = _setting(100_000, "Most rows a query over HTTP returns before it is cut off.")
+    max_query_length: int = _setting(100_000, "Longest SPARQL text (characters) the server accepts.")
+    query_timeout: float = _setting(30.0, "Seconds a query may run on the server before it is ended (503).")
+    host: str = _setting("127.0.0.1", "Interface the server binds to.")
+    port: int = _setting(8000, "Port the server listens on.")
+    workers: int = _setting(2, "Query worker processes of the server.")
+    threads: int = _setting(8, "Request threads of the WSGI server.")
+    update_token: str = _setting("", "Bearer token that enables SPARQL Update and Graph Store writes (empty: off).")
+    federation: bool = _setting(False, "Allow SERVICE clauses to reach the allowlisted endpoints.")
+    service_allowlist: str = _setting(
+        "https://query.wikidata.org/sparql https://dbpedia.org/sparql",
+        "Space-separated SPARQL endpoints SERVICE may call when federation is on.",
+    )
+    debug: bool = _setting(False, "Flask debug mode (never in production).")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read ACTORGRAPH_* variables, then apply explicit overrides (CLI flags) that are not None."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is not None:
+                values[f.name] = _coerce(raw, type(f.default))
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+    @property
+    def in_memory(self) -> bool:
+        return self.store_path == MEMORY
+
+    @property
+    def store_dir(self) -> Path:
+        return Path(self.store_path)
+
+
+def _coerce(raw: str, kind: type) -> Any:
+    if kind is bool:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if kind is int:
+        return int(raw)
+    if kind is float:
+        return float(raw)
+    return raw
+
+
+def documented_settings() -> list[tuple[str, str, Any, str]]:
+    """(field, env var, default, help) for every setting: the README table is made from this."""
+    return [(f.name, ENV_PREFIX + f.name.upper(), f.default, f.metadata["help"]) for f in fields(Settings)]

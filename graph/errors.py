@@ -1,0 +1,83 @@
+"""Exceptions raised by the ActorGraph core.
+
+Hierarchy::
+
+    KGError
+    ├── SourceError          a statements/registry file is wrong (carries file and line)
+    │   └── QuoteError       an evidence quote is absent from, or ambiguous in, its document
+    ├── InvalidQuery         SPARQL that does not parse (also a ValueError)
+    ├── UnknownQuery         no named query of that name (also a LookupError)
+    ├── QueryParameterError  a named-query parameter is missing or of the wrong type (also a ValueError)
+    ├── ReadOnlyStore        a write was attempted on a read-only store
+    ├── StoreError           the store could not be opened, read or written
+    ├── OntologyError        the ontology is inconsistent or does not load
+    └── ExtractionError      a document could not be read or turned into candidates
+
+Core code raises these; the CLI and the web layer map them once, each with a table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class KGError(Exception):
+    """Base of every error the ActorGraph core raises on purpose."""
+
+
+class SourceError(KGError):
+    """A source file (statements, entities, documents) is wrong at a given line.
+
+    >>> str(SourceError("bad predicate", Path("graph/data/x.yaml"), 12))
+    'graph/data/x.yaml:12: bad predicate'
+    """
+
+    def __init__(self, message: str, file: Path | str | None = None, line: int | None = None) -> None:
+        self.message = message
+        self.file = str(file) if file is not None else None
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.file or "<input>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class QuoteError(SourceError):
+    """An evidence quote does not occur verbatim (or occurs more than once) in its document."""
+
+
+class InvalidQuery(KGError, ValueError):
+    """A SPARQL query or update that does not parse; keeps the parser's message."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        self.message = message
+        self.line = line
+        self.column = column
+        super().__init__(message)
+
+
+class UnknownQuery(KGError, LookupError):
+    """No named query has this name."""
+
+
+class QueryParameterError(KGError, ValueError):
+    """A named-query parameter is missing, unknown or not of its declared type."""
+
+
+class ReadOnlyStore(KGError):
+    """A write was attempted on a store opened read-only."""
+
+
+class StoreError(KGError):
+    """The store could not be opened, read or written (wraps OSError/RuntimeError)."""
+
+
+class OntologyError(KGError):
+    """The ontology does not load, or ontology plus data is inconsistent."""
+
+
+class ExtractionError(KGError):
+    """A document could not be read or turned into candidate statements."""

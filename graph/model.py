@@ -1,0 +1,162 @@
+"""The statement model: documents, entities, statements and their evidence.
+
+Plain frozen dataclasses, no RDF: `graph.sources` fills them from the YAML sources,
+`graph.rdf` turns them into quads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CERTAINTIES = ("stated", "reported", "alleged", "suspected", "denied", "assessed", "forecast")
+QUALIFIERS = ("start", "end", "point_in_time", "place", "quantity", "unit", "role")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where something was written: a source file and a 1-based line."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source document with its text and bibliographic metadata."""
+
+    id: str
+    file: str
+    title: str
+    text: str
+    sha256: str
+    authors: tuple[str, ...] = ()
+    author_roles: tuple[str, ...] = ()
+    date: str | None = None
+    venue: str | None = None
+    language: str = "en"
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An entry of the entity registry."""
+
+    id: str
+    types: tuple[str, ...]
+    label: str
+    aliases: tuple[str, ...] = ()
+    description: str | None = None
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True)
+class Span:
+    """A verbatim quote located in a document: [start, end) in Unicode code points."""
+
+    document: str
+    quote: str
+    start: int
+    end: int
+
+    @property
+    def prefix_slice(self) -> tuple[int, int]:
+        return max(0, self.start - 32), self.start
+
+
+@dataclass(frozen=True)
+class LiteralValue:
+    """A typed literal object: lexical form plus an XSD datatype local name (or a language)."""
+
+    lexical: str
+    datatype: str = "string"
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One claim taken from a document, with its qualifiers and its evidence."""
+
+    document: str
+    local_id: str
+    subject: str
+    predicate: str
+    evidence: Span
+    object: str | None = None
+    value: LiteralValue | None = None
+    certainty: str = "stated"
+    attributed_to: tuple[str, ...] = ()
+    start: LiteralValue | None = None
+    end: LiteralValue | None = None
+    point_in_time: LiteralValue | None = None
+    place: str | None = None
+    quantity: LiteralValue | None = None
+    unit: str | None = None
+    role: str | None = None
+    cites: tuple[str, ...] = ()
+    note: str | None = None
+    candidate: bool = False
+    confidence: float | None = None
+    extractor: str | None = None
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A footnote of a document, as given: author, title, venue, date."""
+
+    document: str
+    local_id: str
+    number: int | None
+    evidence: Span
+    author: str | None = None
+    title: str | None = None
+    venue: str | None = None
+    date: str | None = None
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True)
+class NoClaim:
+    """A passage the curators marked as carrying no claim (rhetoric, transition), with why."""
+
+    document: str
+    local_id: str
+    evidence: Span
+    reason: str
+    origin: Origin | None = None
+
+
+@dataclass
+class StatementFile:
+    """Everything one per-document statements file holds."""
+
+    document: str
+    path: str
+    statements: list[Statement] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    no_claims: list[NoClaim] = field(default_factory=list)
+
+
+@dataclass
+class Corpus:
+    """All sources, loaded and checked: the input of a build."""
+
+    documents: dict[str, Document]
+    entities: dict[str, Entity]
+    files: list[StatementFile]
+    links: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    @property
+    def statements(self) -> list[Statement]:
+        return [s for f in self.files for s in f.statements]
+
+    @property
+    def citations(self) -> list[Citation]:
+        return [c for f in self.files for c in f.citations]
+
+    @property
+    def no_claims(self) -> list[NoClaim]:
+        return [n for f in self.files for n in f.no_claims]

@@ -1,0 +1,56 @@
+"""Printing query results in the terminal: a rich table, or a standard serialisation."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from actorgraph.graph.store import QueryResult, is_boolean, is_triples, serialize_results, term_text
+
+
+def print_result(result: QueryResult, fmt: str) -> None:
+    """Print SELECT/ASK/CONSTRUCT results as a table or in a standard format."""
+    if fmt == "table":
+        _print_table(result)
+        return
+    if is_triples(result):
+        fmt = "ntriples"
+    serialize_results(result, sys.stdout.buffer, fmt)
+    sys.stdout.flush()
+
+
+def _print_table(result: QueryResult) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if is_boolean(result):
+        console.print(str(bool(result)).lower())
+        return
+    if is_triples(result):
+        for triple in result:
+            console.print(f"{triple.subject} {triple.predicate} {triple.object} .", markup=False, highlight=False)
+        return
+    variables = [v.value for v in result.variables]
+    table = Table(*variables)
+    rows = 0
+    for row in result:
+        table.add_row(*(term_text(row[v]) for v in variables))
+        rows += 1
+    console.print(table)
+    console.print(f"{rows} row(s)", style="dim")
+
+
+def print_query_list() -> None:
+    from actorgraph.queries import load_all
+    from rich.console import Console
+
+    console = Console()
+    for name, query in load_all().items():
+        params = ", ".join(_param_text(p) for p in query.parameters) or "no parameters"
+        console.print(f"[bold]{name}[/bold]  {query.title}  [dim]({params})[/dim]")
+
+
+def _param_text(param: Any) -> str:
+    default = f"={param.default}" if param.default is not None else ""
+    return f"{param.name}:{param.type}{default}"

@@ -1,0 +1,32 @@
+"""Shared fixtures: the real graph built once in memory, a fresh on-disk store per test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from actorgraph.graph.api import KnowledgeGraph
+from actorgraph.graph.config import Settings
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def kg() -> KnowledgeGraph:
+    """The shipped documents and statements, built once into an in-memory store."""
+    graph = KnowledgeGraph(Settings(store_path=":memory:"))
+    graph.build()
+    return graph
+
+
+@pytest.fixture
+def store_settings(tmp_path: Path) -> Settings:
+    """Settings for an on-disk store in a fresh temporary folder."""
+    return Settings(store_path=str(tmp_path / "store"))
+
+
+def rows(kg: KnowledgeGraph, sparql: str) -> list[dict[str, str]]:
+    """SELECT rows as plain strings, with the usual prefixes prepended."""
+    from actorgraph.ontology.vocab import sparql_prefixes
+
+    return kg.select(sparql_prefixes() + sparql)
