@@ -15,8 +15,13 @@ ENV_PREFIX = "ACTORGRAPH_"
 MEMORY = ":memory:"
 
 
-def _setting(default: Any, help: str) -> Any:  # noqa: A002 - "help" mirrors click
-    return field(default=default, metadata={"help": help})
+def _setting(default: Any, help: str, env: str | None = None) -> Any:  # noqa: A002 - "help" mirrors click
+    return field(default=default, metadata={"help": help, "env": env})
+
+
+def env_name(f: Any) -> str:
+    """The environment variable of a settings field (ACTORGRAPH_<FIELD> unless it names its own)."""
+    return f.metadata.get("env") or ENV_PREFIX + f.name.upper()
 
 
 @dataclass(frozen=True)
@@ -24,7 +29,9 @@ class Settings:
     """Every setting of ActorGraph, with its default."""
 
     store_path: str = _setting(
-        "var/store", "Store directory (a symlink swapped atomically on build); ':memory:' for an in-memory store."
+        "var/store",
+        "Store directory (a symlink swapped atomically on build); ':memory:' for an in-memory store.",
+        env="ACTORGRAPH_STORE",
     )
     read_only: bool = _setting(True, "Serve the store read-only (updates need an update token as well).")
     max_rows: int = _setting(100_000, "Most rows a query over HTTP returns before it is cut off.")
@@ -48,7 +55,7 @@ class Settings:
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for f in fields(cls):
-            raw = env.get(ENV_PREFIX + f.name.upper())
+            raw = env.get(env_name(f))
             if raw is not None:
                 values[f.name] = _coerce(raw, type(f.default))
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -79,4 +86,4 @@ def _coerce(raw: str, kind: type) -> Any:
 
 def documented_settings() -> list[tuple[str, str, Any, str]]:
     """(field, env var, default, help) for every setting: the README table is made from this."""
-    return [(f.name, ENV_PREFIX + f.name.upper(), f.default, f.metadata["help"]) for f in fields(Settings)]
+    return [(f.name, env_name(f), f.default, f.metadata["help"]) for f in fields(Settings)]

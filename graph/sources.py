@@ -41,6 +41,7 @@ from actorgraph.graph.model import (
 from actorgraph.ontology import ontology_terms
 
 LINE_KEY = "__line__"
+KEY_LINES = "__key_lines__"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LOCAL_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 STATEMENT_KEYS = {
@@ -63,6 +64,8 @@ class _LineLoader(yaml.SafeLoader):
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
     mapping: dict[str, Any] = {str(k): v for k, v in loader.construct_mapping(node, deep=True).items()}
     mapping[LINE_KEY] = node.start_mark.line + 1
+    # Line of each key too, so an error about a value points at the line that holds it.
+    mapping[KEY_LINES] = {str(k.value): k.start_mark.line + 1 for k, _v in node.value if isinstance(k, yaml.ScalarNode)}
     return mapping
 
 
@@ -88,8 +91,10 @@ class _Ctx:
 
     path: Path
 
-    def error(self, message: str, item: dict[str, Any] | None = None) -> SourceError:
-        line = item.get(LINE_KEY) if isinstance(item, dict) else None
+    def error(self, message: str, item: dict[str, Any] | None = None, key: str | None = None) -> SourceError:
+        line = None
+        if isinstance(item, dict):
+            line = item.get(KEY_LINES, {}).get(key) or item.get(LINE_KEY)
         return SourceError(message, self.path, line)
 
     def origin(self, item: dict[str, Any]) -> Origin:
@@ -202,7 +207,7 @@ def load_links(root: Path, entities: dict[str, Entity]) -> dict[str, dict[str, A
             raise ctx.error(f"link for unknown entity {item['id']!r}", item)
         if item["id"] in links:
             raise ctx.error(f"duplicate link entry for {item['id']!r}", item)
-        links[item["id"]] = {k: v for k, v in item.items() if k != LINE_KEY}
+        links[item["id"]] = {k: v for k, v in item.items() if k not in (LINE_KEY, KEY_LINES)}
     return links
 
 
@@ -260,12 +265,14 @@ class _StatementReader:
 
     def statements(self, item: dict[str, Any]) -> list[Statement]:
         """One statement, or several when the entry groups 'claims' under one quote."""
-        unknown = set(item) - STATEMENT_KEYS - {LINE_KEY}
+        unknown = set(item) - STATEMENT_KEYS - {LINE_KEY, KEY_LINES}
         if unknown:
             raise self.ctx.error(f"unknown key(s) {sorted(unknown)}", item)
         if "claims" not in item:
             return [self.statement(item)]
         shared = {k: item[k] for k in INHERITED_KEYS if k in item}
+        if "quote" in shared:
+            self.locate(item)  # a bad shared quote is reported at the line that holds it
         claims = item["claims"]
         if not isinstance(claims, list) or not claims:
             raise self.ctx.error("'claims' must be a non-empty list", item)
@@ -277,7 +284,8 @@ class _StatementReader:
         subject = self.entity_ref(item, "subject", required=True)
         predicate = item.get("predicate")
         if predicate not in self.terms.properties:
-            raise self.ctx.error(f"unknown predicate {predicate!r} (not a property in ontology/actors.ttl)", item)
+            message = f"unknown predicate {predicate!r} (not a property in ontology/actors.ttl)"
+            raise self.ctx.error(message, item, "predicate")
         has_object, has_value = "object" in item, "value" in item
         if has_object == has_value:
             raise self.ctx.error("a statement needs exactly one of 'object' (an entity) or 'value' (a literal)", item)
@@ -341,11 +349,12 @@ class _StatementReader:
         try:
             return locate_quote(self.document, quote, item.get("occurrence"))
         except ValueError as exc:
-            raise QuoteError(str(exc), self.ctx.path, item.get(LINE_KEY)) from exc
+            line = item.get(KEY_LINES, {}).get("quote") or item.get(LINE_KEY)
+            raise QuoteError(str(exc), self.ctx.path, line) from exc
 
-    def entity_id(self, item: dict[str, Any], value: Any) -> str:
+    def entity_id(self, item: dict[str, Any], value: Any, key: str | None = None) -> str:
         if not isinstance(value, str) or value not in self.entities:
-            raise self.ctx.error(f"unknown entity {value!r} (not in the entity registry)", item)
+            raise self.ctx.error(f"unknown entity {value!r} (not in the entity registry)", item, key)
         return value
 
     def entity_ref(self, item: dict[str, Any], key: str, *, required: bool = False) -> str | None:
@@ -353,7 +362,7 @@ class _StatementReader:
             if required:
                 raise self.ctx.error(f"missing {key!r}", item)
             return None
-        return self.entity_id(item, item[key])
+        return self.entity_id(item, item[key], key)
 
     def literal(self, item: dict[str, Any]) -> LiteralValue:
         try:

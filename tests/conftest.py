@@ -30,3 +30,26 @@ def rows(kg: KnowledgeGraph, sparql: str) -> list[dict[str, str]]:
     from actorgraph.ontology.vocab import sparql_prefixes
 
     return kg.select(sparql_prefixes() + sparql)
+
+
+FIXTURE = DATA / "fixture"
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="Rewrite tests/golden/* from the current output.")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def fixture_sources(tmp_path: Path) -> Path:
+    """A writable copy of the small fixture sources (tests may break it on purpose)."""
+    import shutil
+
+    target = tmp_path / "sources"
+    shutil.copytree(FIXTURE, target)
+    return target

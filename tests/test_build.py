@@ -1,0 +1,143 @@
+"""The build: golden output, atomic swap, failures that keep the previous store, export round-trip."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import rdflib
+import rdflib.compare
+from actorgraph.graph.api import KnowledgeGraph
+from actorgraph.graph.build import dataset_nquads
+from actorgraph.graph.cli import cli
+from actorgraph.graph.config import Settings
+from actorgraph.graph.errors import QuoteError, SourceError
+from actorgraph.graph.rdf import compile_corpus
+from actorgraph.graph.sources import load_corpus
+from actorgraph.ontology.vocab import ONTOLOGY_GRAPH
+from click.testing import CliRunner
+from conftest import FIXTURE, GOLDEN
+
+
+def _without_ontology(nquads: bytes) -> rdflib.Dataset:
+    """The compiled fixture minus the ontology graph (which evolves with the ontology, not the data)."""
+    dataset = rdflib.Dataset()
+    dataset.parse(data=nquads, format="nquads")
+    dataset.remove_graph(dataset.graph(rdflib.URIRef(ONTOLOGY_GRAPH)))
+    return dataset
+
+
+def test_build_fixture_matches_golden_quads(update_golden: bool) -> None:
+    compiled = _without_ontology(dataset_nquads(compile_corpus(load_corpus(FIXTURE))))
+    golden_path = GOLDEN / "fixture.nq"
+    if update_golden:
+        golden_path.write_text(compiled.serialize(format="nquads"), encoding="utf-8")
+    golden = rdflib.Dataset()
+    golden.parse(golden_path, format="nquads")
+    for graph in {g.identifier for g in golden.graphs()} | {g.identifier for g in compiled.graphs()}:
+        expected = rdflib.compare.to_isomorphic(golden.graph(graph))
+        actual = rdflib.compare.to_isomorphic(compiled.graph(graph))
+        assert actual == expected, f"graph {graph} differs from tests/golden/fixture.nq"
+    assert len(compiled) == len(golden) > 50
+
+
+def test_build_fixture_evidence_offsets_point_at_quotes() -> None:
+    corpus = load_corpus(FIXTURE)
+    text = corpus.documents["excerpt"].text
+    hosts = next(s for s in corpus.statements if s.local_id == "iran-hosts-taliban")
+    assert text[hosts.evidence.start : hosts.evidence.end] == hosts.evidence.quote
+    assert hosts.evidence.start == text.index("Iran had become a safe haven")
+
+
+def test_build_wrong_quote_fails_with_file_and_line_and_keeps_old_store(fixture_sources: Path, tmp_path: Path) -> None:
+    settings = Settings(store_path=str(tmp_path / "store"))
+    kg = KnowledgeGraph(settings, sources=fixture_sources)
+    before = kg.build().quads
+    statements = fixture_sources / "statements" / "excerpt.yaml"
+    broken = statements.read_text(encoding="utf-8").replace("a safe haven", "a safe heaven")
+    statements.write_text(broken, encoding="utf-8")
+    with pytest.raises(QuoteError) as info:
+        KnowledgeGraph(settings, sources=fixture_sources).build()
+    assert str(info.value).startswith(f"{statements}:4: quote not found verbatim in excerpt.txt")
+    survivor = KnowledgeGraph(settings)
+    assert survivor.store.count() == before
+    iran, hosts, taliban = (
+        f"https://w3id.org/actorgraph/{x}" for x in ("resource/iran", "ontology#hosts", "resource/taliban")
+    )
+    answer = survivor.query(f"ASK {{ <{iran}> <{hosts}> <{taliban}> }}")
+    assert bool(answer) is True
+
+
+def test_build_ambiguous_quote_is_an_error(fixture_sources: Path) -> None:
+    statements = fixture_sources / "statements" / "excerpt.yaml"
+    text = statements.read_text(encoding="utf-8").replace(
+        'quote: "Notwithstanding their disputes with the US"', 'quote: "Iran"'
+    )
+    statements.write_text(text, encoding="utf-8")
+    with pytest.raises(QuoteError, match=r"excerpt.yaml:16: quote is ambiguous: it occurs 2 times"):
+        load_corpus(fixture_sources)
+
+
+def test_build_unknown_predicate_names_line(fixture_sources: Path) -> None:
+    statements = fixture_sources / "statements" / "excerpt.yaml"
+    statements.write_text(
+        statements.read_text(encoding="utf-8").replace("predicate: disputeWith", "predicate: feudsWith")
+    )
+    with pytest.raises(SourceError, match=r"excerpt.yaml:18: unknown predicate 'feudsWith'"):
+        load_corpus(fixture_sources)
+
+
+def test_build_yaml_syntax_error_names_line(fixture_sources: Path) -> None:
+    statements = fixture_sources / "statements" / "excerpt.yaml"
+    lines = statements.read_text(encoding="utf-8").splitlines()
+    lines[5] = lines[5] + " ["
+    statements.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(SourceError, match=r"excerpt.yaml:\d+: YAML syntax"):
+        load_corpus(fixture_sources)
+
+
+def test_cli_build_error_is_one_line_and_exit_1(fixture_sources: Path, tmp_path: Path) -> None:
+    statements = fixture_sources / "statements" / "excerpt.yaml"
+    statements.write_text(statements.read_text(encoding="utf-8").replace("object: al-qaeda", "object: al-qaida"))
+    result = CliRunner().invoke(cli, ["build", "--store", str(tmp_path / "s"), "--sources", str(fixture_sources)])
+    assert result.exit_code == 1
+    assert "excerpt.yaml:14: unknown entity 'al-qaida'" in result.output
+    assert not (tmp_path / "s").exists()
+
+
+def test_build_twice_is_idempotent(tmp_path: Path) -> None:
+    settings = Settings(store_path=str(tmp_path / "store"))
+    dumps = []
+    for _ in range(2):
+        kg = KnowledgeGraph(settings, sources=FIXTURE)
+        kg.build()
+        out = io.BytesIO()
+        kg.export(out, "nquads")
+        dumps.append(sorted(out.getvalue().splitlines()))
+    assert dumps[0] == dumps[1]
+    assert len(list((tmp_path / ".store-builds").iterdir())) == 2  # current + previous (a server may still read it)
+
+
+def test_export_nquads_round_trips_through_rdflib(kg: KnowledgeGraph) -> None:
+    out = io.BytesIO()
+    kg.export(out, "nquads")
+    parsed = rdflib.Dataset()
+    parsed.parse(data=out.getvalue(), format="nquads")
+    assert len(parsed) == kg.store.count() > 1000
+
+
+@pytest.mark.parametrize("fmt", ["trig", "turtle", "jsonld"])
+def test_cli_export_formats_parse(fmt: str, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", "--store", str(store), "--sources", str(FIXTURE)]).exit_code == 0
+    out = tmp_path / f"dump.{fmt}"
+    result = runner.invoke(cli, ["export", "--store", str(store), "--format", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rdflib_format = {"trig": "trig", "turtle": "turtle", "jsonld": "json-ld"}[fmt]
+    parsed = rdflib.Dataset() if fmt == "trig" else rdflib.Graph()
+    parsed.parse(out, format=rdflib_format)
+    triples = parsed.quads((None, rdflib.RDFS.label, None, None)) if fmt == "trig" else parsed
+    labels = {str(t[2]) for t in triples if t[1] == rdflib.RDFS.label and str(t[2]) == "Iran"}
+    assert labels == {"Iran"}
