@@ -222,5 +222,69 @@ def serve(store: str | None, host: str | None, port: int | None, memory: bool) -
     run(settings)
 
 
+# ------------------------------------------------------------------ external links (docs/linking.md)
+
+API_HELP = "Wikidata API (wbgetentities) URL [env ACTORGRAPH_WIKIDATA_API; default the public one]."
+
+
+@cli.group()
+def link() -> None:
+    """External identifiers: which entities are linked, checks against Wikidata, enrichment."""
+
+
+@link.command("report")
+@sources_option
+@reports_errors
+def link_report_cmd(sources: Path | None) -> None:
+    """List the entities without a checked Wikidata/DBpedia/GeoNames link."""
+    from actorgraph.graph.linking import link_report
+    from actorgraph.graph.sources import load_corpus
+
+    for line in link_report(load_corpus(sources)).lines():
+        click.echo(line)
+
+
+@link.command("verify")
+@sources_option
+@click.option("--api-url", envvar="ACTORGRAPH_WIKIDATA_API", default=None, help=API_HELP)
+@click.option("--entity", "entities", multiple=True, help="Only this entity id (repeatable).")
+@reports_errors
+def link_verify(sources: Path | None, api_url: str | None, entities: tuple[str, ...]) -> None:
+    """Ask Wikidata for each QID's label and instance-of; exit 1 on a mismatch or when offline."""
+    from actorgraph.graph.linking import DEFAULT_API, WikidataClient, verify_links
+    from actorgraph.graph.sources import load_corpus
+
+    results = verify_links(load_corpus(sources), WikidataClient(api_url or DEFAULT_API), entities or None)
+    for result in results:
+        click.echo(result.line())
+    bad = [r for r in results if not r.ok]
+    click.echo(f"{len(results) - len(bad)}/{len(results)} QIDs match")
+    if bad:
+        raise click.ClickException(f"{len(bad)} QID(s) do not match: {', '.join(r.entity for r in bad)}")
+
+
+@link.command("enrich")
+@store_option
+@sources_option
+@click.option("--api-url", envvar="ACTORGRAPH_WIKIDATA_API", default=None, help=API_HELP)
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), envvar="ACTORGRAPH_WIKIDATA_CACHE",
+              default=None, help="Cache folder of Wikidata answers [env ACTORGRAPH_WIKIDATA_CACHE; default "
+              "var/cache/wikidata].")  # fmt: skip
+@click.option("--refresh", is_flag=True, help="Fetch again even what is cached.")
+@reports_errors
+def link_enrich(store: str | None, sources: Path | None, api_url: str | None, cache: Path | None,
+                refresh: bool) -> None:  # fmt: skip
+    """Fetch Wikidata facts of linked entities into the enrichment graph (cached on disk)."""
+    from actorgraph.graph.linking import DEFAULT_API, DEFAULT_CACHE, WikidataClient, enrich, write_enrichment
+    from actorgraph.graph.sources import load_corpus
+
+    result = enrich(load_corpus(sources), WikidataClient(api_url or DEFAULT_API), cache or Path(DEFAULT_CACHE),
+                    refresh=refresh)  # fmt: skip
+    kg = make_kg(store, sources, read_only=False)
+    write_enrichment(kg.store, result)
+    click.echo(f"enrichment graph: {len(result.triples)} triples; {len(result.fetched)} items fetched, "
+               f"{len(result.cached)} from the cache, {len(result.missing)} missing on Wikidata")  # fmt: skip
+
+
 if __name__ == "__main__":  # pragma: no cover
     cli()

@@ -85,6 +85,9 @@ def compile_corpus(corpus: Corpus) -> Dataset:
             add_quads(dataset, no_claim_quads(passage, doc, graph))
         add_quads(dataset, graph_meta_quads(graph, doc, f.path))
     add_quads(dataset, truthy_quads(corpus.statements))
+    from actorgraph.graph.linking import link_quads  # local: linking reads the ontology at first use
+
+    add_quads(dataset, link_quads(corpus))  # the links graph: checked external identifiers
     return dataset
 
 
