@@ -26,6 +26,7 @@ system-deps:
 check: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	mkdir -p $(VENV)/typecheck && ln -sfn ../.. $(VENV)/typecheck/actorgraph
 	$(BIN)/mypy
 
 test: setup system-deps check

@@ -21,7 +21,7 @@ def _setting(default: Any, help: str, env: str | None = None) -> Any:  # noqa: A
 
 def env_name(f: Any) -> str:
     """The environment variable of a settings field (ACTORGRAPH_<FIELD> unless it names its own)."""
-    return f.metadata.get("env") or ENV_PREFIX + f.name.upper()
+    return str(f.metadata.get("env") or ENV_PREFIX + f.name.upper())
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,9 @@ class Settings:
     query_timeout: float = _setting(30.0, "Seconds a query may run on the server before it is ended (503).")
     host: str = _setting("127.0.0.1", "Interface the server binds to.")
     port: int = _setting(8000, "Port the server listens on.")
-    workers: int = _setting(2, "Query worker processes of the server.")
+    workers: int = _setting(
+        4, "Worker processes of the server, each answering one request at a time (1 when updates are on)."
+    )
     threads: int = _setting(8, "Request threads of the WSGI server.")
     update_token: str = _setting("", "Bearer token that enables SPARQL Update and Graph Store writes (empty: off).")
     federation: bool = _setting(False, "Allow SERVICE clauses to reach the allowlisted endpoints.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from actorgraph.graph.store import QueryResult, is_boolean, is_triples, serialize_results, term_text
+from actorgraph.graph.store import QueryResult, as_solutions, is_boolean, is_triples, serialize_results, term_text
 
 
 def print_result(result: QueryResult, fmt: str) -> None:
@@ -31,10 +31,11 @@ def _print_table(result: QueryResult) -> None:
         for triple in result:
             console.print(f"{triple.subject} {triple.predicate} {triple.object} .", markup=False, highlight=False)
         return
-    variables = [v.value for v in result.variables]
+    solutions = as_solutions(result)
+    variables = [v.value for v in solutions.variables]
     table = Table(*variables)
     rows = 0
-    for row in result:
+    for row in solutions:
         table.add_row(*(term_text(row[v]) for v in variables))
         rows += 1
     console.print(table)

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeGuard
 
 import pyoxigraph as ox
 from actorgraph.graph.config import MEMORY
@@ -134,7 +134,7 @@ class GraphStore:
     ) -> QueryResult:
         """Run a SPARQL query; the default graph is the union of all graphs unless graphs are named."""
         kwargs: dict[str, Any] = {}
-        if default_graphs:
+        if default_graphs is not None:  # [] is an empty default graph (only named graphs given)
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         else:
             kwargs["use_default_graph_as_union"] = union_default
@@ -148,6 +148,27 @@ class GraphStore:
             raise _invalid(exc) from exc
         except OSError as exc:
             raise StoreError(str(exc)) from exc
+
+    def select(self, sparql: str, **kwargs: Any) -> ox.QuerySolutions:
+        """Run a SELECT query (typed: raises InvalidQuery for another query form)."""
+        result = self.query(sparql, **kwargs)
+        if not isinstance(result, ox.QuerySolutions):
+            raise InvalidQuery("expected a SELECT query")
+        return result
+
+    def ask(self, sparql: str, **kwargs: Any) -> bool:
+        """Run an ASK query."""
+        result = self.query(sparql, **kwargs)
+        if not isinstance(result, ox.QueryBoolean):
+            raise InvalidQuery("expected an ASK query")
+        return bool(result)
+
+    def construct(self, sparql: str, **kwargs: Any) -> ox.QueryTriples:
+        """Run a CONSTRUCT or DESCRIBE query."""
+        result = self.query(sparql, **kwargs)
+        if not isinstance(result, ox.QueryTriples):
+            raise InvalidQuery("expected a CONSTRUCT or DESCRIBE query")
+        return result
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -211,6 +232,58 @@ def serialize_results(result: QueryResult, output: IO[bytes], fmt: str) -> None:
         result.serialize(output, RESULT_FORMATS[fmt])
 
 
+def convert_rdf(data: bytes | str, from_fmt: str, to_fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
+    """Re-serialise a small RDF document (service description, VoID) with pyoxigraph."""
+    out: bytes | None = ox.serialize(ox.parse(data, format=RDF_FORMATS[from_fmt]), format=RDF_FORMATS[to_fmt],
+                                     prefixes=prefixes)  # fmt: skip
+    return out or b""
+
+
+# -------------------------------------------------------------------- Graph Store Protocol helpers
+# graph=None means the store's own default graph (not the union that queries see by default).
+
+
+def _graph_node(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+
+
+def graph_exists(store: GraphStore, graph: str | None) -> bool:
+    """Whether a named graph is in the store (the default graph always exists)."""
+    return graph is None or store.raw.contains_named_graph(ox.NamedNode(graph))
+
+
+def dump_graph(store: GraphStore, output: IO[bytes], fmt: str, graph: str | None) -> None:
+    """Serialise one graph (or the default graph) in a triple format."""
+    store.raw.dump(output, format=RDF_FORMATS[fmt], from_graph=_graph_node(graph))
+
+
+def write_graph(store: GraphStore, graph: str | None, data: bytes, fmt: str, *, replace: bool) -> int:
+    """Replace (PUT) or extend (POST) one graph in one transaction; returns the triples written.
+
+    Raises InvalidQuery when the payload does not parse.
+    """
+    writable = store._writable()
+    try:
+        triples = list(ox.parse(data, format=RDF_FORMATS[fmt], base_iri=graph))
+    except SyntaxError as exc:
+        raise InvalidQuery(f"invalid {fmt}: {exc}") from exc
+    body = (ox.serialize(triples, format=RDF_FORMATS["ntriples"]) or b"").decode("utf-8")
+    target = "DEFAULT" if graph is None else f"GRAPH <{graph}>"
+    insert = f"INSERT DATA {{ {body} }}" if graph is None else f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}"
+    # One update string = one transaction, so readers see the old graph or the new one, never half.
+    writable.update(f"CLEAR SILENT {target} ;\n{insert}" if replace else insert)
+    return len(triples)
+
+
+def drop_graph(store: GraphStore, graph: str | None) -> bool:
+    """Remove a named graph (or empty the default graph); False if the named graph did not exist."""
+    writable = store._writable()
+    if graph is not None and not writable.contains_named_graph(ox.NamedNode(graph)):
+        return False
+    writable.update("CLEAR DEFAULT" if graph is None else f"DROP GRAPH <{graph}>")
+    return True
+
+
 # -------------------------------------------------------------------- atomic builds
 
 
@@ -258,12 +331,19 @@ def _prune_builds(path: Path, keep: Path) -> None:
             shutil.rmtree(build, ignore_errors=True)
 
 
-def is_boolean(result: QueryResult) -> bool:
+def is_boolean(result: QueryResult) -> TypeGuard[ox.QueryBoolean]:
     return isinstance(result, ox.QueryBoolean)
 
 
-def is_triples(result: QueryResult) -> bool:
+def is_triples(result: QueryResult) -> TypeGuard[ox.QueryTriples]:
     return isinstance(result, ox.QueryTriples)
+
+
+def as_solutions(result: QueryResult) -> ox.QuerySolutions:
+    """The result of a SELECT, typed; raises InvalidQuery for ASK/CONSTRUCT results."""
+    if not isinstance(result, ox.QuerySolutions):
+        raise InvalidQuery("expected a SELECT query")
+    return result
 
 
 def term_text(term: Any) -> str:
@@ -278,3 +358,32 @@ def term_text(term: Any) -> str:
                 return prefix + term.value[len(ns) :]
         return term.value
     return str(term.value)
+
+
+def term_parts(term: Any) -> tuple[str, str, str | None, str | None]:
+    """A term as (kind, value, datatype IRI, language): kind is 'iri', 'literal' or 'bnode'."""
+    if isinstance(term, ox.NamedNode):
+        return "iri", term.value, None, None
+    if isinstance(term, ox.Literal):
+        return "literal", term.value, term.datatype.value, term.language
+    return "bnode", str(term.value), None, None
+
+
+def serialize_triples(
+    result: QueryResult, fmt: str, prefixes: dict[str, str] | None = None, base_iri: str | None = None
+) -> bytes:
+    """A small CONSTRUCT/DESCRIBE result as bytes, sorted so Turtle groups by subject.
+
+    Only the prefixes the triples use are declared. Sorting holds the triples in memory:
+    meant for resource descriptions, not for dumps.
+    """
+    if not isinstance(result, ox.QueryTriples):
+        raise TypeError("serialize_triples needs the result of a CONSTRUCT or DESCRIBE query")
+    triples = sorted(set(result), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    iris = {
+        term.value for t in triples for term in (t.subject, t.predicate, t.object) if isinstance(term, ox.NamedNode)
+    }
+    iris |= {t.object.datatype.value for t in triples if isinstance(t.object, ox.Literal)}
+    used = {p: ns for p, ns in (prefixes or {}).items() if any(i.startswith(ns) for i in iris)}
+    data: bytes | None = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=used, base_iri=base_iri)
+    return data or b""
