@@ -286,5 +286,96 @@ def link_enrich(store: str | None, sources: Path | None, api_url: str | None, ca
                f"{len(result.cached)} from the cache, {len(result.missing)} missing on Wikidata")  # fmt: skip
 
 
+USER_SOURCES = Path("var/sources")
+
+
+def user_sources_option(func: F) -> F:
+    return click.option(
+        "--sources",
+        "sources_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=USER_SOURCES,
+        show_default=True,
+        envvar="ACTORGRAPH_SOURCES",
+        help="Sources folder that receives ingested documents (seeded from the shipped sources on first use).",
+    )(func)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--title", help="Title (default: from the file's metadata or first line).")
+@click.option("--author", help="Author's name (default: from the file's metadata).")
+@click.option("--date", help="Publication date: 2024, 2024-04, 2024-04-03 or 'April 2024'.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "pdf"]), default=None,
+              help="Input format (default: from the file's first bytes and suffix).")  # fmt: skip
+@click.option("--extractor", type=click.Choice(["rules", "llm"]), default="rules", show_default=True,
+              help="'llm' calls ACTORGRAPH_LLM_URL (any OpenAI-compatible endpoint).")  # fmt: skip
+@click.option("--id", "doc_id", help="Document id (default: from the title).")
+@click.option("--build/--no-build", default=True, show_default=True, help="Rebuild the store from the sources after.")
+@user_sources_option
+@store_option
+@reports_errors
+def ingest(file: Path, title: str | None, author: str | None, date: str | None, fmt: str | None, extractor: str,
+           doc_id: str | None, build: bool, sources_dir: Path, store: str | None) -> None:  # fmt: skip
+    """Read a document (text, Markdown, HTML, PDF), register it, propose candidate statements (docs/ingest.md)."""
+    from actorgraph.graph.ingest import ingest_file
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(f"extracting {file.name}", total=None)
+        report = ingest_file(file, sources_dir, title=title, author=author, date=date, fmt=fmt, extractor=extractor,
+                             doc_id=doc_id, progress=lambda done, total: progress.update(task, completed=done,
+                                                                                           total=total))  # fmt: skip
+    verb = "re-ingested" if report.replaced else "ingested"
+    click.echo(f"{verb} {file} as {report.document!r} ({report.format}, {report.characters} characters): "
+               f"{report.candidates} candidate statements, {report.mentions} mentions, "
+               f"{report.new_entities} new-entity candidates; {report.extractor}")  # fmt: skip
+    for reason, count in sorted(report.dropped.items()):
+        click.echo(f"  dropped {count:4d}  {reason}")
+    if build:
+        built = make_kg(store, sources_dir).build()
+        click.echo(f"built {built.location or store}: {built.statements} statements incl. candidates")
+    click.echo(f"review with: actorgraph review --sources {sources_dir} --document {report.document}")
+
+
+@cli.command()
+@click.option("--document", help="Only this document's candidates.")
+@click.option("--list", "list_only", is_flag=True, help="List pending candidates and exit.")
+@click.option("--accept", "accept_ids", multiple=True, help="Accept this candidate id (repeatable).")
+@click.option("--reject", "reject_ids", multiple=True, help="Reject this candidate id (repeatable).")
+@click.option("--set", "corrections", multiple=True, help="key=value correction applied with --accept (repeatable).")
+@click.option("--entities", is_flag=True, help="List the new-entity candidates of --document.")
+@click.option("--build/--no-build", default=False, help="Rebuild the store from the sources after.")
+@user_sources_option
+@store_option
+@reports_errors
+def review(document: str | None, list_only: bool, accept_ids: tuple[str, ...], reject_ids: tuple[str, ...],
+           corrections: tuple[str, ...], entities: bool, build: bool, sources_dir: Path, store: str | None) -> None:  # fmt: skip
+    """Accept, correct or reject candidate statements (interactive without --accept/--reject/--list)."""
+    from actorgraph.graph import review as rv
+
+    if entities:
+        for c in rv.entity_candidates(sources_dir, document or ""):
+            click.echo(f"{c['name']!r:40} {c['suggested_type']:24} x{c['count']}  …{c['context']}…")
+    elif list_only:
+        for c in rv.pending(sources_dir, document):
+            click.echo(f"{c.document} {c.local_id}: {c.summary()}")
+    elif accept_ids or reject_ids:
+        fixes = rv.parse_corrections(corrections)
+        for local_id in accept_ids:
+            rv.accept(sources_dir, document or rv.find_document(sources_dir, local_id), local_id, fixes)
+            click.echo(f"accepted {local_id}")
+        for local_id in reject_ids:
+            rv.reject(sources_dir, document or rv.find_document(sources_dir, local_id), local_id)
+            click.echo(f"rejected {local_id}")
+    else:
+        counts = rv.session(sources_dir, document, lambda q: str(click.prompt(q, default="s")), click.echo)
+        click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
+    if build:
+        built = make_kg(store, sources_dir).build()
+        click.echo(f"built {built.location or store}: {built.statements} statements")
+
+
 if __name__ == "__main__":  # pragma: no cover
     cli()

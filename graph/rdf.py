@@ -78,7 +78,9 @@ def compile_corpus(corpus: Corpus) -> Dataset:
         graph = iri(v.document_graph(f.document))
         doc = corpus.documents[f.document]
         for statement in f.statements:
-            add_quads(dataset, statement_quads(statement, doc, graph))
+            # Unreviewed candidates live in a graph of their own, visibly apart from curated statements.
+            home = iri(v.CANDIDATES_GRAPH) if statement.candidate else graph
+            add_quads(dataset, statement_quads(statement, doc, home))
         for citation in f.citations:
             add_quads(dataset, citation_quads(citation, doc, graph))
         for passage in f.no_claims:

@@ -1,0 +1,116 @@
+"""What every extractor returns: mentions, new-entity candidates and relation proposals.
+
+Extractors are pure (document text + entity registry in, proposals out, no store access)
+and pluggable: ``get_extractor(name)`` knows them by name. Every proposal passes the same
+quote verification (``verify``) before it becomes a candidate statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+from actorgraph.graph.errors import ExtractionError
+from actorgraph.graph.model import Entity
+
+Progress = Callable[[int, int], None]
+
+
+def no_progress(_done: int, _total: int) -> None:
+    """A progress callback that does nothing."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A registry entity named in the text at [start, end)."""
+
+    entity: str
+    start: int
+    end: int
+    surface: str
+    confidence: float = 1.0
+    how: str = "exact"  # exact | variant | fuzzy
+
+
+@dataclass(frozen=True)
+class EntityCandidate:
+    """A name the registry lacks, with a suggested ontology class."""
+
+    name: str
+    suggested_type: str
+    start: int
+    end: int
+    count: int = 1
+    confidence: float = 0.5
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A relation between two entities with its evidence quote and qualifiers (not yet verified)."""
+
+    subject: str
+    predicate: str
+    object: str
+    quote: str
+    start: int | None = None  # where the extractor says the quote is (checked by verify)
+    end: int | None = None
+    confidence: float = 0.5
+    certainty: str = "stated"
+    attributed_to: tuple[str, ...] = ()
+    at: str | None = None
+    start_time: str | None = None
+    end_time: str | None = None
+    place: str | None = None
+    quantity: int | None = None
+    unit: str | None = None
+    family: str | None = None
+    note: str | None = None
+
+    def located(self, start: int, end: int) -> Proposal:
+        return replace(self, start=start, end=end)
+
+
+@dataclass
+class ExtractionResult:
+    """Everything an extractor proposes for one document, plus what verification dropped."""
+
+    extractor: str
+    mentions: list[Mention] = field(default_factory=list)
+    new_entities: list[EntityCandidate] = field(default_factory=list)
+    proposals: list[Proposal] = field(default_factory=list)
+    dropped: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def dropped_total(self) -> int:
+        return sum(self.dropped.values())
+
+    def drop(self, reason: str) -> None:
+        self.dropped[reason] = self.dropped.get(reason, 0) + 1
+
+
+class Extractor(Protocol):
+    """The interface of an extractor."""
+
+    name: str
+    version: str
+
+    def extract(self, text: str, entities: dict[str, Entity], progress: Progress = no_progress) -> ExtractionResult:
+        """Propose mentions, new entities and relations for one text."""
+        ...
+
+
+def get_extractor(name: str) -> Extractor:
+    """The extractor registered under name ('rules', the default, or 'llm')."""
+    if name == "rules":
+        from actorgraph.graph.extract.rules import RuleExtractor
+
+        return RuleExtractor()
+    if name == "llm":
+        from actorgraph.graph.extract.llm import LLMExtractor
+
+        return LLMExtractor.from_env()
+    raise ExtractionError(f"unknown extractor {name!r} (known: rules, llm)")
+
+
+EXTRACTORS = ("rules", "llm")

@@ -1,0 +1,597 @@
+"""The default extractor: registry mentions plus cue patterns between entities of one sentence.
+
+For each sentence it finds the registry's entities (``mentions``), then every cue of a
+relation family ("backed", "funding of", "tensions between", "met with", ", the leader of"),
+and takes the nearest actor before the cue as subject and the nearest after it as object
+(or both after "between X and Y"; the other way round for a passive "… by X"). Dates,
+places and numbers in the sentence become qualifiers; hedges ("reportedly", "allegedly",
+"likely") and negation set the certainty; "according to X" and "X said" the attribution.
+Names the registry lacks become new-entity candidates with a suggested type.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from actorgraph.graph.coverage import Sentence, sentences
+from actorgraph.graph.extract.base import (
+    EntityCandidate,
+    ExtractionResult,
+    Mention,
+    Progress,
+    Proposal,
+    no_progress,
+)
+from actorgraph.graph.extract.families import SYMMETRIC
+from actorgraph.graph.extract.mentions import Gazetteer, tokenize
+from actorgraph.graph.model import Entity
+
+VERSION = "0.1.0"
+PLACE_TYPES = frozenset({"Place", "Country", "Province", "District", "City", "Region", "River", "Border"})
+NON_ACTOR_TYPES = frozenset({"Ideology", "Commodity", "Infrastructure", "MilitaryBase", "Document", "Citation"})
+EVENT_HINT = "Event"
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A pattern that signals a relation family; mode says where subject and object sit."""
+
+    name: str
+    family: str
+    predicate: str
+    pattern: str
+    mode: str = "active"  # active | passive | between | apposition
+    confidence: float = 0.6
+
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.pattern, re.IGNORECASE)
+
+
+_BY = r"(?:is|are|was|were|been|being|be)\s+(?:\w+ly\s+)?"
+CUES: tuple[Cue, ...] = (
+    # support
+    Cue(
+        "support-verb",
+        "support",
+        "supports",
+        r"\b(?:support(?:s|ed|ing)?|back(?:s|ed|ing)?|aid(?:s|ed|ing)?|assist(?:s|ed|ing)?)\b(?!\s+by)",
+        confidence=0.65,
+    ),
+    Cue("support-noun", "support", "supports", r"\b(?:support|backing|assistance|aid)\s+(?:for|to)\b", confidence=0.65),
+    Cue(
+        "support-passive",
+        "support",
+        "supports",
+        _BY + r"(?:supported|backed|aided|assisted|sponsored)\s+by\b",
+        "passive",
+        0.7,
+    ),
+    Cue("sponsor", "support", "sponsors", r"\bsponsor(?:s|ed|ing)?\b(?!\s+by)", confidence=0.6),
+    Cue("facilitate", "support", "facilitates", r"\bfacilitat(?:e|es|ed|ing)\b", confidence=0.5),
+    Cue("train", "support", "trains", r"\btrain(?:s|ed|ing)?\b(?!\s+by)", confidence=0.55),
+    # funding and arming
+    Cue(
+        "fund-verb",
+        "funding",
+        "funds",
+        r"\b(?:fund(?:s|ed)?|financ(?:e|es|ed)|bankroll(?:s|ed)?)\b(?!\s+by)",
+        confidence=0.65,
+    ),
+    Cue(
+        "fund-noun",
+        "funding",
+        "funds",
+        r"\b(?:funding|financing|financial (?:support|assistance|aid))\s+(?:of|for|to)\b",
+        confidence=0.65,
+    ),
+    Cue("fund-passive", "funding", "funds", _BY + r"(?:funded|financed)\s+by\b", "passive", 0.7),
+    Cue(
+        "arm-verb",
+        "arming",
+        "arms",
+        r"\b(?:arm(?:s|ed)?|suppl(?:y|ies|ied)\s+(?:weapons|arms)\s+to|provid(?:e|es|ed)\s+(?:weapons|arms)\s+to)\b(?!\s+(?:by|forces|groups|conflict|struggle))",
+        confidence=0.55,
+    ),
+    Cue(
+        "arm-noun",
+        "arming",
+        "arms",
+        r"\b(?:arming|weapons\s+(?:supplies|deliveries)\s+to)\b(?:\s+\w+){0,3}?\s+of\b|\barming\s+of\b",
+        confidence=0.6,
+    ),
+    Cue("arm-passive", "arming", "arms", _BY + r"armed\s+by\b", "passive", 0.7),
+    # hosting
+    Cue(
+        "host-verb",
+        "hosting",
+        "hosts",
+        r"\b(?:host(?:s|ed|ing)?|shelter(?:s|ed|ing)?|harbou?r(?:s|ed|ing)?|gave\s+refuge\s+to|give[sn]?\s+refuge\s+to)\b(?!\s+by)",
+        confidence=0.65,
+    ),
+    Cue("host-noun", "hosting", "hosts", r"\bsafe\s+havens?\s+(?:for|to)\b", confidence=0.6),
+    Cue("host-passive", "hosting", "hosts", _BY + r"(?:hosted|sheltered|harbou?red)\s+(?:in|by)\b", "passive", 0.6),
+    # cooperation
+    Cue(
+        "cooperate",
+        "cooperation",
+        "cooperatesWith",
+        r"\b(?:cooperat(?:e|es|ed|ing|ion)|collaborat(?:e|es|ed|ing|ion))\s+(?:with|between)\b",
+        confidence=0.65,
+    ),
+    Cue(
+        "ally",
+        "cooperation",
+        "alliedWith",
+        r"\b(?:allied\s+with|alliance\s+(?:with|between)|allies\s+of)\b",
+        confidence=0.6,
+    ),
+    Cue("rapprochement", "cooperation", "rapprochementWith", r"\brapprochement\s+(?:with|between)\b", confidence=0.65),
+    # hostility
+    Cue(
+        "hostile",
+        "hostility",
+        "hostileTo",
+        r"\b(?:hostil(?:e|ity|ities)\s+(?:to|towards|toward|against|between|with)|tensions?\s+(?:with|between)|enmity\s+(?:with|between|towards)|animosity\s+(?:with|between|towards))\b",
+        confidence=0.65,
+    ),
+    Cue("rival", "hostility", "rivalOf", r"\b(?:rivals?\s+(?:of|to)|rivalry\s+(?:with|between))\b", confidence=0.6),
+    Cue("oppose", "hostility", "opposes", r"\b(?:oppos(?:e|es|ed|ing)|against)\b(?!\s+by)", confidence=0.45),
+    Cue(
+        "fight",
+        "hostility",
+        "hostileTo",
+        r"\b(?:fight(?:s|ing)?|fought|clash(?:ed|es)?|war)\s+(?:against|with)\b",
+        confidence=0.55,
+    ),
+    Cue(
+        "threat",
+        "hostility",
+        "threatens",
+        r"\b(?:threat(?:en|ens|ened)?\s+(?:to)?|poses?\s+a\s+(?:\w+\s+)?threat\s+to)\b",
+        confidence=0.55,
+    ),
+    Cue("enemy", "hostility", "hostileTo", r"\b(?:common\s+)?enem(?:y|ies)\s+of\b", confidence=0.55),
+    # attacks and killings
+    Cue(
+        "attack-verb",
+        "attacks",
+        "attacks",
+        r"\b(?:attack(?:s|ed|ing)?|struck|strikes?\s+on|bomb(?:s|ed|ing)?|assault(?:s|ed)?\s+on)\b(?!\s+by)",
+        confidence=0.55,
+    ),
+    Cue("target-verb", "attacks", "targets", r"\btarget(?:s|ed|ing)?\b(?!\s+by)", confidence=0.55),
+    Cue("attack-passive", "attacks", "attacks", _BY + r"(?:attacked|targeted|bombed)\s+by\b", "passive", 0.65),
+    Cue(
+        "kill-verb",
+        "killings",
+        "kills",
+        r"\b(?:kill(?:s|ed|ing)?|murder(?:s|ed|ing)?|assassinat(?:e|es|ed|ing)|massacr(?:e|es|ed)|execut(?:e|es|ed))\b(?!\s+by)",
+        confidence=0.6,
+    ),
+    Cue(
+        "kill-noun", "killings", "kills", r"\b(?:killings?|murders?|assassinations?|massacres?)\s+of\b", confidence=0.5
+    ),
+    Cue(
+        "kill-passive",
+        "killings",
+        "kills",
+        _BY + r"(?:killed|murdered|assassinated|massacred|executed)\s+by\b",
+        "passive",
+        0.65,
+    ),
+    # meetings and negotiations
+    Cue("meet", "meetings", "meetsWith", r"\b(?:met|meet(?:s|ing)?)\s+with\b", confidence=0.65),
+    Cue("meeting-between", "meetings", "meetsWith", r"\bmeetings?\s+between\b", "between", 0.65),
+    Cue("visit", "meetings", "meetsWith", r"\bvisit(?:s|ed)?\b(?!\s+by)", confidence=0.4),
+    Cue(
+        "engage",
+        "meetings",
+        "engagesWith",
+        r"\b(?:engag(?:e|es|ed|ing|ement)|relations?|ties|dealings?|interaction)\s+with\b",
+        confidence=0.5,
+    ),
+    Cue(
+        "negotiate",
+        "negotiations",
+        "negotiatesWith",
+        r"\bnegotiat(?:e|es|ed|ing|ions?)\s+with\b|\btalks\s+with\b",
+        confidence=0.65,
+    ),
+    Cue(
+        "negotiate-between",
+        "negotiations",
+        "negotiatesWith",
+        r"\b(?:negotiations|talks|dialogue)\s+between\b",
+        "between",
+        0.65,
+    ),
+    Cue(
+        "cooperation-between",
+        "cooperation",
+        "cooperatesWith",
+        r"\b(?:cooperation|collaboration)\s+between\b",
+        "between",
+        0.6,
+    ),
+    Cue(
+        "hostility-between",
+        "hostility",
+        "hostileTo",
+        r"\b(?:tensions?|hostilit(?:y|ies)|enmity|conflict|clash(?:es)?)\s+between\b",
+        "between",
+        0.65,
+    ),
+    # membership and leadership
+    Cue(
+        "member",
+        "membership",
+        "memberOf",
+        r"\b(?:(?:a\s+)?members?\s+of|joined|belong(?:s|ed)?\s+to)\b",
+        confidence=0.6,
+    ),
+    Cue(
+        "affiliate",
+        "membership",
+        "affiliateOf",
+        r"\b(?:an?\s+)?(?:affiliate|offshoot|franchise|branch|wing)\s+of\b",
+        confidence=0.7,
+    ),
+    Cue(
+        "leader",
+        "leadership",
+        "leaderOf",
+        r",?\s*(?:the\s+)?(?:\w+\s+)?(?:leader|head|chief|founder|commander|emir|amir)\s+of\b",
+        "apposition",
+        0.7,
+    ),
+    Cue(
+        "lead-verb",
+        "leadership",
+        "leaderOf",
+        r"\b(?:led|leads|heads|headed|commands|commanded)\b(?!\s+by)",
+        confidence=0.55,
+    ),
+    Cue("lead-passive", "leadership", "leaderOf", _BY + r"(?:led|headed|commanded)\s+by\b", "passive", 0.65),
+)
+
+HEDGES: tuple[tuple[str, str], ...] = (
+    ("alleged", r"\ballegedl?y?\b|\baccus(?:ed|es|ing)\b|\bclaim(?:s|ed)?\s+that\b"),
+    ("reported", r"\breported(?:ly)?\b|\baccording\s+to\b|\breports?\s+(?:say|said|suggest|indicate)"),
+    ("suspected", r"\bsuspect(?:ed|s)?\b|\bbelieved\s+to\b|\bthought\s+to\b"),
+    ("assessed", r"\b(?:likely|probably|apparently|appears?\s+to|seems?\s+to|may|might|could|perhaps)\b"),
+    ("forecast", r"\b(?:will|is\s+expected\s+to|are\s+expected\s+to|is\s+set\s+to)\b"),
+)
+NEGATION = re.compile(r"\b(?:not|never|no\s+longer|neither|nor|refused\s+to|denied|denies|deny|without)\b|n't\b", re.I)
+SAYING = re.compile(
+    r"\b(?:said|says|stated|states|claimed|claims|announced|acknowledged|admitted|declared|asserted|told)\b", re.I
+)
+NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
+}  # fmt: skip
+MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        "january february march april may june july august september october november december".split()
+    )
+}
+YEAR = r"(?:1[89]\d\d|20\d\d)"
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    """The knobs tuning may turn: which cues, how far to look, which confidence to keep."""
+
+    disabled: frozenset[str] = frozenset()
+    max_before: int = 120  # characters between subject and cue
+    max_after: int = 90  # characters between cue and object
+    min_confidence: float = 0.0
+    coordination: bool = True  # "Iran backed A and B" gives two objects
+
+
+@dataclass
+class _Actor:
+    mention: Mention
+    anti: bool = False  # "anti-Taliban": a modifier, never an argument
+
+
+@dataclass
+class RuleExtractor:
+    """Cue-pattern relation extraction over registry mentions (the default extractor)."""
+
+    config: RuleConfig = field(default_factory=RuleConfig)
+    name: str = "rules"
+    version: str = VERSION
+
+    def extract(self, text: str, entities: dict[str, Entity], progress: Progress = no_progress) -> ExtractionResult:
+        """Mentions, new-entity candidates and relation proposals for one text."""
+        result = ExtractionResult(extractor=f"{self.name}/{self.version}")
+        gazetteer = Gazetteer(entities)
+        tokens = tokenize(text)
+        result.mentions = gazetteer.find(text, tokens)
+        fuzzy, result.new_entities = new_entity_candidates(text, result.mentions, gazetteer)
+        result.mentions = sorted([*result.mentions, *fuzzy], key=lambda m: m.start)
+        cues = [(cue, cue.regex()) for cue in CUES if cue.name not in self.config.disabled]
+        sents = sentences(text)
+        for done, sentence in enumerate(sents, 1):
+            inside = [m for m in result.mentions if sentence.start <= m.start and m.end <= sentence.end]
+            if len(inside) >= 2:
+                result.proposals.extend(self._sentence(text, sentence, inside, entities, cues))
+            progress(done, len(sents))
+        result.proposals = [p for p in _dedupe(result.proposals) if p.confidence >= self.config.min_confidence]
+        return result
+
+    def _sentence(
+        self,
+        text: str,
+        sentence: Sentence,
+        mentions: list[Mention],
+        entities: dict[str, Entity],
+        cues: list[tuple[Cue, re.Pattern[str]]],
+    ) -> list[Proposal]:
+        actors = [
+            _Actor(m, anti=text[max(0, m.start - 5) : m.start].lower().endswith(("anti-", "anti ")))
+            for m in mentions
+            if _is_actor(entities[m.entity])
+        ]
+        places = [m for m in mentions if _is_place(entities[m.entity])]
+        qualifiers = _time_qualifiers(sentence.text)
+        proposals: list[Proposal] = []
+        for cue, regex in cues:
+            for match in regex.finditer(sentence.text):
+                cue_start, cue_end = sentence.start + match.start(), sentence.start + match.end()
+                for subject, obj, distance in self._arguments(text, cue, cue_start, cue_end, actors):
+                    if subject.entity == obj.entity:
+                        continue
+                    certainty, attributed = _certainty(text, sentence, cue_start, mentions, entities)
+                    confidence = cue.confidence * min(subject.confidence, obj.confidence)
+                    confidence *= 1.0 if distance < 40 else 0.85 if distance < 80 else 0.7
+                    place = next((p.entity for p in places if p.entity not in (subject.entity, obj.entity)), None)
+                    quantity, unit = _quantity(text, obj) if cue.family in ("killings", "attacks") else (None, None)
+                    proposals.append(
+                        Proposal(
+                            subject=subject.entity,
+                            predicate=cue.predicate,
+                            object=obj.entity,
+                            quote=sentence.text.strip(),
+                            start=sentence.start + (len(sentence.text) - len(sentence.text.lstrip())),
+                            confidence=round(confidence, 2),
+                            certainty=certainty,
+                            attributed_to=attributed,
+                            place=place,
+                            quantity=quantity,
+                            unit=unit,
+                            family=cue.family,
+                            note=f"cue {cue.name}: {match.group(0).strip()!r}",
+                            **qualifiers,
+                        )
+                    )
+        return proposals
+
+    def _arguments(
+        self, text: str, cue: Cue, cue_start: int, cue_end: int, actors: list[_Actor]
+    ) -> list[tuple[Mention, Mention, int]]:
+        usable = [a.mention for a in actors if not a.anti]
+        before = [m for m in usable if m.end <= cue_start and cue_start - m.end <= self.config.max_before]
+        before = [m for m in before if not re.search(r"[;:]", text[m.end : cue_start])]
+        after = [m for m in usable if m.start >= cue_end and m.start - cue_end <= self.config.max_after]
+        after = [m for m in after if not re.search(r"[;:]", text[cue_end : m.start])]
+        if cue.mode == "between":
+            if len(after) >= 2 and re.fullmatch(r"\s*(?:the\s+)?", text[cue_end : after[0].start], re.I):
+                joiner = text[after[0].end : after[1].start]
+                if re.fullmatch(r"\s*(?:and|&|,)\s*(?:the\s+)?", joiner, re.I):
+                    return [(after[0], after[1], after[1].start - cue_end)]
+            return []
+        if not before or not after:
+            return []
+        if cue.mode == "apposition":
+            subject = before[-1]
+            if not re.fullmatch(r"\s*,?\s*", text[subject.end : cue_start]) and not text[cue_start:cue_end].startswith(
+                ","
+            ):
+                return []
+            return [(subject, after[0], after[0].start - cue_end)]
+        first, last = before[-1], after[0]
+        if cue.mode == "passive":
+            first, last = after[0], before[-1]  # "X was backed by Y": Y backs X
+        objects = [last]
+        if self.config.coordination and cue.mode != "passive":
+            for nxt in after[1:]:
+                if re.fullmatch(
+                    r",?\s*(?:and|as\s+well\s+as|,)\s*(?:the\s+)?", text[objects[-1].end : nxt.start], re.I
+                ):
+                    objects.append(nxt)
+                else:
+                    break
+        distance = (cue_start - before[-1].end) + (after[0].start - cue_end)
+        return [(first, obj, distance) for obj in objects]
+
+
+def _is_place(entity: Entity) -> bool:
+    return bool(set(entity.types) & PLACE_TYPES) and "State" not in entity.types
+
+
+def _is_actor(entity: Entity) -> bool:
+    types = set(entity.types)
+    if types & NON_ACTOR_TYPES or _is_place(entity):
+        return False
+    return not any(t in EVENT_TYPES for t in types)
+
+
+EVENT_TYPES = frozenset(
+    {
+        "Event", "Attack", "Bombing", "Assassination", "MassKilling", "Agreement", "Meeting", "Visit", "Negotiation",
+        "Withdrawal", "PrisonerExchange", "Declaration", "Invasion", "Conflict", "Appointment", "Election",
+        "Protest", "Relocation",
+    }
+)  # fmt: skip
+
+
+def _certainty(
+    text: str, sentence: Sentence, cue_start: int, mentions: list[Mention], entities: dict[str, Entity]
+) -> tuple[str, tuple[str, ...]]:
+    """Certainty from negation and hedges; attribution from "according to X" and "X said"."""
+    window = text[max(sentence.start, cue_start - 30) : cue_start]
+    attributed: list[str] = []
+    for match in re.finditer(r"\baccording\s+to\s+", sentence.text, re.I):
+        at = sentence.start + match.end()
+        source = next((m for m in mentions if m.start >= at and m.start - at <= 25), None)
+        if source is not None:
+            attributed.append(source.entity)
+    for match in SAYING.finditer(sentence.text):
+        at = sentence.start + match.start()
+        source = next((m for m in reversed(mentions) if m.end <= at and at - m.end <= 25), None)
+        if source is not None and source.entity not in attributed and _is_actor(entities[source.entity]):
+            attributed.append(source.entity)
+    if NEGATION.search(window):
+        return "denied", tuple(attributed)
+    for certainty, pattern in HEDGES:
+        if re.search(pattern, sentence.text, re.I):
+            return certainty, tuple(attributed)
+    return ("reported" if attributed else "stated"), tuple(attributed)
+
+
+def _time_qualifiers(sentence: str) -> dict[str, str]:
+    """at / start_time / end_time from years and month-years in the sentence."""
+    span = re.search(rf"\b(?:between|from)\s+({YEAR})\s+(?:and|to|until|-|–)\s+({YEAR})\b", sentence)
+    if span:
+        return {"start_time": span.group(1), "end_time": span.group(2)}
+    since = re.search(rf"\b(?:since|from|after|following)\s+(?:\w+\s+)?({YEAR})\b", sentence, re.I)
+    until = re.search(rf"\b(?:until|till|before)\s+(?:\w+\s+)?({YEAR})\b", sentence, re.I)
+    if since or until:
+        found = {}
+        if since:
+            found["start_time"] = since.group(1)
+        if until:
+            found["end_time"] = until.group(1)
+        return found
+    decade = re.search(r"\b(?:the\s+)?(1[89]\d0|20\d0)s\b", sentence)
+    if decade:
+        return {"start_time": decade.group(1), "end_time": str(int(decade.group(1)) + 9)}
+    month = re.search(rf"\b({'|'.join(MONTHS)})\s+({YEAR})\b", sentence, re.I)
+    if month:
+        return {"at": f"{month.group(2)}-{MONTHS[month.group(1).lower()]:02d}"}
+    years = set(re.findall(rf"\b{YEAR}\b", sentence))
+    if len(years) == 1:
+        return {"at": years.pop()}
+    return {}
+
+
+def _quantity(text: str, obj: Mention) -> tuple[int | None, str | None]:
+    """A number just before the object ("eight Iranian diplomats", "10 civilians")."""
+    before = text[max(0, obj.start - 20) : obj.start]
+    match = re.search(r"\b(\d[\d,]*|" + "|".join(NUMBER_WORDS) + r")\s+$", before, re.I)
+    if not match:
+        return None, None
+    raw = match.group(1).lower().replace(",", "")
+    value = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
+    unit = obj.surface.split()[-1].lower()
+    return value, unit
+
+
+def _dedupe(proposals: list[Proposal]) -> list[Proposal]:
+    """One proposal per (sentence, family, pair): the most confident cue wins."""
+    best: dict[tuple[object, ...], Proposal] = {}
+    for p in proposals:
+        pair: tuple[str, ...] = (p.subject, p.object)
+        if p.family in SYMMETRIC:
+            pair = tuple(sorted(pair))
+        key = (p.start, p.family, *pair)
+        if key not in best or p.confidence > best[key].confidence:
+            best[key] = p
+    return sorted(best.values(), key=lambda p: (p.start or 0, p.subject, p.predicate, p.object))
+
+
+# ---------------------------------------------------------------------------- new entities
+
+STOP_NAMES = frozenset(
+    """the a an in on at of for to and or but however moreover furthermore although while this that these those
+    it its they their there then thus therefore also since after before during following despite as by with from
+    such his her he she we our you your i one two three first second january february march april may june july
+    august september october november december monday tuesday wednesday thursday friday saturday sunday mr mrs ms
+    dr introduction conclusion references notes abstract figure table chapter section page vol no""".split()
+)
+TYPE_HINTS: tuple[tuple[str, str], ...] = (
+    (r"\b(?:Province|Provinces)\b", "Province"),
+    (r"\b(?:District)\b", "District"),
+    (r"\b(?:City)\b", "City"),
+    (r"\b(?:River)\b", "River"),
+    (r"\b(?:Ministry|Minister of)\b", "Ministry"),
+    (r"\b(?:Embassy|Consulate)\b", "DiplomaticMission"),
+    (r"\b(?:Intelligence|Directorate|Agency)\b", "IntelligenceService"),
+    (r"\b(?:Army|Corps|Forces|Guard|Police)\b", "ArmedForce"),
+    (r"\b(?:Brigade|Division|Militia|Battalion|Mobilization)\b", "Militia"),
+    (r"\b(?:Front|Movement|Party|League)\b", "PoliticalMovement"),
+    (r"\b(?:Network)\b", "Network"),
+    (r"\b(?:University|College|School|Madrasa)\b", "EducationalInstitution"),
+    (r"\b(?:Institute|Center|Centre|Foundation)\b", "ResearchOrganization"),
+    (r"\b(?:News|Agency|Times|Post|Radio|TV)\b", "MediaOutlet"),
+    (r"\b(?:Council|Organization|Organisation|Nations|Union)\b", "IntergovernmentalOrganization"),
+    (r"\b(?:Parliament|Assembly|Majlis|Majles)\b", "Legislature"),
+    (r"\b(?:Jaish|Lashkar|Jabhat|Harakat|Tehrik|Ansar|Hizb|Jamaat|Jundallah|Jundullah|Sipah)\b", "ArmedGroup"),
+    (
+        r"^(?:Mullah|Sheikh|Shaikh|General|President|Prime Minister|Minister|Ayatollah|Mawlawi|Maulvi|Sirajuddin)\b",
+        "Person",
+    ),
+)
+_NAME = re.compile(
+    r"\b[A-Z][\w'’-]*[\w](?:(?:\s+|\s*-\s*)(?:(?:of|al|ul|el|bin|ibn|the|and|for|e|i|ud|ad)[\s-]+)?[A-Z][\w'’-]*[\w])*"
+)
+
+
+def suggest_type(name: str, context: str = "") -> tuple[str, float]:
+    """A class for an unknown name from its words (Province, Ministry, Militia, Person, …)."""
+    for pattern, kind in TYPE_HINTS:
+        if re.search(pattern, name):
+            return kind, 0.6
+    if re.search(r"\b(?:Mr|Mrs|Dr|Mullah|said|told|President|Minister)\.?\s*$", context):
+        return "Person", 0.5
+    words = name.split()
+    if 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words):
+        return "Person", 0.3  # two or three capitalised words with no organisation word: often a person
+    return "Agent", 0.2
+
+
+def new_entity_candidates(
+    text: str, mentions: list[Mention], gazetteer: Gazetteer
+) -> tuple[list[Mention], list[EntityCandidate]]:
+    """Capitalised names the registry lacks: near-spellings become fuzzy mentions, the rest candidates."""
+    covered = [(m.start, m.end) for m in mentions]
+    starts = {s.start + len(s.text) - len(s.text.lstrip()) for s in sentences(text)}
+    fuzzy: list[Mention] = []
+    found: dict[str, list[tuple[int, int]]] = {}
+    for match in _NAME.finditer(text):
+        start, end = match.span()
+        name = match.group(0)
+        if any(s < end and start < e for s, e in covered):
+            continue
+        if re.search(r"['’]s$", name):
+            name, end = name[:-2], end - 2
+        words = name.split()
+        while words and words[0].lower() in STOP_NAMES:
+            start += len(words[0]) + 1
+            words = words[1:]
+        if not words or (len(words) == 1 and (words[0].lower() in STOP_NAMES or len(words[0]) < 3)):
+            continue
+        name = " ".join(words)
+        if name.isupper() and len(name) <= 2:
+            continue
+        close = gazetteer.fuzzy(name)
+        if close is not None:
+            fuzzy.append(
+                Mention(close[0], start, start + len(name), text[start : start + len(name)], close[1], "fuzzy")
+            )
+            continue
+        found.setdefault(name, []).append((start, start + len(name)))
+    candidates: list[EntityCandidate] = []
+    for name, spans in found.items():
+        # A lone capitalised word that only ever opens a sentence is an ordinary word, not a name.
+        if len(name.split()) == 1 and all(s in starts for s, _ in spans):
+            continue
+        first = spans[0]
+        kind, confidence = suggest_type(name, text[max(0, first[0] - 20) : first[0]])
+        candidates.append(EntityCandidate(name, kind, first[0], first[1], len(spans), confidence))
+    counts = Counter(c.name for c in candidates)
+    return fuzzy, sorted(candidates, key=lambda c: (-c.count, -counts[c.name], c.start))

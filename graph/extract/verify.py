@@ -1,0 +1,53 @@
+"""Quote verification: a proposal survives only if its quote occurs verbatim in the text.
+
+Every extractor's output passes here. A proposal whose quote is absent is dropped and
+counted; one whose quote occurs several times is pinned to the occurrence nearest to
+where the extractor said it was (its offsets), and gets an ``occurrence`` number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from actorgraph.graph.extract.base import ExtractionResult, Proposal
+from actorgraph.graph.model import Entity
+from actorgraph.ontology import ontology_terms
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A proposal whose quote was found: its offsets and which occurrence (1-based) it is."""
+
+    proposal: Proposal
+    start: int
+    end: int
+    occurrence: int
+    occurrences: int
+
+
+def occurrences(text: str, quote: str) -> list[int]:
+    """Start offsets of every verbatim occurrence of quote."""
+    return [m.start() for m in re.finditer(re.escape(quote), text)] if quote else []
+
+
+def verify(result: ExtractionResult, text: str, entities: dict[str, Entity]) -> list[Verified]:
+    """Keep the proposals whose quote is verbatim in text and whose terms exist; count the rest."""
+    terms = ontology_terms()
+    kept: list[Verified] = []
+    for proposal in result.proposals:
+        if proposal.subject not in entities or proposal.object not in entities:
+            result.drop("unknown entity")
+            continue
+        if proposal.predicate not in terms.properties:
+            result.drop("unknown predicate")
+            continue
+        starts = occurrences(text, proposal.quote.strip()) if proposal.quote.strip() == proposal.quote else []
+        if not starts:
+            result.drop("quote not in text")
+            continue
+        hint = proposal.start if proposal.start is not None else starts[0]
+        index = min(range(len(starts)), key=lambda i: abs(starts[i] - hint))
+        start = starts[index]
+        kept.append(Verified(proposal, start, start + len(proposal.quote), index + 1, len(starts)))
+    return kept

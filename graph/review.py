@@ -1,0 +1,256 @@
+"""Review candidate statements: accept (optionally corrected), reject, and the same for new entities.
+
+Candidates are entries with ``candidate: true`` in ``statements/<doc>.yaml`` of a sources
+folder. Accepting one removes the mark (and its confidence), so the next build puts it in
+the document's graph and the truthy graph like any curated statement; the extractor's name
+stays as provenance. Rejecting removes it and records it in ``candidates/<doc>.yaml`` so a
+re-ingest does not propose it again. Every change is checked by loading the file the way
+the build does, and written only when it loads (an atomic rename).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from actorgraph.graph.errors import SourceError
+from actorgraph.graph.sources import ID_PATTERN, load_documents, load_entities, load_statement_file
+
+CORRECTABLE = frozenset(
+    {"subject", "predicate", "object", "certainty", "attributed_to", "at", "start", "end", "place", "quantity",
+     "unit", "role", "note", "quote", "occurrence", "cites"}
+)  # fmt: skip
+REVIEW_HEADER = (
+    "# Statements of an ingested document; entries with 'candidate: true' await review (actorgraph review).\n"
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A candidate statement awaiting review."""
+
+    document: str
+    local_id: str
+    entry: dict[str, Any]
+    path: Path
+
+    def summary(self) -> str:
+        e = self.entry
+        extra = [f"{k}={e[k]}" for k in ("certainty", "at", "start", "end", "place", "quantity") if k in e]
+        return f"{e.get('subject')} {e.get('predicate')} {e.get('object')}  [{e.get('confidence', '?')}] " + " ".join(
+            extra
+        )
+
+
+def _statement_files(sources: Path, document: str | None) -> list[Path]:
+    folder = sources / "statements"
+    if document:
+        path = folder / f"{document}.yaml"
+        if not path.exists():
+            raise SourceError(f"no statements file for document {document!r}", path)
+        return [path]
+    return sorted(folder.glob("*.yaml"))
+
+
+def _read(path: Path) -> dict[str, Any]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(raw, dict):
+        raise SourceError("expected a mapping with 'document' and 'statements'", path)
+    return raw
+
+
+def pending(sources: Path, document: str | None = None) -> list[Candidate]:
+    """Every candidate statement (of one document, or of all), in file order."""
+    found = []
+    for path in _statement_files(sources, document):
+        raw = _read(path)
+        for entry in raw.get("statements") or []:
+            if isinstance(entry, dict) and entry.get("candidate"):
+                found.append(Candidate(str(raw["document"]), str(entry["id"]), entry, path))
+    return found
+
+
+def _find(sources: Path, document: str, local_id: str) -> tuple[Path, dict[str, Any], int]:
+    path = _statement_files(sources, document)[0]
+    raw = _read(path)
+    for index, entry in enumerate(raw.get("statements") or []):
+        if isinstance(entry, dict) and entry.get("id") == local_id:
+            if not entry.get("candidate"):
+                raise SourceError(f"{local_id!r} is not a candidate (already reviewed)", path)
+            return path, raw, index
+    raise SourceError(f"no candidate {local_id!r} in document {document!r}", path)
+
+
+def _write_checked(sources: Path, path: Path, raw: dict[str, Any]) -> None:
+    """Write a statements file only if it loads as the build would load it."""
+    text = _header(path) + yaml.safe_dump(raw, sort_keys=False, allow_unicode=True, width=1000)
+    tmp = path.with_name(f".{path.name}.review")
+    tmp.write_text(text, encoding="utf-8")
+    try:
+        load_statement_file(tmp, load_documents(sources), load_entities(sources))
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    tmp.replace(path)
+
+
+def _header(path: Path) -> str:
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+        if not line.startswith("#"):
+            break
+        lines.append(line)
+    return "".join(lines) or REVIEW_HEADER
+
+
+def accept(sources: Path, document: str, local_id: str, corrections: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Make a candidate a curated statement, applying corrections first. Raises SourceError."""
+    path, raw, index = _find(sources, document, local_id)
+    entry = dict(raw["statements"][index])
+    unknown = set(corrections or {}) - CORRECTABLE
+    if unknown:
+        raise SourceError(f"cannot correct {sorted(unknown)} (correctable: {', '.join(sorted(CORRECTABLE))})", path)
+    for key, value in (corrections or {}).items():
+        if value is None:
+            entry.pop(key, None)
+        else:
+            entry[key] = value
+    if "subject" in (corrections or {}) or "predicate" in (corrections or {}) or "object" in (corrections or {}):
+        entry["note"] = (str(entry.get("note", "")) + " (corrected in review)").strip()
+    entry.pop("candidate", None)
+    entry.pop("confidence", None)
+    raw["statements"][index] = entry
+    _write_checked(sources, path, raw)
+    return entry
+
+
+def reject(sources: Path, document: str, local_id: str, reason: str | None = None) -> dict[str, Any]:
+    """Remove a candidate, recording it as rejected in candidates/<doc>.yaml. Raises SourceError."""
+    path, raw, index = _find(sources, document, local_id)
+    entry = raw["statements"].pop(index)
+    _write_checked(sources, path, raw)
+    side = sources / "candidates" / f"{document}.yaml"
+    data = (yaml.safe_load(side.read_text(encoding="utf-8")) if side.exists() else None) or {"document": document}
+    record = {k: entry.get(k) for k in ("id", "subject", "predicate", "object", "quote")}
+    if reason:
+        record["reason"] = reason
+    data.setdefault("rejected", []).append(record)
+    side.parent.mkdir(parents=True, exist_ok=True)
+    side.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000), encoding="utf-8")
+    return entry
+
+
+def rejected(sources: Path, document: str) -> list[dict[str, Any]]:
+    """The candidates rejected so far for a document."""
+    side = sources / "candidates" / f"{document}.yaml"
+    if not side.exists():
+        return []
+    data = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
+    return list(data.get("rejected") or [])
+
+
+# ------------------------------------------------------------------------------ new entities
+
+
+def entity_candidates(sources: Path, document: str) -> list[dict[str, Any]]:
+    """Names the extractor found that the registry lacks, with their suggested type."""
+    side = sources / "candidates" / f"{document}.yaml"
+    if not side.exists():
+        return []
+    data = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
+    return list(data.get("new_entities") or [])
+
+
+def accept_entity(
+    sources: Path, document: str, name: str, entity_id: str, entity_type: str | None = None, label: str | None = None
+) -> dict[str, Any]:
+    """Add a new-entity candidate to entities/<doc>.yaml (id and type as given or suggested)."""
+    from actorgraph.ontology import ontology_terms
+
+    side = sources / "candidates" / f"{document}.yaml"
+    data = (yaml.safe_load(side.read_text(encoding="utf-8")) if side.exists() else None) or {}
+    found = [c for c in data.get("new_entities") or [] if c.get("name") == name]
+    if not found:
+        raise SourceError(f"no new-entity candidate named {name!r} for {document!r}", side)
+    kind = entity_type or str(found[0]["suggested_type"])
+    if kind not in ontology_terms().classes:
+        raise SourceError(f"unknown class {kind!r} (not in ontology/actors.ttl)", side)
+    if not ID_PATTERN.match(entity_id):
+        raise SourceError(f"entity id {entity_id!r} must be lowercase letters, digits and '-'", side)
+    if entity_id in load_entities(sources):
+        raise SourceError(f"entity id {entity_id!r} is taken", side)
+    entity = {"id": entity_id, "type": kind, "label": label or name}
+    if label and label != name:
+        entity["aliases"] = [name]
+    target = sources / "entities" / f"{document}.yaml"
+    existing = target.read_text(encoding="utf-8") if target.exists() else ""
+    block = yaml.safe_dump([entity], sort_keys=False, allow_unicode=True, width=1000)
+    target.write_text(existing.rstrip("\n") + ("\n" if existing else "") + block, encoding="utf-8")
+    data["new_entities"] = [c for c in data["new_entities"] if c.get("name") != name]
+    side.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000), encoding="utf-8")
+    return entity
+
+
+# ------------------------------------------------------------------------------ a review session
+
+
+def find_document(sources: Path, local_id: str) -> str:
+    """The document whose statements file holds candidate local_id (ids are unique per document)."""
+    owners = [c.document for c in pending(sources) if c.local_id == local_id]
+    if not owners:
+        raise SourceError(f"no candidate {local_id!r} in {sources / 'statements'}")
+    if len(owners) > 1:
+        raise SourceError(f"candidate id {local_id!r} is in several documents ({', '.join(owners)}): give --document")
+    return owners[0]
+
+
+def parse_corrections(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """key=value pairs as YAML scalars ("at=2001" is a year, "attributed_to=[iran]" a list)."""
+    corrections: dict[str, Any] = {}
+    for item in items:
+        if not item.strip():
+            continue
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise SourceError(f"correction {item!r} is not key=value")
+        corrections[key.strip()] = yaml.safe_load(value) if value.strip() else None
+    return corrections
+
+
+def session(
+    sources: Path,
+    document: str | None,
+    ask: Callable[[str], str],
+    say: Callable[[str], None],
+) -> dict[str, int]:
+    """Walk through the pending candidates: [a]ccept, [c]orrect, [r]eject, [s]kip, [q]uit."""
+    counts = {"accepted": 0, "corrected": 0, "rejected": 0, "skipped": 0}
+    documents = load_documents(sources)
+    for candidate in pending(sources, document):
+        text = documents[candidate.document].text
+        quote = str(candidate.entry.get("quote", ""))
+        at = text.find(quote)
+        context = text[max(0, at - 80) : at].replace("\n", " ") if at >= 0 else ""
+        say(f"\n{candidate.document} / {candidate.local_id}\n  …{context}[{quote}]\n  {candidate.summary()}")
+        if candidate.entry.get("note"):
+            say(f"  note: {candidate.entry['note']}")
+        answer = ask("[a]ccept, [c]orrect, [r]eject, [s]kip, [q]uit").strip().lower()[:1]
+        if answer == "q":
+            break
+        if answer == "a":
+            accept(sources, candidate.document, candidate.local_id)
+            counts["accepted"] += 1
+        elif answer == "c":
+            fixes = parse_corrections(ask("corrections as key=value, separated by ';'").split(";"))
+            accept(sources, candidate.document, candidate.local_id, fixes)
+            counts["corrected"] += 1
+        elif answer == "r":
+            reject(sources, candidate.document, candidate.local_id, ask("reason (optional)").strip() or None)
+            counts["rejected"] += 1
+        else:
+            counts["skipped"] += 1
+    return counts
