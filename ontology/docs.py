@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import tempfile
+import warnings
 from pathlib import Path
 
 from actorgraph.ontology import ontology_text
@@ -17,7 +19,11 @@ def write_docs(folder: Path) -> Path:
         handle.write(ontology_text())
         source = handle.name
     try:
-        html = OntPub(ontology=source).make_html()
+        # pyLODE opens its CSS without closing it; collect it here so the ResourceWarning stays ours to silence.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            html = OntPub(ontology=source).make_html()
+            gc.collect()
     finally:
         Path(source).unlink()
     path = folder / "index.html"
