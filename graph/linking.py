@@ -32,13 +32,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
+
 from actorgraph.graph.errors import KGError
 from actorgraph.graph.model import Corpus, Entity
 from actorgraph.graph.store import GraphStore
 from actorgraph.ontology import load_ontology
 from actorgraph.ontology import vocab as v
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef]
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
