@@ -284,12 +284,29 @@ def linkset_iri(target: LinkTarget) -> URIRef:
     return URIRef(f"{v.BASE}void/linkset/{target.key}")
 
 
-def void_linksets(links: Iterable[Link], dataset: str) -> list[Triple]:
-    """VoID linksets (target dataset, link predicate, count) for the links, subjects in `dataset`."""
+def linkset_counts(links: Iterable[Link]) -> dict[str, int]:
+    """skos:exactMatch links per target dataset, counted from the registry."""
     counts = {t.key: 0 for t in TARGETS}
     for link in links:
         for kind in link.iris():
             counts[kind] += 1
+    return counts
+
+
+def stored_linkset_counts(store: GraphStore) -> dict[str, int]:
+    """skos:exactMatch links per target dataset, counted in the store's links graph (what is served)."""
+    counts = {}
+    for target in TARGETS:
+        sparql = (
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{v.LINKS_GRAPH}> {{ ?s <{SKOS.exactMatch}> ?o }} "
+            f'FILTER(STRSTARTS(STR(?o), "{target.uri_space}")) }}'
+        )
+        counts[target.key] = next(int(row[0].value) for row in store.query(sparql))  # type: ignore[union-attr]
+    return counts
+
+
+def void_linksets(counts: Mapping[str, int], dataset: str) -> list[Triple]:
+    """VoID linksets of `dataset`: target dataset, link predicate and count, for each target."""
     triples: list[Triple] = []
     for target in TARGETS:
         linkset = linkset_iri(target)
@@ -299,7 +316,7 @@ def void_linksets(links: Iterable[Link], dataset: str) -> list[Triple]:
             (linkset, URIRef(VOID + "subjectsTarget"), URIRef(dataset)),
             (linkset, URIRef(VOID + "objectsTarget"), target.iri),
             (linkset, URIRef(VOID + "linkPredicate"), SKOS.exactMatch),
-            (linkset, URIRef(VOID + "triples"), Literal(counts[target.key])),
+            (linkset, URIRef(VOID + "triples"), Literal(counts.get(target.key, 0), datatype=XSD.integer)),
             (URIRef(dataset), URIRef(VOID + "subset"), linkset),
             (target.iri, RDF.type, URIRef(VOID + "Dataset")),
             (target.iri, DCTERMS.title, Literal(target.title)),

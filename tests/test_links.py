@@ -17,7 +17,9 @@ from actorgraph.graph.linking import (
     LinkError,
     corpus_links,
     link_report,
+    linkset_counts,
     parse_links,
+    stored_linkset_counts,
     void_linksets,
 )
 from actorgraph.graph.model import Corpus, Entity
@@ -141,7 +143,7 @@ def test_link_report_cli_prints_counts() -> None:
 def test_void_linkset_counts_match_the_links_graph(kg: KnowledgeGraph, corpus: Corpus) -> None:
     dataset = "https://w3id.org/actorgraph/void/dataset"
     void = rdflib.Graph()
-    for triple in void_linksets(corpus_links(corpus).values(), dataset):
+    for triple in void_linksets(linkset_counts(corpus_links(corpus).values()), dataset):
         void.add(triple)
     for target in TARGETS:
         declared = [
@@ -161,3 +163,9 @@ def test_void_linkset_counts_match_the_links_graph(kg: KnowledgeGraph, corpus: C
         rows(kg, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{LINKS_GRAPH}> {{ ?s ag:wikidataId ?q }} }}")[0]["n"]
     ) == (sum(1 for link in corpus_links(corpus).values() if link.wikidata))
     assert wikidata.sparql_endpoint == "https://query.wikidata.org/sparql"
+
+
+def test_void_linkset_counts_from_the_store_equal_the_registry(kg: KnowledgeGraph, corpus: Corpus) -> None:
+    counted = stored_linkset_counts(kg.store)
+    assert counted == linkset_counts(corpus_links(corpus).values())
+    assert counted["wikidata"] >= 20 and counted["geonames"] >= 9
