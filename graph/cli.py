@@ -212,13 +212,34 @@ def coverage(sources: Path | None, show_all: bool) -> None:
 @store_option
 @click.option("--host", default=None, help="Interface to bind [env ACTORGRAPH_HOST; default 127.0.0.1].")
 @click.option("--port", type=int, default=None, help="Port [env ACTORGRAPH_PORT; default 8000].")
-@click.option("--memory", is_flag=True, help="Build the shipped sources into an in-memory store and serve that.")
+@click.option("--memory", is_flag=True, help="Build the shipped sources into a temporary store and serve that.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes, each answering one request at a time [env ACTORGRAPH_WORKERS].")
+@click.option("--threads", type=click.IntRange(min=1), default=None,
+              help="Request threads of the single writable worker (with --update-token) [env ACTORGRAPH_THREADS].")
+@click.option("--timeout", "query_timeout", type=click.FloatRange(min=0.1), default=None,
+              help="Seconds before a request is ended with 503 [env ACTORGRAPH_QUERY_TIMEOUT; default 30].")
+@click.option("--max-rows", type=click.IntRange(min=1), default=None,
+              help="Most rows/solutions a query returns [env ACTORGRAPH_MAX_ROWS; default 100000].")
+@click.option("--max-query-length", type=click.IntRange(min=1), default=None,
+              help="Longest query text in characters [env ACTORGRAPH_MAX_QUERY_LENGTH; default 100000].")
+@click.option("--update-token", default=None,
+              help="Enable /update and Graph Store writes for this Bearer token [env ACTORGRAPH_UPDATE_TOKEN].")
+@click.option("--federation/--no-federation", default=None,
+              help="Allow SERVICE to the allowlisted endpoints [env ACTORGRAPH_FEDERATION; default off].")
+@click.option("--service-allowlist", default=None,
+              help="Space-separated endpoints SERVICE may call [env ACTORGRAPH_SERVICE_ALLOWLIST].")
 @reports_errors
-def serve(store: str | None, host: str | None, port: int | None, memory: bool) -> None:
-    """Serve SPARQL and the web front end."""
+def serve(store: str | None, host: str | None, port: int | None, memory: bool, workers: int | None,
+          threads: int | None, query_timeout: float | None, max_rows: int | None, max_query_length: int | None,
+          update_token: str | None, federation: bool | None, service_allowlist: str | None) -> None:  # fmt: skip
+    """Serve SPARQL (query, update, graph store) and the web front end with gunicorn (docs/server.md)."""
     from actorgraph.server.run import run
 
-    settings = Settings.from_env(store_path=":memory:" if memory else store, host=host, port=port)
+    settings = Settings.from_env(store_path=":memory:" if memory else store, host=host, port=port, workers=workers,
+                                 threads=threads, query_timeout=query_timeout, max_rows=max_rows,
+                                 max_query_length=max_query_length, update_token=update_token,
+                                 federation=federation, service_allowlist=service_allowlist)  # fmt: skip
     run(settings)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from flask import Flask
+
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
-from flask import Flask
+from actorgraph.graph.federation import FederationPolicy
 
 
 def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = None) -> Flask:
@@ -13,8 +15,17 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
     app = Flask(__name__)
     app.extensions["kg"] = kg or KnowledgeGraph(settings)
     app.extensions["settings"] = settings
+    # Built once here, not per request: the allowlist is parsed a single time.
+    app.extensions["federation"] = FederationPolicy.from_settings(settings.federation, settings.service_allowlist)
+    app.config["MAX_CONTENT_LENGTH"] = 256 * 1024 * 1024  # Graph Store uploads; queries have their own limit
 
-    from actorgraph.server import sparql
+    from actorgraph.server import errors, gsp, service, sparql, update
+    from actorgraph.server.workers import RequestLog
 
+    errors.register(app)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(update.bp)
+    app.register_blueprint(gsp.bp)
+    app.register_blueprint(service.bp)
+    app.wsgi_app = RequestLog(app.wsgi_app)  # type: ignore[method-assign]
     return app

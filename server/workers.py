@@ -1,0 +1,267 @@
+"""Query execution for the server: streamed bodies, request logs, and the timeout watchdog.
+
+Timeouts. pyoxigraph cannot cancel a query, so the process running it must end. The server
+runs queries inside gunicorn *sync* workers, one request per process at a time (see run.py).
+Each worker has a watchdog thread (pyoxigraph releases the GIL while it evaluates, so the
+thread runs during a query). When a request passes its deadline, the watchdog writes a
+complete ``503`` response to the client's socket if no byte of the answer has been sent yet,
+then ends the process with ``os._exit``; the gunicorn arbiter starts a fresh worker, which
+opens the store read-only again. Other clients are answered by the other workers meanwhile.
+Cost per request: two lock operations and a condition notify (see benchmarks/http.py).
+
+Streaming. pyoxigraph serialises a whole result in one call that writes to a file object.
+A body is first written into a capped buffer; small answers (the common case) are returned
+as bytes with a Content-Length. When the cap is hit, the serialisation is started again in a
+producer thread writing into a bounded queue that the response iterates, so a million-row
+answer never sits in memory; the cost is running a large query's first megabyte twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any
+
+log = logging.getLogger("actorgraph.server")
+access_log = logging.getLogger("actorgraph.access")
+
+Writer = Callable[[IO[bytes]], None]
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+BUFFER_CAP = 1 << 20  # answers up to 1 MiB are sent from memory with a Content-Length
+CHUNK = 1 << 16
+QUEUE_DEPTH = 8  # at most CHUNK * QUEUE_DEPTH bytes wait between producer and client
+
+
+class _Overflow(Exception):
+    """The capped buffer is full: stream instead."""
+
+
+class _Cancelled(Exception):
+    """The client went away: stop serialising."""
+
+
+class _CappedBuffer:
+    """A write-only file that refuses to grow past its cap."""
+
+    def __init__(self, cap: int) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.cap = cap
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.cap:
+            raise _Overflow
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def body(write: Writer, cap: int = BUFFER_CAP) -> bytes | Iterator[bytes]:
+    """The bytes write() produces, in memory when small, else a stream (write() then runs again)."""
+    buffer = _CappedBuffer(cap)
+    try:
+        write(buffer)  # type: ignore[arg-type]
+    except _Overflow:
+        return stream(write)
+    return b"".join(buffer.parts)
+
+
+class _QueueWriter:
+    """A file whose writes become CHUNK-sized items of a bounded queue (blocks when full)."""
+
+    def __init__(self, items: queue.Queue[Any], cancelled: threading.Event) -> None:
+        self.items = items
+        self.cancelled = cancelled
+        self.pending = bytearray()
+
+    def write(self, data: bytes) -> int:
+        self.pending += data
+        if len(self.pending) >= CHUNK:
+            self.put(bytes(self.pending))
+            self.pending.clear()
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def put(self, item: Any) -> None:
+        while True:
+            if self.cancelled.is_set():
+                raise _Cancelled
+            try:
+                self.items.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+
+_DONE = object()
+
+
+def stream(write: Writer) -> Iterator[bytes]:
+    """Run write() in a producer thread and yield its output in chunks, with back-pressure."""
+    items: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_DEPTH)
+    cancelled = threading.Event()
+    out = _QueueWriter(items, cancelled)
+
+    def produce() -> None:
+        try:
+            write(out)  # type: ignore[arg-type]
+            if out.pending:
+                out.put(bytes(out.pending))
+            out.put(_DONE)
+        except _Cancelled:
+            pass
+        except BaseException as exc:  # handed to the consumer, which logs it
+            with contextlib.suppress(_Cancelled):
+                out.put(exc)
+
+    threading.Thread(target=produce, name="actorgraph-stream", daemon=True).start()
+
+    def chunks() -> Iterator[bytes]:
+        try:
+            while True:
+                item = items.get()
+                if item is _DONE:
+                    return
+                if isinstance(item, BaseException):
+                    # Headers are gone already: the only honest signal left is a truncated body.
+                    log.error("error while streaming a response", exc_info=item)
+                    return
+                yield item
+        finally:
+            cancelled.set()
+
+    return chunks()
+
+
+class _Closing:
+    """Wrap a WSGI body so on_close runs when the server is done with it."""
+
+    def __init__(self, body: Iterable[bytes], on_close: Callable[[], None]) -> None:
+        self.body = body
+        self.on_close = on_close
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.body)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self.on_close()
+
+
+class RequestLog:
+    """WSGI middleware: one log line per request with status, bytes and time to the last byte."""
+
+    def __init__(self, app: WSGIApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        started = time.perf_counter()
+        seen: dict[str, str] = {}
+
+        def record(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            seen["status"] = status.split(" ", 1)[0]
+            return start_response(status, headers, exc_info)
+
+        def done() -> None:
+            if access_log.isEnabledFor(logging.INFO):
+                took = (time.perf_counter() - started) * 1000
+                query = environ.get("QUERY_STRING", "")
+                path = environ.get("PATH_INFO", "") + (f"?{query[:200]}" if query else "")
+                access_log.info("%s %s %s %.1fms", environ.get("REQUEST_METHOD"), path, seen.get("status", "-"), took)
+
+        return _Closing(self.app(environ, record), done)
+
+
+class Watchdog:
+    """WSGI middleware: end the process when a request outlives its deadline (see module docstring).
+
+    Only for single-request-at-a-time worker processes; never install it in a process that
+    must survive (tests, the CLI).
+    """
+
+    def __init__(self, app: WSGIApp, timeout: float, exit: Callable[[int], Any] = os._exit) -> None:  # noqa: A002
+        self.app = app
+        self.timeout = timeout
+        self._exit = exit
+        self._cond = threading.Condition()
+        self._deadline: float | None = None
+        self._socket: Any = None
+        self._started = False
+        self._pid = 0
+
+    def _ensure_thread(self) -> None:
+        # Threads do not survive fork: each worker starts its own on its first request.
+        if self._pid != os.getpid():
+            self._pid = os.getpid()
+            threading.Thread(target=self._watch, name="actorgraph-watchdog", daemon=True).start()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        self._ensure_thread()
+        with self._cond:
+            self._deadline = time.monotonic() + self.timeout
+            self._socket = environ.get("gunicorn.socket")
+            self._started = False
+            self._cond.notify()
+
+        def mark(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            self._started = True
+            return start_response(status, headers, exc_info)
+
+        try:
+            result = self.app(environ, mark)
+        except BaseException:
+            self._disarm()
+            raise
+        return _Closing(result, self._disarm)
+
+    def _disarm(self) -> None:
+        with self._cond:
+            self._deadline = None
+            self._socket = None
+
+    def _watch(self) -> None:
+        with self._cond:
+            while True:
+                if self._deadline is None:
+                    self._cond.wait()
+                    continue
+                left = self._deadline - time.monotonic()
+                if left > 0:
+                    self._cond.wait(left)
+                    continue
+                self._expire()
+
+    def _expire(self) -> None:
+        log.error("request exceeded the %.0f s query timeout: ending worker %d", self.timeout, os.getpid())
+        sock = self._socket
+        if sock is not None:
+            try:
+                if not self._started:
+                    message = f"Query timed out: it ran longer than the server's limit of {self.timeout:g} s.\n"
+                    payload = message.encode()
+                    head = (
+                        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                        f"Content-Length: {len(payload)}\r\nRetry-After: 1\r\nConnection: close\r\n"
+                        "Access-Control-Allow-Origin: *\r\n\r\n"
+                    )
+                    sock.sendall(head.encode() + payload)
+                sock.close()
+            except OSError:
+                pass
+        logging.shutdown()
+        self._exit(0)
