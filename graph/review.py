@@ -131,7 +131,7 @@ def accept(sources: Path, document: str, local_id: str, corrections: dict[str, A
 def reject(sources: Path, document: str, local_id: str, reason: str | None = None) -> dict[str, Any]:
     """Remove a candidate, recording it as rejected in candidates/<doc>.yaml. Raises SourceError."""
     path, raw, index = _find(sources, document, local_id)
-    entry = raw["statements"].pop(index)
+    entry: dict[str, Any] = raw["statements"].pop(index)
     _write_checked(sources, path, raw)
     side = sources / "candidates" / f"{document}.yaml"
     data = (yaml.safe_load(side.read_text(encoding="utf-8")) if side.exists() else None) or {"document": document}
@@ -183,7 +183,7 @@ def accept_entity(
         raise SourceError(f"entity id {entity_id!r} must be lowercase letters, digits and '-'", side)
     if entity_id in load_entities(sources):
         raise SourceError(f"entity id {entity_id!r} is taken", side)
-    entity = {"id": entity_id, "type": kind, "label": label or name}
+    entity: dict[str, Any] = {"id": entity_id, "type": kind, "label": label or name}
     if label and label != name:
         entity["aliases"] = [name]
     target = sources / "entities" / f"{document}.yaml"

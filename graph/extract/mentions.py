@@ -10,6 +10,7 @@ rapidfuzz against the registry's names with a lower confidence. Short all-capita
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -22,7 +23,7 @@ TOKEN = re.compile(r"[^\W_]+(?:['’`][^\W_]+)*", re.UNICODE)
 ARTICLES = {"al", "ul", "el", "ol", "ad", "ud", "an", "un", "ar", "ur", "as", "us", "at", "ut", "az", "ash", "ush"}
 EZAFE = {"e", "i", "y", "ye", "yi"}
 LEADING_DROP = {"the"}
-FUZZY_THRESHOLD = 90.0
+FUZZY_THRESHOLD = 85.0
 FUZZY_MIN_LENGTH = 7
 
 
@@ -128,7 +129,7 @@ class Gazetteer:
         """Leftmost-longest, non-overlapping mentions of registry names in text."""
         tokens = tokens if tokens is not None else tokenize(text)
         # joined[k]: tokens k and k+1 can belong to one name (only a space, hyphen or apostrophe between).
-        joined = [bool(_JOIN.fullmatch(text[a.end : b.start])) for a, b in zip(tokens, tokens[1:], strict=False)]
+        joined = [bool(_JOIN.fullmatch(text[a.end : b.start])) for a, b in itertools.pairwise(tokens)]
         mentions: list[Mention] = []
         i = 0
         while i < len(tokens):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from actorgraph.graph.coverage import Sentence, sentences
 from actorgraph.graph.extract.base import (
@@ -272,11 +273,13 @@ NUMBER_WORDS = {
     "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
 }  # fmt: skip
 MONTHS = {
-    m: i + 1
-    for i, m in enumerate(
-        "january february march april may june july august september october november december".split()
+    name: number
+    for number, name in enumerate(
+        ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+         "november", "december"),
+        1,
     )
-}
+}  # fmt: skip
 YEAR = r"(?:1[89]\d\d|20\d\d)"
 
 
@@ -453,7 +456,7 @@ def _certainty(
     return ("reported" if attributed else "stated"), tuple(attributed)
 
 
-def _time_qualifiers(sentence: str) -> dict[str, str]:
+def _time_qualifiers(sentence: str) -> dict[str, Any]:
     """at / start_time / end_time from years and month-years in the sentence."""
     span = re.search(rf"\b(?:between|from)\s+({YEAR})\s+(?:and|to|until|-|–)\s+({YEAR})\b", sentence)
     if span:
@@ -507,12 +510,17 @@ def _dedupe(proposals: list[Proposal]) -> list[Proposal]:
 # ---------------------------------------------------------------------------- new entities
 
 STOP_NAMES = frozenset(
-    """the a an in on at of for to and or but however moreover furthermore although while this that these those
-    it its they their there then thus therefore also since after before during following despite as by with from
-    such his her he she we our you your i one two three first second january february march april may june july
-    august september october november december monday tuesday wednesday thursday friday saturday sunday mr mrs ms
-    dr introduction conclusion references notes abstract figure table chapter section page vol no""".split()
-)
+    {
+        "the", "a", "an", "in", "on", "at", "of", "for", "to", "and", "or", "but", "however", "moreover",
+        "furthermore", "although", "while", "this", "that", "these", "those", "it", "its", "they", "their", "there",
+        "then", "thus", "therefore", "also", "since", "after", "before", "during", "following", "despite", "as",
+        "by", "with", "from", "such", "his", "her", "he", "she", "we", "our", "you", "your", "i", "one", "two",
+        "three", "first", "second", "january", "february", "march", "april", "may", "june", "july", "august",
+        "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+        "saturday", "sunday", "mr", "mrs", "ms", "dr", "introduction", "conclusion", "references", "notes",
+        "abstract", "figure", "table", "chapter", "section", "page", "vol", "no"
+    }
+)  # fmt: skip
 TYPE_HINTS: tuple[tuple[str, str], ...] = (
     (r"\b(?:Province|Provinces)\b", "Province"),
     (r"\b(?:District)\b", "District"),

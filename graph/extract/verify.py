@@ -36,7 +36,13 @@ def verify(result: ExtractionResult, text: str, entities: dict[str, Entity]) -> 
     terms = ontology_terms()
     kept: list[Verified] = []
     for proposal in result.proposals:
-        if proposal.subject not in entities or proposal.object not in entities:
+        named = [
+            proposal.subject,
+            proposal.object,
+            *proposal.attributed_to,
+            *([proposal.place] if proposal.place else []),
+        ]
+        if any(name not in entities for name in named):
             result.drop("unknown entity")
             continue
         if proposal.predicate not in terms.properties:

@@ -43,15 +43,15 @@ def running_heads(pages: list[str]) -> list[set[int]]:
     zones: list[list[tuple[int, str]]] = []
     for page in pages:
         lines = [page[s:e] for s, e in _page_lines(page)]
-        idx = list(range(len(lines)))
-        zone = sorted(set(idx[:HEADER_ZONE] + idx[-HEADER_ZONE:]))
-        zones.append([(i, lines[i]) for i in zone])
+        indexes = list(range(len(lines)))
+        in_zone = sorted(set(indexes[:HEADER_ZONE] + indexes[-HEADER_ZONE:]))
+        zones.append([(i, lines[i]) for i in in_zone])
     # Count each masked line once per page: a head recurs across pages, not within one.
     counts: Counter[str] = Counter(key for zone in zones for key in {_mask(line) for _, line in zone})
     threshold = max(2, (len(pages) + 1) // 2)
     result: list[set[int]] = []
     for zone in zones:
-        heads = set()
+        heads: set[int] = set()
         for i, line in zone:
             if len(line.strip()) > MAX_HEAD_LENGTH:
                 continue

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from actorgraph.graph.errors import ExtractionError, SourceError
 from actorgraph.graph.extract.base import ExtractionResult, Progress, get_extractor, no_progress
 from actorgraph.graph.extract.verify import Verified, verify
@@ -92,7 +93,7 @@ def normalise_date(text: str | None) -> str | None:
         return f"{data.date_obj.year:04d}"
     if data.period == "month":
         return f"{data.date_obj.year:04d}-{data.date_obj.month:02d}"
-    return data.date_obj.date().isoformat()
+    return str(data.date_obj.date().isoformat())
 
 
 def ingest_file(
@@ -301,7 +302,8 @@ def candidate_yaml(
         statements.append(candidate_statement(local_id, item, result.extractor))
     header = (
         f"# Candidate statements for {title!r}, proposed by {result.extractor}.\n"
-        "# Review them with `actorgraph review` (or edit: delete 'candidate: true' to accept, delete the entry to reject).\n"
+        "# Review them with `actorgraph review`, or edit this file: delete 'candidate: true' to accept,\n"
+        "# delete the entry to reject.\n"
     )
     body = yaml.safe_dump(
         {"document": doc_id, "statements": statements}, sort_keys=False, allow_unicode=True, width=1000

@@ -1,0 +1,170 @@
+"""An optional extractor that asks any OpenAI-compatible chat endpoint for statements.
+
+The request carries our relation schema as a JSON schema (``response_format`` of type
+``json_schema``): entity ids and predicates are enums taken from the registry and the
+ontology, so a well-behaved model can only answer with known terms. Its answer is still
+not trusted: every proposal goes through ``verify`` like the rule extractor's, and a
+proposal whose quote is not verbatim in the text is dropped and counted.
+
+Configuration (environment): ACTORGRAPH_LLM_URL (base URL, e.g. http://127.0.0.1:8080/v1),
+ACTORGRAPH_LLM_MODEL, ACTORGRAPH_LLM_KEY (optional bearer token), ACTORGRAPH_LLM_TIMEOUT.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from actorgraph.graph.errors import ExtractionError
+from actorgraph.graph.extract.base import ExtractionResult, Progress, Proposal, no_progress
+from actorgraph.graph.extract.families import PREDICATE_FAMILY
+from actorgraph.graph.model import CERTAINTIES, Entity
+
+VERSION = "0.1.0"
+CHUNK_CHARACTERS = 6000  # paragraphs are grouped into chunks of about this size, one request each
+SYSTEM_PROMPT = (
+    "You extract statements about relations between actors from an analyst's document. "
+    "Use only the entity ids and predicates allowed by the JSON schema. For every statement give "
+    "'quote': a verbatim, contiguous excerpt of the text (one sentence or less) that states it; "
+    "never paraphrase a quote. Set 'certainty' to how the text states it (reported, alleged, denied, ...), "
+    "and 'attributed_to' to the entity the text attributes the claim to, if any. Answer with JSON only."
+)
+
+
+def relation_schema(entities: dict[str, Entity], predicates: list[str]) -> dict[str, Any]:
+    """The JSON schema of an answer: a list of statements over known entity ids and predicates."""
+    ids = sorted(entities)
+    statement = {
+        "type": "object",
+        "properties": {
+            "subject": {"type": "string", "enum": ids},
+            "predicate": {"type": "string", "enum": predicates},
+            "object": {"type": "string", "enum": ids},
+            "quote": {"type": "string"},
+            "certainty": {"type": "string", "enum": list(CERTAINTIES)},
+            "attributed_to": {"type": ["string", "null"], "enum": [*ids, None]},
+            "year": {"type": ["string", "null"], "pattern": "^[0-9]{4}(-[0-9]{2}){0,2}$"},
+            "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+        },
+        "required": ["subject", "predicate", "object", "quote", "certainty", "attributed_to", "year", "confidence"],
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "properties": {"statements": {"type": "array", "items": statement}},
+        "required": ["statements"],
+        "additionalProperties": False,
+    }
+
+
+def chunks(text: str, size: int = CHUNK_CHARACTERS) -> list[tuple[int, str]]:
+    """(offset, text) pieces of about size characters, cut at paragraph breaks."""
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = text.rfind("\n\n", start + size // 2, end)
+            end = cut + 2 if cut != -1 else end
+        pieces.append((start, text[start:end]))
+        start = end
+    return pieces
+
+
+@dataclass
+class LLMExtractor:
+    """Statements proposed by a chat model behind an OpenAI-compatible endpoint."""
+
+    url: str
+    model: str = "default"
+    key: str | None = None
+    timeout: float = 120.0
+    name: str = "llm"
+    version: str = VERSION
+
+    @classmethod
+    def from_env(cls) -> LLMExtractor:
+        """Configured from ACTORGRAPH_LLM_*; raises ExtractionError when no URL is set."""
+        url = os.environ.get("ACTORGRAPH_LLM_URL")
+        if not url:
+            raise ExtractionError("the llm extractor needs ACTORGRAPH_LLM_URL (an OpenAI-compatible base URL)")
+        return cls(
+            url=url,
+            model=os.environ.get("ACTORGRAPH_LLM_MODEL", "default"),
+            key=os.environ.get("ACTORGRAPH_LLM_KEY") or None,
+            timeout=float(os.environ.get("ACTORGRAPH_LLM_TIMEOUT", "120")),
+        )
+
+    def extract(self, text: str, entities: dict[str, Entity], progress: Progress = no_progress) -> ExtractionResult:
+        """One chat request per chunk; the answers become unverified proposals."""
+        result = ExtractionResult(extractor=f"{self.name}/{self.version} ({self.model})")
+        schema = relation_schema(entities, sorted(PREDICATE_FAMILY))
+        pieces = chunks(text)
+        for done, (offset, piece) in enumerate(pieces, 1):
+            for item in self._ask(piece, schema):
+                proposal = _proposal(item, offset, piece)
+                if proposal is None:
+                    result.drop("malformed answer")
+                else:
+                    result.proposals.append(proposal)
+            progress(done, len(pieces))
+        return result
+
+    def _ask(self, piece: str, schema: dict[str, Any]) -> list[Any]:
+        body = {
+            "model": self.model,
+            "temperature": 0,
+            "messages": [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": piece}],
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": "actorgraph_statements", "strict": True, "schema": schema},
+            },
+        }
+        request = urllib.request.Request(  # noqa: S310 - the URL is the user's configured endpoint
+            self.url.rstrip("/") + "/chat/completions",
+            data=json.dumps(body).encode("utf-8"),
+            headers={
+                "Content-Type": "application/json",
+                **({"Authorization": f"Bearer {self.key}"} if self.key else {}),
+            },
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                answer = json.loads(response.read().decode("utf-8"))
+            content = answer["choices"][0]["message"]["content"]
+            statements = json.loads(content)["statements"]
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise ExtractionError(f"the llm endpoint {self.url} did not answer: {exc}") from exc
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            raise ExtractionError(f"the llm endpoint answered something that is not our schema: {exc}") from exc
+        return statements if isinstance(statements, list) else []
+
+
+def _proposal(item: Any, offset: int, piece: str) -> Proposal | None:
+    """A proposal from one answered statement; the quote's position in the chunk is only a hint."""
+    if not isinstance(item, dict):
+        return None
+    try:
+        subject, predicate, obj, quote = (str(item[k]) for k in ("subject", "predicate", "object", "quote"))
+    except KeyError:
+        return None
+    certainty = str(item.get("certainty") or "stated")
+    at = piece.find(quote)
+    year = item.get("year")
+    return Proposal(
+        subject=subject,
+        predicate=predicate,
+        object=obj,
+        quote=quote,
+        start=offset + at if at >= 0 else None,
+        confidence=float(item.get("confidence") or 0.5),
+        certainty=certainty if certainty in CERTAINTIES else "stated",
+        attributed_to=(str(item["attributed_to"]),) if item.get("attributed_to") else (),
+        at=str(year) if year else None,
+        family=PREDICATE_FAMILY.get(predicate),
+    )
