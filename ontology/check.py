@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import rdflib
+from rdflib.namespace import OWL, RDF, RDFS
+
 from actorgraph.graph.errors import OntologyError
 from actorgraph.ontology import load_ontology
-from rdflib.namespace import OWL, RDF, RDFS
 
 
 @dataclass
@@ -43,8 +44,19 @@ def data_graph(sources: Path | None = None) -> rdflib.Graph:
         if p == RDF.type:
             graph.add((s, p, o))
     for s, p, o, _g in truthy_quads(corpus.statements):
-        graph.add((s, p, o))
+        graph.add((s, p, owl2_literal(o)))
     return graph
+
+
+# XSD types outside the OWL 2 datatype map; HermiT refuses them ("not part of the OWL 2 datatype map").
+NON_OWL2_DATATYPES = frozenset(str(rdflib.XSD) + t for t in ("gYear", "gYearMonth", "date", "gMonth", "gDay"))
+
+
+def owl2_literal(term: rdflib.term.Node) -> rdflib.term.Node:
+    """Years, year-months and dates become plain strings for HermiT (it reasons about classes, not dates)."""
+    if isinstance(term, rdflib.Literal) and term.datatype is not None and str(term.datatype) in NON_OWL2_DATATYPES:
+        return rdflib.Literal(str(term))
+    return term
 
 
 def check_consistency(
