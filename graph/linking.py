@@ -58,7 +58,7 @@ USER_AGENT = "ActorGraph/0.1 (https://w3id.org/actorgraph; link verify/enrich)"
 QID_PATTERN = re.compile(r"^Q[1-9][0-9]*$")
 GEONAMES_PATTERN = re.compile(r"^[1-9][0-9]*$")
 IDENTIFIERS = ("wikidata", "dbpedia", "geonames")
-ENTRY_KEYS = {"id", "checked", "unlinked", "note", *IDENTIFIERS}
+ENTRY_KEYS = {"id", "checked", "unlinked", "note", "label", *IDENTIFIERS}
 CHECK_KEYS = {"source", "said", "covers", "date"}
 
 ENRICH_LANGUAGES = ("fa", "ps", "ar", "ur")
@@ -109,6 +109,7 @@ class Link:
     checked: tuple[Check, ...] = ()
     unlinked: str | None = None  # why an entity has no identifier (looked for, none found or not exact)
     note: str | None = None  # e.g. why one kind of identifier is missing
+    label: str | None = None  # the item's label as the checking source showed it, when it differs from ours
 
     @property
     def identifiers(self) -> dict[str, str]:
@@ -166,7 +167,16 @@ def _parse_entry(entity_id: str, item: Mapping[str, Any], entity: Entity) -> Lin
         if not is_place(entity):
             raise fail(f"a GeoNames id is for places only, and {entity_id} is a {', '.join(entity.types)}")
     checks = tuple(_parse_check(fail, c) for c in (item.get("checked") or []))
-    link = Link(entity_id, qid, dbpedia, geonames, checks, _opt(item.get("unlinked")), _opt(item.get("note")))
+    link = Link(
+        entity_id,
+        qid,
+        dbpedia,
+        geonames,
+        checks,
+        unlinked=_opt(item.get("unlinked")),
+        note=_opt(item.get("note")),
+        label=_opt(item.get("label")),
+    )
     covered = {kind for check in checks for kind in check.covers}
     for kind in link.identifiers:
         if kind not in covered:
@@ -533,18 +543,22 @@ def verify_links(corpus: Corpus, client: WikidataClient, only: Iterable[str] | N
     results = []
     for entity_id, link in links.items():
         assert link.wikidata is not None
-        results.append(_compare(corpus.entities[entity_id], link.wikidata, entities[link.wikidata], class_labels))
+        results.append(_compare(corpus.entities[entity_id], link, entities[link.wikidata], class_labels))
     return results
 
 
-def _compare(entity: Entity, qid: str, data: Mapping[str, Any], class_labels: Mapping[str, str | None]) -> VerifyResult:
+def _compare(
+    entity: Entity, link: Link, data: Mapping[str, Any], class_labels: Mapping[str, str | None]
+) -> VerifyResult:
+    qid = link.wikidata or ""
     result = VerifyResult(entity.id, qid, _label(data, "en"))
     if "missing" in data:
         result.problems.append(f"{qid} does not exist on Wikidata")
         return result
     if data.get("id") != qid:
         result.problems.append(f"{qid} redirects to {data.get('id')}: link the target instead")
-    ours = {_norm(name) for name in (entity.label, *entity.aliases)}
+    # Our label and aliases, plus the label the checking source showed (recorded in the registry).
+    ours = {_norm(name) for name in (entity.label, *entity.aliases, *([link.label] if link.label else []))}
     theirs = {_norm(name) for name in [result.label or "", *_aliases(data, "en")] if name}
     if not ours & theirs:
         result.problems.append(

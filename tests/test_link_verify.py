@@ -87,3 +87,13 @@ def test_link_verify_cli_against_the_mock(wikidata: MockWikidata) -> None:
     assert result.exit_code == 0, result.output
     assert "2/2 QIDs match" in result.output
     assert "Q34490" in result.output
+
+
+def test_link_verify_accepts_the_label_the_check_recorded(corpus: Corpus, wikidata: MockWikidata) -> None:
+    """A registry entry may record the item's label as its source showed it; verify accepts that label."""
+    plain = _with_link(corpus, "kabul", "Q3616")  # Tehran's item, linked to Kabul
+    (result,) = verify_links(plain, WikidataClient(wikidata.url), ["kabul"])
+    assert result.problems == ["Wikidata's English label 'Tehran' is none of ours ('Kabul' and aliases)"]
+    recorded = replace(plain, links={**plain.links, "kabul": {**plain.links["kabul"], "label": "Tehran"}})
+    (result,) = verify_links(recorded, WikidataClient(wikidata.url), ["kabul"])
+    assert result.ok, result.problems
