@@ -101,5 +101,9 @@ def void_graph(store: GraphStore, *, sparql_endpoint: str | None = None, data_du
         g.add((subset, RDF.type, V.Dataset))
         g.add((subset, SDNS.name, subset))
         g.add((subset, V.triples, Literal(count, datatype=XSD.integer)))
-    # Linksets (void:Linkset with void:target/void:linkPredicate) are added here by the linking module.
+    # Linksets to Wikidata, DBpedia and GeoNames, counted in the links graph (docs/linking.md).
+    from actorgraph.graph.linking import stored_linkset_counts, void_linksets
+
+    for triple in void_linksets(stored_linkset_counts(store), DATASET_IRI):
+        g.add(triple)
     return g

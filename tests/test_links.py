@@ -169,3 +169,28 @@ def test_void_linkset_counts_from_the_store_equal_the_registry(kg: KnowledgeGrap
     counted = stored_linkset_counts(kg.store)
     assert counted == linkset_counts(corpus_links(corpus).values())
     assert counted["wikidata"] >= 20 and counted["geonames"] >= 9
+
+
+def test_void_served_at_well_known_has_linksets_matching_the_data(kg: KnowledgeGraph) -> None:
+    from actorgraph.server import create_app
+
+    client = create_app(kg=kg).test_client()
+    response = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    void = rdflib.Graph().parse(data=response.get_data(as_text=True), format="turtle")
+    dataset = rdflib.URIRef("https://w3id.org/actorgraph/dataset")
+    served = {}
+    for linkset in void.objects(dataset, rdflib.URIRef(VOID + "subset")):
+        if (linkset, rdflib.RDF.type, rdflib.URIRef(VOID + "Linkset")) in void:
+            target = void.value(linkset, rdflib.URIRef(VOID + "objectsTarget"))
+            space = str(void.value(target, rdflib.URIRef(VOID + "uriSpace")))
+            assert void.value(linkset, rdflib.URIRef(VOID + "linkPredicate")) == rdflib.SKOS.exactMatch
+            served[space] = int(void.value(linkset, rdflib.URIRef(VOID + "triples")))
+    assert set(served) == {t.uri_space for t in TARGETS}
+    for space, count in served.items():
+        counted = rows(
+            kg,
+            f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{LINKS_GRAPH}> {{ ?s skos:exactMatch ?o }}
+                 FILTER(STRSTARTS(STR(?o), "{space}")) }}""",
+        )
+        assert count == int(counted[0]["n"]) > 0, space
