@@ -8,8 +8,24 @@ from typing import IO, Any
 
 from actorgraph.graph import build as build_mod
 from actorgraph.graph.config import Settings
+from actorgraph.graph.describe import (
+    Describer,
+    DocumentView,
+    OntologyTerm,
+    ResourceView,
+    ResultTable,
+    Term,
+)
 from actorgraph.graph.errors import StoreError
-from actorgraph.graph.store import GraphStore, QueryResult, current_target, named_node, serialize_results, typed_literal
+from actorgraph.graph.store import (
+    GraphStore,
+    QueryResult,
+    current_target,
+    named_node,
+    serialize_results,
+    serialize_triples,
+    typed_literal,
+)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -81,7 +97,7 @@ class KnowledgeGraph:
 
     def select(self, sparql: str, **kwargs: Any) -> list[dict[str, Any]]:
         """Run a SELECT and return rows of plain Python values (IRIs and lexical forms)."""
-        result = self.query(sparql, **kwargs)
+        result = self.store.select(sparql, **kwargs)
         variables = [v.value for v in result.variables]
         return [{name: _plain(row[name]) for name in variables} for row in result]
 
@@ -108,6 +124,52 @@ class KnowledgeGraph:
         """Quads per named graph."""
         counts: dict[str, int] = self.store.counts_per_graph()
         return counts
+
+    # ------------------------------------------------------------------ resource pages
+
+    def describe_resource(self, iri: str) -> ResourceView | None:
+        """Types, labels, aliases, external links and statements (by relation) of a resource; None if unknown."""
+        return Describer(self).resource(iri)
+
+    def document_view(self, doc_id: str) -> DocumentView | None:
+        """A document's text with its evidence spans and numbered statements; None if unknown."""
+        return Describer(self).document(doc_id)
+
+    def documents(self) -> list[Term]:
+        """Every document (IRI and title)."""
+        documents: list[Term] = Describer(self).documents()
+        return documents
+
+    def entity_index(self) -> list[tuple[Term, list[Term]]]:
+        """Every entity under each of its types, for the browsing index."""
+        index: list[tuple[Term, list[Term]]] = Describer(self).index()
+        return index
+
+    def ontology_terms(self) -> list[OntologyTerm]:
+        """The ontology's classes and properties with definitions, parents and how often they are used."""
+        terms: list[OntologyTerm] = Describer(self).ontology_terms()
+        return terms
+
+    def ontology_rdf(self, fmt: str = "turtle") -> bytes:
+        """The ontology graph in an RDF format."""
+        from actorgraph.ontology.vocab import ONTOLOGY_GRAPH, PREFIXES
+
+        result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")
+        data: bytes = serialize_triples(result, fmt, PREFIXES)
+        return data
+
+    def result_table(self, result: QueryResult, limit: int = 1000) -> ResultTable:
+        """The first rows of a query result as labelled terms, for an HTML table."""
+        return Describer(self).table(result, limit)
+
+    def resource_rdf(self, iri: str, fmt: str = "turtle") -> bytes:
+        """The RDF description of a resource (outgoing, incoming, evidence) in an RDF format."""
+        from actorgraph.ontology.vocab import PREFIXES, RES
+
+        # Resource IRIs hold slashes, which prefixed names must escape: full IRIs read better.
+        prefixes = {p: ns for p, ns in PREFIXES.items() if ns != RES}
+        data: bytes = serialize_triples(Describer(self).rdf(iri), fmt, prefixes)
+        return data
 
 
 def _plain(term: Any) -> Any:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any, TypeGuard
 
 import pyoxigraph as ox
+
 from actorgraph.graph.config import MEMORY
 from actorgraph.graph.errors import InvalidQuery, ReadOnlyStore, StoreError
 
@@ -191,6 +192,16 @@ class GraphStore:
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
         return iter(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph) if graph else None))
+
+    def outgoing(self, subject: str) -> list[tuple[Any, Any]]:
+        """(predicate, object) of every triple about subject in any graph, once each.
+
+        A direct index lookup: about ten times faster than the same SELECT for the Linked Data pages.
+        """
+        pairs = dict.fromkeys(
+            (q.predicate, q.object) for q in self._store.quads_for_pattern(ox.NamedNode(subject), None, None)
+        )
+        return list(pairs)
 
     @property
     def raw(self) -> ox.Store:

@@ -1,0 +1,596 @@
+"""Read models of one resource for the Linked Data pages: an actor, a statement, a document.
+
+The SPARQL lives here, in the core, so the web layer only renders: ``describe_resource`` gives
+an actor's types, labels, aliases, external links and its statements grouped by relation (each
+with dates, certainty, attribution and evidence); ``document_view`` gives a document's text cut
+into segments at every evidence span; ``resource_rdf`` is the RDF description served to clients.
+The resource IRI is always bound as a term (pyoxigraph substitutions), never pasted into SPARQL.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
+
+from actorgraph.graph.store import named_node, term_parts
+from actorgraph.ontology.vocab import (
+    AG,
+    DCTERMS,
+    ENTITIES_GRAPH,
+    ONTOLOGY_GRAPH,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    RES,
+    SKOS,
+    sparql_prefixes,
+)
+
+if TYPE_CHECKING:
+    from actorgraph.graph.api import KnowledgeGraph
+
+STATEMENT_TYPES = (AG + "Statement", AG + "CandidateStatement")
+LABEL_PROPERTIES = (SKOS + "prefLabel", RDFS + "label", DCTERMS + "title")
+EXTERNAL_LINK_PROPERTIES = (SKOS + "exactMatch", OWL + "sameAs", SKOS + "closeMatch", RDFS + "seeAlso")
+# Shown in their own sections of a page, so left out of the generic property table.
+SECTIONED = frozenset(
+    {
+        RDF + "type",
+        RDFS + "label",
+        SKOS + "prefLabel",
+        SKOS + "altLabel",
+        DCTERMS + "description",
+        AG + "text",
+        *EXTERNAL_LINK_PROPERTIES,
+    }
+)
+MAX_INCOMING = 200  # other resources pointing here, listed on the page (the RDF has them all)
+
+
+@dataclass(frozen=True)
+class Term:
+    """An RDF term for display: an IRI (with its best label) or a literal (with datatype/language)."""
+
+    value: str
+    kind: str = "iri"
+    datatype: str | None = None
+    language: str | None = None
+    label: str | None = None
+
+    @property
+    def is_iri(self) -> bool:
+        return self.kind == "iri"
+
+    @property
+    def text(self) -> str:
+        """The label of an IRI, else its local name; a literal's lexical form."""
+        if self.kind != "iri":
+            return self.value
+        return self.label or local_name(self.value)
+
+
+@dataclass
+class StatementView:
+    """One statement node with everything a reader needs to judge it."""
+
+    iri: str
+    subject: Term
+    relation: Term
+    object: Term
+    document: Term | None = None
+    local_id: str = ""
+    certainty: Term | None = None
+    candidate: bool = False
+    attributed_to: list[Term] = field(default_factory=list)
+    start: Term | None = None
+    end: Term | None = None
+    point_in_time: Term | None = None
+    place: Term | None = None
+    quantity: Term | None = None
+    unit: str | None = None
+    role: str | None = None
+    note: str | None = None
+    confidence: str | None = None
+    cites: list[Term] = field(default_factory=list)
+    quote: str | None = None
+    prefix: str = ""
+    suffix: str = ""
+    span: tuple[int, int] | None = None
+
+    @property
+    def when(self) -> str:
+        """The statement's time as written: a point, a range, or an open start/end."""
+        if self.point_in_time is not None:
+            return self.point_in_time.value
+        if self.start is not None and self.end is not None:
+            return f"{self.start.value} – {self.end.value}"
+        if self.start is not None:
+            return f"from {self.start.value}"
+        if self.end is not None:
+            return f"until {self.end.value}"
+        return ""
+
+    @property
+    def anchor(self) -> str:
+        """The id of the evidence span on the document page."""
+        return span_anchor(*self.span) if self.span else ""
+
+    @property
+    def summary(self) -> str:
+        return f"{self.subject.text} {self.relation.text} {self.object.text}"
+
+    def sort_key(self) -> tuple[str, str, str]:
+        when = self.point_in_time or self.start or self.end
+        return (when.value if when else "9999", self.document.value if self.document else "", self.local_id)
+
+
+@dataclass
+class RelationGroup:
+    """Statements sharing one relation, in the order they happened."""
+
+    relation: Term
+    statements: list[StatementView]
+
+
+@dataclass
+class ResourceView:
+    """Everything the HTML page of one resource shows."""
+
+    iri: str
+    label: str
+    kind: str  # actor | statement | document | citation | resource
+    types: list[Term] = field(default_factory=list)
+    labels: list[Term] = field(default_factory=list)
+    aliases: list[Term] = field(default_factory=list)
+    descriptions: list[Term] = field(default_factory=list)
+    external_links: list[Term] = field(default_factory=list)
+    properties: list[tuple[Term, list[Term]]] = field(default_factory=list)
+    as_subject: list[RelationGroup] = field(default_factory=list)
+    as_object: list[RelationGroup] = field(default_factory=list)
+    attributed: list[StatementView] = field(default_factory=list)
+    as_place: list[StatementView] = field(default_factory=list)
+    incoming: list[tuple[Term, Term]] = field(default_factory=list)
+    statement: StatementView | None = None
+    same_evidence: list[StatementView] = field(default_factory=list)
+
+    @property
+    def statement_count(self) -> int:
+        groups = self.as_subject + self.as_object
+        return sum(len(g.statements) for g in groups) + len(self.attributed) + len(self.as_place)
+
+
+@dataclass(frozen=True)
+class Span:
+    """An evidence span of a document and the numbers of the statements it supports."""
+
+    start: int
+    end: int
+    numbers: tuple[int, ...]
+    others: tuple[Term, ...] = ()  # citations and no-claim passages anchored here
+
+    @property
+    def anchor(self) -> str:
+        return span_anchor(self.start, self.end)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of document text covered by the same set of spans."""
+
+    text: str
+    spans: tuple[Span, ...]
+    opens: tuple[Span, ...]  # spans starting here: their anchors go on this segment
+    closes: tuple[Span, ...]  # spans ending here: their statement links follow this segment
+
+
+@dataclass
+class DocumentView:
+    """A document with its text cut at every evidence span, and its numbered statements."""
+
+    resource: ResourceView
+    text: str
+    statements: list[StatementView]
+    spans: list[Span]
+    segments: list[Segment]
+
+
+@dataclass
+class ResultTable:
+    """Query results ready to render: SELECT rows, an ASK answer, or CONSTRUCT triples as rows."""
+
+    variables: list[str]
+    rows: list[list[Term | None]]
+    boolean: bool | None = None
+    truncated: bool = False
+
+
+@dataclass
+class OntologyTerm:
+    """A class or property of the ontology, with how often statements use it."""
+
+    term: Term
+    kind: str  # class | object property | datatype property | annotation property
+    definition: str = ""
+    parents: list[Term] = field(default_factory=list)
+    domains: list[Term] = field(default_factory=list)
+    ranges: list[Term] = field(default_factory=list)
+    uses: int = 0
+
+
+def local_name(iri: str) -> str:
+    """The part of an IRI after its namespace: after '#', else after the last '/'."""
+    for sep in ("#", "/"):
+        if sep in iri:
+            tail = iri.rsplit(sep, 1)[1]
+            if tail:
+                return tail
+    return iri
+
+
+def span_anchor(start: int, end: int) -> str:
+    return f"ev-{start}-{end}"
+
+
+# ---------------------------------------------------------------------------- queries
+
+_OUTGOING = "SELECT ?this ?p ?o WHERE { ?this ?p ?o }"
+_INCOMING = "SELECT DISTINCT ?this ?s ?p WHERE { ?s ?p ?this FILTER(!isLiteral(?s)) } ORDER BY ?p ?s LIMIT " + str(
+    MAX_INCOMING * 4
+)
+_INVOLVED = """
+SELECT DISTINCT ?this ?st ?role WHERE {
+  { ?st ag:subject ?this BIND("subject" AS ?role) }
+  UNION { ?st ag:object ?this BIND("object" AS ?role) }
+  UNION { ?st prov:wasAttributedTo ?this BIND("attributed" AS ?role) }
+  UNION { ?st ag:place ?this BIND("place" AS ?role) }
+  ?st a ?type FILTER(?type IN (ag:Statement, ag:CandidateStatement))
+}"""
+_ANNOTATED = """
+SELECT DISTINCT ?this ?node ?start ?end WHERE {
+  ?target oa:hasSource ?this . ?annotation oa:hasTarget ?target . ?node prov:wasDerivedFrom ?annotation .
+  ?target oa:hasSelector ?pos . ?pos oa:start ?start . ?pos oa:end ?end .
+}"""
+_RDF = """
+CONSTRUCT { ?this ?p ?o . ?s ?q ?this . ?n ?np ?no }
+WHERE {
+  { ?this ?p ?o }
+  UNION { ?s ?q ?this }
+  UNION { ?this prov:wasDerivedFrom ?a . ?a (oa:hasTarget|oa:hasSelector)* ?n . ?n ?np ?no }
+}"""
+
+
+class Describer:
+    """Builds the read models of one KnowledgeGraph; cheap, create one per request."""
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.kg = kg
+        self.prefixes = sparql_prefixes()
+        self._labels: dict[str, str] = {}
+
+    def _rows(self, sparql: str, this: str | None = None) -> list[dict[str, Any]]:
+        # pyoxigraph substitutes only projected variables, so every query selects ?this.
+        subs = {"this": named_node(this)} if this is not None else None
+        result = self.kg.store.select(self.prefixes + sparql, substitutions=subs)
+        names = [v.value for v in result.variables]
+        return [{n: row[n] for n in names} for row in result]
+
+    def term(self, raw: Any) -> Term:
+        kind, value, datatype, language = term_parts(raw)
+        return Term(value, kind, datatype, language, self._labels.get(value) if kind == "iri" else None)
+
+    def load_labels(self, iris: set[str]) -> None:
+        """Fetch the best English label of every IRI not seen yet (one query)."""
+        wanted = sorted(i for i in iris if i not in self._labels and ">" not in i and " " not in i)
+        if not wanted:
+            return
+        values = " ".join(f"<{i}>" for i in wanted)
+        # One UNION branch per property: binding ?p by VALUES makes pyoxigraph scan far more.
+        branches = " UNION ".join(f"{{ ?x <{p}> ?l BIND(<{p}> AS ?p) }}" for p in LABEL_PROPERTIES)
+        sparql = f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} {branches} }}"
+        best: dict[str, tuple[int, str]] = {}
+        for row in self._rows(sparql):
+            _, text, _, lang = term_parts(row["l"])
+            rank = LABEL_PROPERTIES.index(row["p"].value) * 2 + (0 if lang in (None, "", "en") else 1)
+            iri = row["x"].value
+            if iri not in best or rank < best[iri][0]:
+                best[iri] = (rank, text)
+        for iri in wanted:
+            self._labels[iri] = best[iri][1] if iri in best else local_name(iri)
+
+    # ------------------------------------------------------------------ statements
+
+    def statements(self, iris: list[str]) -> dict[str, StatementView]:
+        """Statement views for the given statement node IRIs, with their evidence."""
+        if not iris:
+            return {}
+        values = " ".join(f"<{i}>" for i in sorted(set(iris)))
+        # Written step by step, OPTIONALs last: with a property path pyoxigraph's plan is 100x slower.
+        evidence = self._rows(
+            f"""SELECT ?st ?exact ?prefix ?suffix ?start ?end WHERE {{
+              VALUES ?st {{ {values} }}
+              ?st prov:wasDerivedFrom ?a . ?a oa:hasTarget ?t . ?t oa:hasSelector ?q . ?q oa:exact ?exact .
+              ?t oa:hasSelector ?pos . ?pos oa:start ?start . ?pos oa:end ?end .
+              OPTIONAL {{ ?q oa:prefix ?prefix }} OPTIONAL {{ ?q oa:suffix ?suffix }}
+            }}"""
+        )
+        store = self.kg.store
+        by_node = {iri: [(p.value, o) for p, o in store.outgoing(iri)] for iri in sorted(set(iris))}
+        self.load_labels({raw.value for pairs in by_node.values() for _, raw in pairs if term_parts(raw)[0] == "iri"})
+        views = {iri: self._statement(iri, pairs) for iri, pairs in by_node.items()}
+        for row in evidence:
+            view = views.get(row["st"].value)
+            if view is not None:
+                view.quote = row["exact"].value
+                view.prefix = row["prefix"].value if row["prefix"] is not None else ""
+                view.suffix = row["suffix"].value if row["suffix"] is not None else ""
+                view.span = (int(row["start"].value), int(row["end"].value))
+        return views
+
+    def _statement(self, iri: str, pairs: list[tuple[str, Any]]) -> StatementView:
+        one: dict[str, Term] = {}
+        many: dict[str, list[Term]] = defaultdict(list)
+        for prop, raw in pairs:
+            term = self.term(raw)
+            one.setdefault(prop, term)
+            many[prop].append(term)
+
+        def text(prop: str) -> str | None:
+            return one[prop].value if prop in one else None
+
+        return StatementView(
+            iri=iri,
+            subject=one.get(AG + "subject", Term("")),
+            relation=one.get(AG + "relation", Term("")),
+            object=one.get(AG + "object", Term("")),
+            document=one.get(AG + "statementOf"),
+            local_id=text(AG + "localId") or local_name(iri),
+            certainty=one.get(AG + "certainty"),
+            candidate=any(t.value == AG + "CandidateStatement" for t in many[RDF + "type"]),
+            attributed_to=sorted(many[PROV + "wasAttributedTo"], key=lambda t: t.text),
+            start=one.get(AG + "startTime"),
+            end=one.get(AG + "endTime"),
+            point_in_time=one.get(AG + "pointInTime"),
+            place=one.get(AG + "place"),
+            quantity=one.get(AG + "quantity"),
+            unit=text(AG + "unit"),
+            role=text(AG + "role"),
+            note=text(AG + "note"),
+            confidence=text(AG + "confidence"),
+            cites=sorted(many[AG + "cites"], key=lambda t: t.value),
+        )
+
+    # ------------------------------------------------------------------ resources
+
+    def resource(self, iri: str) -> ResourceView | None:
+        """The view of any resource; None when the graph says nothing about it."""
+        outgoing = [(row["p"], row["o"]) for row in self._rows(_OUTGOING, iri)]
+        incoming = [(row["s"], row["p"]) for row in self._rows(_INCOMING, iri)]
+        if not outgoing and not incoming:
+            return None
+        iris = {iri} | {p.value for p, _ in outgoing} | {p.value for _, p in incoming}
+        iris |= {raw.value for pair in outgoing + incoming for raw in pair if term_parts(raw)[0] == "iri"}
+        self.load_labels(iris)
+        by_prop: dict[str, list[Term]] = defaultdict(list)
+        for p, o in outgoing:
+            by_prop[p.value].append(self.term(o))
+        types = sorted(by_prop.get(RDF + "type", []), key=lambda t: t.text)
+        type_iris = {t.value for t in types}
+        kind = "resource"
+        if type_iris & set(STATEMENT_TYPES):
+            kind = "statement"
+        elif AG + "Document" in type_iris:
+            kind = "document"
+        elif AG + "Citation" in type_iris:
+            kind = "citation"
+        elif iri.startswith(RES) and "/" not in iri[len(RES) :]:
+            kind = "actor"
+        labels = sorted(
+            {t for p in (RDFS + "label", SKOS + "prefLabel") for t in by_prop.get(p, [])}, key=lambda t: t.value
+        )
+        view = ResourceView(
+            iri=iri,
+            label=self._labels.get(iri) or local_name(iri),
+            kind=kind,
+            types=types,
+            labels=labels,
+            aliases=sorted(by_prop.get(SKOS + "altLabel", []), key=lambda t: t.value.lower()),
+            descriptions=by_prop.get(DCTERMS + "description", []),
+            external_links=sorted(
+                {t for p in EXTERNAL_LINK_PROPERTIES for t in by_prop.get(p, [])}, key=lambda t: t.value
+            ),
+            properties=[
+                (self.term(named_node(p)), sorted(values, key=lambda t: (t.kind, t.text)))
+                for p, values in sorted(by_prop.items(), key=lambda kv: self._labels.get(kv[0], kv[0]))
+                if p not in SECTIONED
+            ],
+        )
+        self._add_statements(view)
+        # A truthy triple already shown as a statement is not repeated; derived ones stay.
+        stated = {(s.relation.value, s.object.value) for g in view.as_subject for s in g.statements}
+        view.properties = [
+            (prop, kept)
+            for prop, values in view.properties
+            if (kept := [t for t in values if (prop.value, t.value) not in stated])
+        ]
+        shown = {s.iri for g in view.as_subject + view.as_object for s in g.statements}
+        shown |= {s.iri for s in view.attributed + view.as_place}
+        view.incoming = [
+            (self.term(s), self.term(p))
+            for s, p in incoming
+            if s.value not in shown and p.value not in (AG + "subject", AG + "object")
+        ][:MAX_INCOMING]
+        if kind == "statement":
+            view.statement = self.statements([iri]).get(iri)
+            if view.statement is not None and view.statement.span and view.statement.document:
+                view.same_evidence = [
+                    s for s in self._document_statements(view.statement.document.value) if s.span == view.statement.span
+                ]
+        return view
+
+    def _add_statements(self, view: ResourceView) -> None:
+        roles: dict[str, set[str]] = defaultdict(set)
+        for row in self._rows(_INVOLVED, view.iri):
+            roles[row["role"].value].add(row["st"].value)
+        found = self.statements(sorted(set().union(*roles.values()))) if roles else {}
+
+        def grouped(role: str) -> list[RelationGroup]:
+            groups: dict[str, list[StatementView]] = defaultdict(list)
+            for st in roles.get(role, ()):
+                if st in found:
+                    groups[found[st].relation.value].append(found[st])
+            return [
+                RelationGroup(items[0].relation, sorted(items, key=StatementView.sort_key))
+                for _, items in sorted(groups.items(), key=lambda kv: kv[1][0].relation.text)
+            ]
+
+        view.as_subject = grouped("subject")
+        view.as_object = grouped("object")
+        view.attributed = sorted(
+            (found[s] for s in roles.get("attributed", ()) if s in found), key=StatementView.sort_key
+        )
+        view.as_place = sorted((found[s] for s in roles.get("place", ()) if s in found), key=StatementView.sort_key)
+
+    def _document_statements(self, doc_iri: str) -> list[StatementView]:
+        nodes = [row["node"].value for row in self._rows(_ANNOTATED, doc_iri)]
+        found = self.statements(nodes)
+        # Only statement nodes have a relation; citations and passages are anchored too.
+        return sorted(
+            (s for s in found.values() if s.relation.value),
+            key=lambda s: (s.span or (0, 0), s.local_id),
+        )
+
+    def document(self, doc_id: str) -> DocumentView | None:
+        """A document's view: its text, numbered statements and the segments between span edges."""
+        iri = RES + "document/" + doc_id
+        resource = self.resource(iri)
+        if resource is None or resource.kind != "document":
+            return None
+        text_rows = self._rows("SELECT ?this ?text WHERE { ?this ag:text ?text } LIMIT 1", iri)
+        text = text_rows[0]["text"].value if text_rows else ""
+        statements = self._document_statements(iri)
+        numbers: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for number, st in enumerate(statements, start=1):
+            if st.span:
+                numbers[st.span].append(number)
+        others: dict[tuple[int, int], list[str]] = defaultdict(list)
+        statement_iris = {s.iri for s in statements}
+        for row in self._rows(_ANNOTATED, iri):
+            if row["node"].value not in statement_iris:
+                others[(int(row["start"].value), int(row["end"].value))].append(row["node"].value)
+        self.load_labels({i for nodes in others.values() for i in nodes})
+        spans = [
+            Span(
+                s, e, tuple(numbers.get((s, e), ())), tuple(Term(n, label=self._labels.get(n)) for n in others[(s, e)])
+            )
+            for s, e in sorted(set(numbers) | set(others))
+        ]
+        return DocumentView(resource, text, statements, spans, segments(text, spans))
+
+    def table(self, result: Any, limit: int) -> ResultTable:
+        """The first `limit` rows of a query result as labelled terms (the rest is only counted as cut)."""
+        from actorgraph.graph.store import is_boolean, is_triples
+
+        if is_boolean(result):
+            return ResultTable([], [], boolean=bool(result))
+        if is_triples(result):
+            variables = ["subject", "predicate", "object"]
+            raw = [[t.subject, t.predicate, t.object] for _, t in zip(range(limit + 1), result, strict=False)]
+        else:
+            variables = [v.value for v in result.variables]
+            raw = [[row[v] for v in variables] for _, row in zip(range(limit + 1), result, strict=False)]
+        truncated = len(raw) > limit
+        raw = raw[:limit]
+        self.load_labels({term_parts(t)[1] for row in raw for t in row if t is not None and term_parts(t)[0] == "iri"})
+        rows = [[self.term(t) if t is not None else None for t in row] for row in raw]
+        return ResultTable(variables, rows, truncated=truncated)
+
+    def documents(self) -> list[Term]:
+        """Every document, by title."""
+        rows = self._rows("SELECT ?doc WHERE { ?doc a ag:Document }")
+        self.load_labels({row["doc"].value for row in rows})
+        return sorted((self.term(row["doc"]) for row in rows), key=lambda t: t.text)
+
+    def index(self) -> list[tuple[Term, list[Term]]]:
+        """Every entity of ours under each of its asserted types (documents and statements apart)."""
+        rows = self._rows(
+            f"""SELECT DISTINCT ?x ?type WHERE {{
+              GRAPH <{ENTITIES_GRAPH}> {{ ?x a ?type }} FILTER(?type != ag:Document)
+            }}"""
+        )
+        self.load_labels({row["x"].value for row in rows} | {row["type"].value for row in rows})
+        by_type: dict[str, list[Term]] = defaultdict(list)
+        for row in rows:
+            by_type[row["type"].value].append(self.term(row["x"]))
+        return [
+            (self.term(named_node(t)), sorted(members, key=lambda m: m.text.lower()))
+            for t, members in sorted(by_type.items(), key=lambda kv: self._labels.get(kv[0], kv[0]).lower())
+        ]
+
+    def ontology_terms(self) -> list[OntologyTerm]:
+        """The ontology's classes, then its properties, each with parents, domain, range and use count."""
+        kinds = {
+            OWL + "Class": "class",
+            OWL + "ObjectProperty": "object property",
+            OWL + "DatatypeProperty": "datatype property",
+            OWL + "AnnotationProperty": "annotation property",
+        }
+        rows = self._rows(
+            f"""SELECT ?term ?kind ?def ?parent ?domain ?range WHERE {{
+              GRAPH <{ONTOLOGY_GRAPH}> {{
+                ?term a ?kind FILTER(?kind IN ({", ".join(f"<{k}>" for k in kinds)}) && STRSTARTS(STR(?term), "{AG}"))
+                OPTIONAL {{ ?term skos:definition|rdfs:comment ?def }}
+                OPTIONAL {{ ?term rdfs:subClassOf|rdfs:subPropertyOf ?parent FILTER(STRSTARTS(STR(?parent), "{AG}")) }}
+                OPTIONAL {{ ?term rdfs:domain ?domain FILTER(isIRI(?domain)) }}
+                OPTIONAL {{ ?term rdfs:range ?range FILTER(isIRI(?range)) }}
+              }}
+            }}"""
+        )
+        uses = {
+            row["rel"].value: int(row["n"].value)
+            for row in self._rows(
+                "SELECT ?rel (COUNT(DISTINCT ?st) AS ?n) WHERE { { ?st ag:relation ?rel } UNION { ?st a ?rel } }"
+                " GROUP BY ?rel"
+            )
+        }
+        iris = {row[k].value for row in rows for k in ("term", "parent", "domain", "range") if row[k] is not None}
+        self.load_labels(iris)
+        terms: dict[str, OntologyTerm] = {}
+        for row in rows:
+            iri = row["term"].value
+            item = terms.setdefault(
+                iri, OntologyTerm(self.term(row["term"]), kinds[row["kind"].value], uses=uses.get(iri, 0))
+            )
+            if row["def"] is not None and not item.definition:
+                item.definition = row["def"].value
+            for key, bucket in (("parent", item.parents), ("domain", item.domains), ("range", item.ranges)):
+                if row[key] is not None and (t := self.term(row[key])) not in bucket:
+                    bucket.append(t)
+        order = list(kinds.values())
+        return sorted(terms.values(), key=lambda t: (order.index(t.kind), t.term.text.lower()))
+
+    def rdf(self, iri: str) -> Any:
+        """The RDF description of a resource (a CONSTRUCT result): what it says, what points at it,
+        and for statements their evidence annotation."""
+        return self.kg.store.construct(self.prefixes + _RDF, substitutions={"this": named_node(iri)})
+
+
+def segments(text: str, spans: list[Span]) -> list[Segment]:
+    """Cut text at every span edge; each segment knows the spans covering, opening and closing it."""
+    edges = sorted({0, len(text)} | {s.start for s in spans} | {s.end for s in spans})
+    result = []
+    for a, b in pairwise(edges):
+        if a == b:
+            continue
+        covering = tuple(s for s in spans if s.start <= a and b <= s.end)
+        result.append(
+            Segment(
+                text[a:b],
+                covering,
+                tuple(s for s in covering if s.start == a),
+                tuple(s for s in covering if s.end == b),
+            )
+        )
+    return result

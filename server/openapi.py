@@ -1,0 +1,411 @@
+"""The OpenAPI 3.1 description of the HTTP API, served at ``/openapi.json``.
+
+Written by hand from the routes (one place to read the API), plus one operation per named query
+generated from its header, so each query's parameters are documented with their types.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, json
+
+from actorgraph.queries import NamedQuery, load_all
+
+bp = Blueprint("openapi", __name__)
+
+RESULT_TYPES = [
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+]
+RDF_TYPES = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"]
+QUAD_TYPES = ["application/n-quads", "application/trig"]
+PARAM_SCHEMAS: dict[str, dict[str, Any]] = {
+    "IRI": {"type": "string", "format": "iri"},
+    "string": {"type": "string"},
+    "integer": {"type": "integer"},
+    "decimal": {"type": "number"},
+    "boolean": {"type": "boolean"},
+}
+
+
+def _text(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"text/plain": {"schema": {"type": "string"}}}}
+
+
+def _body(description: str, types: list[str]) -> dict[str, Any]:
+    return {"description": description, "content": {t: {"schema": {"type": "string"}} for t in types}}
+
+
+def _q(name: str, description: str, *, schema: dict[str, Any] | None = None, array: bool = False) -> dict[str, Any]:
+    item = schema or {"type": "string"}
+    return {
+        "name": name,
+        "in": "query",
+        "description": description,
+        "schema": {"type": "array", "items": item} if array else item,
+        **({"style": "form", "explode": True} if array else {}),
+    }
+
+
+FORMAT = _q(
+    "format",
+    "Overrides the Accept header: json, xml, csv, tsv for results; turtle, ntriples, jsonld, rdfxml for graphs.",
+)
+DATASET = [
+    _q("default-graph-uri", "A graph of the default graph (repeatable); default: the union of all graphs.", array=True),
+    _q("named-graph-uri", "A named graph the query may use with GRAPH (repeatable).", array=True),
+]
+ERRORS = {
+    "400": _text("Malformed query (the parser's message and position), or several query parameters."),
+    "406": _text("None of the acceptable media types can be produced."),
+    "503": _text("The query ran past the configured timeout, or the store is unavailable."),
+}
+QUERY_RESULTS = _body(
+    "SELECT/ASK results, or the triples of CONSTRUCT/DESCRIBE; the media type follows Accept or format.",
+    RESULT_TYPES + RDF_TYPES,
+)
+RESOURCE_OK = _body("An HTML page for browsers; the resource's RDF description for clients.", ["text/html", *RDF_TYPES])
+
+
+def build_spec() -> dict[str, Any]:
+    """The OpenAPI document (a plain dict)."""
+    paths: dict[str, Any] = {
+        "/sparql": {
+            "get": {
+                "tags": ["SPARQL"],
+                "summary": "SPARQL 1.1 query (or, with no query, the service description)",
+                "operationId": "sparqlGet",
+                "parameters": [_q("query", "The SPARQL query."), *DATASET, FORMAT],
+                "responses": {
+                    "200": _body(
+                        "Query results, or the SPARQL service description (with VoID) when no query is given.",
+                        RESULT_TYPES + RDF_TYPES,
+                    ),
+                    **ERRORS,
+                },
+            },
+            "post": {
+                "tags": ["SPARQL"],
+                "summary": "SPARQL 1.1 query by URL-encoded form or directly in the body",
+                "operationId": "sparqlPost",
+                "parameters": [*DATASET, FORMAT],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/x-www-form-urlencoded": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["query"],
+                                "properties": {
+                                    "query": {"type": "string"},
+                                    "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                                    "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                                },
+                            }
+                        },
+                        "application/sparql-query": {"schema": {"type": "string"}},
+                    },
+                },
+                "responses": {"200": QUERY_RESULTS, **ERRORS, "415": _text("Unsupported request Content-Type.")},
+            },
+            "options": {
+                "tags": ["SPARQL"],
+                "summary": "CORS preflight",
+                "operationId": "sparqlOptions",
+                "responses": {"204": {"description": "Allowed methods and headers."}},
+            },
+        },
+        "/update": {
+            "post": {
+                "tags": ["SPARQL"],
+                "summary": "SPARQL 1.1 Update (off unless an update token is configured)",
+                "operationId": "sparqlUpdate",
+                "security": [{"bearerToken": []}],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/sparql-update": {"schema": {"type": "string"}},
+                        "application/x-www-form-urlencoded": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["update"],
+                                "properties": {"update": {"type": "string"}},
+                            }
+                        },
+                    },
+                },
+                "responses": {
+                    "204": {"description": "The update was applied atomically."},
+                    "400": _text("Malformed update."),
+                    "401": _text("Missing or wrong bearer token."),
+                    "403": _text("Updates are disabled on this server."),
+                    "405": _text("Updates are only accepted by POST."),
+                    "415": _text("Unsupported request Content-Type."),
+                },
+            }
+        },
+        "/store": {
+            "parameters": [
+                _q("graph", "The IRI of the graph to read or write."),
+                {
+                    "name": "default",
+                    "in": "query",
+                    "description": "Address the default graph (present without a value).",
+                    "schema": {"type": "string"},
+                    "allowEmptyValue": True,
+                },
+            ],
+            **{
+                method: {
+                    "tags": ["Graph Store"],
+                    "summary": summary,
+                    "operationId": f"store{method.capitalize()}",
+                    **({"security": [{"bearerToken": []}]} if method not in ("get", "head") else {}),
+                    **(
+                        {
+                            "requestBody": {
+                                "required": True,
+                                "content": {t: {"schema": {"type": "string"}} for t in RDF_TYPES + QUAD_TYPES},
+                            }
+                        }
+                        if method in ("put", "post")
+                        else {}
+                    ),
+                    "responses": {
+                        "200": _body("The graph.", RDF_TYPES + QUAD_TYPES)
+                        if method == "get"
+                        else {"description": "Done."},
+                        **({"204": {"description": "Done, nothing to return."}} if method != "get" else {}),
+                        "401": _text("Missing or wrong bearer token (writes)."),
+                        "404": _text("No such graph."),
+                    },
+                }
+                for method, summary in (
+                    ("get", "Read a graph (Graph Store HTTP Protocol)"),
+                    ("head", "Headers of a graph read"),
+                    ("put", "Replace a graph (token)"),
+                    ("post", "Add triples to a graph (token)"),
+                    ("delete", "Delete a graph (token)"),
+                )
+            },
+        },
+        "/queries": {
+            "get": {
+                "tags": ["Named queries"],
+                "summary": "List the named queries and their parameters",
+                "operationId": "listQueries",
+                "parameters": [_q("format", "json or html (overrides Accept).")],
+                "responses": {
+                    "200": {
+                        "description": "The named queries.",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/QueryList"}},
+                            "text/html": {"schema": {"type": "string"}},
+                        },
+                    }
+                },
+            }
+        },
+        "/queries/{name}": {
+            "get": {
+                "tags": ["Named queries"],
+                "summary": "Run a named query; its parameters go in the query string",
+                "operationId": "runQuery",
+                "parameters": [
+                    {
+                        "name": "name",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "enum": sorted(load_all())} if load_all() else {"type": "string"},
+                    },
+                    {
+                        "name": "params",
+                        "in": "query",
+                        "description": "The query's own parameters (see /queries), bound as RDF terms.",
+                        "schema": {"type": "object", "additionalProperties": {"type": "string"}},
+                        "style": "form",
+                        "explode": True,
+                    },
+                    FORMAT,
+                ],
+                "responses": {
+                    "200": _body("The results.", ["text/html", *RESULT_TYPES, *RDF_TYPES]),
+                    "400": _text("A parameter is unknown or not of its declared type."),
+                    "404": _text("No named query of that name."),
+                    "406": ERRORS["406"],
+                },
+            }
+        },
+        "/resource/{id}": {
+            "get": {
+                "tags": ["Linked Data"],
+                "summary": "An actor, place, event or other entity (IRI https://w3id.org/actorgraph/resource/{id})",
+                "operationId": "getResource",
+                "parameters": [_path("id", "The entity's identifier, e.g. iran."), FORMAT],
+                "responses": {"200": RESOURCE_OK, "404": _text("No such resource."), "406": ERRORS["406"]},
+            }
+        },
+        "/resource/statement/{document}/{id}": {
+            "get": {
+                "tags": ["Linked Data"],
+                "summary": "A statement: subject, relation, object, time, certainty, attribution and its evidence",
+                "operationId": "getStatement",
+                "parameters": [
+                    _path("document", "The document's identifier."),
+                    _path("id", "The statement's id."),
+                    FORMAT,
+                ],
+                "responses": {"200": RESOURCE_OK, "404": _text("No such statement."), "406": ERRORS["406"]},
+            }
+        },
+        "/resource/document/{document}": {
+            "get": {
+                "tags": ["Linked Data"],
+                "summary": "A document: its text with every evidence span highlighted and linked to its statements",
+                "operationId": "getDocument",
+                "parameters": [_path("document", "The document's identifier, e.g. yousafzai-2024."), FORMAT],
+                "responses": {"200": RESOURCE_OK, "404": _text("No such document."), "406": ERRORS["406"]},
+            }
+        },
+        "/ontology": {
+            "get": {
+                "tags": ["Linked Data"],
+                "summary": "The ontology (https://w3id.org/actorgraph/ontology): classes and properties",
+                "operationId": "getOntology",
+                "parameters": [FORMAT],
+                "responses": {"200": RESOURCE_OK, "406": ERRORS["406"]},
+            }
+        },
+        "/health": {
+            "get": {
+                "tags": ["Operations"],
+                "summary": "Liveness and store status",
+                "operationId": "health",
+                "responses": {
+                    "200": {
+                        "description": "The server is up and its store is open.",
+                        "content": {"application/json": {}},
+                    },
+                    "503": {"description": "The store is unavailable."},
+                },
+            }
+        },
+        "/openapi.json": {
+            "get": {
+                "tags": ["Operations"],
+                "summary": "This description",
+                "operationId": "openapi",
+                "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}},
+            }
+        },
+    }
+    for query in load_all().values():
+        paths[f"/queries/{query.name}"] = {"get": _named_operation(query)}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "ActorGraph",
+            "version": _version(),
+            "summary": "A knowledge graph of state, non-state and proxy actors with the evidence of every statement.",
+            "description": (
+                "SPARQL 1.1 Protocol at /sparql (the default graph is the union of all graphs unless the request "
+                "names graphs), SPARQL Update at /update and the Graph Store HTTP Protocol at /store (writes need "
+                "the bearer token), named queries at /queries, and Linked Data pages: every IRI "
+                "https://w3id.org/actorgraph/resource/{path} is served at /resource/{path} with content negotiation."
+            ),
+            "license": {"name": "MIT", "identifier": "MIT"},
+        },
+        "servers": [{"url": "/"}],
+        "tags": [
+            {"name": "SPARQL"},
+            {"name": "Graph Store"},
+            {"name": "Named queries"},
+            {"name": "Linked Data"},
+            {"name": "Operations"},
+        ],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearerToken": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Parameter": {
+                    "type": "object",
+                    "required": ["name", "type", "required"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "type": {"enum": list(PARAM_SCHEMAS)},
+                        "default": {"type": ["string", "null"]},
+                        "required": {"type": "boolean"},
+                        "help": {"type": "string"},
+                    },
+                },
+                "NamedQuery": {
+                    "type": "object",
+                    "required": ["name", "title", "url", "parameters"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "title": {"type": "string"},
+                        "description": {"type": "string"},
+                        "parameters": {"type": "array", "items": {"$ref": "#/components/schemas/Parameter"}},
+                        "tags": {"type": "array", "items": {"type": "string"}},
+                        "url": {"type": "string"},
+                        "sparql": {"type": "string"},
+                    },
+                },
+                "QueryList": {
+                    "type": "object",
+                    "required": ["queries"],
+                    "properties": {"queries": {"type": "array", "items": {"$ref": "#/components/schemas/NamedQuery"}}},
+                },
+            },
+        },
+    }
+
+
+def _path(name: str, description: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "description": description, "schema": {"type": "string"}}
+
+
+def _named_operation(query: NamedQuery) -> dict[str, Any]:
+    parameters = []
+    for p in query.parameters:
+        schema = dict(PARAM_SCHEMAS[p.type])
+        if p.default is not None:
+            schema["default"] = p.default
+        parameters.append(
+            {"name": p.name, "in": "query", "required": False, "description": p.help or p.type, "schema": schema}
+        )
+    return {
+        "tags": ["Named queries"],
+        "summary": query.title,
+        "description": query.description,
+        "operationId": "query_" + query.name,
+        "parameters": [*parameters, FORMAT],
+        "responses": {
+            "200": _body("The results.", ["text/html", *RESULT_TYPES, *RDF_TYPES]),
+            "400": _text("A parameter is not of its declared type."),
+            "406": ERRORS["406"],
+        },
+    }
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("actorgraph")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI description, built once per process (named queries do not change while serving)."""
+    spec = current_app.extensions.get("openapi")
+    if spec is None:
+        spec = current_app.extensions["openapi"] = json.dumps(build_spec(), indent=2)
+    response = Response(spec, content_type="application/json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
