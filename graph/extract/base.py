@@ -66,6 +66,7 @@ class Proposal:
     unit: str | None = None
     family: str | None = None
     note: str | None = None
+    cue: str | None = None  # which rule proposed it (for tuning and error analysis)
 
     def located(self, start: int, end: int) -> Proposal:
         return replace(self, start=start, end=end)

@@ -11,6 +11,7 @@ Names the registry lacks become new-entity candidates with a suggested type.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -60,7 +61,13 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:support(?:s|ed|ing)?|back(?:s|ed|ing)?|aid(?:s|ed|ing)?|assist(?:s|ed|ing)?)\b(?!\s+by)",
         confidence=0.65,
     ),
-    Cue("support-noun", "support", "supports", r"\b(?:support|backing|assistance|aid)\s+(?:for|to)\b", confidence=0.65),
+    Cue(
+        "support-noun",
+        "support",
+        "supports",
+        r"\b(?:support|backing|assistance|aid|sponsorship)\s+(?:for|to|of)\b",
+        confidence=0.65,
+    ),
     Cue(
         "support-passive",
         "support",
@@ -111,7 +118,13 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:host(?:s|ed|ing)?|shelter(?:s|ed|ing)?|harbou?r(?:s|ed|ing)?|gave\s+refuge\s+to|give[sn]?\s+refuge\s+to)\b(?!\s+by)",
         confidence=0.65,
     ),
-    Cue("host-noun", "hosting", "hosts", r"\bsafe\s+havens?\s+(?:for|to)\b", confidence=0.6),
+    Cue(
+        "host-noun",
+        "hosting",
+        "hosts",
+        r"\b(?:safe\s+havens?\s+(?:for|to)|(?:hosting|sheltering|harbou?ring)\s+of)\b",
+        confidence=0.6,
+    ),
     Cue("host-passive", "hosting", "hosts", _BY + r"(?:hosted|sheltered|harbou?red)\s+(?:in|by)\b", "passive", 0.6),
     # cooperation
     Cue(
@@ -138,19 +151,19 @@ CUES: tuple[Cue, ...] = (
         confidence=0.65,
     ),
     Cue("rival", "hostility", "rivalOf", r"\b(?:rivals?\s+(?:of|to)|rivalry\s+(?:with|between))\b", confidence=0.6),
-    Cue("oppose", "hostility", "opposes", r"\b(?:oppos(?:e|es|ed|ing)|against)\b(?!\s+by)", confidence=0.45),
+    Cue("oppose", "hostility", "opposes", r"\boppos(?:e|es|ed|ing)\b(?!\s+by)", confidence=0.45),
     Cue(
         "fight",
         "hostility",
         "hostileTo",
-        r"\b(?:fight(?:s|ing)?|fought|clash(?:ed|es)?|war)\s+(?:against|with)\b",
+        r"\b(?:fight(?:s|ing)?|fought|clash(?:ed|es)?|war|jihad|struggle|campaign)\s+(?:against|with)\b",
         confidence=0.55,
     ),
     Cue(
         "threat",
         "hostility",
         "threatens",
-        r"\b(?:threat(?:en|ens|ened)?\s+(?:to)?|poses?\s+a\s+(?:\w+\s+)?threat\s+to)\b",
+        r"\b(?:threat(?:en|ens|ened)?\s+(?:to)?|pos(?:e|es|ed|ing)\s+an?\s+(?:\w+\s+)?threat\s+to)\b",
         confidence=0.55,
     ),
     Cue("enemy", "hostility", "hostileTo", r"\b(?:common\s+)?enem(?:y|ies)\s+of\b", confidence=0.55),
@@ -164,6 +177,15 @@ CUES: tuple[Cue, ...] = (
     ),
     Cue("target-verb", "attacks", "targets", r"\btarget(?:s|ed|ing)?\b(?!\s+by)", confidence=0.55),
     Cue("attack-passive", "attacks", "attacks", _BY + r"(?:attacked|targeted|bombed)\s+by\b", "passive", 0.65),
+    Cue("attack-by", "attacks", "attacks", r"\b(?:attacks?|assaults?|strikes?|bombings?)\s+by\b", "by_in", 0.6),
+    Cue(
+        "attack-noun",
+        "attacks",
+        "attacks",
+        r"\b(?:offensives?|attacks?|assaults?|strikes?)\s+(?:against|on)\b",
+        confidence=0.55,
+    ),
+    Cue("threat-by", "hostility", "threatens", r"\bthreats?\s+posed\s+by\b", "by_in", 0.55),
     Cue(
         "kill-verb",
         "killings",
@@ -229,7 +251,8 @@ CUES: tuple[Cue, ...] = (
         "member",
         "membership",
         "memberOf",
-        r"\b(?:(?:a\s+)?members?\s+of|joined|belong(?:s|ed)?\s+to)\b",
+        r"(?:\b(?:is|are|was|were|became|become|becomes|remains?|remained)\s+(?:an?\s+|the\s+)?|,\s*(?:an?|the)\s+)"
+        r"(?:\w+\s+)?members?\s+of\b|\bjoin(?:s|ed)\b(?!\s+by)",
         confidence=0.6,
     ),
     Cue(
@@ -243,9 +266,24 @@ CUES: tuple[Cue, ...] = (
         "leader",
         "leadership",
         "leaderOf",
-        r",?\s*(?:the\s+)?(?:\w+\s+)?(?:leader|head|chief|founder|commander|emir|amir)\s+of\b",
+        r",\s*(?:one\s+of\s+)?(?:the\s+)?(?:\w+\s+){0,2}(?:leaders?|head|chief|founder|commander|emir|amir|president|prime\s+minister)\s+of\b",
         "apposition",
         0.7,
+    ),
+    Cue(
+        "leader-copula",
+        "leadership",
+        "leaderOf",
+        r"\b(?:became|becomes|become|is|was|remains|remained)\s+(?:the\s+)?(?:new\s+)?(?:leader|head|chief|emir|amir)\s+of\b",
+        confidence=0.7,
+    ),
+    Cue(
+        "official",
+        "membership",
+        "officialOf",
+        r",\s*(?:the\s+)?(?:\w+\s+){0,2}(?:minister|ambassador|official|spokesman|spokesperson|envoy|representative)\s+of\b",
+        "apposition",
+        0.6,
     ),
     Cue(
         "lead-verb",
@@ -368,6 +406,7 @@ class RuleExtractor:
                             unit=unit,
                             family=cue.family,
                             note=f"cue {cue.name}: {match.group(0).strip()!r}",
+                            cue=cue.name,
                             **qualifiers,
                         )
                     )
@@ -382,23 +421,39 @@ class RuleExtractor:
         after = [m for m in usable if m.start >= cue_end and m.start - cue_end <= self.config.max_after]
         after = [m for m in after if not re.search(r"[;:]", text[cue_end : m.start])]
         if cue.mode == "between":
-            if len(after) >= 2 and re.fullmatch(r"\s*(?:the\s+)?", text[cue_end : after[0].start], re.I):
-                joiner = text[after[0].end : after[1].start]
-                if re.fullmatch(r"\s*(?:and|&|,)\s*(?:the\s+)?", joiner, re.I):
-                    return [(after[0], after[1], after[1].start - cue_end)]
-            return []
+            return _between(text, cue_end, after)
+        if cue.mode == "by_in":
+            return _by_in(text, cue_end, after)
+        if cue.mode in ("active", "apposition") and _PASSIVE_BEFORE.search(text[max(0, cue_start - 25) : cue_start]):
+            return []  # "was assassinated in Tehran": a passive without its agent names no subject
+        # A subject is not the object of a preposition ("control of Afghanistan", "in Pakistan"), unless
+        # it is the subject of an infinitive ("efforts of the Quds Force to arm"); nor is it behind "that".
+        before = [
+            m
+            for m in before
+            if (not _after_preposition(text, m) or re.fullmatch(r"\s+to\s+", text[m.end : cue_start]))
+            and not _SUBORDINATE.search(text[m.end : cue_start])
+        ]
         if not before or not after:
             return []
         if cue.mode == "apposition":
             subject = before[-1]
-            if not re.fullmatch(r"\s*,?\s*", text[subject.end : cue_start]) and not text[cue_start:cue_end].startswith(
-                ","
-            ):
+            if not re.fullmatch(r"\s*", text[subject.end : cue_start]):
                 return []
             return [(subject, after[0], after[0].start - cue_end)]
         first, last = before[-1], after[0]
         if cue.mode == "passive":
             first, last = after[0], before[-1]  # "X was backed by Y": Y backs X
+        elif not _plain_gap(text[cue_end : last.start]) or _POSSESSIVE.match(text[last.end : last.end + 3]):
+            return []  # "attacks in Iran", "the Taliban's opponents": the next name is not the object
+        subjects = [first]
+        if cue.mode != "passive":
+            # "the Taliban and the Haqqani Network succeeded in amping up their offensives": both attack.
+            for prev in reversed([m for m in before if m.end <= first.start]):
+                if re.fullmatch(r",?\s*(?:and|,)\s*(?:the\s+)?", text[prev.end : subjects[-1].start], re.I):
+                    subjects.append(prev)
+                else:
+                    break
         objects = [last]
         if self.config.coordination and cue.mode != "passive":
             for nxt in after[1:]:
@@ -409,7 +464,65 @@ class RuleExtractor:
                 else:
                     break
         distance = (cue_start - before[-1].end) + (after[0].start - cue_end)
-        return [(first, obj, distance) for obj in objects]
+        return [(subject, obj, distance) for subject in subjects for obj in objects]
+
+
+PREPOSITIONS = frozenset(
+    {
+        "of", "in", "on", "at", "from", "to", "into", "over", "with", "against", "by", "for", "towards", "toward",
+        "between", "among", "through", "across", "within", "during", "after", "before", "since", "under", "near",
+        "about", "than", "via", "like", "including", "such", "as",
+    }
+)  # fmt: skip
+_SUBORDINATE = re.compile(r"\b(?:that|because|although|though|whereas|while|unless|whether)\b", re.I)
+_POSSESSIVE = re.compile(r"['’]s\b")
+_STANDS_FOR = re.compile(
+    r"\b(?:members?|leaders?|fighters?|elements?|commanders?|militants?|officials?|representatives?)\s+of\b", re.I
+)
+_PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being|be|get|got)\s+(?:\w+ly\s+)?$", re.I)
+_LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+)?|/|\s+and\s+|&)\s*(?:the\s+)?", re.I)
+
+
+def _after_preposition(text: str, mention: Mention) -> bool:
+    """The word right before the mention (an article aside) is a preposition."""
+    match = re.search(r"\b([A-Za-z]+)\s+(?:(?:the|a|an)\s+)?$", text[max(0, mention.start - 30) : mention.start])
+    return bool(match) and match.group(1).lower() in PREPOSITIONS
+
+
+def _plain_gap(gap: str) -> bool:
+    """Between a verb cue and its object: a few words, no preposition, no clause break."""
+    if re.search(r"[,;:()]", gap):
+        return False
+    gap = _STANDS_FOR.sub(" ", gap)  # "a safe haven for members of the Taliban": the group stands for them
+    words = re.findall(r"[A-Za-z]+", gap)
+    return len(words) <= 6 and not any(w.lower() in PREPOSITIONS for w in words)
+
+
+def _between(text: str, cue_end: int, after: list[Mention]) -> list[tuple[Mention, Mention, int]]:
+    """'tensions between X and Y', 'hostilities between X/Y, Z and W': every pair of the list."""
+    if not after or not re.fullmatch(r"\s*(?:the\s+)?", text[cue_end : after[0].start], re.I):
+        return []
+    groups = [[after[0]]]
+    last = after[0]
+    for nxt in after[1:]:
+        joiner = text[last.end : nxt.start]
+        if not _LIST_JOIN.fullmatch(joiner):
+            break
+        if joiner.strip() == "/":
+            groups[-1].append(nxt)  # "Iran/Taliban": one side
+        else:
+            groups.append([nxt])
+        last = nxt
+    return [(a, b, b.start - cue_end) for left, right in itertools.combinations(groups, 2) for a in left for b in right]
+
+
+def _by_in(text: str, cue_end: int, after: list[Mention]) -> list[tuple[Mention, Mention, int]]:
+    """'attacks by X in Y': X attacks Y."""
+    if len(after) < 2 or not re.fullmatch(r"\s*(?:the\s+)?", text[cue_end : after[0].start], re.I):
+        return []
+    if not re.fullmatch(r"\s+(?:in|on|against|to)\s+(?:the\s+)?", text[after[0].end : after[1].start], re.I):
+        return []
+    return [(after[0], after[1], after[1].start - cue_end)]
 
 
 def _is_place(entity: Entity) -> bool:
