@@ -15,11 +15,16 @@ from actorgraph.graph.config import Settings
 from actorgraph.graph.linking import WikidataClient, enrich, write_enrichment
 from actorgraph.graph.model import Corpus
 from actorgraph.graph.sources import load_corpus
-from actorgraph.ontology.vocab import ENRICHMENT_GRAPH
-
-from conftest import rows
+from actorgraph.ontology.vocab import ENRICHMENT_GRAPH, sparql_prefixes
 
 RETRIEVED = "2026-11-21T19:00:00Z"
+
+
+def rows(kg: KnowledgeGraph, sparql: str) -> list[dict[str, str]]:
+    """SELECT rows as plain strings, with the usual prefixes."""
+    # Not imported from conftest: tests/integration has a conftest of its own and, when the whole
+    # suite is collected, `import conftest` may find that one.
+    return kg.select(sparql_prefixes() + sparql)
 
 
 @pytest.fixture(scope="module")

@@ -24,12 +24,17 @@ from actorgraph.graph.linking import (
 )
 from actorgraph.graph.model import Corpus, Entity
 from actorgraph.graph.sources import load_corpus
-from actorgraph.ontology.vocab import LINKS_GRAPH
-
-from conftest import rows
+from actorgraph.ontology.vocab import LINKS_GRAPH, sparql_prefixes
 
 VOID = "http://rdfs.org/ns/void#"
 CHECK = {"source": "https://example.org/page", "said": "X = Q1", "covers": ["wikidata"], "date": "2026-11-21"}
+
+
+def rows(kg: KnowledgeGraph, sparql: str) -> list[dict[str, str]]:
+    """SELECT rows as plain strings, with the usual prefixes."""
+    # Not imported from conftest: tests/integration has a conftest of its own and, when the whole
+    # suite is collected, `import conftest` may find that one.
+    return kg.select(sparql_prefixes() + sparql)
 
 
 @pytest.fixture(scope="module")
