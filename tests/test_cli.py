@@ -23,7 +23,10 @@ def test_cli_coverage_reports_uncovered_and_marked_sentences() -> None:
     result = CliRunner().invoke(cli, ["coverage", "--sources", str(FIXTURE), "--all"])
     assert result.exit_code == 0, result.output
     # The excerpt has three sentences: two carry statements, one ("They felt at ease...") none.
-    assert "excerpt: 2/3 sentences covered (66.7%), 0 marked as no claim, 1 uncovered" in result.output
+    assert (
+        "excerpt: 66.7% of 3 sentences accounted for: 2 carry statements, 0 marked as no claim, 1 uncovered"
+        in result.output
+    )
     assert "They felt at ease as their allies were appointed" in result.output
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+
 from actorgraph.graph.model import LiteralValue
 from actorgraph.graph.sources import load_corpus, shipped_sources, time_value
 
@@ -51,3 +52,14 @@ def test_sources_time_values_are_typed(given: object, expected: LiteralValue) ->
 def test_sources_decade_is_not_a_time_value() -> None:
     with pytest.raises(ValueError, match="is not a year"):
         time_value("1990s")
+
+
+def test_sources_every_sentence_of_both_documents_is_accounted_for() -> None:
+    from actorgraph.graph.coverage import coverage_report
+
+    reports = {r.document: r for r in coverage_report()}
+    assert set(reports) == {"yousafzai-2024", "nabil-commentary"}
+    for report in reports.values():
+        assert report.uncovered == [], [s.text for s in report.uncovered]
+        assert report.covered > 0.85 * report.total
+    assert sum(len(f.statements) for f in load_corpus().files) >= 250
