@@ -27,5 +27,11 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
     app.register_blueprint(update.bp)
     app.register_blueprint(gsp.bp)
     app.register_blueprint(service.bp)
+    from actorgraph.server import openapi, pages, queries_http, ui
+
+    app.register_blueprint(ui.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(queries_http.bp)
+    app.register_blueprint(openapi.bp)
     app.wsgi_app = RequestLog(app.wsgi_app)  # type: ignore[method-assign]
     return app

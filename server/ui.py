@@ -7,6 +7,7 @@ an Accept header for SPARQL JSON and draws the table in the browser (static/quer
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -16,8 +17,10 @@ from flask.sansio.app import App
 
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.ontology.vocab import AG, PREFIXES, RES, sparql_prefixes
+from actorgraph.queries import NamedQuery
 
 bp = Blueprint("ui", __name__)
+_OUTER_WHERE = re.compile(r"^[^#\n]*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE)
 
 DEFAULT_QUERY = """\
 # What the documents say Iran does, with the evidence sentence for each statement.
@@ -32,6 +35,33 @@ SELECT ?relation ?object ?certainty ?document ?quote WHERE {
 ORDER BY ?relation ?object
 LIMIT 100
 """
+
+
+def example_text(query: NamedQuery) -> str:
+    """A named query's SPARQL for the editor: parameter defaults bound by a VALUES block to edit.
+
+    The server binds parameters as terms (substitution); in the editor a VALUES block at the
+    start of the outer WHERE does the same job visibly. Parameters without default stay unbound.
+    """
+    bound = [(p.name, sparql_term(p.type, p.default)) for p in query.parameters if p.default is not None]
+    match = _OUTER_WHERE.search(query.sparql)
+    if not bound or match is None:
+        return query.sparql
+    names = " ".join(f"?{name}" for name, _ in bound)
+    terms = " ".join(term for _, term in bound)
+    line = f"\n  VALUES ({names}) {{ ({terms}) }}  # parameters (defaults shown): edit them here"
+    return query.sparql[: match.end()] + line + query.sparql[match.end() :]
+
+
+def sparql_term(kind: str, value: str) -> str:
+    """A checked parameter value written as a SPARQL term."""
+    if kind == "IRI":
+        return f"<{value}>"
+    if kind in ("integer", "decimal"):
+        return value
+    if kind == "boolean":
+        return value.lower()
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def kg() -> KnowledgeGraph:
@@ -84,7 +114,7 @@ def index() -> str:
             "name": q.name,
             "title": q.title,
             "description": q.description,
-            "sparql": q.sparql,
+            "sparql": example_text(q),
             "parameters": [p.name for p in q.parameters],
         }
         for q in load_all().values()

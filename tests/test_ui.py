@@ -1,0 +1,121 @@
+"""The query page at /: prefixes, examples, permalinks, local assets, and the examples' SPARQL."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import Counter
+
+import pytest
+from flask.testing import FlaskClient
+
+from actorgraph.graph.api import KnowledgeGraph
+from actorgraph.ontology.vocab import sparql_prefixes
+from actorgraph.queries import get, load_all
+from actorgraph.server import create_app
+from actorgraph.server.ui import DEFAULT_QUERY, compact, example_text, href
+
+
+@pytest.fixture(scope="module")
+def client(kg: KnowledgeGraph) -> FlaskClient:
+    return create_app(kg=kg).test_client()
+
+
+def editor_text(page: str) -> str:
+    match = re.search(r'<textarea id="query"[^>]*>(.*?)</textarea>', page, re.S)
+    assert match is not None
+    return html.unescape(match.group(1))
+
+
+def page_data(page: str) -> dict[str, object]:
+    match = re.search(r'<script id="page-data" type="application/json">(.*?)</script>', page, re.S)
+    assert match is not None
+    data: dict[str, object] = json.loads(match.group(1))
+    return data
+
+
+def test_ui_editor_is_prefilled_with_every_prefix(client: FlaskClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    text = editor_text(response.get_data(as_text=True))
+    assert text.startswith(sparql_prefixes())
+    assert "PREFIX ag: <https://w3id.org/actorgraph/ontology#>" in text
+    assert DEFAULT_QUERY in text
+
+
+def test_ui_offers_every_named_query_as_example(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    data = page_data(page)
+    examples = data["examples"]
+    assert isinstance(examples, list)
+    assert [e["name"] for e in examples] == list(load_all())
+    for name, query in load_all().items():
+        assert f'data-name="{name}"' in page
+        assert query.title in html.unescape(page)
+
+
+def test_ui_permalink_fills_editor_and_runs(client: FlaskClient) -> None:
+    query = "SELECT ?label WHERE { res:iran rdfs:label ?label }"
+    page = client.get("/", query_string={"query": query}).get_data(as_text=True)
+    assert editor_text(page) == query
+    assert page_data(page)["autorun"] is True
+    assert 'id="permalink" href="/?query=SELECT%20%3Flabel' in page
+
+
+def test_ui_assets_are_local_and_served(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
+    assert assets and all(a.startswith("/static/") for a in assets)
+    for asset in assets:
+        response = client.get(asset)
+        assert response.status_code == 200
+        assert len(response.data) > 1000
+        response.close()  # send_file keeps the file open until the response is closed
+
+
+def test_ui_default_query_answers_iran_hostile_to_taliban(client: FlaskClient) -> None:
+    response = client.get(
+        "/sparql",
+        query_string={"query": sparql_prefixes() + DEFAULT_QUERY},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    bindings = json.loads(response.data)["results"]["bindings"]
+    pairs = {(b["relation"]["value"].rsplit("#")[-1], b["object"]["value"].rsplit("/")[-1]) for b in bindings}
+    assert ("hostileTo", "taliban") in pairs
+    assert ("borders", "afghanistan") in pairs
+
+
+def _normalised(kg: KnowledgeGraph, result: object) -> Counter[tuple[str, ...]]:
+    # GROUP_CONCAT has no defined order: compare its parts as sorted lists.
+    variables = [v.value for v in result.variables]  # type: ignore[attr-defined]
+    return Counter(
+        tuple(
+            "; ".join(sorted(re.split(r"; |, ", row[v].value))) if row[v] is not None else "" for v in variables
+        )
+        for row in result  # type: ignore[attr-defined]
+    )
+
+
+@pytest.mark.parametrize("name", sorted(n for n, q in load_all().items() if any(p.default for p in q.parameters)))
+def test_ui_example_text_binds_defaults_like_run_named(kg: KnowledgeGraph, name: str) -> None:
+    query = get(name)
+    text = example_text(query)
+    assert "VALUES (" in text
+    assert _normalised(kg, kg.query(text)) == _normalised(kg, kg.run_named(name))
+
+
+def test_ui_example_text_writes_terms_of_each_type() -> None:
+    query = get("adversaries_at_year")
+    text = example_text(query)
+    assert "VALUES (?actor ?year) { (<https://w3id.org/actorgraph/resource/taliban> 1998) }" in text
+
+
+def test_ui_links_map_our_iris_to_local_pages() -> None:
+    assert href("https://w3id.org/actorgraph/resource/statement/yousafzai-2024/x") == (
+        "/resource/statement/yousafzai-2024/x"
+    )
+    assert href("https://w3id.org/actorgraph/ontology#hostileTo") == "/ontology#hostileTo"
+    assert href("http://www.wikidata.org/entity/Q794") == "http://www.wikidata.org/entity/Q794"
+    assert compact("https://w3id.org/actorgraph/resource/iran") == "res:iran"
+    assert compact("https://w3id.org/actorgraph/resource/document/x") == "https://w3id.org/actorgraph/resource/document/x"
