@@ -130,7 +130,7 @@ def test_links_join_by_qid_literal(kg: KnowledgeGraph) -> None:
 def test_link_report_lists_unlinked_entities(corpus: Corpus) -> None:
     report = link_report(corpus)
     unlinked = {entity.id for entity, _ in report.unlinked}
-    assert "irgc" in unlinked
+    assert "haqqani-network" in unlinked
     assert "iran" not in unlinked
     assert len(report.linked) + len(report.unlinked) == len(corpus.entities)
     text = "\n".join(report.lines())
@@ -142,7 +142,7 @@ def test_link_report_cli_prints_counts() -> None:
     assert result.exit_code == 0, result.output
     first = result.output.splitlines()[0]
     assert re.match(r"\d+/\d+ entities linked: \d+ Wikidata, \d+ DBpedia, \d+ GeoNames", first)
-    assert "irgc" in result.output
+    assert "haqqani-network" in result.output
 
 
 def test_void_linkset_counts_match_the_links_graph(kg: KnowledgeGraph, corpus: Corpus) -> None:
