@@ -22,6 +22,8 @@ serve: setup
 # Java runs HermiT (owlready2); tests that need it must not be skipped in CI, so install it here.
 system-deps:
 	@command -v java >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq default-jre-headless; }
+	@# The browser test drives Debian's chromium through its matching chromedriver (no browser download).
+	@{ [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver; }
 
 check: setup
 	$(BIN)/ruff check .

@@ -174,7 +174,8 @@ def test_statement_turtle_carries_its_evidence_annotation(client: FlaskClient, k
 
 def test_document_page_renders_text_exactly_with_spans(client: FlaskClient, kg: KnowledgeGraph) -> None:
     page = client.get("/resource/document/nabil-commentary").get_data(as_text=True)
-    body = page[page.index('<div class="doctext">') + len('<div class="doctext">') : page.index("</div>", page.index('<div class="doctext">'))]
+    start = page.index('<div class="doctext">') + len('<div class="doctext">')
+    body = page[start : page.index("</div>", start)]
     without_refs = re.sub(r"<sup class=\"refs\">.*?</sup>", "", body, flags=re.S)
     text = html.unescape(re.sub(r"<[^>]+>", "", without_refs))
     assert text == document_text(kg, "nabil-commentary")

@@ -12,6 +12,8 @@
   const MAX_ROWS = 2000; // more are counted, not drawn: the downloads have them all
   const GET_LIMIT = 6000; // longer queries go by POST so the URL stays within server limits
   const AG = data.prefixes.ag;
+  // Datatypes a reader recognises from the value itself: no badge.
+  const PLAIN_TYPES = /#(string|integer|decimal|double|boolean)$/;
   const entries = Object.entries(data.prefixes);
 
   function el(tag, attrs, text) {
@@ -52,7 +54,7 @@
     } else {
       td.appendChild(el("span", { class: "literal" }, term.value));
       if (term["xml:lang"]) td.appendChild(el("span", { class: "lang" }, "@" + term["xml:lang"]));
-      else if (term.datatype && !term.datatype.endsWith("#string")) {
+      else if (term.datatype && !PLAIN_TYPES.test(term.datatype)) {
         td.appendChild(el("span", { class: "dtype" }, compact(term.datatype)));
       }
     }
