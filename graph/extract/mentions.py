@@ -108,49 +108,80 @@ class Gazetteer:
                 self.max_len = max(self.max_len, len(key))
         self._fuzzy_names = {" ".join(k): k for k in self.index if len("".join(k)) >= FUZZY_MIN_LENGTH}
 
-    def _lookup(self, tokens: list[Token], i: int, n: int) -> _Name | None:
+    def _lookup(self, tokens: list[Token], i: int, n: int) -> list[_Name]:
+        """Every registry name these n tokens spell; the entity whose label it is comes first."""
         words = tokens[i : i + n]
         key = tuple(_inside(t.norm) for t in words) if n > 1 else (words[0].norm,)
         names = self.index.get(key)
         if not names:
-            return None
+            return []
         surface = " ".join(t.text for t in words)
+        matches: dict[str, _Name] = {}
         for name in names:
-            if name.case_sensitive and name_key(name.name) != key:
-                continue
             if name.case_sensitive and not _same_case(surface, name.name):
                 continue
             if not name.case_sensitive and not any(t.text[:1].isupper() for t in words):
-                continue  # "taliban" in lower case is not a name in prose; skip shouting-free false hits
-            return name
-        return None
+                continue  # "taliban" in lower case is not a name in prose
+            if name.entity not in matches or name.is_label:
+                matches[name.entity] = name
+        return sorted(matches.values(), key=lambda m: not m.is_label)
 
     def find(self, text: str, tokens: list[Token] | None = None) -> list[Mention]:
-        """Leftmost-longest, non-overlapping mentions of registry names in text."""
+        """Leftmost-longest mentions of registry names; names inside a longer name are kept as 'nested'.
+
+        A name several entities share ("Tehran": the city, and Iran by metonymy) gives a mention
+        for each, the entity whose label it is first.
+        """
         tokens = tokens if tokens is not None else tokenize(text)
         # joined[k]: tokens k and k+1 can belong to one name (only a space, hyphen or apostrophe between).
         joined = [bool(_JOIN.fullmatch(text[a.end : b.start])) for a, b in itertools.pairwise(tokens)]
+        return self._scan(text, tokens, joined, 0, len(tokens), nested=False)
+
+    def _scan(
+        self, text: str, tokens: list[Token], joined: list[bool], lo: int, hi: int, *, nested: bool
+    ) -> list[Mention]:
         mentions: list[Mention] = []
-        i = 0
-        while i < len(tokens):
-            found = None
-            for n in range(min(self.max_len, len(tokens) - i), 0, -1):
+        i = lo
+        while i < hi:
+            found: tuple[list[_Name], int] | None = None
+            # Inside a longer name, only shorter names count (not the whole span again).
+            longest = min(self.max_len, hi - i, (hi - lo - 1) if nested else hi - i)
+            for n in range(longest, 0, -1):
                 if n > 1 and not all(joined[i : i + n - 1]):
                     continue
-                name = self._lookup(tokens, i, n)
-                if name is not None:
-                    found = (name, n)
+                names = self._lookup(tokens, i, n)
+                if names:
+                    found = (names, n)
                     break
             if found is None:
                 i += 1
                 continue
-            name, n = found
+            names, n = found
             start, end = tokens[i].start, tokens[i + n - 1].end
             surface = text[start:end]
-            how = "exact" if surface == name.name else "variant"
-            mentions.append(Mention(name.entity, start, end, surface, 1.0 if how == "exact" else 0.95, how))
+            name = self._choose(names, text, start)
+            how = "nested" if nested else "exact" if surface == name.name else "variant"
+            confidence = (1.0 if how == "exact" else 0.95) * (1.0 if len(names) == 1 else 0.8)
+            mentions.append(Mention(name.entity, start, end, surface, confidence, how))
+            if n > 1:
+                inner = self._scan(text, tokens, joined, i, i + n, nested=True)
+                mentions.extend(m for m in inner if m.entity != name.entity)
             i += n
         return mentions
+
+    def _choose(self, names: list[_Name], text: str, start: int) -> _Name:
+        """Of the entities sharing a name, the place after "in/at/to/from" ("in Tehran"), else the actor."""
+        if len(names) == 1:
+            return names[0]
+        place_context = bool(_PLACE_PREPOSITION.search(text[max(0, start - 12) : start]))
+        for name in names:
+            if self._is_place(name.entity) == place_context:
+                return name
+        return names[0]
+
+    def _is_place(self, entity_id: str) -> bool:
+        types = set(self.entities[entity_id].types)
+        return bool(types & PLACE_TYPES) and "State" not in types
 
     def fuzzy(self, phrase: str) -> tuple[str, float] | None:
         """The registry entity a capitalised phrase is a near-spelling of (rapidfuzz), if any."""
@@ -166,6 +197,8 @@ class Gazetteer:
         return names[0].entity, float(best[1]) / 100
 
 
+PLACE_TYPES = frozenset({"Place", "Country", "Province", "District", "City", "Region", "River", "Border"})
+_PLACE_PREPOSITION = re.compile(r"\b(?:in|at|to|from|near|into|across|outside|inside)\s+(?:the\s+)?$", re.I)
 _JOIN = re.compile(r"[ \-‐‑'’`]{1,2}")  # what may stand between the words of one name (no comma, no line break)
 
 

@@ -69,6 +69,35 @@ CUES: tuple[Cue, ...] = (
         confidence=0.65,
     ),
     Cue(
+        "rival-like",
+        "hostility",
+        "rivalOf",
+        r"\brival\s+(?:countries|states|powers|groups|actors)\s+(?:like|such\s+as)\b",
+        confidence=0.6,
+    ),
+    Cue(
+        "combat",
+        "hostility",
+        "hostileTo",
+        r"\b(?:combat(?:s|ed|ing)?|counter(?:s|ed|ing)?|fight(?:s|ing)?\s+against)\b(?!\s+by)",
+        confidence=0.5,
+    ),
+    Cue(
+        "close-ties",
+        "cooperation",
+        "cooperatesWith",
+        r"\b(?:strong|stronger|closer|close|good|friendly|warm)\s+(?:relations|ties|links)\s+(?:with)\b",
+        confidence=0.6,
+    ),
+    Cue(
+        "close-ties-between",
+        "cooperation",
+        "cooperatesWith",
+        r"\b(?:strong|stronger|closer|close|good|friendly|warm)\s+(?:relations|ties|links)\s+between\b",
+        "between",
+        0.6,
+    ),
+    Cue(
         "support-passive",
         "support",
         "supports",
@@ -212,7 +241,7 @@ CUES: tuple[Cue, ...] = (
         "engage",
         "meetings",
         "engagesWith",
-        r"\b(?:engag(?:e|es|ed|ing|ement)|relations?|ties|dealings?|interaction)\s+with\b",
+        r"\b(?:engag(?:e|es|ed|ing|ement)|relations?|dealings?|interaction)\s+with\b",
         confidence=0.5,
     ),
     Cue(
@@ -374,42 +403,52 @@ class RuleExtractor:
     ) -> list[Proposal]:
         actors = [
             _Actor(m, anti=text[max(0, m.start - 5) : m.start].lower().endswith(("anti-", "anti ")))
-            for m in mentions
-            if _is_actor(entities[m.entity])
+            for m in _actor_mentions(mentions, entities)
         ]
         places = [m for m in mentions if _is_place(entities[m.entity])]
+        # Things attacked need not be actors: bases, dams, shrines.
+        targets = sorted(
+            [*actors, *(_Actor(m) for m in mentions if set(entities[m.entity].types) & TARGET_TYPES)],
+            key=lambda a: (a.mention.start, a.mention.end),
+        )
         qualifiers = _time_qualifiers(sentence.text)
-        proposals: list[Proposal] = []
+        found: list[tuple[Cue, str, int, Mention, Mention, int]] = []
         for cue, regex in cues:
             for match in regex.finditer(sentence.text):
                 cue_start, cue_end = sentence.start + match.start(), sentence.start + match.end()
-                for subject, obj, distance in self._arguments(text, cue, cue_start, cue_end, actors):
-                    if subject.entity == obj.entity:
-                        continue
-                    certainty, attributed = _certainty(text, sentence, cue_start, mentions, entities)
-                    confidence = cue.confidence * min(subject.confidence, obj.confidence)
-                    confidence *= 1.0 if distance < 40 else 0.85 if distance < 80 else 0.7
-                    place = next((p.entity for p in places if p.entity not in (subject.entity, obj.entity)), None)
-                    quantity, unit = _quantity(text, obj) if cue.family in ("killings", "attacks") else (None, None)
-                    proposals.append(
-                        Proposal(
-                            subject=subject.entity,
-                            predicate=cue.predicate,
-                            object=obj.entity,
-                            quote=sentence.text.strip(),
-                            start=sentence.start + (len(sentence.text) - len(sentence.text.lstrip())),
-                            confidence=round(confidence, 2),
-                            certainty=certainty,
-                            attributed_to=attributed,
-                            place=place,
-                            quantity=quantity,
-                            unit=unit,
-                            family=cue.family,
-                            note=f"cue {cue.name}: {match.group(0).strip()!r}",
-                            cue=cue.name,
-                            **qualifiers,
-                        )
-                    )
+                candidates = targets if cue.family == "attacks" else actors
+                for subject, obj, distance in self._arguments(text, cue, cue_start, cue_end, candidates):
+                    found.append((cue, match.group(0).strip(), cue_start, subject, obj, distance))
+        if ANTI_CUE.name not in self.config.disabled:
+            found.extend((ANTI_CUE, "anti-", s.start, s, o, 0) for s, o in _anti(text, mentions, entities))
+        proposals: list[Proposal] = []
+        for cue, cue_text, cue_start, subject, obj, distance in found:
+            if subject.entity == obj.entity:
+                continue
+            certainty, attributed = _certainty(text, sentence, cue_start, mentions, entities)
+            confidence = cue.confidence * min(subject.confidence, obj.confidence)
+            confidence *= 1.0 if distance < 40 else 0.85 if distance < 80 else 0.7
+            place = next((p.entity for p in places if p.entity not in (subject.entity, obj.entity)), None)
+            quantity, unit = _quantity(text, obj) if cue.family in ("killings", "attacks") else (None, None)
+            proposals.append(
+                Proposal(
+                    subject=subject.entity,
+                    predicate=cue.predicate,
+                    object=obj.entity,
+                    quote=sentence.text.strip(),
+                    start=sentence.start + (len(sentence.text) - len(sentence.text.lstrip())),
+                    confidence=round(confidence, 2),
+                    certainty=certainty,
+                    attributed_to=attributed,
+                    place=place,
+                    quantity=quantity,
+                    unit=unit,
+                    family=cue.family,
+                    note=f"cue {cue.name}: {cue_text!r}",
+                    cue=cue.name,
+                    **qualifiers,
+                )
+            )
         return proposals
 
     def _arguments(
@@ -431,7 +470,10 @@ class RuleExtractor:
         before = [
             m
             for m in before
-            if (not _after_preposition(text, m) or re.fullmatch(r"\s+to\s+", text[m.end : cue_start]))
+            if (
+                not _after_preposition(text, m)
+                or re.fullmatch(r"\s+to\s+|['’]s\s+(?:\w+\s+)?", text[m.end : cue_start])
+            )
             and not _SUBORDINATE.search(text[m.end : cue_start])
         ]
         if not before or not after:
@@ -444,8 +486,8 @@ class RuleExtractor:
         first, last = before[-1], after[0]
         if cue.mode == "passive":
             first, last = after[0], before[-1]  # "X was backed by Y": Y backs X
-        elif not _plain_gap(text[cue_end : last.start]) or _POSSESSIVE.match(text[last.end : last.end + 3]):
-            return []  # "attacks in Iran", "the Taliban's opponents": the next name is not the object
+        elif not _plain_gap(text[cue_end : last.start]):
+            return []  # "attacks in Iran", "a meeting between …": the next name is not the object
         subjects = [first]
         if cue.mode != "passive":
             # "the Taliban and the Haqqani Network succeeded in amping up their offensives": both attack.
@@ -456,13 +498,19 @@ class RuleExtractor:
                     break
         objects = [last]
         if self.config.coordination and cue.mode != "passive":
-            for nxt in after[1:]:
-                if re.fullmatch(
-                    r",?\s*(?:and|as\s+well\s+as|,)\s*(?:the\s+)?", text[objects[-1].end : nxt.start], re.I
-                ):
-                    objects.append(nxt)
-                else:
-                    break
+            objects = _listed(text, after)
+            # "hosting the Taliban's opponents, including A, B and C": the listed ones are the objects.
+            if _POSSESSIVE.match(text[last.end : last.end + 3]):
+                objects = []
+            rest = [m for m in after if m.start >= objects[-1].end] if objects else after[1:]
+            if rest:
+                bridge = text[(objects[-1].end if objects else last.end) : rest[0].start]
+                if _INCLUDING.fullmatch(bridge):
+                    objects += _listed(text, rest)
+        elif _POSSESSIVE.match(text[last.end : last.end + 3]):
+            objects = []
+        if not objects:
+            return []
         distance = (cue_start - before[-1].end) + (after[0].start - cue_end)
         return [(subject, obj, distance) for subject in subjects for obj in objects]
 
@@ -475,6 +523,15 @@ PREPOSITIONS = frozenset(
     }
 )  # fmt: skip
 _SUBORDINATE = re.compile(r"\b(?:that|because|although|though|whereas|while|unless|whether)\b", re.I)
+_COORDINATION = re.compile(
+    r",?\s*(?:and|as\s+well\s+as|,)\s*(?:(?:the|a|an|large|small|number|several|many|some|other|of|certain)\s+)*",
+    re.I,
+)
+_INCLUDING = re.compile(
+    r"['’]s\s+[a-z]+(?:\s+[a-z]+)?\s*,?\s*(?:including|such\s+as|like|notably|namely)\s+(?:(?:the|certain|some)\s+)?"
+    r"|[^.;:]{0,40}?,?\s*(?:including|such\s+as|notably|namely)\s+(?:(?:the|certain|some)\s+)?",
+    re.I,
+)
 _POSSESSIVE = re.compile(r"['’]s\b")
 _STANDS_FOR = re.compile(
     r"\b(?:members?|leaders?|fighters?|elements?|commanders?|militants?|officials?|representatives?)\s+of\b", re.I
@@ -522,7 +579,69 @@ def _by_in(text: str, cue_end: int, after: list[Mention]) -> list[tuple[Mention,
         return []
     if not re.fullmatch(r"\s+(?:in|on|against|to)\s+(?:the\s+)?", text[after[0].end : after[1].start], re.I):
         return []
-    return [(after[0], after[1], after[1].start - cue_end)]
+    return [(after[0], obj, obj.start - cue_end) for obj in _listed(text, after[1:])]
+
+
+def _listed(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The first mention and those coordinated with it ("Iran, Afghanistan, and Pakistan")."""
+    members, joiners = [mentions[0]], []
+    for nxt in mentions[1:]:
+        joiner = text[members[-1].end : nxt.start]
+        if _COORDINATION.fullmatch(joiner):
+            members.append(nxt)
+            joiners.append(joiner)
+        else:
+            break
+    # A list ends with "and": "A, a B group" is an apposition, not a list.
+    while joiners and not re.search(r"\band\b|\bas\s+well\s+as\b", joiners[-1]):
+        joiners.pop()
+        members.pop()
+    return members
+
+
+TARGET_TYPES = frozenset({"Infrastructure", "MilitaryBase"})
+ANTI_CUE = Cue("anti", "hostility", "hostileTo", r"\banti-", confidence=0.6)
+
+
+def _anti(text: str, mentions: list[Mention], entities: dict[str, Entity]) -> list[tuple[Mention, Mention]]:
+    """'the anti-Taliban Northern Alliance': the group named after "anti-X" is hostile to X."""
+    pairs = []
+    for m in mentions:
+        if not text[max(0, m.start - 5) : m.start].lower().endswith("anti-") or not _is_actor(entities[m.entity]):
+            continue
+        holder = next(
+            (
+                o
+                for o in mentions
+                if o is not m
+                and _is_actor(entities[o.entity])
+                and (
+                    (o.start < m.start and m.end <= o.end)  # nested: one name
+                    or (o.start > m.end and re.fullmatch(r"\s+(?:[a-z]+\s+)?", text[m.end : o.start]))
+                )
+            ),
+            None,
+        )
+        if holder is not None:
+            pairs.append((holder, m))
+    return pairs
+
+
+def _actor_mentions(mentions: list[Mention], entities: dict[str, Entity]) -> list[Mention]:
+    """One actor per name span (the first that is an actor), leaving out names nested inside an actor's name."""
+    chosen: dict[tuple[int, int], Mention] = {}
+    for m in mentions:
+        if (m.start, m.end) not in chosen and _is_actor(entities[m.entity]):
+            chosen[(m.start, m.end)] = m
+    outer = [m for m in chosen.values() if m.how != "nested"]
+    return sorted(
+        (
+            m
+            for m in chosen.values()
+            if m.how != "nested" or not any(o.start <= m.start and m.end <= o.end for o in outer)
+        ),
+        key=lambda m: (m.start, m.end),
+    )
 
 
 def _is_place(entity: Entity) -> bool:
