@@ -543,7 +543,7 @@ _LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+)?|/|\s+and\s+|&)\s*(?:the\s+)?", r
 def _after_preposition(text: str, mention: Mention) -> bool:
     """The word right before the mention (an article aside) is a preposition."""
     match = re.search(r"\b([A-Za-z]+)\s+(?:(?:the|a|an)\s+)?$", text[max(0, mention.start - 30) : mention.start])
-    return bool(match) and match.group(1).lower() in PREPOSITIONS
+    return match is not None and match.group(1).lower() in PREPOSITIONS
 
 
 def _plain_gap(gap: str) -> bool:
