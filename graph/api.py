@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import IO, Any
@@ -52,6 +53,7 @@ class KnowledgeGraph:
         self.sources = sources
         self._store: GraphStore | None = None
         self._target: Path | None = None
+        self._link: str | None = None
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ store
@@ -63,7 +65,15 @@ class KnowledgeGraph:
             if self._store is None:
                 self._store = GraphStore.memory()
             return self._store
+        try:
+            # One readlink(2) per access: the cheap check a server makes on every request.
+            link: str | None = os.readlink(self.settings.store_path)  # noqa: PTH115 - no Path object per call
+        except OSError:
+            link = None  # not a symlink (a legacy store folder, or none yet): resolve the slow way
+        if link is not None and self._store is not None and link == self._link:
+            return self._store
         target = current_target(self.settings.store_dir)
+        self._link = link
         if self._store is None or target != self._target:
             with self._lock:
                 if self._store is None or target != self._target:
@@ -76,6 +86,7 @@ class KnowledgeGraph:
     def close(self) -> None:
         self._store = None
         self._target = None
+        self._link = None
 
     # ------------------------------------------------------------------ build
 

@@ -7,6 +7,7 @@ from flask import Flask
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
 from actorgraph.graph.federation import FederationPolicy
+from actorgraph.server.sparql import Endpoint, FastPath
 
 
 def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = None) -> Flask:
@@ -17,6 +18,7 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
     app.extensions["settings"] = settings
     # Built once here, not per request: the allowlist is parsed a single time.
     app.extensions["federation"] = FederationPolicy.from_settings(settings.federation, settings.service_allowlist)
+    app.extensions["sparql"] = sparql_endpoint = Endpoint(app.extensions["kg"], settings, app.extensions["federation"])
     app.config["MAX_CONTENT_LENGTH"] = 256 * 1024 * 1024  # Graph Store uploads; queries have their own limit
 
     from actorgraph.server import errors, gsp, service, sparql, update
@@ -33,5 +35,5 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
     app.register_blueprint(pages.bp)
     app.register_blueprint(queries_http.bp)
     app.register_blueprint(openapi.bp)
-    app.wsgi_app = RequestLog(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = RequestLog(FastPath(app.wsgi_app, sparql_endpoint))  # type: ignore[method-assign]
     return app

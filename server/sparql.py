@@ -3,15 +3,23 @@
 Reusable by other blueprints (named queries): ``query_response`` turns any function that
 returns a query result into a negotiated, streamed response; ``sparql_response`` adds this
 endpoint's policies (length limit, federation allowlist, row limit) to a query text.
+
+Speed: query requests (GET/POST on /sparql) are answered by ``FastPath``, a WSGI layer in
+front of Flask that runs the same protocol code on a bare werkzeug request, skipping Flask's
+per-request machinery (contexts, URL matching, hooks), which costs more than a small query.
+Everything else (HEAD, OPTIONS, the service description) goes on to Flask's route below.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
+from werkzeug.wrappers import Request
 
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
@@ -20,34 +28,61 @@ from actorgraph.graph.federation import FederationPolicy
 from actorgraph.graph.limits import limit_rows
 from actorgraph.graph.store import QueryResult, is_triples, serialize_results
 from actorgraph.server import negotiation, workers
-from actorgraph.server.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from actorgraph.server.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, error_response
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger("actorgraph.server")
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
-CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, POST, HEAD, OPTIONS",
-    "Access-Control-Allow-Headers": "Accept, Content-Type, Authorization",
-    "Access-Control-Max-Age": "86400",
-}
+CORS = [
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Allow-Methods", "GET, POST, HEAD, OPTIONS"),
+    ("Access-Control-Allow-Headers", "Accept, Content-Type, Authorization"),
+    ("Access-Control-Max-Age", "86400"),
+]
 
 
-def kg() -> KnowledgeGraph:
-    graph: KnowledgeGraph = current_app.extensions["kg"]
-    return graph
+@dataclass(frozen=True)
+class Endpoint:
+    """What answering a query needs, gathered once when the app is created."""
+
+    kg: KnowledgeGraph
+    settings: Settings
+    policy: FederationPolicy
 
 
-def settings() -> Settings:
-    value: Settings = current_app.extensions["settings"]
-    return value
+@dataclass
+class Answer:
+    """A response reduced to what a query answer needs; a WSGI app itself."""
+
+    body: bytes | Iterator[bytes]
+    content_type: str
+    headers: list[tuple[str, str]]
+    status: int = 200
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        headers = [("Content-Type", self.content_type), *self.headers]
+        if isinstance(self.body, bytes):
+            headers.append(("Content-Length", str(len(self.body))))
+        start_response(f"{self.status} {HTTPStatus(self.status).phrase}", headers)
+        if environ.get("REQUEST_METHOD") == "HEAD":
+            return []
+        return [self.body] if isinstance(self.body, bytes) else self.body
+
+    def response(self) -> Response:
+        """The same answer as a Flask response (for views)."""
+        return Response(self.body, status=self.status, content_type=self.content_type, headers=self.headers)
 
 
-def query_response(run: Callable[[], QueryResult], *, accept: str | None = None, fmt: str | None = None,
-                   headers: dict[str, str] | None = None) -> Response:  # fmt: skip
-    """Run a query and answer with its result negotiated (Accept or ``format``) and streamed.
+def current_endpoint() -> Endpoint:
+    endpoint: Endpoint = current_app.extensions["sparql"]
+    return endpoint
+
+
+def answer(run: Callable[[], QueryResult], accept: str | None, fmt: str | None,
+           headers: list[tuple[str, str]] | None = None) -> Answer:  # fmt: skip
+    """Run a query and serialise its result negotiated (Accept or ``format``), streamed when large.
 
     run() may be called a second time when the answer is larger than the in-memory cap, so it
     must be repeatable (a read-only query is). Raises NotAcceptable, UnknownFormat, KGError.
@@ -62,24 +97,19 @@ def query_response(run: Callable[[], QueryResult], *, accept: str | None = None,
         current = first.pop() if first else run()
         serialize_results(current, out, chosen.name)
 
-    response = Response(workers.body(write), content_type=chosen.content_type)
-    response.headers["Vary"] = "Accept"
-    if headers:
-        response.headers.update(headers)
-    return response
+    return Answer(workers.body(write), chosen.content_type, [("Vary", "Accept"), *(headers or [])])
 
 
-def sparql_response(sparql: str, *, substitutions: dict[str, Any] | None = None,
-                    default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-                    accept: str | None = None, fmt: str | None = None) -> Response:  # fmt: skip
+def answer_sparql(endpoint: Endpoint, sparql: str, *, substitutions: dict[str, Any] | None = None,
+                  default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+                  accept: str | None = None, fmt: str | None = None) -> Answer:  # fmt: skip
     """Check a query against the endpoint's limits and policies, run it, and answer negotiated."""
-    config = settings()
+    config = endpoint.settings
     if len(sparql) > config.max_query_length:
         raise PayloadTooLarge(f"query of {len(sparql)} characters exceeds the limit of {config.max_query_length}")
-    policy: FederationPolicy = current_app.extensions["federation"]
-    policy.check_query(sparql)
+    endpoint.policy.check_query(sparql)
     limited = limit_rows(sparql, config.max_rows)
-    graph = kg()
+    graph = endpoint.kg
     options: dict[str, Any] = {"substitutions": substitutions, "default_graphs": default_graphs,
                                "named_graphs": named_graphs}  # fmt: skip
 
@@ -94,8 +124,25 @@ def sparql_response(sparql: str, *, substitutions: dict[str, Any] | None = None,
             log.warning("the row-limit rewrite broke a valid query; it ran without the limit: %.200r", sparql)
             return result
 
-    extra = {"X-SPARQL-MaxRows": str(config.max_rows)} if limited.changed else None
-    return query_response(run, accept=accept, fmt=fmt, headers=extra)
+    extra = [("X-SPARQL-MaxRows", str(config.max_rows))] if limited.changed else []
+    return answer(run, accept, fmt, extra)
+
+
+def query_response(run: Callable[[], QueryResult], *, accept: str | None = None, fmt: str | None = None,
+                   headers: dict[str, str] | None = None) -> Response:  # fmt: skip
+    """For views: run a query and answer negotiated and streamed (see ``answer``)."""
+    return answer(run, accept, fmt, list((headers or {}).items())).response()
+
+
+def sparql_response(sparql: str, *, substitutions: dict[str, Any] | None = None,
+                    default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+                    accept: str | None = None, fmt: str | None = None) -> Response:  # fmt: skip
+    """For views: a query text under this endpoint's limits and policies, answered negotiated."""
+    return answer_sparql(current_endpoint(), sparql, substitutions=substitutions, default_graphs=default_graphs,
+                         named_graphs=named_graphs, accept=accept, fmt=fmt).response()  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------ the protocol
 
 
 def _single(values: list[str], name: str) -> str | None:
@@ -104,56 +151,90 @@ def _single(values: list[str], name: str) -> str | None:
     return values[0] if values else None
 
 
-@bp.route("/sparql", methods=["GET", "POST"])
-def query() -> Response:
-    """The SPARQL query endpoint; without a query, the service description."""
-    if request.method == "POST":
-        mimetype = request.mimetype
+def protocol_answer(endpoint: Endpoint, req: Request) -> Answer | None:
+    """Answer a GET/POST query request; None when it asks for no query (the service description)."""
+    args = req.args
+    if req.method == "POST":
+        mimetype = req.mimetype
         if mimetype == FORM:
-            params = request.form
-        elif mimetype == DIRECT:
-            params = None
-        else:
-            raise UnsupportedMediaType(
-                f"unsupported Content-Type {mimetype or '(none)'!r}: use {FORM} or {DIRECT}"
-                + (" (updates go to /update)" if mimetype == "application/sparql-update" else "")
-            )
-        if params is not None:
+            params = req.form
             if "update" in params:
                 raise BadRequest("this is the query endpoint: send updates to /update")
             text = _single(params.getlist("query"), "query")
             if text is None:
                 raise BadRequest("missing 'query' parameter in the form body")
-            default_graphs = params.getlist("default-graph-uri") or request.args.getlist("default-graph-uri")
-            named_graphs = params.getlist("named-graph-uri") or request.args.getlist("named-graph-uri")
+            default_graphs = params.getlist("default-graph-uri") or args.getlist("default-graph-uri")
+            named_graphs = params.getlist("named-graph-uri") or args.getlist("named-graph-uri")
+            fmt = params.get("format") or args.get("format")
+        elif mimetype == DIRECT:
+            limit = endpoint.settings.max_query_length
+            if req.content_length and req.content_length > 4 * limit:
+                raise PayloadTooLarge(f"query body exceeds the limit of {limit} characters")
+            text = req.get_data(as_text=True)
+            default_graphs = args.getlist("default-graph-uri")
+            named_graphs = args.getlist("named-graph-uri")
+            fmt = args.get("format")
         else:
-            if request.content_length and request.content_length > 4 * settings().max_query_length:
-                raise PayloadTooLarge(f"query body exceeds the limit of {settings().max_query_length} characters")
-            text = request.get_data(as_text=True)
-            default_graphs = request.args.getlist("default-graph-uri")
-            named_graphs = request.args.getlist("named-graph-uri")
+            raise UnsupportedMediaType(
+                f"unsupported Content-Type {mimetype or '(none)'!r}: use {FORM} or {DIRECT}"
+                + (" (updates go to /update)" if mimetype == "application/sparql-update" else "")
+            )
     else:
-        if "update" in request.args:
+        if "update" in args:
             raise BadRequest("SPARQL Update is not accepted by GET: POST it to /update")
-        text = _single(request.args.getlist("query"), "query")
+        text = _single(args.getlist("query"), "query")
         if text is None:
-            from actorgraph.server.service import service_description_response
-
-            return service_description_response()
-        default_graphs = request.args.getlist("default-graph-uri")
-        named_graphs = request.args.getlist("named-graph-uri")
+            return None
+        default_graphs = args.getlist("default-graph-uri")
+        named_graphs = args.getlist("named-graph-uri")
+        fmt = args.get("format")
     if not text.strip():
         raise BadRequest("empty query")
     # Protocol: once the request names graphs, the dataset is exactly those (an empty default graph
     # when only named graphs are given); otherwise the default graph is the union of all graphs.
     dataset_default: list[str] | None = default_graphs or ([] if named_graphs else None)
-    return sparql_response(text, default_graphs=dataset_default, named_graphs=named_graphs or None,
-                           accept=request.headers.get("Accept"), fmt=request.values.get("format"))  # fmt: skip
+    result = answer_sparql(endpoint, text, default_graphs=dataset_default, named_graphs=named_graphs or None,
+                           accept=req.headers.get("Accept"), fmt=fmt)  # fmt: skip
+    result.headers.extend(CORS)
+    return result
+
+
+class FastPath:
+    """WSGI layer answering GET/POST /sparql queries without Flask's per-request work."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], endpoint: Endpoint) -> None:
+        self.app = app
+        self.endpoint = endpoint
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") != "/sparql" or environ.get("REQUEST_METHOD") not in ("GET", "POST"):
+            return self.app(environ, start_response)
+        req = Request(environ)
+        try:
+            result = protocol_answer(self.endpoint, req)
+        except Exception as exc:  # mapped by the one error table; unknown ones are logged as 500
+            response = error_response(exc)
+            response.headers.extend(CORS)
+            return response(environ, start_response)
+        if result is None:
+            return self.app(environ, start_response)  # the service description, from Flask
+        return result(environ, start_response)
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def query() -> Response:
+    """The SPARQL query endpoint (HEAD, and GET without a query: the service description)."""
+    result = protocol_answer(current_endpoint(), request)
+    if result is None:
+        from actorgraph.server.service import service_description_response
+
+        return service_description_response()
+    return result.response()
 
 
 @bp.after_request
 def cors(response: Response) -> Response:
     """Let browser clients on other origins query (read-only) the endpoint."""
-    if request.path == "/sparql":
-        response.headers.update(CORS)
+    if request.path == "/sparql" and "Access-Control-Allow-Origin" not in response.headers:
+        response.headers.extend(CORS)
     return response

@@ -191,14 +191,15 @@ class Watchdog:
     """WSGI middleware: end the process when a request outlives its deadline (see module docstring).
 
     Only for single-request-at-a-time worker processes; never install it in a process that
-    must survive (tests, the CLI).
+    must survive (tests, the CLI). Arming costs three attribute writes and no wake-up: the
+    watchdog thread sleeps at most ``timeout`` at a time, so it always looks again before a
+    deadline armed meanwhile can pass.
     """
 
     def __init__(self, app: WSGIApp, timeout: float, exit: Callable[[int], Any] = os._exit) -> None:  # noqa: A002
         self.app = app
         self.timeout = timeout
         self._exit = exit
-        self._cond = threading.Condition()
         self._deadline: float | None = None
         self._socket: Any = None
         self._started = False
@@ -212,11 +213,9 @@ class Watchdog:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         self._ensure_thread()
-        with self._cond:
-            self._deadline = time.monotonic() + self.timeout
-            self._socket = environ.get("gunicorn.socket")
-            self._started = False
-            self._cond.notify()
+        self._socket = environ.get("gunicorn.socket")
+        self._started = False
+        self._deadline = time.monotonic() + self.timeout
 
         def mark(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             self._started = True
@@ -230,20 +229,18 @@ class Watchdog:
         return _Closing(result, self._disarm)
 
     def _disarm(self) -> None:
-        with self._cond:
-            self._deadline = None
-            self._socket = None
+        self._deadline = None
+        self._socket = None
 
     def _watch(self) -> None:
-        with self._cond:
-            while True:
-                if self._deadline is None:
-                    self._cond.wait()
-                    continue
-                left = self._deadline - time.monotonic()
-                if left > 0:
-                    self._cond.wait(left)
-                    continue
+        while True:
+            deadline = self._deadline
+            now = time.monotonic()
+            if deadline is None:
+                time.sleep(self.timeout)
+            elif now < deadline:
+                time.sleep(min(deadline - now, self.timeout))
+            elif self._deadline is deadline:  # still the same request: it has run out of time
                 self._expire()
 
     def _expire(self) -> None:
@@ -264,4 +261,5 @@ class Watchdog:
             except OSError:
                 pass
         logging.shutdown()
+        self._deadline = None
         self._exit(0)
