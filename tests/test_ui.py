@@ -90,9 +90,7 @@ def _normalised(kg: KnowledgeGraph, result: object) -> Counter[tuple[str, ...]]:
     # GROUP_CONCAT has no defined order: compare its parts as sorted lists.
     variables = [v.value for v in result.variables]  # type: ignore[attr-defined]
     return Counter(
-        tuple(
-            "; ".join(sorted(re.split(r"; |, ", row[v].value))) if row[v] is not None else "" for v in variables
-        )
+        tuple("; ".join(sorted(re.split(r"; |, ", row[v].value))) if row[v] is not None else "" for v in variables)
         for row in result  # type: ignore[attr-defined]
     )
 
@@ -118,4 +116,6 @@ def test_ui_links_map_our_iris_to_local_pages() -> None:
     assert href("https://w3id.org/actorgraph/ontology#hostileTo") == "/ontology#hostileTo"
     assert href("http://www.wikidata.org/entity/Q794") == "http://www.wikidata.org/entity/Q794"
     assert compact("https://w3id.org/actorgraph/resource/iran") == "res:iran"
-    assert compact("https://w3id.org/actorgraph/resource/document/x") == "https://w3id.org/actorgraph/resource/document/x"
+    assert (
+        compact("https://w3id.org/actorgraph/resource/document/x") == "https://w3id.org/actorgraph/resource/document/x"
+    )
