@@ -187,22 +187,32 @@ class RequestLog:
         return _Closing(self.app(environ, record), done)
 
 
+class _Armed:
+    """One request under watch: its deadline, client socket, and whether its answer has begun."""
+
+    __slots__ = ("deadline", "socket", "started")
+
+    def __init__(self, deadline: float, socket: Any) -> None:
+        self.deadline = deadline
+        self.socket = socket
+        self.started = False
+
+
 class Watchdog:
     """WSGI middleware: end the process when a request outlives its deadline (see module docstring).
 
-    Only for single-request-at-a-time worker processes; never install it in a process that
-    must survive (tests, the CLI). Arming costs three attribute writes and no wake-up: the
-    watchdog thread sleeps at most ``timeout`` at a time, so it always looks again before a
-    deadline armed meanwhile can pass.
+    Only for worker processes that may die (gunicorn workers); never install it in tests or the
+    CLI. Arming costs a dict insert and no wake-up: the watchdog thread sleeps at most
+    ``timeout`` at a time, so it always looks again before a deadline armed meanwhile passes.
+    In a threaded worker (updates on) the process ends with all its requests; only the one
+    that ran out of time is told why.
     """
 
     def __init__(self, app: WSGIApp, timeout: float, exit: Callable[[int], Any] = os._exit) -> None:  # noqa: A002
         self.app = app
         self.timeout = timeout
         self._exit = exit
-        self._deadline: float | None = None
-        self._socket: Any = None
-        self._started = False
+        self._active: dict[int, _Armed] = {}
         self._pid = 0
 
     def _ensure_thread(self) -> None:
@@ -213,42 +223,40 @@ class Watchdog:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         self._ensure_thread()
-        self._socket = environ.get("gunicorn.socket")
-        self._started = False
-        self._deadline = time.monotonic() + self.timeout
+        key = id(environ)
+        armed = _Armed(time.monotonic() + self.timeout, environ.get("gunicorn.socket"))
+        self._active[key] = armed
 
         def mark(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            self._started = True
+            armed.started = True
             return start_response(status, headers, exc_info)
+
+        def disarm() -> None:
+            self._active.pop(key, None)
 
         try:
             result = self.app(environ, mark)
         except BaseException:
-            self._disarm()
+            disarm()
             raise
-        return _Closing(result, self._disarm)
-
-    def _disarm(self) -> None:
-        self._deadline = None
-        self._socket = None
+        return _Closing(result, disarm)
 
     def _watch(self) -> None:
         while True:
-            deadline = self._deadline
             now = time.monotonic()
-            if deadline is None:
-                time.sleep(self.timeout)
-            elif now < deadline:
-                time.sleep(min(deadline - now, self.timeout))
-            elif self._deadline is deadline:  # still the same request: it has run out of time
-                self._expire()
+            late = [armed for armed in list(self._active.values()) if armed.deadline <= now]
+            if late:
+                self._expire(late[0])
+                continue
+            upcoming = [armed.deadline for armed in list(self._active.values())]
+            time.sleep(min([self.timeout, *(d - now for d in upcoming)]))
 
-    def _expire(self) -> None:
+    def _expire(self, armed: _Armed) -> None:
         log.error("request exceeded the %.0f s query timeout: ending worker %d", self.timeout, os.getpid())
-        sock = self._socket
+        sock = armed.socket
         if sock is not None:
             try:
-                if not self._started:
+                if not armed.started:
                     message = f"Query timed out: it ran longer than the server's limit of {self.timeout:g} s.\n"
                     payload = message.encode()
                     head = (
@@ -261,5 +269,5 @@ class Watchdog:
             except OSError:
                 pass
         logging.shutdown()
-        self._deadline = None
+        self._active.clear()
         self._exit(0)

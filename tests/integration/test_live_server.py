@@ -14,7 +14,7 @@ import httpx
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from server_process import LiveServer, build_store, copy_sources, start_server
+from server_process import FIXTURE_SOURCES, LiveServer, build_store, copy_sources, start_server
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from actorgraph.ontology.vocab import sparql_prefixes
@@ -129,3 +129,21 @@ def test_live_rebuild_while_serving_has_no_failed_requests(tmp_path: Path) -> No
     # Once the new store answered, no request went back to the old one.
     first_new = seen.index(["Rebuild Marker"])
     assert all(labels == ["Rebuild Marker"] for labels in seen[first_new:])
+
+
+def test_live_update_with_token_writes_through_the_single_writer(tmp_path: Path) -> None:
+    store = build_store(tmp_path / "store", FIXTURE_SOURCES)
+    server = start_server(["--store", str(store), "--update-token", "tok3n"], tmp_path / "server.log")
+    try:
+        with httpx.Client(timeout=10) as http:
+            update = sparql_prefixes() + "INSERT DATA { GRAPH <urn:x-test:live> { res:iran ag:borders res:taliban } }"
+            refused = http.post(server.url + "/update", data={"update": update})
+            assert refused.status_code == 401
+            done = http.post(server.url + "/update", data={"update": update},
+                             headers={"Authorization": "Bearer tok3n"})  # fmt: skip
+            assert done.status_code == 204
+            ask = sparql_prefixes() + "ASK { res:iran ag:borders res:taliban }"
+            assert http.get(server.sparql, params={"query": ask}).json()["boolean"] is True
+            assert http.get(server.url + "/health").json()["read_only"] is False
+    finally:
+        server.stop()

@@ -1,0 +1,80 @@
+"""The server's execution helpers: capped buffering vs streaming, and the timeout watchdog."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import IO, Any
+
+from actorgraph.server import workers
+from actorgraph.server.workers import Watchdog
+
+
+def test_body_small_answer_is_bytes() -> None:
+    assert workers.body(lambda out: out.write(b"abc"), cap=10) == b"abc"
+
+
+def test_body_large_answer_streams_everything_by_running_again() -> None:
+    runs = []
+
+    def write(out: IO[bytes]) -> None:
+        runs.append(1)
+        for i in range(1000):
+            out.write(b"%04d\n" % i)
+
+    result = workers.body(write, cap=100)
+    assert not isinstance(result, bytes)
+    text = b"".join(result).decode()
+    assert text.splitlines() == [f"{i:04d}" for i in range(1000)]
+    assert len(runs) == 2
+
+
+class FakeSocket:
+    def __init__(self) -> None:
+        self.sent = b""
+        self.closed = False
+
+    def sendall(self, data: bytes) -> None:
+        self.sent += data
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_watchdog_answers_503_and_ends_the_process_after_the_deadline() -> None:
+    exited = threading.Event()
+    release = threading.Event()
+
+    def slow_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        release.wait(5)  # a query that would run for a long time
+        start_response("200 OK", [])
+        return [b"late"]
+
+    guard = Watchdog(slow_app, timeout=0.3, exit=lambda code: exited.set())
+    sock = FakeSocket()
+    started = time.monotonic()
+    worker = threading.Thread(target=guard, args=({"gunicorn.socket": sock}, lambda *a: None))
+    worker.start()
+    assert exited.wait(3)
+    took = time.monotonic() - started
+    release.set()
+    worker.join()
+    assert 0.25 < took < 1.5
+    assert sock.sent.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+    assert b"limit of 0.3 s" in sock.sent
+    assert sock.closed
+
+
+def test_watchdog_leaves_quick_requests_alone() -> None:
+    exited = threading.Event()
+
+    def quick_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    guard = Watchdog(quick_app, timeout=0.2, exit=lambda code: exited.set())
+    for _ in range(20):
+        body = guard({"gunicorn.socket": FakeSocket()}, lambda *a: None)
+        assert list(body) == [b"ok"]
+        body.close()  # type: ignore[attr-defined]
+    assert not exited.wait(0.5)
