@@ -42,7 +42,7 @@ class Settings:
     workers: int = _setting(
         4, "Worker processes of the server, each answering one request at a time (1 when updates are on)."
     )
-    threads: int = _setting(8, "Request threads of the WSGI server.")
+    threads: int = _setting(8, "Request threads of the single read-write worker when updates are on.")
     update_token: str = _setting("", "Bearer token that enables SPARQL Update and Graph Store writes (empty: off).")
     federation: bool = _setting(False, "Allow SERVICE clauses to reach the allowlisted endpoints.")
     service_allowlist: str = _setting(
