@@ -470,3 +470,12 @@ def test_entity_search_finds_aliases_case_insensitively(kg: KnowledgeGraph) -> N
     mazar = {r["entity"]: r for r in run(kg, "entity_search")}  # default: "mazar"
     assert "Mazar-e Sharif" in {r["matched"] for r in run(kg, "entity_search") if r["entity"] == RES + "mazar-i-sharif"}
     assert mazar[RES + "mazar-i-sharif"]["types"] == "city"
+
+
+def test_named_queries_catalogue_documents_every_query() -> None:
+    from pathlib import Path
+
+    catalogue = (Path(__file__).parent.parent / "docs" / "queries.md").read_text(encoding="utf-8")
+    for name in ANALYST_QUERIES:
+        assert f"### `{name}` - {load_all()[name].title}" in catalogue, name
+        assert f"actorgraph query --name {name}" in catalogue, name
