@@ -463,18 +463,23 @@ class RuleExtractor:
             return _between(text, cue_end, after)
         if cue.mode == "by_in":
             return _by_in(text, cue_end, after)
-        if cue.mode in ("active", "apposition") and _PASSIVE_BEFORE.search(text[max(0, cue_start - 25) : cue_start]):
+        if (
+            cue.mode == "active"
+            and _PARTICIPLE.match(text[cue_start:cue_end])
+            and _PASSIVE_BEFORE.search(text[max(0, cue_start - 25) : cue_start])
+        ):
             return []  # "was assassinated in Tehran": a passive without its agent names no subject
         # A subject is not the object of a preposition ("control of Afghanistan", "in Pakistan"), unless
         # it is the subject of an infinitive ("efforts of the Quds Force to arm"); nor is it behind "that".
         before = [
             m
             for m in before
-            if (
+            if cue.mode == "apposition"  # "led by Yahya Haqqani, one of the leaders of …"
+            or ((
                 not _after_preposition(text, m)
                 or re.fullmatch(r"\s+to\s+|['’]s\s+(?:\w+\s+)?", text[m.end : cue_start])
             )
-            and not _SUBORDINATE.search(text[m.end : cue_start])
+            and not _SUBORDINATE.search(text[m.end : cue_start]))
         ]
         if not before or not after:
             return []
@@ -536,6 +541,7 @@ _POSSESSIVE = re.compile(r"['’]s\b")
 _STANDS_FOR = re.compile(
     r"\b(?:members?|leaders?|fighters?|elements?|commanders?|militants?|officials?|representatives?)\s+of\b", re.I
 )
+_PARTICIPLE = re.compile(r"(?:\w+ed|struck|led|fought|met|held|hit|shot|slain|given|taken)\b", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being|be|get|got)\s+(?:\w+ly\s+)?$", re.I)
 _LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+)?|/|\s+and\s+|&)\s*(?:the\s+)?", re.I)
 
