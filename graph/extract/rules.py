@@ -475,11 +475,13 @@ class RuleExtractor:
             m
             for m in before
             if cue.mode == "apposition"  # "led by Yahya Haqqani, one of the leaders of …"
-            or ((
-                not _after_preposition(text, m)
-                or re.fullmatch(r"\s+to\s+|['’]s\s+(?:\w+\s+)?", text[m.end : cue_start])
+            or (
+                (
+                    not _after_preposition(text, m)
+                    or re.fullmatch(r"\s+to\s+|['’]s\s+(?:\w+\s+)?", text[m.end : cue_start])
+                )
+                and not _SUBORDINATE.search(text[m.end : cue_start])
             )
-            and not _SUBORDINATE.search(text[m.end : cue_start]))
         ]
         if not before or not after:
             return []
