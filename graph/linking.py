@@ -527,11 +527,15 @@ def verify_links(corpus: Corpus, client: WikidataClient, only: Iterable[str] | N
 
     A QID mismatches when the item is missing or redirected, when neither its English label
     nor its aliases equal our label or one of our aliases, or when none of its P31 classes
-    reads like our class (P31_WORDS). Raises WikidataUnavailable when offline.
+    reads like our class (P31_WORDS). Raises WikidataUnavailable when offline, LinkError when an
+    entity asked for has no QID.
     """
     links = {k: link for k, link in corpus_links(corpus).items() if link.wikidata}
     if only is not None:
         wanted = set(only)
+        unknown = sorted(wanted - set(links))
+        if unknown:
+            raise LinkError(f"no checked Wikidata QID for {', '.join(unknown)} (see 'actorgraph link report')")
         links = {k: link for k, link in links.items() if k in wanted}
     entities = client.get_entities(
         [link.wikidata for link in links.values() if link.wikidata], "labels|aliases|claims", ["en"]

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from wikidata_mock import MockWikidata, closed_port_url, mock_wikidata
 
 from actorgraph.graph.cli import cli
-from actorgraph.graph.linking import WikidataClient, WikidataUnavailable, verify_links
+from actorgraph.graph.linking import LinkError, WikidataClient, WikidataUnavailable, verify_links
 from actorgraph.graph.model import Corpus
 from actorgraph.graph.sources import load_corpus
 
@@ -97,3 +97,9 @@ def test_link_verify_accepts_the_label_the_check_recorded(corpus: Corpus, wikida
     recorded = replace(plain, links={**plain.links, "kabul": {**plain.links["kabul"], "label": "Tehran"}})
     (result,) = verify_links(recorded, WikidataClient(wikidata.url), ["kabul"])
     assert result.ok, result.problems
+
+
+def test_link_verify_refuses_an_entity_without_a_qid(corpus: Corpus, wikidata: MockWikidata) -> None:
+    with pytest.raises(LinkError, match="no checked Wikidata QID for haqqani-network"):
+        verify_links(corpus, WikidataClient(wikidata.url), ["haqqani-network"])
+    assert wikidata.requests == []
