@@ -217,3 +217,26 @@ def test_segments_cut_text_at_every_span_edge() -> None:
     assert [len(s.spans) for s in cut] == [1, 2, 1, 0]
     assert cut[0].opens == (outer,) and cut[1].opens == (inner,) and cut[1].closes == (inner,)
     assert cut[2].closes == (outer,)
+
+
+def test_every_resource_iri_of_ours_dereferences(client: FlaskClient, kg: KnowledgeGraph) -> None:
+    """Each entity, document, statement, citation and passage IRI answers with RDF about itself."""
+    iris = [
+        r["x"]
+        for r in rows(
+            kg,
+            f"""SELECT DISTINCT ?x WHERE {{
+              {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }}
+              FILTER(isIRI(?x) && STRSTARTS(STR(?x), "{RES}") && !CONTAINS(STR(?x), "/evidence"))
+            }}""",
+        )
+    ]
+    kinds = {i[len(RES) :].split("/")[0] if "/" in i[len(RES) :] else "entity" for i in iris}
+    assert kinds == {"entity", "document", "statement", "citation", "passage"}
+    failures = []
+    for iri in iris:
+        response = client.get("/resource/" + iri[len(RES) :], headers={"Accept": "application/n-triples"})
+        if response.status_code != 200 or f"<{iri}>".encode() not in response.data:
+            failures.append((iri, response.status_code))
+    assert failures == []
+    assert len(iris) > 500  # 2 documents, about 200 entities, hundreds of statements and footnotes
