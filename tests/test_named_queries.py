@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from actorgraph.graph.api import KnowledgeGraph
@@ -224,6 +226,15 @@ def test_dyad_timeline_iran_taliban_is_chronological(kg: KnowledgeGraph) -> None
     assert ("2021-08..", "hostile to", "denied", YOUSAFZAI) in events
     omar = [r for r in rows if r["claimedBy"] == "Mullah Omar"]
     assert omar and omar[0]["role"] == "brothers in Islam"
+
+
+def test_dyad_timeline_includes_organs_unless_parts_is_false(kg: KnowledgeGraph) -> None:
+    # The Quds Force is "the extraterritorial branch of the IRGC": its arming of the Taliban is IRGC-Taliban history.
+    with_parts = run(kg, "dyad_timeline", actor1=RES + "irgc", actor2=RES + "taliban")
+    arming = [r for r in with_parts if r["subjectLabel"] == "Quds Force" and r["relation"] == "arms"]
+    assert arming and arming[0]["when"] == "2011..2012" and arming[0]["document"] == NABIL
+    exact = run(kg, "dyad_timeline", actor1=RES + "irgc", actor2=RES + "taliban", parts="false")
+    assert not [r for r in exact if r["subjectLabel"] == "Quds Force"]
 
 
 def test_relation_through_time_iran_taliban_phases(kg: KnowledgeGraph) -> None:
@@ -473,8 +484,6 @@ def test_entity_search_finds_aliases_case_insensitively(kg: KnowledgeGraph) -> N
 
 
 def test_named_queries_catalogue_documents_every_query() -> None:
-    from pathlib import Path
-
     catalogue = (Path(__file__).parent.parent / "docs" / "queries.md").read_text(encoding="utf-8")
     for name in ANALYST_QUERIES:
         assert f"### `{name}` - {load_all()[name].title}" in catalogue, name
