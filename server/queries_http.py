@@ -8,16 +8,16 @@ TSV; Turtle and friends for CONSTRUCT), with an HTML page for browsers; ``format
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
 
 from actorgraph.graph.errors import QueryParameterError, UnknownQuery
-from actorgraph.graph.store import is_triples, serialize_results
+from actorgraph.graph.store import QueryResult
 from actorgraph.queries import NamedQuery, get, load_all
 from actorgraph.server.errors import error_response
-from actorgraph.server.negotiation import GRAPH, RESULTS, Format, NotAcceptable, UnknownFormat, choose
+from actorgraph.server.negotiation import RESULTS, Format, NotAcceptable, UnknownFormat, choose
+from actorgraph.server.sparql import query_response
 from actorgraph.server.ui import install_template_helpers, kg
 
 bp = Blueprint("queries", __name__)
@@ -88,25 +88,32 @@ def run(name: str) -> Response:
     """Run a named query with the parameters given in the URL."""
     params = {k: v for k, v in request.args.items() if k not in RESERVED and v != ""}
     wants_html = _wants_html()
+    graph = kg()
     try:
         query = get(name)
-        result = kg().run_named(name, params)
+        result = graph.run_named(name, params)  # checks and binds the parameters first
     except (UnknownQuery, QueryParameterError) as exc:
         if wants_html and isinstance(exc, QueryParameterError):
             return _page(get(name), params, error=str(exc), status=400)
         return _error(exc, wants_html)
     if wants_html:
         return _page(query, params, result=result)
+    pending = [result]
+
+    def again() -> QueryResult:
+        # The endpoint's own negotiation and streaming: the first call takes the result at hand,
+        # a later one (streaming a large answer) runs the query again.
+        return pending.pop() if pending else graph.run_named(name, params)
+
     try:
-        fmt = _negotiate(GRAPH if is_triples(result) else RESULTS)
+        return query_response(
+            again,
+            accept=request.headers.get("Accept"),
+            fmt=request.args.get("format"),
+            headers={"Access-Control-Allow-Origin": "*"},
+        )
     except (NotAcceptable, UnknownFormat) as exc:
         return _error(exc, html=False)
-    buffer = io.BytesIO()
-    serialize_results(result, buffer, fmt.name)
-    response = Response(buffer.getvalue(), content_type=fmt.content_type)
-    response.headers["Vary"] = "Accept"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
 
 
 def _wants_html() -> bool:
