@@ -103,7 +103,9 @@ def _rdf(iri: str, media: str) -> Response | None:
     data = kg().resource_rdf(iri, RDF_MEDIA[media])
     if not data.strip() or iri.encode() not in data.replace(b"\\/", b"/"):
         return None
-    return Response(data, content_type=f"{media}; charset=utf-8")
+    response = Response(data, content_type=f"{media}; charset=utf-8")
+    response.headers["Access-Control-Allow-Origin"] = "*"  # the data is public; browser apps may fetch it
+    return response
 
 
 def _page(iri: str, rest: str) -> Response | None:

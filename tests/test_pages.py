@@ -12,9 +12,8 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.describe import Span, segments
+from actorgraph.ontology.vocab import sparql_prefixes
 from actorgraph.server import create_app
-
-from conftest import rows
 
 AG = Namespace("https://w3id.org/actorgraph/ontology#")
 RES = Namespace("https://w3id.org/actorgraph/resource/")
@@ -30,6 +29,11 @@ MAZAR_QUOTE = (
 @pytest.fixture(scope="module")
 def client(kg: KnowledgeGraph) -> FlaskClient:
     return create_app(kg=kg).test_client()
+
+
+def rows(kg: KnowledgeGraph, sparql: str) -> list[dict[str, str]]:
+    # Not imported from conftest: with tests/integration/conftest.py, "conftest" names either file.
+    return kg.select(sparql_prefixes() + sparql)
 
 
 def document_text(kg: KnowledgeGraph, doc: str) -> str:
