@@ -338,7 +338,12 @@ def bench_dataset(name: str, kind: str, store: Path, data: Path, queries: dict[s
     try:
         one = {q: run_http(("127.0.0.1", port, "/sparql"), f"{kind}:{q}", seconds, 1) for q in queries}
         four = {q: run_http(("127.0.0.1", port, "/sparql"), f"{kind}:{q}", seconds, 4) for q in queries}
-        big = large_result(port, ours.pid, args.large_rows) if kind.startswith("synthetic") else None
+        big: dict[str, float] | str | None = None
+        if kind.startswith("synthetic"):
+            try:
+                big = large_result(port, ours.pid, args.large_rows)
+            except (OSError, http.client.HTTPException) as exc:
+                big = f"failed: {exc!r}"
     finally:
         stop(ours)
     rdflib: dict[str, float] = {}
@@ -361,7 +366,9 @@ def bench_dataset(name: str, kind: str, store: Path, data: Path, queries: dict[s
             ratio = one[q] / rdflib[q] if rdflib[q] else float("inf")
             row += f" {rdflib[q]:.1f} | {ratio:.1f}x |"
         print(row, flush=True)
-    if big:
+    if isinstance(big, str):
+        print(f"\nlarge result: {big}")
+    elif big:
         memory = in_process_large(store, args.large_rows)
         print(f"\nlarge result ({big['rows']:.0f} rows, {big['mb']:.0f} MB TSV) over HTTP in {big['seconds']:.1f} s; "
               f"worker peak RSS {big['rss_before']:.0f} MB before, {big['rss_after']:.0f} MB after "

@@ -7,6 +7,8 @@ thread runs during a query). When a request passes its deadline, the watchdog wr
 complete ``503`` response to the client's socket if no byte of the answer has been sent yet,
 then ends the process with ``os._exit``; the gunicorn arbiter starts a fresh worker, which
 opens the store read-only again. Other clients are answered by the other workers meanwhile.
+The deadline bounds the time to the first chunk and every pause between chunks: a large
+answer that keeps streaming is not cut (the row limit bounds its size).
 Cost per request: two lock operations and a condition notify (see benchmarks/http.py).
 
 Streaming. pyoxigraph serialises a whole result in one call that writes to a file object.
@@ -145,14 +147,16 @@ def stream(write: Writer) -> Iterator[bytes]:
 
 
 class _Closing:
-    """Wrap a WSGI body so on_close runs when the server is done with it."""
+    """Wrap a WSGI body so on_close runs when the server is done with it (iterating `chunks` if given)."""
 
-    def __init__(self, body: Iterable[bytes], on_close: Callable[[], None]) -> None:
+    def __init__(self, body: Iterable[bytes], on_close: Callable[[], None],
+                 chunks: Iterator[bytes] | None = None) -> None:  # fmt: skip
         self.body = body
         self.on_close = on_close
+        self.chunks = chunks
 
     def __iter__(self) -> Iterator[bytes]:
-        return iter(self.body)
+        return self.chunks if self.chunks is not None else iter(self.body)
 
     def close(self) -> None:
         try:
@@ -239,7 +243,13 @@ class Watchdog:
         except BaseException:
             disarm()
             raise
-        return _Closing(result, disarm)
+        return _Closing(result, disarm, self._progress(result, armed))
+
+    def _progress(self, body: Iterable[bytes], armed: _Armed) -> Iterator[bytes]:
+        """Yield the body; each chunk sent moves the deadline (a stream may pause, not stall)."""
+        for chunk in body:
+            armed.deadline = time.monotonic() + self.timeout
+            yield chunk
 
     def _watch(self) -> None:
         while True:

@@ -78,3 +78,19 @@ def test_watchdog_leaves_quick_requests_alone() -> None:
         assert list(body) == [b"ok"]
         body.close()  # type: ignore[attr-defined]
     assert not exited.wait(0.5)
+
+
+def test_watchdog_lets_a_stream_that_keeps_sending_outlive_the_timeout() -> None:
+    exited = threading.Event()
+
+    def streaming_app(environ: dict[str, Any], start_response: Any) -> Any:
+        start_response("200 OK", [])
+        for i in range(6):
+            time.sleep(0.1)  # each pause is shorter than the timeout; the whole is longer
+            yield b"%d" % i
+
+    guard = Watchdog(streaming_app, timeout=0.25, exit=lambda code: exited.set())
+    body = guard({"gunicorn.socket": FakeSocket()}, lambda *a: None)
+    assert b"".join(body) == b"012345"
+    body.close()  # type: ignore[attr-defined]
+    assert not exited.is_set()
