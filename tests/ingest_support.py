@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 INGEST = Path(__file__).parent / "data" / "ingest"
 RUNNING_HEAD = "April 2024, Vol.42, No.4 (2)"
@@ -40,6 +41,14 @@ PDF_PAGES = [
         "the registry lacks.",
     ],
 ]
+
+
+def rows(kg: Any, sparql: str) -> list[dict[str, str]]:
+    """SELECT rows as plain strings, with the usual prefixes (like conftest.rows, importable by name)."""
+    from actorgraph.ontology.vocab import sparql_prefixes
+
+    result: list[dict[str, str]] = kg.select(sparql_prefixes() + sparql)
+    return result
 
 
 def fixture_sources(tmp_path: Path) -> Path:

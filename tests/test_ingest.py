@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from ingest_support import EXPECTED, INGEST, RUNNING_HEAD, fixture_sources, make_fixture_pdf
+from ingest_support import EXPECTED, INGEST, RUNNING_HEAD, fixture_sources, make_fixture_pdf, rows
 
 from actorgraph.graph.cli import cli
 from actorgraph.graph.errors import ExtractionError
@@ -227,8 +227,6 @@ def test_ingest_pdf_without_text_layer_is_a_clear_error(tmp_path: Path) -> None:
 def test_ingest_cli_puts_candidates_in_their_own_graph(tmp_path: Path) -> None:
     from actorgraph.graph.api import KnowledgeGraph
     from actorgraph.graph.config import Settings
-
-    from conftest import rows
 
     sources = fixture_sources(tmp_path)
     store = tmp_path / "store"

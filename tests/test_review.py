@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from ingest_support import INGEST, fixture_sources
+from ingest_support import INGEST, fixture_sources, rows
 
 from actorgraph.graph import review
 from actorgraph.graph.api import KnowledgeGraph
@@ -16,8 +16,6 @@ from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import SourceError
 from actorgraph.graph.ingest import ingest_file
 from actorgraph.graph.sources import load_corpus
-
-from conftest import rows
 
 FUNDS = "c001-ruritania-funds-red-hand-front"
 HOSTS = "c003-ruritania-hosts-red-hand-front"

@@ -421,6 +421,10 @@ class RuleExtractor:
                     found.append((cue, match.group(0).strip(), cue_start, subject, obj, distance))
         if ANTI_CUE.name not in self.config.disabled:
             found.extend((ANTI_CUE, "anti-", s.start, s, o, 0) for s, o in _anti(text, mentions, entities))
+        if DEMONYM_CUE.name not in self.config.disabled:
+            found.extend((DEMONYM_CUE, "of", s.start, s, o, 0) for s, o in _state_members(text, mentions, entities))
+        if OF_CUE.name not in self.config.disabled:
+            found.extend((OF_CUE, "of", s.start, s, o, 0) for s, o in _of_nesting(text, mentions, entities))
         proposals: list[Proposal] = []
         for cue, cue_text, cue_start, subject, obj, distance in found:
             if subject.entity == obj.entity:
@@ -609,6 +613,62 @@ def _listed(text: str, mentions: list[Mention]) -> list[Mention]:
 
 TARGET_TYPES = frozenset({"Infrastructure", "MilitaryBase"})
 ANTI_CUE = Cue("anti", "hostility", "hostileTo", r"\banti-", confidence=0.6)
+
+
+DEMONYM_CUE = Cue("state-member", "membership", "memberOf", r"['’]s\b", confidence=0.5)
+MEMBER_TYPES = frozenset(
+    {"Person", "Ministry", "ArmedForce", "IntelligenceService", "DiplomaticMission", "Legislature", "Faction"}
+)
+
+
+def demonyms(label: str) -> set[str]:
+    """Adjectives a state's name makes ("Iranian", "Pakistani", "Afghan", "Syrian")."""
+    forms = {label + "ian", label + "i", label + "n", label + "ese"}
+    if label.endswith("istan"):
+        forms.add(label[: -len("istan")])
+    if label.endswith("a"):
+        forms.add(label + "n")
+    return forms
+
+
+def _state_members(text: str, mentions: list[Mention], entities: dict[str, Entity]) -> list[tuple[Mention, Mention]]:
+    """A state's own people and organs: "Iran's intelligence minister", "the former Iranian Foreign Minister"."""
+    states = {m.entity: m for m in mentions if "State" in entities[m.entity].types}
+    forms = {f: e for e in entities.values() if "State" in e.types for f in demonyms(e.label)}
+    pairs = []
+    for outer in mentions:
+        if outer.how == "nested" or not set(entities[outer.entity].types) & MEMBER_TYPES:
+            continue
+        state = next((forms[w] for w in re.findall(r"[A-Z]\w+", outer.surface) if w in forms), None)
+        if state is not None and state.id != outer.entity:
+            pairs.append((outer, Mention(state.id, outer.start, outer.end, outer.surface, 0.9, "demonym")))
+            continue
+        owner = next((m for m in states.values() if re.fullmatch(r"['’]s\s+", text[m.end : outer.start])), None)
+        if owner is not None and owner.entity != outer.entity:
+            pairs.append((outer, owner))
+    return pairs
+
+
+OF_CUE = Cue("of-nesting", "membership", "memberOf", r"\bof\b", confidence=0.5)
+
+
+def _of_nesting(text: str, mentions: list[Mention], entities: dict[str, Entity]) -> list[tuple[Mention, Mention]]:
+    """'the Political Bureau of the Taliban', 'the Kabul circle of the Taliban': a body of the group it names."""
+    pairs = []
+    for inner in mentions:
+        if inner.how != "nested" or not _is_actor(entities[inner.entity]):
+            continue
+        for outer in mentions:
+            if (
+                outer.how != "nested"
+                and outer.start < inner.start
+                and outer.end == inner.end
+                and _is_actor(entities[outer.entity])
+                and "Government" not in entities[outer.entity].types
+                and re.search(r"\bof\s+(?:the\s+)?$", text[outer.start : inner.start])
+            ):
+                pairs.append((outer, inner))
+    return pairs
 
 
 def _anti(text: str, mentions: list[Mention], entities: dict[str, Entity]) -> list[tuple[Mention, Mention]]:
