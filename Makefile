@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: setup serve test check system-deps clean
+.PHONY: setup serve test check system-deps clean bench-http
 
 setup: $(VENV)/.installed
 
@@ -33,6 +33,11 @@ check: setup
 
 test: setup system-deps check
 	$(BIN)/pytest
+
+# The HTTP benchmark (docs/server.md): a few minutes with --quick, longer on the full ~1M-triple graph.
+bench-http: setup
+	$(PY) -m pip install --quiet -e ".[bench]"
+	$(PY) benchmarks/http.py --quick
 
 clean:
 	rm -rf $(VENV) var build dist *.egg-info
