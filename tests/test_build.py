@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import rdflib
 import rdflib.compare
+from click.testing import CliRunner
+
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.build import dataset_nquads
 from actorgraph.graph.cli import cli
@@ -16,8 +18,9 @@ from actorgraph.graph.errors import QuoteError, SourceError
 from actorgraph.graph.rdf import compile_corpus
 from actorgraph.graph.sources import load_corpus
 from actorgraph.ontology.vocab import ONTOLOGY_GRAPH
-from click.testing import CliRunner
-from conftest import FIXTURE, GOLDEN
+
+FIXTURE = Path(__file__).parent / "data" / "fixture"
+GOLDEN = Path(__file__).parent / "golden"
 
 
 def _without_ontology(nquads: bytes) -> rdflib.Dataset:

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from actorgraph.graph.cli import cli
 
-from conftest import FIXTURE
+FIXTURE = Path(__file__).parent / "data" / "fixture"
 
 
 def test_cli_docs_writes_ontology_html(tmp_path: Path) -> None:
