@@ -9,8 +9,9 @@ Header format (the file name without ``.rq`` is the query's name and URL)::
     # tags: support, iran
 
 Parameters are bound as RDF terms through pyoxigraph substitutions (SEP-0007), never by
-pasting strings into the query text. Types: IRI, string, integer, decimal, year (xsd:gYear
-compared as integer), boolean.
+pasting strings into the query text. Types: IRI, string, integer, decimal, boolean (a year is
+an integer, compared with the first four characters of gYear/gYearMonth/date values).
+Substitution rules the queries must respect are in docs/queries.md ("Writing a named query").
 """
 
 from __future__ import annotations
