@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from actorgraph.graph.api import KnowledgeGraph
+from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import QueryParameterError
 from actorgraph.queries import load_all
 
@@ -488,3 +489,69 @@ def test_named_queries_catalogue_documents_every_query() -> None:
     for name in ANALYST_QUERIES:
         assert f"### `{name}` - {load_all()[name].title}" in catalogue, name
         assert f"actorgraph query --name {name}" in catalogue, name
+
+
+SYNTHETIC = """
+@prefix ag: <https://w3id.org/actorgraph/ontology#> .
+@prefix res: <https://w3id.org/actorgraph/resource/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ag:hostileTo a owl:SymmetricProperty ; rdfs:label "hostile to" .
+ag:fatalities rdfs:label "fatalities" .
+ag:occurredOn rdfs:label "occurred on" .
+ag:Stated rdfs:label "stated" .
+ag:Denied rdfs:label "denied" .
+res:x rdfs:label "X" . res:y rdfs:label "Y" . res:ev rdfs:label "Event" .
+"""
+
+
+def _synthetic_statement(local: str, doc: str, subject: str, relation: str, obj: str, extra: str = "") -> str:
+    """One statement node in Turtle, with the evidence path the queries read."""
+    node = f"<{RES}statement/{doc}/{local}>"
+    return (
+        f"{node} a ag:Statement ; ag:subject {subject} ; ag:relation ag:{relation} ; ag:object {obj} ; "
+        f"ag:certainty ag:Stated ; ag:statementOf <{RES}document/{doc}> {extra} ; "
+        f'prov:wasDerivedFrom [ oa:hasTarget [ oa:hasSelector [ oa:exact "{local} in {doc}" ] ] ] .\n'
+    )
+
+
+def test_contested_facts_finds_each_kind_of_disagreement_on_a_small_graph() -> None:
+    # The real graph has only the quantity kind today; the other kinds are checked on a handmade graph.
+    kg = KnowledgeGraph(Settings(store_path=":memory:"))
+    data = SYNTHETIC + "".join(
+        [
+            _synthetic_statement("f11", "a", "res:ev", "fatalities", "11"),
+            _synthetic_statement("f12", "b", "res:ev", "fatalities", "12"),
+            _synthetic_statement("d98", "a", "res:ev", "occurredOn", '"1998"^^xsd:gYear'),
+            _synthetic_statement("d99", "b", "res:ev", "occurredOn", '"1999"^^xsd:gYear'),
+            _synthetic_statement("d98m", "b", "res:ev", "occurredOn", '"1998-05"^^xsd:gYearMonth'),
+            _synthetic_statement("h2000", "a", "res:x", "hostileTo", "res:y", '; ag:pointInTime "2000"^^xsd:gYear'),
+            # Denied the other way round (symmetric), over 1999-2001: contradicts h2000.
+            _synthetic_statement(
+                "nh",
+                "b",
+                "res:y",
+                "hostileTo",
+                "res:x",
+                '; ag:startTime "1999"^^xsd:gYear ; ag:endTime "2001"^^xsd:gYear',
+            ).replace("ag:certainty ag:Stated", "ag:certainty ag:Denied"),
+            # Denied for 2010 only: no conflict with 2000.
+            _synthetic_statement(
+                "nh10", "b", "res:x", "hostileTo", "res:y", '; ag:pointInTime "2010"^^xsd:gYear'
+            ).replace("ag:certainty ag:Stated", "ag:certainty ag:Denied"),
+        ]
+    )
+    kg.store.load(data, "turtle", graph="https://w3id.org/actorgraph/graph/test")
+    rows = run(kg, "contested_facts")
+    found = {
+        (r["kind"], r["claimA"], r["claimB"], r["statementA"].rsplit("/", 1)[-1], r["statementB"].rsplit("/", 1)[-1])
+        for r in rows
+    }
+    assert found == {
+        ("value", "11", "12", "f11", "f12"),
+        ("date", "1998", "1999", "d98", "d99"),
+        ("denial", "stated", "denied", "h2000", "nh"),
+    }
