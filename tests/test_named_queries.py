@@ -555,3 +555,33 @@ def test_contested_facts_finds_each_kind_of_disagreement_on_a_small_graph() -> N
         ("date", "1998", "1999", "d98", "d99"),
         ("denial", "stated", "denied", "h2000", "nh"),
     }
+
+
+def test_adversaries_at_year_interval_rules_on_a_small_graph() -> None:
+    kg = KnowledgeGraph(Settings(store_path=":memory:"))
+    times = {
+        "day": '; ag:pointInTime "2017-06-07"^^xsd:date',
+        "from-month": '; ag:startTime "2021-08"^^xsd:gYearMonth',
+        "until": '; ag:endTime "1995"^^xsd:gYear',
+        "span": '; ag:startTime "2000"^^xsd:gYear ; ag:endTime "2002"^^xsd:gYear',
+        "undated": "",
+    }
+    data = SYNTHETIC + "".join(
+        _synthetic_statement(local, "a", "res:x", "hostileTo", "res:y", extra) for local, extra in times.items()
+    )
+    data += _synthetic_statement("denied", "a", "res:y", "hostileTo", "res:x", times["day"]).replace(
+        "ag:certainty ag:Stated", "ag:certainty ag:Denied"
+    )
+    kg.store.load(data, "turtle", graph="https://w3id.org/actorgraph/graph/test")
+
+    def holding(year: int) -> set[str]:
+        rows = run(kg, "adversaries_at_year", actor=RES + "y", year=str(year))
+        return {r["statement"].rsplit("/", 1)[-1] for r in rows}
+
+    assert holding(2017) == {"day"}
+    assert holding(2016) == set()
+    assert holding(2021) == holding(2040) == {"from-month"}
+    assert holding(2020) == set()
+    assert holding(1995) == holding(1900) == {"until"}
+    assert holding(2000) == holding(2002) == {"span"}
+    assert holding(2003) == set()
