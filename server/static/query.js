@@ -106,6 +106,17 @@
     downloadCsv.href = "/sparql?query=" + q + "&format=csv";
   }
 
+  // The parser says "error at LINE:COLUMN" (where it gave up, often past the culprit): select that line.
+  function markError(message) {
+    const at = /error at (\d+):(\d+)/.exec(message);
+    if (!at) return;
+    const lines = editor.value.split("\n");
+    const line = Math.min(Number(at[1]), lines.length) - 1;
+    const start = lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0);
+    editor.focus();
+    editor.setSelectionRange(start, start + lines[line].length);
+  }
+
   function setStatus(text, kind) {
     status.textContent = text;
     status.className = "status" + (kind ? " " + kind : "");
@@ -135,7 +146,9 @@
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     const type = response.headers.get("Content-Type") || "";
     if (!response.ok) {
-      setStatus("Error " + response.status + ": " + (await response.text()), "error");
+      const message = await response.text();
+      setStatus("Error " + response.status + ": " + message, "error");
+      markError(message);
       return;
     }
     const note = added ? " (added " + added + " missing prefix declaration" + (added > 1 ? "s" : "") + ")" : "";

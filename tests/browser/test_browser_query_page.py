@@ -111,3 +111,19 @@ def test_browser_permalink_reruns_the_query(live_server: str, browser: WebDriver
     permalink = browser.find_element(By.ID, "permalink").get_attribute("href")
     browser.get(permalink)
     assert ["ag:hostileTo", "res:taliban"] in [row[:2] for row in result_rows(browser)]
+
+
+def test_browser_malformed_query_shows_parser_error_and_position(live_server: str, browser: WebDriver) -> None:
+    browser.get(live_server + "/")
+    editor = browser.find_element(By.ID, "query")
+    editor.clear()
+    editor.send_keys("SELECT ?x WHERE {\n  ?x ?y\n}")
+    browser.find_element(By.ID, "run").click()
+    status = browser.find_element(By.ID, "status")
+    WebDriverWait(browser, 30).until(lambda _: "error" in (status.get_attribute("class") or ""))
+    assert status.text.startswith("Error 400: Invalid SPARQL: error at 3:")
+    # The editor selects the line the parser names: line 3, "}".
+    selected = browser.execute_script(
+        "const e = document.getElementById('query'); return e.value.slice(e.selectionStart, e.selectionEnd)"
+    )
+    assert selected == "}"
