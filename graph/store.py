@@ -103,11 +103,11 @@ class GraphStore:
     def replace_graph(self, graph: str, data: bytes | str, fmt: str = "ntriples") -> None:
         """Replace one named graph's content atomically (SPARQL Update in one transaction)."""
         store = self._writable()
-        node = ox.NamedNode(graph)
         triples = list(ox.parse(data, format=RDF_FORMATS[fmt]))
-        # One update = one transaction: readers see the old or the new graph, never half.
-        store.update(f"CLEAR SILENT GRAPH <{graph}>")
-        store.extend([ox.Quad(t.subject, t.predicate, t.object, node) for t in triples])
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        # One update is one transaction: readers see the old graph or the new one, never half of each.
+        # N-Triples terms are valid SPARQL terms, so the triples go into INSERT DATA as they are.
+        store.update(f"CLEAR SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}")
 
     def update(self, sparql: str) -> None:
         """Run SPARQL Update (atomic: one transaction)."""
