@@ -521,6 +521,14 @@ def explain(
 # ---------------------------------------------------------------------------- consistency (cax-dw)
 
 
+def compact(iri: str) -> str:
+    """An IRI with the usual prefixes (ag:, res:, rdf: …), for messages."""
+    for prefix, ns in sorted(v.PREFIXES.items(), key=lambda item: -len(item[1])):
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
+
+
 @dataclass(frozen=True)
 class Clash:
     """An individual that belongs to two disjoint classes, with the explanation of both memberships."""
@@ -531,12 +539,16 @@ class Clash:
     because: tuple[Step, ...]
 
     def describe(self) -> str:
-        lines = [f"{self.individual} is a {self.class1} and a {self.class2}, declared disjoint"]
+        """The clash and both derivations, one premise per line, indented by depth."""
+        lines = [
+            f"{compact(self.individual)} is a {compact(self.class1)} and a {compact(self.class2)}, "
+            f"but {compact(self.class1)} owl:disjointWith {compact(self.class2)}"
+        ]
         for step in self.because:
-            how = f"by {step.rule}" if step.rule else "asserted in " + ", ".join(step.asserted_in or ("?",))
-            lines.append("  " * (step.depth + 1) + " ".join(step.triple) + f"  [{how}]")
+            how = f"by rule {step.rule}" if step.rule else "asserted in " + ", ".join(step.asserted_in or ("?",))
+            lines.append("  " * (step.depth + 1) + " ".join(compact(t) for t in step.triple) + f"  [{how}]")
             for statement in step.statements:
-                lines.append("  " * (step.depth + 2) + f"statement {statement}")
+                lines.append("  " * (step.depth + 2) + f"from statement {statement}")
         return "\n".join(lines)
 
 

@@ -2,7 +2,14 @@
 
 For development and CI, never on a request path: it starts a Java process.
 When HermiT finds ontology plus data inconsistent, we say which individuals and which
-statements are involved (by scanning for disjoint types), not a Java stack trace.
+statements are involved (by scanning for disjoint types), not a Java stack trace: the OWL 2 RL
+rules (actorgraph.graph.reasoning) derive both memberships of each clash with their premises,
+down to the statements and the entity registry lines they come from.
+
+Classification fills the defined class ag:ProxyActor (a non-state actor that is ag:proxyOf a
+state or state organ; ag:proxyOf is the inverse of ag:sponsors, whose subproperties are
+ag:funds, ag:arms and ag:directs): ``ConsistencyResult.proxies`` lists them, and
+``proxy_evidence`` the sponsorship statements behind each.
 """
 
 from __future__ import annotations
@@ -17,6 +24,9 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from actorgraph.graph.errors import OntologyError
 from actorgraph.ontology import load_ontology
+from actorgraph.ontology.vocab import AG
+
+PROXY_ACTOR = AG + "ProxyActor"
 
 
 @dataclass
@@ -27,6 +37,7 @@ class ConsistencyResult:
     individuals: int
     inferred_types: dict[str, list[str]] = field(default_factory=dict)
     explanation: list[str] = field(default_factory=list)
+    proxies: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         verdict = "consistent" if self.consistent else "INCONSISTENT"
@@ -74,10 +85,10 @@ def check_consistency(
             data.add(triple)
     for triple in data:
         graph.add(triple)
-    return _run_hermit(graph, data)
+    return _run_hermit(graph, data, sources)
 
 
-def _run_hermit(graph: rdflib.Graph, data: rdflib.Graph) -> ConsistencyResult:
+def _run_hermit(graph: rdflib.Graph, data: rdflib.Graph, sources: Path | None = None) -> ConsistencyResult:
     import owlready2
 
     individuals = {
@@ -92,13 +103,16 @@ def _run_hermit(graph: rdflib.Graph, data: rdflib.Graph) -> ConsistencyResult:
             with onto:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
-            return ConsistencyResult(False, len(individuals), explanation=explain_disjointness(graph, data))
-    inferred = {
-        ind.iri: sorted(c.iri for c in ind.is_a if hasattr(c, "iri"))
-        for ind in onto.individuals()
-        if ind.iri in individuals
-    }
-    return ConsistencyResult(True, len(individuals), inferred_types=inferred)
+            explanation = explain_disjointness(graph, data) + explain_clashes(data, sources)
+            return ConsistencyResult(False, len(individuals), explanation=explanation)
+        inferred = {
+            ind.iri: sorted(c.iri for c in ind.is_a if hasattr(c, "iri"))
+            for ind in onto.individuals()
+            if ind.iri in individuals
+        }
+        proxy_class = world[PROXY_ACTOR]
+        proxies = sorted({ind.iri for ind in proxy_class.instances()}) if proxy_class is not None else []
+    return ConsistencyResult(True, len(individuals), inferred_types=inferred, proxies=proxies)
 
 
 def explain_disjointness(ontology_and_data: rdflib.Graph, data: rdflib.Graph) -> list[str]:
@@ -120,3 +134,69 @@ def explain_disjointness(ontology_and_data: rdflib.Graph, data: rdflib.Graph) ->
                     a, b = hits[0]
                     found.append(f"{ind} is typed {x} and {y}, but {a} owl:disjointWith {b}")
     return found or ["HermiT found the ontology plus data inconsistent (no disjoint typing found to blame)"]
+
+
+def explain_clashes(data: rdflib.Graph, sources: Path | None = None) -> list[str]:
+    """Each clash (member of two disjoint classes) with the derivation of both memberships.
+
+    The shipped corpus is compiled (for the statement nodes behind truthy triples), the data's
+    triples (types to the entities graph, the rest to truthy) are added, and the OWL 2 RL rules
+    explain every rdf:type involved down to asserted triples, statements and registry lines.
+    """
+    from actorgraph.graph.build import dataset_nquads
+    from actorgraph.graph.rdf import compile_corpus
+    from actorgraph.graph.reasoning import clashes, compact, materialise
+    from actorgraph.graph.sources import load_corpus
+    from actorgraph.graph.store import GraphStore
+    from actorgraph.ontology.vocab import ENTITIES_GRAPH, RES, TRUTHY_GRAPH
+
+    corpus = load_corpus(sources)
+    store = GraphStore.memory()
+    store.load(dataset_nquads(compile_corpus(corpus)), "nquads")
+    types, others = rdflib.Graph(), rdflib.Graph()
+    for triple in data:
+        (types if triple[1] == RDF.type else others).add(triple)
+    store.load(types.serialize(format="nt").encode("utf-8"), "ntriples", graph=ENTITIES_GRAPH)
+    store.load(others.serialize(format="nt").encode("utf-8"), "ntriples", graph=TRUTHY_GRAPH)
+    materialise(store)
+    registry = {(RES + e.id, AG + kind): str(e.origin) for e in corpus.entities.values() for kind in e.types}
+    lines = []
+    for clash in clashes(store):
+        lines.append(clash.describe())
+        for step in clash.because:
+            s, p, o = step.triple
+            if p == str(RDF.type) and step.rule is None:
+                where = registry.get((s, o))
+                source = f"the entity registry at {where}" if where else "the extra data (not in the sources)"
+                lines.append(f"  {compact(s)} a {compact(o)} comes from {source}")
+    return lines
+
+
+@dataclass(frozen=True)
+class ProxyEvidence:
+    """A statement that makes an actor a proxy: a state or organ sponsors (funds, arms, directs) it."""
+
+    proxy: str
+    sponsor: str
+    relation: str
+    statement: str
+
+
+def proxy_evidence(proxies: list[str], sources: Path | None = None) -> list[ProxyEvidence]:
+    """The sponsorship statements (not denied or forecast) whose object is one of the proxies."""
+    from actorgraph.graph.rdf import NOT_TRUTHY
+    from actorgraph.graph.sources import load_corpus
+    from actorgraph.ontology.vocab import RES, statement_iri
+
+    corpus = load_corpus(sources)
+    organs = {"State", "StateOrgan", "Government", "Ministry", "ArmedForce", "IntelligenceService",
+              "DiplomaticMission", "Legislature"}  # fmt: skip
+    found = []
+    for st in corpus.statements:
+        if st.object is None or RES + st.object not in proxies or st.certainty in NOT_TRUTHY or st.candidate:
+            continue
+        sponsor = corpus.entities.get(st.subject)
+        if st.predicate in ("sponsors", "funds", "arms", "directs") and sponsor and organs & set(sponsor.types):
+            found.append(ProxyEvidence(RES + st.object, RES + st.subject, st.predicate,
+                                       statement_iri(st.document, st.local_id)))  # fmt: skip
+    return sorted(found, key=lambda e: (e.proxy, e.statement))
