@@ -336,6 +336,34 @@ def can_fire(rule: Rule, predicates: set[str], kinds: set[str]) -> bool:
     return True
 
 
+def _request(rules: list[Rule], updates: list[str]) -> str:
+    """Several rule updates as one SPARQL Update request: the PREFIX lines once, then the operations.
+
+    Raises RuleError when two rules bind a prefix to different namespaces.
+    """
+    prefixes: dict[str, str] = {}
+    for rule in rules:
+        for line in rule.prologue.splitlines():
+            name = line.split(":", 1)[0]
+            if prefixes.setdefault(name, line.strip()) != line.strip():
+                raise RuleError(f"rule {rule.id} binds {name.split()[-1]}: differently from another rule")
+    operations = [update[len(rule.prologue) :].strip() for rule, update in zip(rules, updates, strict=True)]
+    return "\n".join(prefixes.values()) + "\n" + " ;\n".join(operations)
+
+
+def touches(rule: Rule, predicates: set[str], kinds: set[str]) -> bool:
+    """Whether some premise of the rule can match a triple of a graph with these predicates and classes."""
+    for _s, p, o in rule.premises:
+        pred = _expand(p, rule.prologue)
+        if pred is None:
+            return True
+        if pred in predicates:
+            kind = _expand(o, rule.prologue) if pred == RDF_TYPE else None
+            if kind is None or kind in kinds:
+                return True
+    return False
+
+
 def closure_rounds(
     store: GraphStore, graphs: tuple[str, ...], rules: tuple[Rule, ...], max_rounds: int = MAX_ROUNDS
 ) -> list[str]:
@@ -344,6 +372,10 @@ def closure_rounds(
     Raises KGError when the fixpoint is not reached within max_rounds.
     """
     rounds: list[str] = []
+    predicates: set[str] = set()
+    kinds: set[str] = set()
+    new_predicates: set[str] = set()
+    new_kinds: set[str] = set()
     while True:
         number = len(rounds) + 1
         if number > max_rounds:
@@ -352,11 +384,20 @@ def closure_rounds(
         store.update(f"DROP SILENT GRAPH <{write}>")
         read = (*graphs, *rounds)
         delta = rounds[-1] if rounds else None
-        # Skip the rules that cannot fire: one query per round instead of an update per rule.
-        predicates, kinds = _present(store, read)
-        for rule in rules:
-            if can_fire(rule, predicates, kinds):
-                store.update(rule_update(rule, read, write, delta=delta))
+        # Skip the rules that cannot fire (a premise that nothing read can match) and, after round 1,
+        # those with no premise the last round's new triples can match (they would find nothing new).
+        if delta is None:
+            predicates, kinds = _present(store, read)
+        else:
+            new_predicates, new_kinds = _present(store, [delta])
+            predicates, kinds = predicates | new_predicates, kinds | new_kinds
+        firing = [
+            rule
+            for rule in rules
+            if can_fire(rule, predicates, kinds) and (delta is None or touches(rule, new_predicates, new_kinds))
+        ]
+        if firing:
+            store.update(_request(firing, [rule_update(rule, read, write, delta=delta) for rule in firing]))
         if store.remove_known(write, read) == 0:
             store.update(f"DROP SILENT GRAPH <{write}>")
             return rounds
@@ -387,9 +428,10 @@ def materialise(
             read = (*graphs, *rounds[:number])
             delta = rounds[number - 1] if number else None
             predicates, kinds = _present(store, read)
-            for rule in chosen:
-                if can_fire(rule, predicates, kinds):
-                    store.update(explanation_update(rule, read, new, target, delta=delta))
+            firing = [rule for rule in chosen if can_fire(rule, predicates, kinds)]
+            if firing:
+                updates = [explanation_update(rule, read, new, target, delta=delta) for rule in firing]
+                store.update(_request(firing, updates))
     for new in rounds:
         store.update(f"ADD SILENT <{new}> TO <{target}>")
         store.update(f"DROP SILENT GRAPH <{new}>")

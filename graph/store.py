@@ -201,10 +201,10 @@ class GraphStore:
         """
         store = self._writable()
         target = ox.NamedNode(graph)
-        others = [ox.NamedNode(g) for g in known]
+        others = {ox.NamedNode(g) for g in known}
         drop, left = [], 0
         for quad in store.quads_for_pattern(None, None, None, target):
-            if any(ox.Quad(quad.subject, quad.predicate, quad.object, g) in store for g in others):
+            if any(q.graph_name in others for q in store.quads_for_pattern(quad.subject, quad.predicate, quad.object)):
                 drop.append(quad)
             else:
                 left += 1
