@@ -170,7 +170,8 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:allied\s+with|alliance\s+(?:with|between)|allies\s+of)\b",
         confidence=0.6,
     ),
-    Cue("rapprochement", "cooperation", "rapprochementWith", r"\brapprochement\s+(?:with|between)\b", confidence=0.65),
+    Cue("rapprochement", "cooperation", "rapprochementWith", r"\brapprochement\s+with\b", confidence=0.65),
+    Cue("rapprochement-between", "cooperation", "rapprochementWith", r"\brapprochement\s+between\b", "between", 0.65),
     # hostility
     Cue(
         "hostile",
@@ -205,6 +206,7 @@ CUES: tuple[Cue, ...] = (
         confidence=0.55,
     ),
     Cue("target-verb", "attacks", "targets", r"\btarget(?:s|ed|ing)?\b(?!\s+by)", confidence=0.55),
+    Cue("persecute", "attacks", "persecutes", r"\bpersecut(?:e|es|ed|ing|ion\s+of)\b(?!\s+by)", confidence=0.55),
     Cue("attack-passive", "attacks", "attacks", _BY + r"(?:attacked|targeted|bombed)\s+by\b", "passive", 0.65),
     Cue("attack-by", "attacks", "attacks", r"\b(?:attacks?|assaults?|strikes?|bombings?)\s+by\b", "by_in", 0.6),
     Cue(
@@ -387,7 +389,7 @@ class RuleExtractor:
         sents = sentences(text)
         for done, sentence in enumerate(sents, 1):
             inside = [m for m in result.mentions if sentence.start <= m.start and m.end <= sentence.end]
-            if len(inside) >= 2:
+            if len(inside) >= 2 and not _CITATION.match(sentence.text):
                 result.proposals.extend(self._sentence(text, sentence, inside, entities, cues))
             progress(done, len(sents))
         result.proposals = [p for p in _dedupe(result.proposals) if p.confidence >= self.config.min_confidence]
@@ -423,6 +425,11 @@ class RuleExtractor:
             found.extend((ANTI_CUE, "anti-", s.start, s, o, 0) for s, o in _anti(text, mentions, entities))
         if DEMONYM_CUE.name not in self.config.disabled:
             found.extend((DEMONYM_CUE, "of", s.start, s, o, 0) for s, o in _state_members(text, mentions, entities))
+        if OPPONENTS_CUE.name not in self.config.disabled:
+            found.extend(
+                (OPPONENTS_CUE, "opponents", s.start, s, o, 0)
+                for s, o in _opponents(text, sentence, [a.mention for a in actors if not a.anti])
+            )
         if OF_CUE.name not in self.config.disabled:
             found.extend((OF_CUE, "of", s.start, s, o, 0) for s, o in _of_nesting(text, mentions, entities))
         proposals: list[Proposal] = []
@@ -534,15 +541,19 @@ PREPOSITIONS = frozenset(
     }
 )  # fmt: skip
 _SUBORDINATE = re.compile(r"\b(?:that|because|although|though|whereas|while|unless|whether)\b", re.I)
+# Between listed names: "and", "as well as" or a comma, then a few modifiers ("the disciplined and experienced",
+# "a large number of"), but no relative pronoun, verb-like auxiliary or preposition other than "of".
 _COORDINATION = re.compile(
-    r",?\s*(?:and|as\s+well\s+as|,)\s*(?:(?:the|a|an|large|small|number|several|many|some|other|of|certain)\s+)*",
-    re.I,
+    r",?\s*(?:and|as\s+well\s+as|,)\s*(?:(?!(?:which|who|whom|whose|that|where|when|is|are|was|were|has|have|had|in|on|"
+    r"at|to|from|by|with|for|against|into|over)\b)[a-z]+\s+){0,4}",
 )
 _INCLUDING = re.compile(
     r"['’]s\s+[a-z]+(?:\s+[a-z]+)?\s*,?\s*(?:including|such\s+as|like|notably|namely)\s+(?:(?:the|certain|some)\s+)?"
     r"|[^.;:]{0,40}?,?\s*(?:including|such\s+as|notably|namely)\s+(?:(?:the|certain|some)\s+)?",
     re.I,
 )
+# A reference-list entry: an optional marker, an author, a comma, a quoted title.
+_CITATION = re.compile(r"\s*(?:[-•*]\s+|[\d⁰¹²³⁴⁵⁶⁷⁸⁹]+\.?\s*)?[A-Z][\w.'’\- ]{1,60},\s+[“\"]")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _STANDS_FOR = re.compile(
     r"\b(?:members?|leaders?|fighters?|elements?|commanders?|militants?|officials?|representatives?)\s+of\b", re.I
@@ -616,8 +627,11 @@ ANTI_CUE = Cue("anti", "hostility", "hostileTo", r"\banti-", confidence=0.6)
 
 
 DEMONYM_CUE = Cue("state-member", "membership", "memberOf", r"['’]s\b", confidence=0.5)
-MEMBER_TYPES = frozenset(
-    {"Person", "Ministry", "ArmedForce", "IntelligenceService", "DiplomaticMission", "Legislature", "Faction"}
+MEMBER_TYPES = frozenset({"Person", "Ministry", "IntelligenceService", "DiplomaticMission", "Legislature", "Faction"})
+_OFFICE = re.compile(
+    r"\b(?:minister|president|ambassador|diplomats?|officials?|commander|general|spokes(?:man|person)|envoy|"
+    r"lawmakers?|leader|head|director)\b",
+    re.I,
 )
 
 
@@ -637,8 +651,11 @@ def _state_members(text: str, mentions: list[Mention], entities: dict[str, Entit
     forms = {f: e for e in entities.values() if "State" in e.types for f in demonyms(e.label)}
     pairs = []
     for outer in mentions:
-        if outer.how == "nested" or not set(entities[outer.entity].types) & MEMBER_TYPES:
+        types = set(entities[outer.entity].types)
+        if outer.how == "nested" or not types & MEMBER_TYPES:
             continue
+        if "Person" in types and not _OFFICE.search(outer.surface):
+            continue  # "an Iranian journalist" is Iranian, not a member of the Iranian state
         state = next((forms[w] for w in re.findall(r"[A-Z]\w+", outer.surface) if w in forms), None)
         if state is not None and state.id != outer.entity:
             pairs.append((outer, Mention(state.id, outer.start, outer.end, outer.surface, 0.9, "demonym")))
@@ -646,6 +663,24 @@ def _state_members(text: str, mentions: list[Mention], entities: dict[str, Entit
         owner = next((m for m in states.values() if re.fullmatch(r"['’]s\s+", text[m.end : outer.start])), None)
         if owner is not None and owner.entity != outer.entity:
             pairs.append((outer, owner))
+    return pairs
+
+
+OPPONENTS_CUE = Cue("opponents", "hostility", "hostileTo", r"['’]s\s+opponents", confidence=0.6)
+_OPPONENTS = re.compile(r"['’]s\s+(?:\w+\s+)?(?:opponents|enemies|rivals|adversaries|foes)\b", re.I)
+
+
+def _opponents(text: str, sentence: Sentence, actors: list[Mention]) -> list[tuple[Mention, Mention]]:
+    """ "the Taliban's opponents, including A, B and C": A, B and C are hostile to the Taliban."""
+    pairs = []
+    for match in _OPPONENTS.finditer(sentence.text):
+        at = sentence.start + match.start()
+        owner = next((m for m in actors if m.end == at), None)
+        rest = [m for m in actors if m.start >= sentence.start + match.end()]
+        if owner is None or not rest:
+            continue
+        if _INCLUDING.fullmatch(text[owner.end : rest[0].start]):
+            pairs.extend((member, owner) for member in _listed(text, rest) if member.entity != owner.entity)
     return pairs
 
 
