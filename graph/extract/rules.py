@@ -649,7 +649,7 @@ def _state_members(text: str, mentions: list[Mention], entities: dict[str, Entit
     """A state's own people and organs: "Iran's intelligence minister", "the former Iranian Foreign Minister"."""
     states = {m.entity: m for m in mentions if "State" in entities[m.entity].types}
     forms = {f: e for e in entities.values() if "State" in e.types for f in demonyms(e.label)}
-    pairs = []
+    pairs: list[tuple[Mention, Mention]] = []
     for outer in mentions:
         types = set(entities[outer.entity].types)
         if outer.how == "nested" or not types & MEMBER_TYPES:
@@ -671,8 +671,8 @@ _OPPONENTS = re.compile(r"['’]s\s+(?:\w+\s+)?(?:opponents|enemies|rivals|adver
 
 
 def _opponents(text: str, sentence: Sentence, actors: list[Mention]) -> list[tuple[Mention, Mention]]:
-    """ "the Taliban's opponents, including A, B and C": A, B and C are hostile to the Taliban."""
-    pairs = []
+    """In "the Taliban's opponents, including A, B and C", A, B and C are hostile to the Taliban."""
+    pairs: list[tuple[Mention, Mention]] = []
     for match in _OPPONENTS.finditer(sentence.text):
         at = sentence.start + match.start()
         owner = next((m for m in actors if m.end == at), None)
@@ -689,7 +689,7 @@ OF_CUE = Cue("of-nesting", "membership", "memberOf", r"\bof\b", confidence=0.5)
 
 def _of_nesting(text: str, mentions: list[Mention], entities: dict[str, Entity]) -> list[tuple[Mention, Mention]]:
     """'the Political Bureau of the Taliban', 'the Kabul circle of the Taliban': a body of the group it names."""
-    pairs = []
+    pairs: list[tuple[Mention, Mention]] = []
     for inner in mentions:
         if inner.how != "nested" or not _is_actor(entities[inner.entity]):
             continue
@@ -708,7 +708,7 @@ def _of_nesting(text: str, mentions: list[Mention], entities: dict[str, Entity])
 
 def _anti(text: str, mentions: list[Mention], entities: dict[str, Entity]) -> list[tuple[Mention, Mention]]:
     """'the anti-Taliban Northern Alliance': the group named after "anti-X" is hostile to X."""
-    pairs = []
+    pairs: list[tuple[Mention, Mention]] = []
     for m in mentions:
         if not text[max(0, m.start - 5) : m.start].lower().endswith("anti-") or not _is_actor(entities[m.entity]):
             continue
