@@ -425,6 +425,20 @@ def test_document_stats_per_document(kg: KnowledgeGraph) -> None:
 # ---------------------------------------------------------------------------- actors, persons, places
 
 
+def test_factions_of_the_taliban_kabul_and_kandahar_circles(kg: KnowledgeGraph) -> None:
+    rows = run(kg, "factions_of")  # default: the Taliban
+    kabul = {
+        (r["relation"], r["otherLabel"], r["certainty"]) for r in rows if r["part"] == RES + "taliban-kabul-circle"
+    }
+    assert ("rapprochement with", "United States", "stated") in kabul
+    assert ("criticizes", "Kandahar circle of the Taliban", "stated") in kabul
+    kandahar = [r for r in rows if r["part"] == RES + "taliban-kandahar-circle" and r["otherLabel"] == "Iran"]
+    assert kandahar and kandahar[0]["relation"] == "has ties with" and kandahar[0]["certainty"] == "reported"
+    assert "partOf" not in {r["relation"] for r in rows} and "part of" not in {r["relation"] for r in rows}
+    iran = {r["part"] for r in run(kg, "factions_of", actor=RES + "iran")}
+    assert {RES + "iran-conservatives", RES + "iran-reformists"} <= iran
+
+
 def test_persons_and_roles_nabil_headed_the_nds(kg: KnowledgeGraph) -> None:
     rows = run(kg, "persons_and_roles")
     nabil = [r for r in rows if r["person"] == RES + "rahmatullah-nabil" and r["organisation"] == RES + "nds"]
