@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from actorgraph.graph import build as build_mod
 from actorgraph.graph.config import Settings
@@ -27,6 +27,9 @@ from actorgraph.graph.store import (
     serialize_triples,
     typed_literal,
 )
+
+if TYPE_CHECKING:
+    from actorgraph.graph.network import AllianceAnalysis, Hypothesis, SignedNetwork, Triad
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -55,6 +58,7 @@ class KnowledgeGraph:
         self._target: Path | None = None
         self._link: str | None = None
         self._lock = threading.Lock()
+        self._alliances: AllianceAnalysis | None = None
 
     # ------------------------------------------------------------------ store
 
@@ -90,15 +94,60 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ build
 
-    def build(self, step: build_mod.Step = lambda _: None) -> build_mod.BuildReport:
-        """Build the graph from the sources (atomically on disk; in place in memory)."""
+    def build(self, step: build_mod.Step = lambda _: None, *, reason: bool = False) -> build_mod.BuildReport:
+        """Build the graph from the sources (atomically on disk; in place in memory), optionally reasoning."""
         if self.settings.in_memory:
             self._store = GraphStore.memory()
-            return build_mod.build(None, self.sources, step, memory_store=self._store)
+            return build_mod.build(None, self.sources, step, memory_store=self._store, reason=reason)
         self.settings.store_dir.parent.mkdir(parents=True, exist_ok=True)
-        report = build_mod.build(self.settings.store_dir, self.sources, step)
+        report = build_mod.build(self.settings.store_dir, self.sources, step, reason=reason)
         self.close()
         return report
+
+    # ------------------------------------------------------------------ reasoning and alliances
+
+    def reason(self, step: build_mod.Step = lambda _: None) -> str:
+        """Write …/graph/inferred (OWL 2 RL closure, triads, hypotheses); on disk into a swapped-in copy."""
+        from actorgraph.graph.reasoning import infer
+
+        if self.settings.in_memory:
+            summary = infer(self.store).summary()
+        else:
+            summary = build_mod.reason_store(self.settings.store_dir, step)
+            self.close()
+        self._alliances = None
+        return summary
+
+    def alliances(self) -> AllianceAnalysis:
+        """The statements read for alliance analytics (cached until the store changes)."""
+        from actorgraph.graph.network import AllianceAnalysis
+
+        store = self.store
+        if self._alliances is None or self._alliances.store is not store:
+            self._alliances = AllianceAnalysis(store)
+        return self._alliances
+
+    def network(self, start: int, end: int | None = None) -> SignedNetwork:
+        """The signed actor network of the statements that hold in [start, end] (a year if end is None)."""
+        return self.alliances().network(start, end)
+
+    def balance(self, start: int, end: int | None = None) -> list[Triad]:
+        """Triads with three signed ties at that time, balanced or not (Heider)."""
+        return self.network(start, end).triads()
+
+    def predictions(self, start: int, end: int | None = None) -> list[Hypothesis]:
+        """Enemy-of-my-enemy and friend-of-my-enemy predictions, best first."""
+        return self.network(start, end).predictions()
+
+    def timeline(self, a: str, b: str) -> list[dict[str, Any]]:
+        """The tie between two agents (IRIs) year by year."""
+        return self.alliances().timeline(a, b)
+
+    def network_svg(self, start: int, end: int | None = None) -> str:
+        """The signed network as SVG, with a legend."""
+        from actorgraph.graph.render import network_svg
+
+        return network_svg(self.network(start, end))
 
     # ------------------------------------------------------------------ query
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ class BuildReport:
     statements_per_document: dict[str, int]
     quads_per_graph: dict[str, int] = field(default_factory=dict)
     location: str | None = None
+    inference: str | None = None  # the reasoner's summary when the build ran it
 
     @property
     def statements(self) -> int:
@@ -52,6 +54,8 @@ def build(
     sources: Path | None = None,
     step: Step = lambda _: None,
     memory_store: GraphStore | None = None,
+    *,
+    reason: bool = False,
 ) -> BuildReport:
     """Check every source, compile, and write the store (on disk atomically, or into memory_store).
 
@@ -66,6 +70,8 @@ def build(
     )
     if memory_store is not None:
         fill_store(memory_store, corpus, step)
+        if reason:
+            report.inference = _reason(memory_store, step)
         report.quads_per_graph = memory_store.counts_per_graph()
         return report
     assert store_path is not None
@@ -73,6 +79,8 @@ def build(
 
     def fill(store: GraphStore) -> None:
         fill_store(store, corpus, step)
+        if reason:  # before the swap: readers never see a store without its inferred graph
+            report.inference = _reason(store, step)
         counts.update(store.counts_per_graph())
 
     step("swap the new store in")
@@ -80,3 +88,32 @@ def build(
     report.quads_per_graph = counts
     report.location = str(location)
     return report
+
+
+def _reason(store: GraphStore, step: Step) -> str:
+    from actorgraph.graph.reasoning import infer
+
+    step("reason (OWL 2 RL closure, alliance conclusions)")
+    return infer(store).summary()
+
+
+def reason_store(store_path: Path, step: Step = lambda _: None) -> str:
+    """Add the inferred graph to the store at store_path: copy it into a new build, reason, swap.
+
+    The on-disk store is opened read-only everywhere else (a server may be reading it), so the
+    reasoner writes a copy and swaps it in atomically, as a build does. Returns the summary.
+    """
+    step("copy the current store")
+    current = GraphStore.open(store_path, read_only=True)
+    buffer = io.BytesIO()
+    current.dump(buffer, "nquads")
+    del current
+    summary: list[str] = []
+
+    def fill(store: GraphStore) -> None:
+        store.load(buffer.getvalue(), "nquads")
+        summary.append(_reason(store, step))
+
+    step("swap the new store in")
+    build_store(store_path, fill)
+    return summary[0]

@@ -661,3 +661,28 @@ def owlrl_closure(ntriples: str) -> tuple[set[tuple[str, str, str]], float]:
         if not isinstance(triple[0], rdflib.Literal):  # owlrl keeps literal subjects; RDF 1.1 has none
             added.add(triple)
     return parse_ntriples_terms(added.serialize(format="nt")), seconds
+
+
+# ---------------------------------------------------------------------------- everything the reasoner writes
+
+
+@dataclass
+class InferenceReport:
+    """The OWL 2 RL closure and the alliance conclusions written into the inferred graph."""
+
+    closure: ClosureReport
+    triads: int
+    seconds: float
+
+    def summary(self) -> str:
+        return f"{self.closure.summary()}; {self.triads} triads and their hypotheses in {self.seconds:.2f} s in all"
+
+
+def infer(store: GraphStore, *, explain: bool = True) -> InferenceReport:
+    """Replace …/graph/inferred: the OWL 2 RL closure with explanations, then ties, triads and hypotheses."""
+    from actorgraph.graph.network import write_conclusions
+
+    started = time.perf_counter()
+    closure = materialise(store, explain=explain)
+    triads = write_conclusions(store)
+    return InferenceReport(closure, triads, time.perf_counter() - started)
