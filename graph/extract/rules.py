@@ -439,7 +439,16 @@ class RuleExtractor:
             certainty, attributed = _certainty(text, sentence, cue_start, mentions, entities)
             confidence = cue.confidence * min(subject.confidence, obj.confidence)
             confidence *= 1.0 if distance < 40 else 0.85 if distance < 80 else 0.7
-            place = next((p.entity for p in places if p.entity not in (subject.entity, obj.entity)), None)
+            # A place qualifies the relation only where the text locates it ("in Vienna", "at the border").
+            place = next(
+                (
+                    p.entity
+                    for p in places
+                    if p.entity not in (subject.entity, obj.entity)
+                    and re.search(r"\b(?:in|at|near)\s+(?:the\s+)?$", text[max(0, p.start - 12) : p.start], re.I)
+                ),
+                None,
+            )
             quantity, unit = _quantity(text, obj) if cue.family in ("killings", "attacks") else (None, None)
             proposals.append(
                 Proposal(
