@@ -229,6 +229,16 @@ def test_dyad_timeline_iran_taliban_is_chronological(kg: KnowledgeGraph) -> None
     assert omar and omar[0]["role"] == "brothers in Islam"
 
 
+def test_dyad_timeline_iran_and_al_qaeda_from_2001(kg: KnowledgeGraph) -> None:
+    rows = run(kg, "dyad_timeline", actor2=RES + "al-qaeda")
+    first = {(r["subjectLabel"], r["relation"], r["certainty"]) for r in rows if r["year"] == "2001"}
+    # After 9/11 Iran became a safe haven, imprisoned some members; it was reported some escaped to Iran.
+    assert ("Iran", "hosts or shelters", "stated") in first
+    assert ("Iran", "imprisons", "stated") in first
+    assert ("Al-Qaeda", "relocates to", "reported") in first
+    assert {r["document"] for r in rows} == {NABIL}
+
+
 def test_dyad_timeline_includes_organs_unless_parts_is_false(kg: KnowledgeGraph) -> None:
     # The Quds Force is "the extraterritorial branch of the IRGC": its arming of the Taliban is IRGC-Taliban history.
     with_parts = run(kg, "dyad_timeline", actor1=RES + "irgc", actor2=RES + "taliban")
