@@ -95,6 +95,7 @@
     const missing = missingPrefixes(editor.value);
     if (missing.length) {
       editor.value = missing.map(([p, ns]) => "PREFIX " + p + ": <" + ns + ">\n").join("") + editor.value;
+      fit();
     }
     return missing.length;
   }
@@ -185,12 +186,20 @@
       editor.setRangeText("  ", editor.selectionStart, editor.selectionEnd, "end");
     }
   });
-  editor.addEventListener("input", () => updateLinks(editor.value));
+  // The editor grows with its text (between 10 and 40 lines): no scrolling inside a short query.
+  function fit() {
+    editor.rows = Math.max(10, Math.min(40, editor.value.split("\n").length + 2));
+  }
+  editor.addEventListener("input", () => {
+    updateLinks(editor.value);
+    fit();
+  });
   document.querySelectorAll("button.example").forEach((button) => {
     button.addEventListener("click", () => {
       const name = button.dataset.name;
       const example = data.examples.find((e) => e.name === name);
       editor.value = example ? example.sparql : data.default;
+      fit();
       updateLinks(editor.value);
       editor.focus();
       run().then(() => {
@@ -201,5 +210,6 @@
       });
     });
   });
+  fit();
   if (data.autorun) run();
 })();
