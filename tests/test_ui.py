@@ -119,3 +119,15 @@ def test_ui_links_map_our_iris_to_local_pages() -> None:
     assert (
         compact("https://w3id.org/actorgraph/resource/document/x") == "https://w3id.org/actorgraph/resource/document/x"
     )
+
+
+def test_ui_download_links_give_csv_and_json_of_the_query(client: FlaskClient) -> None:
+    query = sparql_prefixes() + "SELECT ?label WHERE { res:iran skos:altLabel ?label } ORDER BY ?label"
+    page = client.get("/", query_string={"query": query}).get_data(as_text=True)
+    links = dict(re.findall(r'<a id="download-(csv|json)" href="([^"]+)"', page))
+    csv_answer = client.get(html.unescape(links["csv"]))
+    assert csv_answer.mimetype == "text/csv"
+    assert csv_answer.get_data(as_text=True).splitlines()[:2] == ["label", "Iranian government"]
+    json_answer = client.get(html.unescape(links["json"]))
+    labels = [b["label"]["value"] for b in json.loads(json_answer.data)["results"]["bindings"]]
+    assert "Islamic Republic of Iran" in labels and "Tehran" in labels
