@@ -449,6 +449,30 @@ def test_factions_of_the_taliban_kabul_and_kandahar_circles(kg: KnowledgeGraph) 
     assert {RES + "iran-conservatives", RES + "iran-reformists"} <= iran
 
 
+def test_accusations_against_iran_with_what_the_us_claims(kg: KnowledgeGraph) -> None:
+    rows = run(kg, "accusations", accused=RES + "iran")
+    us = [r for r in rows if r["accuser"] == RES + "united-states" and r["relation"] == "accuses"]
+    assert us and any("supporting proxy groups" in r["role"] for r in us)
+    assert all("sponsors Proxy groups supported by Iran" in r["claims"] for r in us)
+    islamic_state = {r["role"] for r in rows if r["accuser"] == RES + "islamic-state"}
+    assert "an antagonist towards Sunni Muslims" in islamic_state  # Yousafzai on the IS narrative
+    assert {r["accused"] for r in rows} == {RES + "iran"}
+    doha = [r for r in run(kg, "accusations") if r["accused"] == RES + "doha-agreement"]
+    assert doha and doha[0]["accuser"] == RES + "iran" and doha[0]["relation"] == "criticizes"
+
+
+def test_interests_and_concerns_of_iran(kg: KnowledgeGraph) -> None:
+    rows = run(kg, "interests_and_concerns")
+    interests = {(r["matter"], r["role"]) for r in rows if r["kind"] == "has an interest in"}
+    assert (RES + "afghanistan", "security and stability") in interests
+    assert RES + "helmand-river" in {m for m, _ in interests}  # the waters of Hirmand (Nabil)
+    iskp = {(r["certainty"], r["document"]) for r in rows if r["matter"] == RES + "iskp"}
+    # A concern in both documents, and one the first document says has mostly diminished.
+    assert ("denied", YOUSAFZAI) in iskp and ("stated", NABIL) in iskp
+    concerns = {r["matter"] for r in rows if r["kind"] == "is concerned about"}
+    assert {RES + "afghan-refugees", RES + "drug-trade"} <= concerns
+
+
 def test_persons_and_roles_nabil_headed_the_nds(kg: KnowledgeGraph) -> None:
     rows = run(kg, "persons_and_roles")
     nabil = [r for r in rows if r["person"] == RES + "rahmatullah-nabil" and r["organisation"] == RES + "nds"]
