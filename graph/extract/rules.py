@@ -480,7 +480,16 @@ class RuleExtractor:
         after = [m for m in usable if m.start >= cue_end and m.start - cue_end <= self.config.max_after]
         after = [m for m in after if not re.search(r"[;:]", text[cue_end : m.start])]
         if cue.mode == "between":
-            return _between(text, cue_end, after)
+            pairs = _between(text, cue_end, after)
+            host = _HOSTED.search(text[max(0, cue_start - 40) : cue_start])
+            if pairs and host and cue.family in ("meetings", "negotiations"):
+                # "Tehran facilitated a meeting between A and B": the host takes part too.
+                at = cue_start - (len(text[max(0, cue_start - 40) : cue_start]) - host.start())
+                hosts = [m for m in before if m.end <= at and at - m.end <= 15]
+                if hosts:
+                    members = {m.entity: m for pair in pairs for m in pair[:2]}
+                    pairs += [(hosts[-1], m, 0) for m in members.values() if m.entity != hosts[-1].entity]
+            return pairs
         if cue.mode == "by_in":
             return _by_in(text, cue_end, after)
         if (
@@ -566,6 +575,9 @@ _CITATION = re.compile(r"\s*(?:[-•*]\s+|[\d⁰¹²³⁴⁵⁶⁷⁸⁹]+\.?\s*
 _POSSESSIVE = re.compile(r"['’]s\b")
 _STANDS_FOR = re.compile(
     r"\b(?:members?|leaders?|fighters?|elements?|commanders?|militants?|officials?|representatives?)\s+of\b", re.I
+)
+_HOSTED = re.compile(
+    r"\b(?:hosted|facilitated|organi[sz]ed|arranged|mediated|brokered|convened)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?$", re.I
 )
 _PARTICIPLE = re.compile(r"(?:\w+ed|struck|led|fought|met|held|hit|shot|slain|given|taken)\b", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being|be|get|got)\s+(?:\w+ly\s+)?$", re.I)
