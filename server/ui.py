@@ -16,7 +16,7 @@ from flask.blueprints import BlueprintSetupState
 from flask.sansio.app import App
 
 from actorgraph.graph.api import KnowledgeGraph
-from actorgraph.ontology.vocab import AG, PREFIXES, RES, sparql_prefixes
+from actorgraph.ontology.vocab import AG, GRAPH, PREFIXES, RES, sparql_prefixes
 from actorgraph.queries import NamedQuery
 
 bp = Blueprint("ui", __name__)
@@ -70,11 +70,13 @@ def kg() -> KnowledgeGraph:
 
 
 def href(iri: str) -> str:
-    """Where a link to an IRI goes: our resources to their page here, ontology terms to /ontology, others out."""
+    """Where a link to an IRI goes: our resources to their page, ontology terms to /ontology, graphs to /store."""
     if iri.startswith(RES):
         return "/resource/" + quote(iri[len(RES) :], safe="/:@!$&'()*+,;=-._~")
     if iri.startswith(AG):
         return "/ontology#" + iri[len(AG) :]
+    if iri.startswith(GRAPH):
+        return "/store?graph=" + quote(iri, safe="")  # a named graph of ours: its content (Graph Store)
     return iri
 
 
@@ -93,7 +95,7 @@ def install_template_helpers(app: App) -> None:
     app.extensions["actorgraph-templates"] = True
     app.add_template_filter(href, "href")
     app.add_template_filter(compact, "compact")
-    app.context_processor(lambda: {"PREFIXES": PREFIXES, "RES_NS": RES})
+    app.context_processor(lambda: {"PREFIXES": PREFIXES, "RES_NS": RES, "GRAPH_NS": GRAPH})
 
 
 def _on_register(state: BlueprintSetupState) -> None:

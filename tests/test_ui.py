@@ -115,6 +115,8 @@ def test_ui_links_map_our_iris_to_local_pages() -> None:
     )
     assert href("https://w3id.org/actorgraph/ontology#hostileTo") == "/ontology#hostileTo"
     assert href("http://www.wikidata.org/entity/Q794") == "http://www.wikidata.org/entity/Q794"
+    truthy = "https://w3id.org/actorgraph/graph/truthy"
+    assert href(truthy) == "/store?graph=https%3A%2F%2Fw3id.org%2Factorgraph%2Fgraph%2Ftruthy"
     assert compact("https://w3id.org/actorgraph/resource/iran") == "res:iran"
     assert (
         compact("https://w3id.org/actorgraph/resource/document/x") == "https://w3id.org/actorgraph/resource/document/x"

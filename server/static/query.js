@@ -33,12 +33,14 @@
     return iri;
   }
 
-  // Our resource IRIs open their page here; ontology terms the ontology page; others go out.
+  // Our resource IRIs open their page here, ontology terms the ontology page, our graphs their
+  // content (Graph Store); other IRIs go out.
   function href(iri) {
     if (iri.startsWith(data.resource_ns)) {
       return "/resource/" + iri.slice(data.resource_ns.length).split("/").map(encodeURIComponent).join("/");
     }
     if (iri.startsWith(AG)) return "/ontology#" + iri.slice(AG.length);
+    if (iri.startsWith(data.graph_ns)) return "/store?graph=" + encodeURIComponent(iri);
     return iri;
   }
 
