@@ -68,6 +68,8 @@ class Answer:
             headers.append(("Content-Length", str(len(self.body))))
         start_response(f"{self.status} {HTTPStatus(self.status).phrase}", headers)
         if environ.get("REQUEST_METHOD") == "HEAD":
+            if isinstance(self.body, workers.Stream):
+                self.body.close()  # nobody will read it: stop the producer
             return []
         return [self.body] if isinstance(self.body, bytes) else self.body
 

@@ -67,7 +67,7 @@ class _CappedBuffer:
         pass
 
 
-def body(write: Writer, cap: int = BUFFER_CAP) -> bytes | Iterator[bytes]:
+def body(write: Writer, cap: int = BUFFER_CAP) -> bytes | Stream:
     """The bytes write() produces, in memory when small, else a stream (write() then runs again)."""
     buffer = _CappedBuffer(cap)
     try:
@@ -109,7 +109,36 @@ class _QueueWriter:
 _DONE = object()
 
 
-def stream(write: Writer) -> Iterator[bytes]:
+class Stream:
+    """The consumer side of a streamed body: iterate for chunks; close() stops the producer."""
+
+    def __init__(self, items: queue.Queue[Any], cancelled: threading.Event) -> None:
+        self.items = items
+        self.cancelled = cancelled
+        self.done = False
+
+    def __iter__(self) -> Stream:
+        return self
+
+    def __next__(self) -> bytes:
+        if self.done:
+            raise StopIteration
+        item = self.items.get()
+        if isinstance(item, bytes):
+            return item
+        self.close()
+        if isinstance(item, BaseException):
+            # Headers are gone already: the only honest signal left is a truncated body.
+            log.error("error while streaming a response", exc_info=item)
+        raise StopIteration
+
+    def close(self) -> None:
+        """Called by the WSGI server when it is done, also when the client left early (or never read)."""
+        self.done = True
+        self.cancelled.set()
+
+
+def stream(write: Writer) -> Stream:
     """Run write() in a producer thread and yield its output in chunks, with back-pressure."""
     items: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_DEPTH)
     cancelled = threading.Event()
@@ -128,22 +157,7 @@ def stream(write: Writer) -> Iterator[bytes]:
                 out.put(exc)
 
     threading.Thread(target=produce, name="actorgraph-stream", daemon=True).start()
-
-    def chunks() -> Iterator[bytes]:
-        try:
-            while True:
-                item = items.get()
-                if item is _DONE:
-                    return
-                if isinstance(item, BaseException):
-                    # Headers are gone already: the only honest signal left is a truncated body.
-                    log.error("error while streaming a response", exc_info=item)
-                    return
-                yield item
-        finally:
-            cancelled.set()
-
-    return chunks()
+    return Stream(items, cancelled)
 
 
 class _Closing:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import threading
 
 import pytest
 from flask.testing import FlaskClient
@@ -166,13 +166,19 @@ def test_sparql_large_result_is_streamed_completely(client: FlaskClient, kg: Kno
 
 
 def test_stream_stops_the_producer_when_the_client_leaves() -> None:
-    def endless(out: workers.IO[bytes]) -> None:
-        while True:
-            out.write(b"x" * 1000)
+    stopped = threading.Event()
 
-    chunks: Iterator[bytes] = workers.stream(endless)
+    def endless(out: workers.IO[bytes]) -> None:
+        try:
+            while True:
+                out.write(b"x" * 1000)
+        finally:
+            stopped.set()
+
+    chunks = workers.stream(endless)
     assert len(next(chunks)) >= workers.CHUNK
-    chunks.close()  # type: ignore[attr-defined]  # what the WSGI server does when the client goes
+    chunks.close()  # what the WSGI server does when the client goes
+    assert stopped.wait(3)
 
 
 def test_sparql_service_description_on_get_without_query(client: FlaskClient) -> None:
