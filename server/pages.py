@@ -13,10 +13,11 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from actorgraph.graph.describe import local_name
 from actorgraph.ontology.vocab import AG, RES
-from actorgraph.server.ui import install_template_helpers, kg
+from actorgraph.server.ui import install_template_helpers, kg, secure_html
 
 bp = Blueprint("pages", __name__)
 bp.record_once(lambda state: install_template_helpers(state.app))
+bp.after_request(secure_html)
 
 HTML = "text/html"
 # Media type -> core serialisation name; the order is the server's preference under */*.

@@ -18,10 +18,11 @@ from actorgraph.queries import NamedQuery, get, load_all
 from actorgraph.server.errors import error_response
 from actorgraph.server.negotiation import RESULTS, Format, NotAcceptable, UnknownFormat, choose
 from actorgraph.server.sparql import query_response
-from actorgraph.server.ui import install_template_helpers, kg
+from actorgraph.server.ui import install_template_helpers, kg, secure_html
 
 bp = Blueprint("queries", __name__)
 bp.record_once(lambda state: install_template_helpers(state.app))
+bp.after_request(secure_html)
 
 HTML = Format("html", "text/html", ("html", "application/xhtml+xml"))
 # JSON first: a client saying */* (curl, scripts) gets data; browsers ask for text/html by name.

@@ -11,7 +11,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
 from flask.sansio.app import App
 
@@ -77,7 +77,8 @@ def href(iri: str) -> str:
         return "/ontology#" + iri[len(AG) :]
     if iri.startswith(GRAPH):
         return "/store?graph=" + quote(iri, safe="")  # a named graph of ours: its content (Graph Store)
-    return iri
+    # Only web IRIs become links: a javascript: or data: IRI is valid RDF but must not be clickable.
+    return iri if iri.lower().startswith(("http://", "https://")) else ""
 
 
 def compact(iri: str) -> str:
@@ -102,7 +103,26 @@ def _on_register(state: BlueprintSetupState) -> None:
     install_template_helpers(state.app)
 
 
+# Our pages load nothing from elsewhere: say so to the browser, which then refuses injected code.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def secure_html(response: Response) -> Response:
+    """Add the security headers to HTML answers (an after_request hook of our blueprints)."""
+    if response.mimetype == "text/html":
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+    return response
+
+
 bp.record_once(_on_register)
+bp.after_request(secure_html)
 
 
 @bp.get("/")

@@ -133,3 +133,15 @@ def test_ui_download_links_give_csv_and_json_of_the_query(client: FlaskClient) -
     json_answer = client.get(html.unescape(links["json"]))
     labels = [b["label"]["value"] for b in json.loads(json_answer.data)["results"]["bindings"]]
     assert "Islamic Republic of Iran" in labels and "Tehran" in labels
+
+
+def test_ui_never_links_a_script_iri() -> None:
+    assert href("javascript:alert(document.cookie)") == ""
+    assert href("data:text/html,<script>x</script>") == ""
+
+
+def test_ui_html_pages_carry_a_content_security_policy(client: FlaskClient) -> None:
+    for path in ("/", "/resource/iran", "/queries/entity_search?format=html"):
+        policy = client.get(path).headers["Content-Security-Policy"]
+        assert "default-src 'self'" in policy, path
+    assert "Content-Security-Policy" not in client.get("/resource/iran?format=ttl").headers

@@ -41,15 +41,21 @@
     }
     if (iri.startsWith(AG)) return "/ontology#" + iri.slice(AG.length);
     if (iri.startsWith(data.graph_ns)) return "/store?graph=" + encodeURIComponent(iri);
-    return iri;
+    // Only web IRIs become links: a javascript: IRI is valid RDF but must not be clickable.
+    return /^https?:\/\//i.test(iri) ? iri : "";
   }
 
   function cell(term) {
     const td = el("td");
     if (!term) return td;
     if (term.type === "uri") {
-      const a = el("a", { href: href(term.value), title: term.value }, compact(term.value));
-      if (a.getAttribute("href") === term.value) a.className = "external";
+      const target = href(term.value);
+      if (!target) {
+        td.appendChild(el("span", { class: "iri", title: term.value }, compact(term.value)));
+        return td;
+      }
+      const a = el("a", { href: target, title: term.value }, compact(term.value));
+      if (target === term.value) a.className = "external";
       td.appendChild(a);
     } else if (term.type === "bnode") {
       td.appendChild(el("span", { class: "bnode" }, "_:" + term.value));
