@@ -372,13 +372,14 @@ def ingest(file: Path, title: str | None, author: str | None, date: str | None, 
 @store_option
 @reports_errors
 def review(document: str | None, list_only: bool, accept_ids: tuple[str, ...], reject_ids: tuple[str, ...],
-           corrections: tuple[str, ...], entities: bool, build: bool, sources_dir: Path, store: str | None) -> None:  # fmt: skip
+           corrections: tuple[str, ...], entities: bool, build: bool, sources_dir: Path,
+           store: str | None) -> None:  # fmt: skip
     """Accept, correct or reject candidate statements (interactive without --accept/--reject/--list)."""
     from actorgraph.graph import review as rv
 
     if entities:
-        for c in rv.entity_candidates(sources_dir, document or ""):
-            click.echo(f"{c['name']!r:40} {c['suggested_type']:24} x{c['count']}  …{c['context']}…")
+        for new in rv.entity_candidates(sources_dir, document or ""):
+            click.echo(f"{new['name']!r:40} {new['suggested_type']:24} x{new['count']}  …{new['context']}…")
     elif list_only:
         for c in rv.pending(sources_dir, document):
             click.echo(f"{c.document} {c.local_id}: {c.summary()}")
