@@ -239,6 +239,23 @@ def build_spec() -> dict[str, Any]:
                 },
             }
         },
+        "/": {
+            "get": {
+                "tags": ["Linked Data"],
+                "summary": "The query page (HTML); ?query= fills the editor and runs it (a permalink)",
+                "operationId": "queryPage",
+                "parameters": [_q("query", "A SPARQL query to open and run.")],
+                "responses": {"200": _body("The page.", ["text/html"])},
+            }
+        },
+        "/resource/": {
+            "get": {
+                "tags": ["Linked Data"],
+                "summary": "Index of the documents and of every entity by type (HTML)",
+                "operationId": "resourceIndex",
+                "responses": {"200": _body("The page.", ["text/html"])},
+            }
+        },
         "/resource/{id}": {
             "get": {
                 "tags": ["Linked Data"],

@@ -77,6 +77,15 @@ def test_resource_actor_page_shows_types_labels_aliases(client: FlaskClient) -> 
     assert response.headers["Vary"] == "Accept"
 
 
+def test_resource_actor_page_lists_external_links(client: FlaskClient, kg: KnowledgeGraph) -> None:
+    linked = {r["x"] for r in rows(kg, "SELECT ?x WHERE { res:iran skos:exactMatch ?x }")}
+    assert "http://www.wikidata.org/entity/Q794" in linked  # graph/data/links.yaml, checked by the linking work
+    page = client.get("/resource/iran").get_data(as_text=True)
+    box = page[page.index('<dd class="external-links">') :].split("</dd>")[0]
+    for iri in linked:
+        assert f'href="{iri}"' in box
+
+
 def test_resource_actor_page_groups_statements_by_relation_with_evidence(
     client: FlaskClient, kg: KnowledgeGraph
 ) -> None:
