@@ -64,8 +64,9 @@ def cli() -> None:
 @cli.command()
 @store_option
 @sources_option
+@click.option("--reason", is_flag=True, help="Also reason (OWL 2 RL closure, triads, hypotheses) before the swap.")
 @reports_errors
-def build(store: str | None, sources: Path | None) -> None:
+def build(store: str | None, sources: Path | None, reason: bool) -> None:
     """Build the graph from the sources into a new store, swapped in atomically."""
     from rich.console import Console
     from rich.progress import Progress
@@ -73,19 +74,22 @@ def build(store: str | None, sources: Path | None) -> None:
     kg = make_kg(store, sources)
     console = Console(stderr=True)
     steps = ["read and check sources", "swap the new store in", "compile RDF", "load into Oxigraph"]
+    steps += ["reason"] if reason else []
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("building", total=len(steps))
 
         def step(name: str) -> None:
             progress.update(task, advance=1, description=name)
 
-        report = kg.build(step)
+        report = kg.build(step, reason=reason)
     click.echo(f"built {kg.settings.store_path}: {report.documents} documents, {report.entities} entities, "
                f"{report.statements} statements, {report.quads} quads")  # fmt: skip
     for doc, count in sorted(report.statements_per_document.items()):
         click.echo(f"  statements  {count:6d}  {doc}")
     for graph, count in sorted(report.quads_per_graph.items()):
         click.echo(f"  quads       {count:6d}  {graph}")
+    if report.inference:
+        click.echo(report.inference)
 
 
 @cli.command()
@@ -187,7 +191,133 @@ def check(data: bool, sources: Path | None) -> None:
     result = check_consistency(sources=sources, with_data=data)
     click.echo(result.summary())
     if not result.consistent:
-        raise click.ClickException("inconsistent: " + "; ".join(result.explanation))
+        raise click.ClickException("inconsistent:\n" + "\n".join(result.explanation))
+    _print_proxies(result.proxies, sources)
+
+
+def _print_proxies(proxies: list[str], sources: Path | None) -> None:
+    from actorgraph.ontology.check import proxy_evidence
+
+    if proxies:
+        click.echo(f"ag:ProxyActor (classified by HermiT): {len(proxies)}")
+    evidence = proxy_evidence(proxies, sources)
+    for proxy in proxies:
+        click.echo(f"  {proxy}")
+        for e in (e for e in evidence if e.proxy == proxy):
+            click.echo(f"    {e.sponsor} {e.relation}  ({e.statement})")
+
+
+@cli.command()
+@store_option
+@reports_errors
+def reason(store: str | None) -> None:
+    """Write the inferred graph: OWL 2 RL closure with explanations, triads and hypotheses (docs/reasoning.md).
+
+    On disk the store is copied, reasoned over and swapped in (readers keep the old one meanwhile);
+    with ':memory:' the shipped sources are built first.
+    """
+    kg = make_kg(store)
+    if kg.settings.in_memory:
+        kg.build()
+    click.echo(kg.reason(lambda name: click.echo(f"  {name}", err=True)))
+
+
+def _period(year: int | None, to: int | None, kg: KnowledgeGraph) -> tuple[int, int]:
+    if year is None:
+        years = kg.alliances().years()
+        if not years:
+            raise click.UsageError("the statements carry no years: give --year")
+        year = years[-1]
+    return year, to if to is not None else year
+
+
+def period_options(func: F) -> F:
+    func = click.option("--to", "to", type=int, default=None, help="End of the interval (default: --year).")(func)
+    help_text = "Year (or start of the interval); default: the latest year the statements mention."
+    return click.option("--year", type=int, default=None, help=help_text)(func)
+
+
+@cli.command()
+@period_options
+@click.option("--svg", "svg", type=click.Path(dir_okay=False, path_type=Path), help="Write the network as SVG.")
+@click.option("--graphml", "graphml", type=click.Path(dir_okay=False, path_type=Path), help="Write GraphML.")
+@click.option("--json", "as_json", is_flag=True, help="Print the network as JSON (ties with their statements).")
+@store_option
+@reports_errors
+def network(year: int | None, to: int | None, svg: Path | None, graphml: Path | None, as_json: bool,
+            store: str | None) -> None:  # fmt: skip
+    """The signed actor network at a year or interval: ties, weights, statements; SVG and GraphML."""
+    import json
+
+    from actorgraph.graph.render import network_graphml, network_svg
+
+    kg = make_kg(store)
+    start, end = _period(year, to, kg)
+    net = kg.network(start, end)
+    if svg:
+        svg.write_text(network_svg(net), encoding="utf-8")
+        click.echo(f"wrote {svg}", err=True)
+    if graphml:
+        graphml.write_bytes(network_graphml(net))
+        click.echo(f"wrote {graphml}", err=True)
+    if as_json:
+        click.echo(json.dumps(net.as_dict(), indent=2))
+        return
+    click.echo(f"{len(net.nodes)} actors, {len(net.ties)} ties, {start}-{end}")
+    for tie in sorted(net.ties.values(), key=lambda t: (-abs(t.weight), t.a, t.b)):
+        sign = "+" if tie.sign > 0 else "-" if tie.sign < 0 else "0"
+        names = f"{net.label(tie.a)} – {net.label(tie.b)}"
+        click.echo(f"  {sign} {tie.weight:+6.2f}  {names}  ({len(tie.evidence)} statements)")
+
+
+@cli.command()
+@period_options
+@click.option("--unbalanced", is_flag=True, help="Only the unbalanced triads.")
+@store_option
+@reports_errors
+def balance(year: int | None, to: int | None, unbalanced: bool, store: str | None) -> None:
+    """Structural balance (Heider): the triads of three signed ties at a year or interval."""
+    kg = make_kg(store)
+    start, end = _period(year, to, kg)
+    net = kg.network(start, end)
+    triads = [t for t in net.triads() if not (unbalanced and t.balanced)]
+    click.echo(f"{len(triads)} triads, {sum(t.balanced for t in triads)} balanced, {start}-{end}")
+    for triad in triads:
+        state = "balanced  " if triad.balanced else "UNBALANCED"
+        click.echo(f"  {triad.signs}  {state}  " + ", ".join(net.label(m) for m in triad.members))
+
+
+@cli.command()
+@period_options
+@click.option("--limit", type=int, default=20, show_default=True, help="How many predictions to print.")
+@store_option
+@reports_errors
+def predict(year: int | None, to: int | None, limit: int, store: str | None) -> None:
+    """Enemy-of-my-enemy and friend-of-my-enemy predictions, ranked, with their explanation paths."""
+    kg = make_kg(store)
+    start, end = _period(year, to, kg)
+    for hyp in kg.predictions(start, end)[:limit]:
+        verb = "align" if hyp.sign > 0 else "clash"
+        click.echo(f"{hyp.score:6.2f}  {hyp.a.rsplit('/', 1)[-1]} and {hyp.b.rsplit('/', 1)[-1]} should {verb} "
+                   f"({hyp.pattern}; existing tie {hyp.existing:+d})")  # fmt: skip
+        for path in hyp.paths():
+            click.echo(f"          {path}")
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+@store_option
+@reports_errors
+def timeline(a: str, b: str, store: str | None) -> None:
+    """How the tie between two actors (entity ids, e.g. iran taliban) changed, year by year."""
+    from actorgraph.ontology.vocab import entity_iri
+
+    kg = make_kg(store)
+    for point in kg.timeline(entity_iri(a), entity_iri(b)):
+        sign = "+" if point["sign"] > 0 else "-" if point["sign"] < 0 else "0"
+        relations = sorted({s["relation"] for s in point["statements"]})
+        click.echo(f"  {point['year']}  {sign} {point['weight']:+6.2f}  {', '.join(relations)}")
 
 
 @cli.command()
