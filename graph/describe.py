@@ -253,6 +253,13 @@ SELECT DISTINCT ?this ?node ?start ?end WHERE {
   ?target oa:hasSource ?this . ?annotation oa:hasTarget ?target . ?node prov:wasDerivedFrom ?annotation .
   ?target oa:hasSelector ?pos . ?pos oa:start ?start . ?pos oa:end ?end .
 }"""
+_SAME_SPAN = """
+SELECT DISTINCT ?this ?other WHERE {
+  ?this prov:wasDerivedFrom ?a . ?a oa:hasTarget ?t . ?t oa:hasSource ?doc . ?t oa:hasSelector ?pos .
+  ?pos oa:start ?start . ?pos oa:end ?end .
+  ?t2 oa:hasSource ?doc . ?t2 oa:hasSelector ?pos2 . ?pos2 oa:start ?start . ?pos2 oa:end ?end .
+  ?a2 oa:hasTarget ?t2 . ?other prov:wasDerivedFrom ?a2 . ?other ag:relation ?relation .
+}"""
 _RDF = """
 CONSTRUCT { ?this ?p ?o . ?s ?q ?this . ?n ?np ?no }
 WHERE {
@@ -425,9 +432,8 @@ class Describer:
         if kind == "statement":
             view.statement = self.statements([iri]).get(iri)
             if view.statement is not None and view.statement.span and view.statement.document:
-                view.same_evidence = [
-                    s for s in self._document_statements(view.statement.document.value) if s.span == view.statement.span
-                ]
+                siblings = [row["other"].value for row in self._rows(_SAME_SPAN, iri)]
+                view.same_evidence = sorted(self.statements(siblings).values(), key=lambda s: s.local_id)
         return view
 
     def _add_statements(self, view: ResourceView) -> None:
