@@ -97,6 +97,9 @@ def _reason(store: GraphStore, step: Step) -> str:
     return infer(store).summary()
 
 
+INFERRED_GRAPH = "https://w3id.org/actorgraph/graph/inferred"  # actorgraph.ontology.vocab.INFERRED_GRAPH
+
+
 def reason_store(store_path: Path, step: Step = lambda _: None) -> str:
     """Add the inferred graph to the store at store_path: copy it into a new build, reason, swap.
 
@@ -108,11 +111,17 @@ def reason_store(store_path: Path, step: Step = lambda _: None) -> str:
     buffer = io.BytesIO()
     current.dump(buffer, "nquads")
     del current
-    summary: list[str] = []
+    # Reason in memory (hundreds of small updates), then write the copy and its inferred graph once.
+    work = GraphStore.memory()
+    work.load(buffer.getvalue(), "nquads")
+    summary = [_reason(work, step)]
+    inferred = io.BytesIO()
+    work.dump(inferred, "ntriples", graph=INFERRED_GRAPH)
+    del work
 
     def fill(store: GraphStore) -> None:
-        store.load(buffer.getvalue(), "nquads")
-        summary.append(_reason(store, step))
+        store.bulk_load(buffer.getvalue(), "nquads")
+        store.replace_graph(INFERRED_GRAPH, inferred.getvalue(), "ntriples")
 
     step("swap the new store in")
     build_store(store_path, fill)

@@ -23,6 +23,7 @@ so SPARQL and Python (``triple_iri``) find it the same way.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import time
@@ -679,10 +680,24 @@ class InferenceReport:
 
 
 def infer(store: GraphStore, *, explain: bool = True) -> InferenceReport:
-    """Replace …/graph/inferred: the OWL 2 RL closure with explanations, then ties, triads and hypotheses."""
+    """Replace …/graph/inferred: the OWL 2 RL closure with explanations, then ties, triads and hypotheses.
+
+    An on-disk store is copied into memory first and only the inferred graph is written back:
+    the rounds are hundreds of small updates, each a RocksDB transaction on disk.
+    """
     from actorgraph.graph.network import write_conclusions
 
     started = time.perf_counter()
-    closure = materialise(store, explain=explain)
-    triads = write_conclusions(store)
+    work = store
+    if store.location is not None:
+        work = GraphStore.memory()
+        buffer = io.BytesIO()
+        store.dump(buffer, "nquads")
+        work.load(buffer.getvalue(), "nquads")
+    closure = materialise(work, explain=explain)
+    triads = write_conclusions(work)
+    if work is not store:
+        buffer = io.BytesIO()
+        work.dump(buffer, "ntriples", graph=v.INFERRED_GRAPH)
+        store.replace_graph(v.INFERRED_GRAPH, buffer.getvalue(), "ntriples")
     return InferenceReport(closure, triads, time.perf_counter() - started)
