@@ -29,11 +29,12 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
     app.register_blueprint(update.bp)
     app.register_blueprint(gsp.bp)
     app.register_blueprint(service.bp)
-    from actorgraph.server import openapi, pages, queries_http, ui
+    from actorgraph.server import network, openapi, pages, queries_http, ui
 
     app.register_blueprint(ui.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(queries_http.bp)
     app.register_blueprint(openapi.bp)
+    app.register_blueprint(network.bp)
     app.wsgi_app = RequestLog(FastPath(app.wsgi_app, sparql_endpoint))  # type: ignore[method-assign]
     return app
