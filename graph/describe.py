@@ -371,10 +371,13 @@ class Describer:
 
     # ------------------------------------------------------------------ resources
 
-    def resource(self, iri: str) -> ResourceView | None:
-        """The view of any resource; None when the graph says nothing about it."""
+    def resource(self, iri: str, *, related: bool = True) -> ResourceView | None:
+        """The view of any resource; None when the graph says nothing about it.
+
+        related=False skips what points at it and its statements (the document page needs neither).
+        """
         outgoing = [(row["p"], row["o"]) for row in self._rows(_OUTGOING, iri)]
-        incoming = [(row["s"], row["p"]) for row in self._rows(_INCOMING, iri)]
+        incoming = [(row["s"], row["p"]) for row in self._rows(_INCOMING, iri)] if related else []
         if not outgoing and not incoming:
             return None
         iris = {iri} | {p.value for p, _ in outgoing} | {p.value for _, p in incoming}
@@ -414,7 +417,8 @@ class Describer:
                 if p not in SECTIONED
             ],
         )
-        self._add_statements(view)
+        if related:
+            self._add_statements(view)
         # A truthy triple already shown as a statement is not repeated; derived ones stay.
         stated = {(s.relation.value, s.object.value) for g in view.as_subject for s in g.statements}
         view.properties = [
@@ -459,9 +463,8 @@ class Describer:
         )
         view.as_place = sorted((found[s] for s in roles.get("place", ()) if s in found), key=StatementView.sort_key)
 
-    def _document_statements(self, doc_iri: str) -> list[StatementView]:
-        nodes = [row["node"].value for row in self._rows(_ANNOTATED, doc_iri)]
-        found = self.statements(nodes)
+    def _document_statements(self, annotated: list[dict[str, Any]]) -> list[StatementView]:
+        found = self.statements([row["node"].value for row in annotated])
         # Only statement nodes have a relation; citations and passages are anchored too.
         return sorted(
             (s for s in found.values() if s.relation.value),
@@ -471,19 +474,20 @@ class Describer:
     def document(self, doc_id: str) -> DocumentView | None:
         """A document's view: its text, numbered statements and the segments between span edges."""
         iri = RES + "document/" + doc_id
-        resource = self.resource(iri)
+        resource = self.resource(iri, related=False)
         if resource is None or resource.kind != "document":
             return None
         text_rows = self._rows("SELECT ?this ?text WHERE { ?this ag:text ?text } LIMIT 1", iri)
         text = text_rows[0]["text"].value if text_rows else ""
-        statements = self._document_statements(iri)
+        annotated = self._rows(_ANNOTATED, iri)
+        statements = self._document_statements(annotated)
         numbers: dict[tuple[int, int], list[int]] = defaultdict(list)
         for number, st in enumerate(statements, start=1):
             if st.span:
                 numbers[st.span].append(number)
         others: dict[tuple[int, int], list[str]] = defaultdict(list)
         statement_iris = {s.iri for s in statements}
-        for row in self._rows(_ANNOTATED, iri):
+        for row in annotated:
             if row["node"].value not in statement_iris:
                 others[(int(row["start"].value), int(row["end"].value))].append(row["node"].value)
         self.load_labels({i for nodes in others.values() for i in nodes})
