@@ -131,10 +131,12 @@ def ontology() -> Response:
     if media is None:
         return not_acceptable()
     if media != HTML:
-        return Response(kg().ontology_rdf(RDF_MEDIA[media]), content_type=f"{media}; charset=utf-8")
-    terms = kg().ontology_terms()
-    html = render_template("ontology.html", terms=terms, AG=AG, local_name=local_name, formats=ALTERNATES)
-    response = Response(html, mimetype=HTML)
+        response = Response(kg().ontology_rdf(RDF_MEDIA[media]), content_type=f"{media}; charset=utf-8")
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    else:
+        terms = kg().ontology_terms()
+        html = render_template("ontology.html", terms=terms, AG=AG, local_name=local_name, formats=ALTERNATES)
+        response = Response(html, mimetype=HTML)
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = _link_header(url_for("pages.ontology"))
     return response
