@@ -347,7 +347,7 @@ def coverage(sources: Path | None, show_all: bool) -> None:
               help="Worker processes, each answering one request at a time [env ACTORGRAPH_WORKERS].")
 @click.option("--threads", type=click.IntRange(min=1), default=None,
               help="Request threads of the single writable worker (with --update-token) [env ACTORGRAPH_THREADS].")
-@click.option("--timeout", "query_timeout", type=click.FloatRange(min=0.1), default=None,
+@click.option("--timeout", "query_timeout", type=click.FloatRange(min=0.5), default=None,
               help="Seconds before a request is ended with 503 [env ACTORGRAPH_QUERY_TIMEOUT; default 30].")
 @click.option("--max-rows", type=click.IntRange(min=1), default=None,
               help="Most rows/solutions a query returns [env ACTORGRAPH_MAX_ROWS; default 100000].")

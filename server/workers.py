@@ -7,8 +7,9 @@ thread runs during a query). When a request passes its deadline, the watchdog wr
 complete ``503`` response to the client's socket if no byte of the answer has been sent yet,
 then ends the process with ``os._exit``; the gunicorn arbiter starts a fresh worker, which
 opens the store read-only again. Other clients are answered by the other workers meanwhile.
-The deadline bounds the time to the first chunk and every pause between chunks: a large
-answer that keeps streaming is not cut (the row limit bounds its size).
+The deadline bounds the time to the first chunk and every pause in which the query produces
+nothing: a large answer that keeps streaming, or waits for a slow client to read, is not cut
+(the row limit bounds its size).
 Cost per request: two lock operations and a condition notify (see benchmarks/http.py).
 
 Streaming. pyoxigraph serialises a whole result in one call that writes to a file object.
@@ -34,6 +35,10 @@ access_log = logging.getLogger("actorgraph.access")
 
 Writer = Callable[[IO[bytes]], None]
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+# The running request's "still making progress" callback, set by Watchdog in the request's thread
+# and captured by stream() for its producer thread.
+_request = threading.local()
 
 BUFFER_CAP = 1 << 20  # answers up to 1 MiB are sent from memory with a Content-Length
 CHUNK = 1 << 16
@@ -80,10 +85,12 @@ def body(write: Writer, cap: int = BUFFER_CAP) -> bytes | Stream:
 class _QueueWriter:
     """A file whose writes become CHUNK-sized items of a bounded queue (blocks when full)."""
 
-    def __init__(self, items: queue.Queue[Any], cancelled: threading.Event) -> None:
+    def __init__(self, items: queue.Queue[Any], cancelled: threading.Event,
+                 touch: Callable[[], None] | None = None) -> None:  # fmt: skip
         self.items = items
         self.cancelled = cancelled
         self.pending = bytearray()
+        self.touch = touch
 
     def write(self, data: bytes) -> int:
         self.pending += data
@@ -99,8 +106,11 @@ class _QueueWriter:
         while True:
             if self.cancelled.is_set():
                 raise _Cancelled
+            if self.touch is not None:
+                # Producing, or waiting for a slow client: either way the query is not stalled.
+                self.touch()
             try:
-                self.items.put(item, timeout=0.5)
+                self.items.put(item, timeout=0.1)  # well under any query timeout (>= 0.5 s)
                 return
             except queue.Full:
                 continue
@@ -142,7 +152,7 @@ def stream(write: Writer) -> Stream:
     """Run write() in a producer thread and yield its output in chunks, with back-pressure."""
     items: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_DEPTH)
     cancelled = threading.Event()
-    out = _QueueWriter(items, cancelled)
+    out = _QueueWriter(items, cancelled, getattr(_request, "touch", None))
 
     def produce() -> None:
         try:
@@ -208,12 +218,13 @@ class RequestLog:
 class _Armed:
     """One request under watch: its deadline, client socket, and whether its answer has begun."""
 
-    __slots__ = ("deadline", "socket", "started")
+    __slots__ = ("beat", "deadline", "socket", "started")
 
     def __init__(self, deadline: float, socket: Any) -> None:
         self.deadline = deadline
         self.socket = socket
         self.started = False
+        self.beat = time.monotonic()
 
 
 class Watchdog:
@@ -232,6 +243,7 @@ class Watchdog:
         self._exit = exit
         self._active: dict[int, _Armed] = {}
         self._pid = 0
+        self.heartbeat: Callable[[], Any] | None = None  # the gunicorn worker's notify(), set after fork
 
     def _ensure_thread(self) -> None:
         # Threads do not survive fork: each worker starts its own on its first request.
@@ -251,18 +263,27 @@ class Watchdog:
 
         def disarm() -> None:
             self._active.pop(key, None)
+            _request.touch = None
 
+        def touch() -> None:
+            now = time.monotonic()
+            armed.deadline = now + self.timeout
+            if self.heartbeat is not None and now - armed.beat > 1.0:  # a syscall: at most once a second
+                self.heartbeat()
+                armed.beat = now
+
+        _request.touch = touch
         try:
             result = self.app(environ, mark)
         except BaseException:
             disarm()
             raise
-        return _Closing(result, disarm, self._progress(result, armed))
+        return _Closing(result, disarm, self._progress(result, touch))
 
-    def _progress(self, body: Iterable[bytes], armed: _Armed) -> Iterator[bytes]:
+    def _progress(self, body: Iterable[bytes], touch: Callable[[], None]) -> Iterator[bytes]:
         """Yield the body; each chunk sent moves the deadline (a stream may pause, not stall)."""
         for chunk in body:
-            armed.deadline = time.monotonic() + self.timeout
+            touch()
             yield chunk
 
     def _watch(self) -> None:

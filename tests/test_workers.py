@@ -94,3 +94,25 @@ def test_watchdog_lets_a_stream_that_keeps_sending_outlive_the_timeout() -> None
     assert b"".join(body) == b"012345"
     body.close()  # type: ignore[attr-defined]
     assert not exited.is_set()
+
+
+def test_watchdog_spares_a_stream_waiting_for_a_slow_client() -> None:
+    exited = threading.Event()
+
+    def write(out: IO[bytes]) -> None:
+        for _ in range(workers.QUEUE_DEPTH + 4):  # more than the queue holds: the producer must wait
+            out.write(b"x" * workers.CHUNK)
+
+    def streaming_app(environ: dict[str, Any], start_response: Any) -> Any:
+        start_response("200 OK", [])
+        return workers.stream(write)
+
+    guard = Watchdog(streaming_app, timeout=0.5, exit=lambda code: exited.set())
+    body = guard({"gunicorn.socket": FakeSocket()}, lambda *a: None)
+    chunks = iter(body)
+    first = next(chunks)
+    time.sleep(1.2)  # the client reads nothing for longer than the timeout
+    rest = b"".join(chunks)
+    body.close()  # type: ignore[attr-defined]
+    assert len(first) + len(rest) == (workers.QUEUE_DEPTH + 4) * workers.CHUNK
+    assert not exited.is_set()
