@@ -56,7 +56,7 @@ def prepare(settings: Settings) -> Settings:
     return settings.with_(read_only=not settings.update_token)
 
 
-def gunicorn_options(settings: Settings, kg: KnowledgeGraph) -> dict[str, Any]:
+def gunicorn_options(settings: Settings, kg: KnowledgeGraph, watchdog: Watchdog) -> dict[str, Any]:
     """gunicorn's configuration for these settings."""
     writable = not settings.read_only
 
@@ -65,6 +65,9 @@ def gunicorn_options(settings: Settings, kg: KnowledgeGraph) -> dict[str, Any]:
 
     def post_worker_init(worker: Any) -> None:
         kg.store  # noqa: B018 - open now, so the worker's first request does not pay for it
+        # A sync worker only tells the arbiter it is alive between requests; a long answer that
+        # keeps streaming must not be taken for a hung worker, so each chunk sent says so too.
+        watchdog.heartbeat = worker.notify
 
     return {
         "bind": f"{settings.host}:{settings.port}",
@@ -84,14 +87,15 @@ def gunicorn_options(settings: Settings, kg: KnowledgeGraph) -> dict[str, Any]:
     }
 
 
-def build_app(settings: Settings) -> tuple[Flask, KnowledgeGraph]:
+def build_app(settings: Settings) -> tuple[Flask, KnowledgeGraph, Watchdog]:
     """The app as served: opened once to fail early, closed again before workers fork."""
     kg = KnowledgeGraph(settings)
     kg.store  # noqa: B018 - a missing store fails here, before we listen
     kg.close()
     app = create_app(settings, kg)
-    app.wsgi_app = Watchdog(app.wsgi_app, settings.query_timeout)  # type: ignore[method-assign]
-    return app, kg
+    watchdog = Watchdog(app.wsgi_app, settings.query_timeout)
+    app.wsgi_app = watchdog  # type: ignore[method-assign]
+    return app, kg, watchdog
 
 
 def run(settings: Settings) -> None:
@@ -100,8 +104,8 @@ def run(settings: Settings) -> None:
 
     configure_logging()
     settings = prepare(settings)
-    app, kg = build_app(settings)
-    options = gunicorn_options(settings, kg)
+    app, kg, watchdog = build_app(settings)
+    options = gunicorn_options(settings, kg, watchdog)
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
