@@ -223,6 +223,8 @@ def reason(store: str | None) -> None:
 
 
 def _period(year: int | None, to: int | None, kg: KnowledgeGraph) -> tuple[int, int]:
+    if kg.settings.in_memory:
+        kg.build()  # ':memory:' means the shipped sources, built for this command
     if year is None:
         years = kg.alliances().years()
         if not years:
@@ -314,6 +316,8 @@ def timeline(a: str, b: str, store: str | None) -> None:
     from actorgraph.ontology.vocab import entity_iri
 
     kg = make_kg(store)
+    if kg.settings.in_memory:
+        kg.build()
     for point in kg.timeline(entity_iri(a), entity_iri(b)):
         sign = "+" if point["sign"] > 0 else "-" if point["sign"] < 0 else "0"
         relations = sorted({s["relation"] for s in point["statements"]})
