@@ -7,6 +7,7 @@ default when Accept is missing or ``*/*``. Pure functions, tested on their own.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 
@@ -94,6 +95,7 @@ def _quality(media_type: str, ranges: list[tuple[str, float]]) -> tuple[float, i
     return best
 
 
+@functools.lru_cache(maxsize=512)  # clients send the same few Accept headers over and over
 def choose(formats: tuple[Format, ...], accept: str | None, fmt: str | None = None) -> Format:
     """The format to answer with: the ``format`` parameter wins, then Accept, then the default.
 

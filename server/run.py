@@ -24,7 +24,7 @@ from flask import Flask
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
 from actorgraph.server import create_app
-from actorgraph.server.workers import Watchdog
+from actorgraph.server.workers import RequestLog, Watchdog
 
 log = logging.getLogger("actorgraph.server")
 
@@ -93,6 +93,8 @@ def build_app(settings: Settings) -> tuple[Flask, KnowledgeGraph, Watchdog]:
     kg.store  # noqa: B018 - a missing store fails here, before we listen
     kg.close()
     app = create_app(settings, kg)
+    if isinstance(app.wsgi_app, RequestLog):
+        app.wsgi_app.stream = sys.stderr  # direct lines: cheaper than a LogRecord per request
     watchdog = Watchdog(app.wsgi_app, settings.query_timeout)
     app.wsgi_app = watchdog  # type: ignore[method-assign]
     return app, kg, watchdog

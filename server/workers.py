@@ -192,10 +192,17 @@ class _Closing:
 
 
 class RequestLog:
-    """WSGI middleware: one log line per request with status, bytes and time to the last byte."""
+    """WSGI middleware: one log line per request with status and time to the last byte.
 
-    def __init__(self, app: WSGIApp) -> None:
+    Through the ``actorgraph.access`` logger by default; the server passes a stream instead,
+    to which it writes the same line directly: the logging machinery costs more per request
+    than a small query's HTTP overhead can spare.
+    """
+
+    def __init__(self, app: WSGIApp, stream: IO[str] | None = None) -> None:
         self.app = app
+        self.stream = stream
+        self.pid = os.getpid()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -206,11 +213,20 @@ class RequestLog:
             return start_response(status, headers, exc_info)
 
         def done() -> None:
-            if access_log.isEnabledFor(logging.INFO):
-                took = (time.perf_counter() - started) * 1000
-                query = environ.get("QUERY_STRING", "")
-                path = environ.get("PATH_INFO", "") + (f"?{query[:200]}" if query else "")
-                access_log.info("%s %s %s %.1fms", environ.get("REQUEST_METHOD"), path, seen.get("status", "-"), took)
+            if self.stream is None and not access_log.isEnabledFor(logging.INFO):
+                return
+            took = (time.perf_counter() - started) * 1000
+            query = environ.get("QUERY_STRING", "")
+            path = environ.get("PATH_INFO", "") + (f"?{query[:200]}" if query else "")
+            line = f"{environ.get('REQUEST_METHOD')} {path} {seen.get('status', '-')} {took:.1f}ms"
+            if self.stream is None:
+                access_log.info("%s", line)
+                return
+            if self.pid != os.getpid():  # forked into a worker
+                self.pid = os.getpid()
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+            self.stream.write(f"{stamp} [{self.pid}] INFO actorgraph.access: {line}\n")
+            self.stream.flush()
 
         return _Closing(self.app(environ, record), done)
 
