@@ -560,8 +560,8 @@ def _tie_triples(tie: Tie, start: int, end: int) -> tuple[str, list[str]]:
     return node, lines
 
 
-def conclusion_triples(network: SignedNetwork, top: int = 20) -> list[str]:
-    """N-Triples lines for the triads and the top hypotheses of a network, with their ties."""
+def conclusion_triples(network: SignedNetwork, top: int | None = None) -> list[str]:
+    """Turtle lines for the triads and the (top) hypotheses of a network, with their ties."""
     lines: list[str] = []
     ties: dict[tuple[str, str], str] = {}
 
@@ -606,7 +606,7 @@ def _triad_label(network: SignedNetwork, triad: Triad) -> str:
     return f"{names} ({triad.signs}, {state}, {period})"
 
 
-def write_conclusions(store: GraphStore, analysis: AllianceAnalysis | None = None, top: int = 20) -> int:
+def write_conclusions(store: GraphStore, analysis: AllianceAnalysis | None = None, top: int | None = None) -> int:
     """Add ties, triads and hypotheses for every year the statements mention to the inferred graph.
 
     Returns the number of triads written.
