@@ -296,6 +296,24 @@ def build_spec() -> dict[str, Any]:
                 "responses": {"200": RESOURCE_OK, "406": ERRORS["406"]},
             }
         },
+        "/network.svg": {
+            "get": {
+                "tags": ["Linked Data"],
+                "summary": "The signed actor network (allies, enemies, sponsorship) in a year or a span of years",
+                "operationId": "networkSvg",
+                "parameters": [
+                    {
+                        **_q("year", "The year (or the first year of the span).", schema={"type": "integer"}),
+                        "required": True,
+                    },
+                    _q("to", "The last year of the span (at most 200 years after year).", schema={"type": "integer"}),
+                ],
+                "responses": {
+                    "200": _body("The network as SVG.", ["image/svg+xml"]),
+                    "400": _text("A missing or non-integer year, or a span out of range."),
+                },
+            }
+        },
         "/.well-known/void": {
             "get": {
                 "tags": ["Operations"],
