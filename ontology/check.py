@@ -105,10 +105,10 @@ def _run_hermit(graph: rdflib.Graph, data: rdflib.Graph, sources: Path | None = 
         except owlready2.OwlReadyInconsistentOntologyError:
             explanation = explain_disjointness(graph, data) + explain_clashes(data, sources)
             return ConsistencyResult(False, len(individuals), explanation=explanation)
+        # world.individuals() lists only owl:NamedIndividual declarations, which our data has none of.
+        found = {iri: world[iri] for iri in sorted(individuals)}
         inferred = {
-            ind.iri: sorted(c.iri for c in ind.is_a if hasattr(c, "iri"))
-            for ind in onto.individuals()
-            if ind.iri in individuals
+            iri: sorted(c.iri for c in ind.is_a if hasattr(c, "iri")) for iri, ind in found.items() if ind is not None
         }
         proxy_class = world[PROXY_ACTOR]
         proxies = sorted({ind.iri for ind in proxy_class.instances()}) if proxy_class is not None else []
