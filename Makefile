@@ -37,7 +37,7 @@ test: setup system-deps check
 # The HTTP benchmark (docs/server.md): a few minutes with --quick, longer on the full ~1M-triple graph.
 bench-http: setup
 	$(PY) -m pip install --quiet -e ".[bench]"
-	$(PY) benchmarks/http.py --quick
+	$(PY) benchmarks/sparql_http.py --quick
 
 clean:
 	rm -rf $(VENV) var build dist *.egg-info

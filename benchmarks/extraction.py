@@ -26,27 +26,20 @@ had read both documents, so the held-out numbers are held out from tuning, not f
 
 from __future__ import annotations
 
+import argparse
+import itertools
+import re
 import sys
-from pathlib import Path
+import time
+from collections import defaultdict
+from dataclasses import dataclass, replace
 
-# Run as a script, this folder comes first on sys.path, and a sibling benchmark named like a
-# standard module (benchmarks/http.py) would shadow it: look in the folder last.
-_HERE = str(Path(__file__).resolve().parent)
-sys.path[:] = [p for p in sys.path if p and str(Path(p).resolve()) != _HERE] + [_HERE]
-
-import argparse  # noqa: E402
-import itertools  # noqa: E402
-import re  # noqa: E402
-import time  # noqa: E402
-from collections import defaultdict  # noqa: E402
-from dataclasses import dataclass, replace  # noqa: E402
-
-from actorgraph.graph.coverage import sentences  # noqa: E402
-from actorgraph.graph.extract.base import Proposal  # noqa: E402
-from actorgraph.graph.extract.families import EVENT_FAMILIES, FAMILIES, SYMMETRIC, family_of  # noqa: E402
-from actorgraph.graph.extract.rules import EVENT_TYPES, RuleConfig, RuleExtractor  # noqa: E402
-from actorgraph.graph.model import Corpus, Document  # noqa: E402
-from actorgraph.graph.sources import load_corpus  # noqa: E402
+from actorgraph.graph.coverage import sentences
+from actorgraph.graph.extract.base import Proposal
+from actorgraph.graph.extract.families import EVENT_FAMILIES, FAMILIES, SYMMETRIC, family_of
+from actorgraph.graph.extract.rules import EVENT_TYPES, RuleConfig, RuleExtractor
+from actorgraph.graph.model import Corpus, Document
+from actorgraph.graph.sources import load_corpus
 
 Unit = tuple[str, str, str]  # family, entity a, entity b
 

@@ -49,7 +49,6 @@ class Settings:
         "https://query.wikidata.org/sparql https://dbpedia.org/sparql",
         "Space-separated SPARQL endpoints SERVICE may call when federation is on.",
     )
-    debug: bool = _setting(False, "Flask debug mode (never in production).")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

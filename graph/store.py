@@ -104,7 +104,7 @@ class GraphStore:
         """Replace one named graph's content atomically (SPARQL Update in one transaction)."""
         store = self._writable()
         triples = list(ox.parse(data, format=RDF_FORMATS[fmt]))
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        body = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
         # One update is one transaction: readers see the old graph or the new one, never half of each.
         # N-Triples terms are valid SPARQL terms, so the triples go into INSERT DATA as they are.
         store.update(f"CLEAR SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}")

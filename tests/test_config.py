@@ -10,8 +10,9 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 
 
 def test_config_readme_documents_every_setting() -> None:
-    for name, env, _default, _help in documented_settings():
-        assert f"| `{name}` | `{env}` |" in README, f"README lacks the setting {name} ({env})"
+    for name, env, default, _help in documented_settings():
+        shown = "(empty)" if default == "" else f"`{default}`"
+        assert f"| `{name}` | `{env}` | {shown} |" in README, f"README lacks or misstates {name} ({env}, {default!r})"
 
 
 def test_config_flag_beats_env_beats_default() -> None:
