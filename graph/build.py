@@ -7,11 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import Dataset
+
 from actorgraph.graph.model import Corpus
 from actorgraph.graph.rdf import compile_corpus
 from actorgraph.graph.sources import load_corpus
 from actorgraph.graph.store import GraphStore, build_store
-from rdflib import Dataset
 
 Step = Callable[[str], None]
 

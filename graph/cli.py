@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import KGError
@@ -333,8 +334,8 @@ def coverage(sources: Path | None, show_all: bool) -> None:
     from actorgraph.graph.coverage import coverage_report
 
     for doc in coverage_report(sources):
-        click.echo(f"{doc.document}: {doc.covered}/{doc.total} sentences covered ({doc.share:.1%}), "
-                   f"{doc.marked} marked as no claim, {len(doc.uncovered)} uncovered")  # fmt: skip
+        click.echo(f"{doc.document}: {doc.share:.1%} of {doc.total} sentences accounted for: {doc.covered} carry "
+                   f"statements, {doc.marked} marked as no claim, {len(doc.uncovered)} uncovered")  # fmt: skip
         for sentence in doc.uncovered:
             click.echo(f"  [{sentence.start}-{sentence.end}] {sentence.text[:110]}")
         if show_all:
@@ -347,22 +348,52 @@ def coverage(sources: Path | None, show_all: bool) -> None:
 @click.option("--host", default=None, help="Interface to bind [env ACTORGRAPH_HOST; default 127.0.0.1].")
 @click.option("--port", type=int, default=None, help="Port [env ACTORGRAPH_PORT; default 8000].")
 @click.option("--memory", is_flag=True, help="Build the shipped sources into a temporary store and serve that.")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Worker processes, each answering one request at a time [env ACTORGRAPH_WORKERS].")
-@click.option("--threads", type=click.IntRange(min=1), default=None,
-              help="Request threads of the single writable worker (with --update-token) [env ACTORGRAPH_THREADS].")
-@click.option("--timeout", "query_timeout", type=click.FloatRange(min=0.5), default=None,
-              help="Seconds before a request is ended with 503 [env ACTORGRAPH_QUERY_TIMEOUT; default 30].")
-@click.option("--max-rows", type=click.IntRange(min=1), default=None,
-              help="Most rows/solutions a query returns [env ACTORGRAPH_MAX_ROWS; default 100000].")
-@click.option("--max-query-length", type=click.IntRange(min=1), default=None,
-              help="Longest query text in characters [env ACTORGRAPH_MAX_QUERY_LENGTH; default 100000].")
-@click.option("--update-token", default=None,
-              help="Enable /update and Graph Store writes for this Bearer token [env ACTORGRAPH_UPDATE_TOKEN].")
-@click.option("--federation/--no-federation", default=None,
-              help="Allow SERVICE to the allowlisted endpoints [env ACTORGRAPH_FEDERATION; default off].")
-@click.option("--service-allowlist", default=None,
-              help="Space-separated endpoints SERVICE may call [env ACTORGRAPH_SERVICE_ALLOWLIST].")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes, each answering one request at a time [env ACTORGRAPH_WORKERS].",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Request threads of the single writable worker (with --update-token) [env ACTORGRAPH_THREADS].",
+)
+@click.option(
+    "--timeout",
+    "query_timeout",
+    type=click.FloatRange(min=0.5),
+    default=None,
+    help="Seconds before a request is ended with 503 [env ACTORGRAPH_QUERY_TIMEOUT; default 30].",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Most rows/solutions a query returns [env ACTORGRAPH_MAX_ROWS; default 100000].",
+)
+@click.option(
+    "--max-query-length",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Longest query text in characters [env ACTORGRAPH_MAX_QUERY_LENGTH; default 100000].",
+)
+@click.option(
+    "--update-token",
+    default=None,
+    help="Enable /update and Graph Store writes for this Bearer token [env ACTORGRAPH_UPDATE_TOKEN].",
+)
+@click.option(
+    "--federation/--no-federation",
+    default=None,
+    help="Allow SERVICE to the allowlisted endpoints [env ACTORGRAPH_FEDERATION; default off].",
+)
+@click.option(
+    "--service-allowlist",
+    default=None,
+    help="Space-separated endpoints SERVICE may call [env ACTORGRAPH_SERVICE_ALLOWLIST].",
+)
 @reports_errors
 def serve(store: str | None, host: str | None, port: int | None, memory: bool, workers: int | None,
           threads: int | None, query_timeout: float | None, max_rows: int | None, max_query_length: int | None,
@@ -473,9 +504,10 @@ def user_sources_option(func: F) -> F:
 def ingest(file: Path, title: str | None, author: str | None, date: str | None, fmt: str | None, extractor: str,
            doc_id: str | None, build: bool, sources_dir: Path, store: str | None) -> None:  # fmt: skip
     """Read a document (text, Markdown, HTML, PDF), register it, propose candidate statements (docs/ingest.md)."""
-    from actorgraph.graph.ingest import ingest_file
     from rich.console import Console
     from rich.progress import Progress
+
+    from actorgraph.graph.ingest import ingest_file
 
     with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task(f"extracting {file.name}", total=None)

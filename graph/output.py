@@ -43,8 +43,9 @@ def _print_table(result: QueryResult) -> None:
 
 
 def print_query_list() -> None:
-    from actorgraph.queries import load_all
     from rich.console import Console
+
+    from actorgraph.queries import load_all
 
     console = Console()
     for name, query in load_all().items():

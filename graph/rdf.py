@@ -19,6 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.graph import Graph
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
 from actorgraph.graph.model import (
     CERTAINTIES,
     Citation,
@@ -32,9 +36,6 @@ from actorgraph.graph.model import (
 )
 from actorgraph.ontology import load_ontology
 from actorgraph.ontology import vocab as v
-from rdflib import BNode, Dataset, Literal, URIRef
-from rdflib.graph import Graph
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 Quad = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal, URIRef]
 

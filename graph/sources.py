@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from actorgraph.graph.errors import QuoteError, SourceError
 from actorgraph.graph.model import (
     CERTAINTIES,

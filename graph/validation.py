@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import rdflib
+
 from actorgraph.graph.rdf import compile_corpus
 from actorgraph.graph.sources import load_corpus
 from actorgraph.ontology import shapes_text

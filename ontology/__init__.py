@@ -7,8 +7,9 @@ from functools import cache
 from importlib import resources
 
 import rdflib
-from actorgraph.ontology.vocab import AG
 from rdflib.namespace import OWL, RDF, RDFS
+
+from actorgraph.ontology.vocab import AG
 
 ONTOLOGY_FILE = "actors.ttl"
 SHAPES_FILE = "shapes.ttl"

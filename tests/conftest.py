@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
 

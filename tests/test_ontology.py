@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import rdflib
+
 from actorgraph.ontology import load_ontology, ontology_terms
 from actorgraph.ontology.check import check_consistency
 from actorgraph.ontology.vocab import AG, RES

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import rdflib
+
 from actorgraph.graph.rdf import compile_corpus
 from actorgraph.graph.sources import load_corpus
 from actorgraph.graph.validation import shacl_check, union_graph, validate_sources
