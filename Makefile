@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 serve: setup
-	$(BIN)/actorgraph build
+	$(BIN)/actorgraph build --reason
 	$(BIN)/actorgraph serve
 
 # Java runs HermiT (owlready2); tests that need it must not be skipped in CI, so install it here.
