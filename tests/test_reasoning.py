@@ -166,6 +166,10 @@ def test_reasoning_named_query_lists_the_2021_triads_of_iskp(reasoned: Knowledge
     found = {(row["label"].value, row["balanced"].value) for row in result}  # type: ignore[union-attr, index]
     assert ("Iran, Islamic State Khorasan Province, Taliban (+--, balanced, 2021)", "true") in found
     assert ("Iran, Islamic State Khorasan Province, United States (---, unbalanced, 2021)", "false") in found
+    assert all("Islamic State Khorasan Province" in label for label, _ in found)  # the actor filter holds
+    hypotheses = reasoned.run_named("reasoning_hypotheses", {"year": "2021", "actor": RES + "iran"})
+    pairs = [(row["a"].value, row["b"].value) for row in hypotheses]  # type: ignore[union-attr, index]
+    assert pairs and all(RES + "iran" in pair for pair in pairs)
 
 
 def test_reasoning_clash_of_disjoint_classes_is_explained_with_its_triples() -> None:
