@@ -386,7 +386,7 @@ class Describer:
         by_prop: dict[str, list[Term]] = defaultdict(list)
         for p, o in outgoing:
             by_prop[p.value].append(self.term(o))
-        types = sorted(by_prop.get(RDF + "type", []), key=lambda t: t.text)
+        types = display_types(by_prop.get(RDF + "type", []))
         type_iris = {t.value for t in types}
         kind = "resource"
         if type_iris & set(STATEMENT_TYPES):
@@ -604,3 +604,22 @@ def segments(text: str, spans: list[Span]) -> list[Segment]:
             )
         )
     return result
+
+
+def display_types(types: list[Term]) -> list[Term]:
+    """Types worth showing: no skolemised ontology expressions (the reasoner's unionOf classes);
+    other vocabularies' classes by prefixed name, so org:, foaf: and schema:Organization stay apart."""
+    from dataclasses import replace
+
+    from actorgraph.ontology.vocab import BASE, PREFIXES
+
+    shown = []
+    for t in types:
+        if t.value.startswith(BASE + ".well-known/genid/"):
+            continue
+        if not t.value.startswith(AG):
+            prefix = next((p for p, ns in PREFIXES.items() if t.value.startswith(ns)), None)
+            if prefix:
+                t = replace(t, label=f"{prefix}:{t.value[len(PREFIXES[prefix]) :]}")
+        shown.append(t)
+    return sorted(shown, key=lambda t: (not t.value.startswith(AG), t.text))
