@@ -13,24 +13,16 @@ triple here, so the synthetic run takes half an hour.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import argparse
+import io
+import time
 
-# Run as a script, this folder comes first on sys.path, and a sibling benchmark named like a
-# standard module (benchmarks/http.py) would shadow it: look in the folder last.
-_HERE = str(Path(__file__).resolve().parent)
-sys.path[:] = [p for p in sys.path if p and str(Path(p).resolve()) != _HERE] + [_HERE]
+from synthetic import synthetic_ntriples
 
-import argparse  # noqa: E402
-import io  # noqa: E402
-import time  # noqa: E402
-
-from synthetic import synthetic_ntriples  # noqa: E402
-
-from actorgraph.graph import reasoning  # noqa: E402
-from actorgraph.graph.api import KnowledgeGraph  # noqa: E402
-from actorgraph.graph.config import Settings  # noqa: E402
-from actorgraph.graph.store import GraphStore  # noqa: E402
+from actorgraph.graph import reasoning
+from actorgraph.graph.api import KnowledgeGraph
+from actorgraph.graph.config import Settings
+from actorgraph.graph.store import GraphStore
 
 GRAPH = "https://example.org/synthetic/graph"
 
