@@ -50,6 +50,8 @@ class Entity:
     aliases: tuple[str, ...] = ()
     description: str | None = None
     origin: Origin | None = None
+    # Names the texts use for this entity by metonymy ("Tehran" for Iran): searchable, never displayed.
+    metonyms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

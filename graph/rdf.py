@@ -130,6 +130,8 @@ def entity_quads(entities: Iterable[Entity]) -> Iterator[Quad]:
         yield node, SKOS.prefLabel, Literal(entity.label, lang="en"), graph
         for alias in entity.aliases:
             yield node, SKOS.altLabel, Literal(alias, lang="en"), graph
+        for metonym in entity.metonyms:
+            yield node, SKOS.hiddenLabel, Literal(metonym, lang="en"), graph
         if entity.description:
             yield node, DCTERMS.description, Literal(entity.description, lang="en"), graph
 

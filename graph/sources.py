@@ -168,7 +168,27 @@ def load_entities(root: Path) -> dict[str, Entity]:
                 first = entities[entity.id].origin
                 raise ctx.error(f"duplicate entity id {entity.id!r} (first at {first})", item)
             entities[entity.id] = entity
+    _check_alias_collisions(entities)
     return entities
+
+
+def _check_alias_collisions(entities: dict[str, Entity]) -> None:
+    """An alias that is another entity's label merges two things in search and extraction: refuse it.
+
+    (A YAML flow list splits unquoted commas: [the attack in Kerman, Iran] gives the alias "Iran".)
+    """
+    owners = {e.label: e.id for e in entities.values()}
+    for entity in entities.values():
+        for alias in entity.aliases:
+            owner = owners.get(alias)
+            if owner is not None and owner != entity.id:
+                line = entity.origin.line if entity.origin else None
+                file = entity.origin.file if entity.origin else None
+                message = (
+                    f"alias {alias!r} of {entity.id!r} is the label of {owner!r} (quote aliases that contain "
+                    "commas; a name used by metonymy goes under 'metonyms')"
+                )
+                raise SourceError(message, file, line)
 
 
 def _entity(ctx: _Ctx, item: Any, classes: frozenset[str]) -> Entity:
@@ -188,6 +208,7 @@ def _entity(ctx: _Ctx, item: Any, classes: frozenset[str]) -> Entity:
         aliases=tuple(str(a) for a in _as_list(item.get("aliases"))),
         description=item.get("description"),
         origin=ctx.origin(item),
+        metonyms=tuple(str(m) for m in _as_list(item.get("metonyms"))),
     )
 
 

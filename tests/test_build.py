@@ -144,3 +144,17 @@ def test_cli_export_formats_parse(fmt: str, tmp_path: Path) -> None:
     triples = parsed.quads((None, rdflib.RDFS.label, None, None)) if fmt == "trig" else parsed
     labels = {str(t[2]) for t in triples if t[1] == rdflib.RDFS.label and str(t[2]) == "Iran"}
     assert labels == {"Iran"}
+
+
+def test_build_alias_that_is_another_entitys_label_is_refused(fixture_sources: Path) -> None:
+    entities = fixture_sources / "entities" / "fixture.yaml"
+    # An unquoted comma in a YAML flow list splits one alias into two: "the US, Iran" gives "Iran".
+    text = entities.read_text(encoding="utf-8").replace("aliases: [US]", "aliases: [the US, Iran]")
+    entities.write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError, match=r"fixture.yaml:\d+: alias 'Iran' of 'united-states' is the label of 'iran'"):
+        load_corpus(fixture_sources)
+
+
+def test_build_metonym_is_a_hidden_label(kg: KnowledgeGraph) -> None:
+    rows = kg.select("SELECT ?e WHERE { ?e <http://www.w3.org/2004/02/skos/core#hiddenLabel> 'Tehran'@en }")
+    assert rows == [{"e": "https://w3id.org/actorgraph/resource/iran"}]

@@ -98,7 +98,7 @@ class Gazetteer:
         self.index: dict[tuple[str, ...], list[_Name]] = {}
         self.max_len = 1
         for entity in entities.values():
-            names = [(entity.label, True), *((a, False) for a in entity.aliases)]
+            names = [(entity.label, True), *((a, False) for a in (*entity.aliases, *entity.metonyms))]
             names += [(a, False) for a in (extra or {}).get(entity.id, ())]
             for name, is_label in names:
                 key = name_key(name)
