@@ -11,23 +11,15 @@ first: written as FILTER EXISTS with a property path, the set is recomputed for 
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import argparse
+import time
+from collections.abc import Callable
+from typing import Any
 
-# Run as a script, this folder comes first on sys.path, and a sibling benchmark named like a
-# standard module (benchmarks/http.py) would shadow it: look in the folder last.
-_HERE = str(Path(__file__).resolve().parent)
-sys.path[:] = [p for p in sys.path if p and str(Path(p).resolve()) != _HERE] + [_HERE]
-
-import argparse  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from typing import Any  # noqa: E402
-
-from actorgraph.graph.api import KnowledgeGraph, term_for  # noqa: E402
-from actorgraph.graph.config import Settings  # noqa: E402
-from actorgraph.ontology.vocab import sparql_prefixes  # noqa: E402
-from actorgraph.queries import get, load_all  # noqa: E402
+from actorgraph.graph.api import KnowledgeGraph, term_for
+from actorgraph.graph.config import Settings
+from actorgraph.ontology.vocab import sparql_prefixes
+from actorgraph.queries import get, load_all
 
 BASELINE = """
 SELECT ?statement ?quote WHERE {
