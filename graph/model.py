@@ -99,6 +99,8 @@ class Statement:
     role: str | None = None
     cites: tuple[str, ...] = ()
     note: str | None = None
+    # Statements of other documents this one contradicts, as "doc-id/statement-id".
+    contradicts: tuple[str, ...] = ()
     candidate: bool = False
     confidence: float | None = None
     extractor: str | None = None

@@ -226,6 +226,11 @@ def statement_quads(statement: Statement, doc: Document, graph: URIRef) -> Itera
         yield node, ag("confidence"), Literal(statement.confidence, datatype=XSD.decimal), graph
     for cite in statement.cites:
         yield node, ag("cites"), iri(v.citation_iri(statement.document, cite)), graph
+    for ref in statement.contradicts:
+        other = iri(v.statement_iri(*ref.split("/", 1)))
+        # ag:contradicts is symmetric; both directions are written so plain SPARQL finds either side.
+        yield node, ag("contradicts"), other, graph
+        yield other, ag("contradicts"), node, graph
     yield from evidence_quads(node, statement.evidence, doc, graph)
 
 

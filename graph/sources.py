@@ -45,10 +45,11 @@ LINE_KEY = "__line__"
 KEY_LINES = "__key_lines__"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LOCAL_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+STATEMENT_REF = re.compile(r"^[a-z0-9][a-z0-9-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
 STATEMENT_KEYS = {
     "id", "quote", "occurrence", "subject", "predicate", "object", "value", "datatype", "lang",
     "certainty", "attributed_to", "start", "end", "at", "place", "quantity", "unit", "role",
-    "cites", "note", "claims", "candidate", "confidence", "extractor",
+    "cites", "note", "claims", "candidate", "confidence", "extractor", "contradicts",
 }  # fmt: skip
 INHERITED_KEYS = ("quote", "occurrence", "certainty", "attributed_to", "cites", "start", "end", "at", "place", "note")
 
@@ -337,11 +338,19 @@ class _StatementReader:
             role=_opt_str(item.get("role")),
             cites=cites,
             note=_opt_str(item.get("note")),
+            contradicts=self.statement_refs(item, "contradicts"),
             candidate=bool(item.get("candidate", False)),
             confidence=float(item["confidence"]) if "confidence" in item else None,
             extractor=_opt_str(item.get("extractor")),
             origin=self.ctx.origin(item),
         )
+
+    def statement_refs(self, item: dict[str, Any], key: str) -> tuple[str, ...]:
+        refs = tuple(str(r) for r in _as_list(item.get(key)))
+        for ref in refs:
+            if not STATEMENT_REF.match(ref):
+                raise self.ctx.error(f"{key}: {ref!r} is not 'document-id/statement-id'", item, key)
+        return refs
 
     def citation(self, item: dict[str, Any]) -> Citation:
         local_id = self._claim_local_id(item)
@@ -527,7 +536,19 @@ def load_corpus(root: Path | None = None) -> Corpus:
                 f"a second statements file for document {f.document!r} (first: {seen[f.document]})", f.path
             )
         seen[f.document] = f.path
+    _check_statement_refs(files)
     return Corpus(documents=documents, entities=entities, files=files, links=links)
+
+
+def _check_statement_refs(files: list[StatementFile]) -> None:
+    """Every 'contradicts' reference names a statement that exists."""
+    known = {f"{s.document}/{s.local_id}" for f in files for s in f.statements}
+    for f in files:
+        for statement in f.statements:
+            for ref in statement.contradicts:
+                if ref not in known:
+                    line = statement.origin.line if statement.origin else None
+                    raise SourceError(f"contradicts unknown statement {ref!r}", f.path, line)
 
 
 def _check_document_authors(root: Path, documents: dict[str, Document], entities: dict[str, Entity]) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
+from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.model import LiteralValue
 from actorgraph.graph.sources import load_corpus, shipped_sources, time_value
 
@@ -63,3 +65,33 @@ def test_sources_every_sentence_of_both_documents_is_accounted_for() -> None:
         assert report.uncovered == [], [s.text for s in report.uncovered]
         assert report.covered > 0.85 * report.total
     assert sum(len(f.statements) for f in load_corpus().files) >= 250
+
+
+def test_sources_explicit_contradictions_are_listed_as_contested_facts(kg: KnowledgeGraph) -> None:
+    """Contradictions the structure cannot see are declared with `contradicts:` and reach the named query."""
+    result = kg.run_named("contested_facts")
+    explicit = {
+        (str(row["subject"].value).rsplit("/", 1)[-1], row["documentA"].value, row["documentB"].value)
+        for row in result
+        if row["kind"].value == "explicit"
+    }
+    # Jaish al-'Adl "formerly Jundullah" (Yousafzai) vs Jundallah as a militia active today (Nabil);
+    # Iran's worries about ISKP "mostly diminished" (Yousafzai) vs ISIS-K among Iran's challenges (Nabil).
+    assert {subject for subject, _, _ in explicit} == {"jundallah", "iran"}
+    assert all({a, b} == {"yousafzai-2024", "nabil-commentary"} for _, a, b in explicit)
+
+
+def test_sources_contradicts_must_name_an_existing_statement(tmp_path: Path) -> None:
+    import shutil
+
+    from actorgraph.graph.errors import SourceError
+
+    root = tmp_path / "sources"
+    shutil.copytree(shipped_sources(), root)
+    path = root / "statements" / "yousafzai-2024.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "contradicts: [nabil-commentary/jundallah-in-sistan]", "contradicts: [nabil-commentary/no-such-statement]"
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError, match=r"yousafzai-2024.yaml:\d+: contradicts unknown statement"):
+        load_corpus(root)
