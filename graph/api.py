@@ -23,7 +23,6 @@ from actorgraph.graph.store import (
     QueryResult,
     current_target,
     named_node,
-    serialize_results,
     serialize_triples,
     typed_literal,
 )
@@ -162,12 +161,15 @@ class KnowledgeGraph:
         return [{name: _plain(row[name]) for name in variables} for row in result]
 
     def export(self, output: IO[bytes], fmt: str = "nquads") -> None:
-        """Dump everything: all named graphs for quad formats, the union for triple formats."""
-        if fmt in ("nquads", "trig"):
-            self.store.dump(output, fmt)
-            return
-        result = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-        serialize_results(result, output, fmt)
+        """Dump everything: all named graphs for quad formats, the union for triple formats.
+
+        The dataset's VoID description (statistics, linksets) is included, in the graph …/graph/void.
+        """
+        from actorgraph.graph.void import void_graph
+        from actorgraph.ontology.vocab import VOID_GRAPH
+
+        void = void_graph(self.store).serialize(format="nt")
+        self.store.dump_with(output, fmt, extra_ntriples=void, extra_graph=VOID_GRAPH)
 
     def run_named(self, name: str, params: dict[str, str] | None = None) -> QueryResult:
         """Run a named query, binding parameters as RDF terms (pyoxigraph substitutions).

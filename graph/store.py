@@ -190,6 +190,18 @@ class GraphStore:
             kwargs["from_graph"] = ox.NamedNode(graph)
         self._store.dump(output, **kwargs)
 
+    def dump_with(self, output: IO[bytes], fmt: str, *, extra_ntriples: str, extra_graph: str) -> None:
+        """Dump everything plus some computed triples: in extra_graph for quad formats, merged otherwise."""
+        extra = list(ox.parse(extra_ntriples, format=ox.RdfFormat.N_TRIPLES))
+        if RDF_FORMATS[fmt] in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+            self._store.dump(output, format=RDF_FORMATS[fmt])
+            graph = ox.NamedNode(extra_graph)
+            # A second N-Quads or TriG document appended to the first is still one valid document.
+            ox.serialize([ox.Quad(t.subject, t.predicate, t.object, graph) for t in extra], output, RDF_FORMATS[fmt])
+            return
+        union = self.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", union_default=True)
+        ox.serialize([*union, *extra], output, RDF_FORMATS[fmt])
+
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
         return iter(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph) if graph else None))
 

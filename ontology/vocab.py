@@ -49,6 +49,7 @@ INFERRED_GRAPH = GRAPH + "inferred"
 CANDIDATES_GRAPH = GRAPH + "candidates"
 LINKS_GRAPH = GRAPH + "links"
 ENRICHMENT_GRAPH = GRAPH + "enrichment"
+VOID_GRAPH = GRAPH + "void"  # only in exports: the VoID description is computed from the store
 
 
 def sparql_prefixes() -> str:

@@ -17,7 +17,7 @@ from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import QuoteError, SourceError
 from actorgraph.graph.rdf import compile_corpus
 from actorgraph.graph.sources import load_corpus
-from actorgraph.ontology.vocab import ONTOLOGY_GRAPH
+from actorgraph.ontology.vocab import ONTOLOGY_GRAPH, VOID_GRAPH
 
 FIXTURE = Path(__file__).parent / "data" / "fixture"
 GOLDEN = Path(__file__).parent / "golden"
@@ -127,7 +127,13 @@ def test_export_nquads_round_trips_through_rdflib(kg: KnowledgeGraph) -> None:
     kg.export(out, "nquads")
     parsed = rdflib.Dataset()
     parsed.parse(data=out.getvalue(), format="nquads")
-    assert len(parsed) == kg.store.count() > 1000
+    void = parsed.graph(rdflib.URIRef(VOID_GRAPH))
+    assert len(parsed) - len(void) == kg.store.count() > 1000
+    # The export carries the VoID description, with the Wikidata linkset counted from the links graph.
+    wikidata = rdflib.URIRef("https://w3id.org/actorgraph/void/linkset/wikidata")
+    triples = void.value(wikidata, rdflib.URIRef("http://rdfs.org/ns/void#triples"))
+    linked = kg.select("SELECT (COUNT(*) AS ?n) WHERE { ?e <https://w3id.org/actorgraph/ontology#wikidataId> ?q }")
+    assert int(triples) == int(linked[0]["n"]) >= 6
 
 
 @pytest.mark.parametrize("fmt", ["trig", "turtle", "jsonld"])
