@@ -20,6 +20,18 @@ def kg() -> KnowledgeGraph:
     return graph
 
 
+@pytest.fixture(scope="module")
+def writable(kg: KnowledgeGraph) -> KnowledgeGraph:
+    """A writable in-memory copy of the real graph, one per test module (its tests change it)."""
+    import io
+
+    copy = KnowledgeGraph(Settings(store_path=":memory:"))
+    dump = io.BytesIO()
+    kg.store.dump(dump, "nquads")
+    copy.store.load(dump.getvalue(), "nquads")
+    return copy
+
+
 @pytest.fixture
 def store_settings(tmp_path: Path) -> Settings:
     """Settings for an on-disk store in a fresh temporary folder."""

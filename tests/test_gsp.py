@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
 
 from actorgraph.graph.api import KnowledgeGraph
-from actorgraph.graph.config import Settings
 from actorgraph.ontology.vocab import TRUTHY_GRAPH
 from actorgraph.server import create_app
 
@@ -19,16 +16,6 @@ RES = "https://w3id.org/actorgraph/resource/"
 IRAN, AFGHANISTAN = URIRef(RES + "iran"), URIRef(RES + "afghanistan")
 BORDERS = URIRef("https://w3id.org/actorgraph/ontology#borders")
 NEW_GRAPH = "urn:x-test:gsp"
-
-
-@pytest.fixture(scope="module")
-def writable(kg: KnowledgeGraph) -> KnowledgeGraph:
-    """A writable in-memory copy of the real graph: these tests change it."""
-    copy = KnowledgeGraph(Settings(store_path=":memory:"))
-    dump = io.BytesIO()
-    kg.store.dump(dump, "nquads")
-    copy.store.load(dump.getvalue(), "nquads")
-    return copy
 
 
 @pytest.fixture

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from flask.testing import FlaskClient
 
 from actorgraph.graph.api import KnowledgeGraph
-from actorgraph.graph.config import Settings
 from actorgraph.ontology.vocab import TRUTHY_GRAPH, sparql_prefixes
 from actorgraph.server import create_app
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-@pytest.fixture(scope="module")
-def writable(kg: KnowledgeGraph) -> KnowledgeGraph:
-    """A writable in-memory copy of the real graph: these tests change it."""
-    copy = KnowledgeGraph(Settings(store_path=":memory:"))
-    dump = io.BytesIO()
-    kg.store.dump(dump, "nquads")
-    copy.store.load(dump.getvalue(), "nquads")
-    return copy
 
 
 @pytest.fixture
