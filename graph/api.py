@@ -171,8 +171,24 @@ class KnowledgeGraph:
         void = void_graph(self.store).serialize(format="nt")
         self.store.dump_with(output, fmt, extra_ntriples=void, extra_graph=VOID_GRAPH)
 
-    def run_named(self, name: str, params: dict[str, str] | None = None) -> QueryResult:
-        """Run a named query, binding parameters as RDF terms (pyoxigraph substitutions).
+    def reviewed_dataset(self, include_candidates: bool = False) -> dict[str, Any]:
+        """Query options for what named queries and pages show: every graph but the unreviewed candidates.
+
+        Empty (the plain union) when there are no candidates or they are asked for.
+        """
+        from actorgraph.ontology.vocab import CANDIDATES_GRAPH
+
+        graphs = self.store.named_graphs()
+        if include_candidates or CANDIDATES_GRAPH not in graphs:
+            return {}
+        reviewed = [g for g in graphs if g != CANDIDATES_GRAPH]
+        return {"default_graphs": reviewed, "named_graphs": reviewed}
+
+    def run_named(
+        self, name: str, params: dict[str, str] | None = None, *, include_candidates: bool = False
+    ) -> QueryResult:
+        """Run a named query over the reviewed statements (candidates only when asked), binding
+        parameters as RDF terms (pyoxigraph substitutions).
 
         Raises UnknownQuery, QueryParameterError.
         """
@@ -180,7 +196,7 @@ class KnowledgeGraph:
 
         query = get(name)
         bindings = {key: term_for(kind, value) for key, (kind, value) in query.bindings(params or {}).items()}
-        return self.query(query.sparql, substitutions=bindings)
+        return self.query(query.sparql, substitutions=bindings, **self.reviewed_dataset(include_candidates))
 
     def stats(self) -> dict[str, int]:
         """Quads per named graph."""
@@ -189,13 +205,13 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ resource pages
 
-    def describe_resource(self, iri: str) -> ResourceView | None:
+    def describe_resource(self, iri: str, *, include_candidates: bool = False) -> ResourceView | None:
         """Types, labels, aliases, external links and statements (by relation) of a resource; None if unknown."""
-        return Describer(self).resource(iri)
+        return Describer(self, include_candidates=include_candidates).resource(iri)
 
-    def document_view(self, doc_id: str) -> DocumentView | None:
+    def document_view(self, doc_id: str, *, include_candidates: bool = False) -> DocumentView | None:
         """A document's text with its evidence spans and numbered statements; None if unknown."""
-        return Describer(self).document(doc_id)
+        return Describer(self, include_candidates=include_candidates).document(doc_id)
 
     def documents(self) -> list[Term]:
         """Every document (IRI and title)."""

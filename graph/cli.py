@@ -112,11 +112,12 @@ def validate(sources: Path | None, shacl: bool) -> None:
 @click.option("--name", "name", help="Run a named query (see --list).")
 @click.option("--param", "params", multiple=True, help="Named-query parameter as key=value (repeatable).")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
+@click.option("--candidates", is_flag=True, help="Named queries: include unreviewed candidate statements.")
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
 @store_option
 @reports_errors
-def query(sparql: str | None, name: str | None, params: tuple[str, ...], list_queries: bool, fmt: str,
-          store: str | None) -> None:  # fmt: skip
+def query(sparql: str | None, name: str | None, params: tuple[str, ...], list_queries: bool, candidates: bool,
+          fmt: str, store: str | None) -> None:  # fmt: skip
     """Run SPARQL (text, a file path, or '-' for stdin) or a named query."""
     from actorgraph.graph import output
 
@@ -125,7 +126,7 @@ def query(sparql: str | None, name: str | None, params: tuple[str, ...], list_qu
         return
     kg = make_kg(store)
     if name:
-        result = kg.run_named(name, _parse_params(params))
+        result = kg.run_named(name, _parse_params(params), include_candidates=candidates)
     elif sparql:
         result = kg.query(_read_sparql(sparql))
     else:

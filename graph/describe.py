@@ -272,15 +272,17 @@ WHERE {
 class Describer:
     """Builds the read models of one KnowledgeGraph; cheap, create one per request."""
 
-    def __init__(self, kg: KnowledgeGraph) -> None:
+    def __init__(self, kg: KnowledgeGraph, *, include_candidates: bool = False) -> None:
         self.kg = kg
         self.prefixes = sparql_prefixes()
         self._labels: dict[str, str] = {}
+        # Pages show reviewed statements; candidates only when asked (?candidates=1).
+        self._dataset = kg.reviewed_dataset(include_candidates)
 
     def _rows(self, sparql: str, this: str | None = None) -> list[dict[str, Any]]:
         # pyoxigraph substitutes only projected variables, so every query selects ?this.
         subs = {"this": named_node(this)} if this is not None else None
-        result = self.kg.store.select(self.prefixes + sparql, substitutions=subs)
+        result = self.kg.store.select(self.prefixes + sparql, substitutions=subs, **self._dataset)
         names = [v.value for v in result.variables]
         return [{n: row[n] for n in names} for row in result]
 

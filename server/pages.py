@@ -111,13 +111,14 @@ def _rdf(iri: str, media: str) -> Response | None:
 
 def _page(iri: str, rest: str) -> Response | None:
     head, _, tail = rest.partition("/")
+    candidates = request.args.get("candidates") == "1"  # unreviewed candidates only when asked
     if head == "document" and tail and "/" not in tail:
-        document = kg().document_view(tail)
+        document = kg().document_view(tail, include_candidates=candidates)
         if document is None:
             return None
         html = render_template("document.html", view=document.resource, doc=document, formats=ALTERNATES)
         return Response(html, mimetype=HTML)
-    view = kg().describe_resource(iri)
+    view = kg().describe_resource(iri, include_candidates=candidates)
     if view is None:
         return None
     template = "statement.html" if view.kind == "statement" else "resource.html"

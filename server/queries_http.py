@@ -27,7 +27,7 @@ bp.after_request(secure_html)
 HTML = Format("html", "text/html", ("html", "application/xhtml+xml"))
 # JSON first: a client saying */* (curl, scripts) gets data; browsers ask for text/html by name.
 LIST_FORMATS = (Format("json", "application/json", ("json",)), HTML)
-RESERVED = frozenset({"format"})
+RESERVED = frozenset({"format", "candidates"})
 HTML_ROWS = 1000  # rows drawn on the HTML page; the downloads carry all of them
 
 
@@ -88,11 +88,12 @@ def _json(data: Any) -> str:
 def run(name: str) -> Response:
     """Run a named query with the parameters given in the URL."""
     params = {k: v for k, v in request.args.items() if k not in RESERVED and v != ""}
+    candidates = request.args.get("candidates") == "1"  # unreviewed candidates only when asked
     wants_html = _wants_html()
     graph = kg()
     try:
         query = get(name)
-        result = graph.run_named(name, params)  # checks and binds the parameters first
+        result = graph.run_named(name, params, include_candidates=candidates)  # checks and binds the parameters
     except (UnknownQuery, QueryParameterError) as exc:
         if wants_html and isinstance(exc, QueryParameterError):
             return _page(get(name), params, error=str(exc), status=400)
@@ -104,7 +105,7 @@ def run(name: str) -> Response:
     def again() -> QueryResult:
         # The endpoint's own negotiation and streaming: the first call takes the result at hand,
         # a later one (streaming a large answer) runs the query again.
-        return pending.pop() if pending else graph.run_named(name, params)
+        return pending.pop() if pending else graph.run_named(name, params, include_candidates=candidates)
 
     try:
         return query_response(
