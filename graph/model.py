@@ -63,10 +63,6 @@ class Span:
     start: int
     end: int
 
-    @property
-    def prefix_slice(self) -> tuple[int, int]:
-        return max(0, self.start - 32), self.start
-
 
 @dataclass(frozen=True)
 class LiteralValue:

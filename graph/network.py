@@ -572,6 +572,12 @@ def conclusion_triples(network: SignedNetwork, top: int | None = None) -> list[s
             lines.extend(more)
         return ties[key]
 
+    def derived_from_ties(node: str, conclusion_ties: Iterable[Tie]) -> None:
+        # A conclusion names the ties it rests on, and PROV says it was derived from them.
+        for tie in conclusion_ties:
+            t = tie_node(tie)
+            lines.append(f"<{node}> <{AG}hasTie> <{t}> ; <{v.PROV}wasDerivedFrom> <{t}> .")
+
     period = f"{network.start}-{network.end}"
     for triad in network.triads():
         node = f"{RES}triad/{period}/{_slug(*triad.members)}"
@@ -581,9 +587,7 @@ def conclusion_triples(network: SignedNetwork, top: int | None = None) -> list[s
             f"<{AG}balanced> {_literal(triad.balanced)} ; <{AG}fromYear> {_literal(network.start)} ; "
             f"<{AG}toYear> {_literal(network.end)} ; <{v.RDFS}label> {_literal(_triad_label(network, triad))} ."
         )
-        for tie in triad.ties:
-            t = tie_node(tie)
-            lines.append(f"<{node}> <{AG}hasTie> <{t}> ; <{v.PROV}wasDerivedFrom> <{t}> .")
+        derived_from_ties(node, triad.ties)
     for hyp in network.predictions()[:top]:
         node = f"{RES}hypothesis/{period}/{hyp.pattern}/{_slug(hyp.a, hyp.b)}"
         via = " , ".join(f"<{c}>" for c in hyp.via)
@@ -593,9 +597,7 @@ def conclusion_triples(network: SignedNetwork, top: int | None = None) -> list[s
             f"<{AG}score> {_literal(float(hyp.score))} ; <{AG}fromYear> {_literal(network.start)} ; "
             f"<{AG}toYear> {_literal(network.end)} ; <{v.RDFS}comment> {_literal('; '.join(hyp.paths()))} ."
         )
-        for tie in hyp.ties:
-            t = tie_node(tie)
-            lines.append(f"<{node}> <{AG}hasTie> <{t}> ; <{v.PROV}wasDerivedFrom> <{t}> .")
+        derived_from_ties(node, hyp.ties)
     return lines
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from wikidata_mock import MockWikidata, mock_wikidata
 
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
+from actorgraph.graph.model import Corpus
+from actorgraph.graph.sources import load_corpus
 
 DATA = Path(__file__).parent / "data"
 
@@ -30,6 +34,19 @@ def writable(kg: KnowledgeGraph) -> KnowledgeGraph:
     kg.store.dump(dump, "nquads")
     copy.store.load(dump.getvalue(), "nquads")
     return copy
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Corpus:
+    """The shipped sources, loaded and checked (one per test module)."""
+    return load_corpus()
+
+
+@pytest.fixture
+def wikidata() -> Iterator[MockWikidata]:
+    """A local HTTP server answering like the Wikidata API from recorded JSON (tests/data/wikidata)."""
+    with mock_wikidata() as server:
+        yield server
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ from actorgraph.graph.cli import cli
 from actorgraph.graph.config import Settings
 from actorgraph.graph.linking import WikidataClient, enrich, write_enrichment
 from actorgraph.graph.model import Corpus
-from actorgraph.graph.sources import load_corpus
 from actorgraph.ontology.vocab import ENRICHMENT_GRAPH, sparql_prefixes
 
 RETRIEVED = "2026-11-21T19:00:00Z"
@@ -25,17 +23,6 @@ def rows(kg: KnowledgeGraph, sparql: str) -> list[dict[str, str]]:
     # Not imported from conftest: tests/integration has a conftest of its own and, when the whole
     # suite is collected, `import conftest` may find that one.
     return kg.select(sparql_prefixes() + sparql)
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    return load_corpus()
-
-
-@pytest.fixture
-def wikidata() -> Iterator[MockWikidata]:
-    with mock_wikidata() as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
-from wikidata_mock import MockWikidata, closed_port_url, mock_wikidata
+from wikidata_mock import MockWikidata, closed_port_url
 
 from actorgraph.graph.cli import cli
 from actorgraph.graph.linking import LinkError, WikidataClient, WikidataUnavailable, verify_links
 from actorgraph.graph.model import Corpus
-from actorgraph.graph.sources import load_corpus
 
 CHECKED = ["iran", "afghanistan", "al-qaeda", "islamic-state", "tehran", "nato"]
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    return load_corpus()
-
-
-@pytest.fixture
-def wikidata() -> Iterator[MockWikidata]:
-    with mock_wikidata() as server:
-        yield server
 
 
 def _with_link(corpus: Corpus, entity: str, qid: str) -> Corpus:

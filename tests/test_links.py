@@ -23,7 +23,6 @@ from actorgraph.graph.linking import (
     void_linksets,
 )
 from actorgraph.graph.model import Corpus, Entity
-from actorgraph.graph.sources import load_corpus
 from actorgraph.ontology.vocab import LINKS_GRAPH, sparql_prefixes
 
 VOID = "http://rdfs.org/ns/void#"
@@ -35,11 +34,6 @@ def rows(kg: KnowledgeGraph, sparql: str) -> list[dict[str, str]]:
     # Not imported from conftest: tests/integration has a conftest of its own and, when the whole
     # suite is collected, `import conftest` may find that one.
     return kg.select(sparql_prefixes() + sparql)
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    return load_corpus()
 
 
 def test_links_known_qids_are_registered(corpus: Corpus) -> None:
