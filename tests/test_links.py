@@ -16,6 +16,7 @@ from actorgraph.graph.linking import (
     TARGETS,
     LinkError,
     corpus_links,
+    entity_classes,
     link_report,
     linkset_counts,
     parse_links,
@@ -66,8 +67,10 @@ def test_links_geonames_only_on_places(corpus: Corpus) -> None:
     with_geonames = {k for k, link in links.items() if link.geonames}
     assert {"iran", "afghanistan", "pakistan"} <= with_geonames
     assert links["iran"].geonames == "130758"
+    assert links["herat"].geonames == "1140025"  # the province (GeoNames' ADM1 list), not Herat city
     for entity_id in with_geonames:
-        assert "Country" in corpus.entities[entity_id].types or "City" in corpus.entities[entity_id].types
+        # countries, provinces, cities: every class under ag:Place in the ontology; never an organisation
+        assert "Place" in entity_classes(corpus.entities[entity_id]), entity_id
 
 
 def _entities() -> dict[str, Entity]:
@@ -123,8 +126,10 @@ def test_links_join_by_qid_literal(kg: KnowledgeGraph) -> None:
 
 def test_link_report_lists_unlinked_entities(corpus: Corpus) -> None:
     report = link_report(corpus)
-    unlinked = {entity.id for entity, _ in report.unlinked}
-    assert "haqqani-network" in unlinked
+    unlinked = {entity.id: reason for entity, reason in report.unlinked}
+    assert "National Directorate of Security" in (unlinked["nds"] or "")  # looked up, nothing found: says so
+    assert "near-miss" in (unlinked["sunni"] or "")  # Sunni Islam is the religion, not the community
+    assert "haqqani-network" not in unlinked  # DBpedia checked
     assert "iran" not in unlinked
     assert len(report.linked) + len(report.unlinked) == len(corpus.entities)
     text = "\n".join(report.lines())
