@@ -190,9 +190,14 @@ def _premise_regex(pattern: Pattern) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w?]){s}\s+{p}\s+{o}(?![\w-])")
 
 
-def delta_variants(rule: Rule, delta: str) -> list[str] | None:
+Terms = tuple[set[str], set[str]]  # the predicates, and the rdf:type classes, that occur in a graph
+
+
+def delta_variants(rule: Rule, delta: str, terms: Terms | None = None) -> list[str] | None:
     """Semi-naive bodies: one per premise, that premise matched against the last round's new triples.
 
+    With the delta's terms, a premise nothing in the delta can match gets no variant: it would
+    find nothing, and Oxigraph would still evaluate the rest of its body over every graph read.
     None when a premise is not written verbatim in the body (the rule then runs in full every round).
     """
     inner = rule.body.strip()[1:-1]
@@ -201,43 +206,57 @@ def delta_variants(rule: Rule, delta: str) -> list[str] | None:
         match = _premise_regex(premise).search(inner)
         if match is None:
             return None
+        if terms is not None and not _may_match(rule, premise, terms):
+            continue
         variants.append(inner[: match.start()] + f"GRAPH <{delta}> {{ {match.group(0)} }}" + inner[match.end() :])
     return variants
 
 
-def _where(rule: Rule, read: Iterable[str], delta: str | None, variables: str) -> tuple[str, str]:
+def _where(
+    rule: Rule, read: Iterable[str], delta: str | None, variables: str, terms: Terms | None = None
+) -> tuple[str, str]:
     """USING clauses and the rule body (semi-naive when delta is given) as a DISTINCT subquery."""
     using = "\n".join(f"USING <{g}>" for g in read)
     body = rule.body
-    variants = delta_variants(rule, delta) if delta else None
+    variants = delta_variants(rule, delta, terms) if delta else None
     if variants is not None:
         using += f"\nUSING NAMED <{delta}>"
-        body = "{ " + " UNION ".join("{ " + variant + " }" for variant in variants) + " }"
+        body = "{ " + " UNION ".join("{ " + variant + " }" for variant in variants or ["FILTER(false)"]) + " }"
     subject = rule.conclusion[0]
     guard = f"FILTER(!isLITERAL({subject}))" if subject.startswith("?") else ""
     return using, f"{{ SELECT DISTINCT {variables} WHERE {body} }}\n  {guard}"
 
 
-def rule_update(rule: Rule, read: Iterable[str], write: str, *, delta: str | None = None) -> str:
+def rule_update(
+    rule: Rule, read: Iterable[str], write: str, *, delta: str | None = None, terms: Terms | None = None
+) -> str:
     """The SPARQL Update that writes one round of a rule's conclusions into the graph ``write``.
 
     The body reads the graphs ``read``; with delta, only derivations using at least one triple of
     that graph are tried (semi-naive evaluation). Conclusions that already hold are written too:
     an anti-join (NOT EXISTS, MINUS) costs more in Oxigraph than removing them after the round.
     """
-    using, where = _where(rule, read, delta, " ".join(_variables([rule.conclusion])))
+    using, where = _where(rule, read, delta, " ".join(_variables([rule.conclusion])), terms)
     head = _pattern_text(rule.conclusion)
     return f"{rule.prologue}\nINSERT {{ GRAPH <{write}> {{ {head} }} }}\n{using}\nWHERE {{\n  {where}\n}}"
 
 
-def explanation_update(rule: Rule, read: Iterable[str], new: str, target: str, *, delta: str | None = None) -> str:
+def explanation_update(
+    rule: Rule,
+    read: Iterable[str],
+    new: str,
+    target: str,
+    *,
+    delta: str | None = None,
+    terms: Terms | None = None,
+) -> str:
     """The SPARQL Update that explains the conclusions first inferred in one round (graph ``new``).
 
     Premises come from the graphs ``read`` (asserted, or inferred in earlier rounds), so every
     explanation is well-founded; each derivation becomes an ag:Derivation node in the target.
     """
     variables = " ".join(_variables([rule.conclusion, *rule.premises, *[(k, k, k) for k in rule.key]]))
-    using, where = _where(rule, read, delta, variables)
+    using, where = _where(rule, read, delta, variables, terms)
     using += f"\nUSING NAMED <{new}>"
     rdf, prov, ag = v.RDF, v.PROV, v.AG
     s, p, o = rule.conclusion
@@ -314,6 +333,7 @@ def _present(store: GraphStore, graphs: Iterable[str]) -> tuple[set[str], set[st
     )
 
 
+@cache  # asked for every premise of every rule in every round: the answer never changes
 def _expand(term: str, prologue: str) -> str | None:
     """The IRI of a constant term (prefixed with the rule's own PREFIX lines), None for a variable."""
     if term.startswith("?"):
@@ -352,17 +372,21 @@ def _request(rules: list[Rule], updates: list[str]) -> str:
     return "\n".join(prefixes.values()) + "\n" + " ;\n".join(operations)
 
 
+def _may_match(rule: Rule, premise: Pattern, terms: Terms) -> bool:
+    """Whether the premise can match a triple of a graph with these predicates and classes."""
+    predicates, kinds = terms
+    pred = _expand(premise[1], rule.prologue)
+    if pred is None:
+        return True
+    if pred not in predicates:
+        return False
+    kind = _expand(premise[2], rule.prologue) if pred == RDF_TYPE else None
+    return kind is None or kind in kinds
+
+
 def touches(rule: Rule, predicates: set[str], kinds: set[str]) -> bool:
     """Whether some premise of the rule can match a triple of a graph with these predicates and classes."""
-    for _s, p, o in rule.premises:
-        pred = _expand(p, rule.prologue)
-        if pred is None:
-            return True
-        if pred in predicates:
-            kind = _expand(o, rule.prologue) if pred == RDF_TYPE else None
-            if kind is None or kind in kinds:
-                return True
-    return False
+    return any(_may_match(rule, premise, (predicates, kinds)) for premise in rule.premises)
 
 
 def closure_rounds(
@@ -377,6 +401,7 @@ def closure_rounds(
     kinds: set[str] = set()
     new_predicates: set[str] = set()
     new_kinds: set[str] = set()
+    seen = store.triple_set(graphs)  # what holds so far: a round keeps only what is not in it
     while True:
         number = len(rounds) + 1
         if number > max_rounds:
@@ -398,8 +423,10 @@ def closure_rounds(
             if can_fire(rule, predicates, kinds) and (delta is None or touches(rule, new_predicates, new_kinds))
         ]
         if firing:
-            store.update(_request(firing, [rule_update(rule, read, write, delta=delta) for rule in firing]))
-        if store.remove_known(write, read) == 0:
+            terms = (new_predicates, new_kinds) if delta else None
+            updates = [rule_update(rule, read, write, delta=delta, terms=terms) for rule in firing]
+            store.update(_request(firing, updates))
+        if store.keep_new(write, seen) == 0:
             store.update(f"DROP SILENT GRAPH <{write}>")
             return rounds
         rounds.append(write)
@@ -429,9 +456,14 @@ def materialise(
             read = (*graphs, *rounds[:number])
             delta = rounds[number - 1] if number else None
             predicates, kinds = _present(store, read)
-            firing = [rule for rule in chosen if can_fire(rule, predicates, kinds)]
+            terms = _present(store, [delta]) if delta else None
+            firing = [
+                rule
+                for rule in chosen
+                if can_fire(rule, predicates, kinds) and (terms is None or touches(rule, *terms))
+            ]
             if firing:
-                updates = [explanation_update(rule, read, new, target, delta=delta) for rule in firing]
+                updates = [explanation_update(rule, read, new, target, delta=delta, terms=terms) for rule in firing]
                 store.update(_request(firing, updates))
     for new in rounds:
         store.update(f"ADD SILENT <{new}> TO <{target}>")

@@ -205,20 +205,26 @@ class GraphStore:
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
         return iter(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph) if graph else None))
 
-    def remove_known(self, graph: str, known: Iterable[str]) -> int:
-        """Remove from graph the triples any of the known graphs holds; returns how many are left.
+    def triple_set(self, graphs: Iterable[str]) -> set[ox.Triple]:
+        """The triples of some named graphs as a Python set (the reasoner's memory of what holds)."""
+        store = self._store
+        return {quad.triple for g in graphs for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(g))}
 
-        A lookup per quad: Oxigraph plans the same difference in SPARQL as a hash join over the
-        whole known graphs, which costs far more when the graph is small (the reasoner's rounds).
+    def keep_new(self, graph: str, seen: set[ox.Triple]) -> int:
+        """Remove from graph the triples in seen, add the rest to seen; returns how many are left.
+
+        A Python set costs about a microsecond a triple; a lookup per quad in the store costs
+        about fifteen, and Oxigraph plans the same difference in SPARQL as a hash join over
+        every graph read, which costs more still when the graph is small (the reasoner's rounds).
         """
         store = self._writable()
-        target = ox.NamedNode(graph)
-        others = {ox.NamedNode(g) for g in known}
         drop, left = [], 0
-        for quad in store.quads_for_pattern(None, None, None, target):
-            if any(q.graph_name in others for q in store.quads_for_pattern(quad.subject, quad.predicate, quad.object)):
+        for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+            triple = quad.triple
+            if triple in seen:
                 drop.append(quad)
             else:
+                seen.add(triple)
                 left += 1
         for quad in drop:
             store.remove(quad)
