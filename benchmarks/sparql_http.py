@@ -1,7 +1,7 @@
 """HTTP benchmark: in-process pyoxigraph vs our server (timeouts and limits on) vs rdflib-endpoint.
 
-    .venv/bin/python benchmarks/http.py            # ~1M-triple synthetic graph + our real graph
-    .venv/bin/python benchmarks/http.py --quick    # ~100k triples, shorter runs (a few minutes)
+    .venv/bin/python benchmarks/sparql_http.py            # ~1M-triple synthetic graph + our real graph
+    .venv/bin/python benchmarks/sparql_http.py --quick    # ~100k triples, shorter runs (a few minutes)
 
 Needs the ``bench`` extra (rdflib-endpoint, uvicorn) for the baseline; ``--skip-rdflib`` runs without it.
 Prints queries per second per query and system, and the ratios the issue sets targets for:
@@ -238,6 +238,28 @@ def start_ours(store: Path, workers: int, max_rows: int, log: Path) -> tuple[sub
     return process, port
 
 
+def start_bare(app: str, workers: int, log: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """gunicorn (sync workers, as ours) serving one of bare_wsgi's fixed-answer apps."""
+    port = free_port()
+    args = [sys.executable, "-m", "gunicorn", "--chdir", str(Path(__file__).resolve().parent), "--workers",
+            str(workers), "--bind", f"127.0.0.1:{port}", f"bare_wsgi:{app}"]  # fmt: skip
+    process = subprocess.Popen(args, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    wait_until_up(port, "/sparql", process)
+    return process, port
+
+
+def bare_floor(kind: str, query: str, workers: int, seconds: float, folder: Path) -> dict[str, float]:
+    """Queries per second, one client, of gunicorn answering a fixed body without and with Flask."""
+    rates = {}
+    for app in ("raw", "flask_app"):
+        process, port = start_bare(app, workers, folder / f"bare-{app}.log")
+        try:
+            rates[app] = run_http(("127.0.0.1", port, "/sparql"), f"{kind}:{query}", seconds, 1)
+        finally:
+            stop(process)
+    return rates
+
+
 def start_rdflib_endpoint(data: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     args = [sys.executable, "-m", "rdflib_endpoint", "serve", str(data), "--host", "127.0.0.1", "--port", str(port)]
@@ -354,6 +376,7 @@ def bench_dataset(name: str, kind: str, store: Path, data: Path, queries: dict[s
                 big = f"failed: {exc!r}"
     finally:
         stop(ours)
+    floor = bare_floor(kind, "label lookup", args.workers, seconds, folder) if "label lookup" in queries else {}
     rdflib: dict[str, float] = {}
     if not args.skip_rdflib:
         started = time.perf_counter()
@@ -374,6 +397,12 @@ def bench_dataset(name: str, kind: str, store: Path, data: Path, queries: dict[s
             ratio = one[q] / rdflib[q] if rdflib[q] else float("inf")
             row += f" {rdflib[q]:.1f} | {ratio:.1f}x |"
         print(row, flush=True)
+    if floor:
+        lookup = inproc["label lookup"]
+        print(f"\nfloor of the HTTP stack, label-lookup client, fixed answer and no query: gunicorn alone "
+              f"{floor['raw']:.0f} q/s ({floor['raw'] / lookup:.2f}x in-process), gunicorn + Flask "
+              f"{floor['flask_app']:.0f} q/s ({floor['flask_app'] / lookup:.2f}x); ours "
+              f"{one['label lookup'] / floor['flask_app']:.2f}x of bare Flask")  # fmt: skip
     if isinstance(big, str):
         print(f"\nlarge result: {big}")
     elif big:

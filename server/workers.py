@@ -10,7 +10,7 @@ opens the store read-only again. Other clients are answered by the other workers
 The deadline bounds the time to the first chunk and every pause in which the query produces
 nothing: a large answer that keeps streaming, or waits for a slow client to read, is not cut
 (the row limit bounds its size).
-Cost per request: a dict insert, a thread-local and two closures (see benchmarks/http.py).
+Cost per request: a dict insert, a thread-local and two closures (see benchmarks/sparql_http.py).
 
 Streaming. pyoxigraph serialises a whole result in one call that writes to a file object.
 A body is first written into a capped buffer; small answers (the common case) are returned
