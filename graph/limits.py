@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Strings (long forms first), IRIs and comments: the parts of a query whose content is not syntax.
 _OPAQUE = re.compile(
@@ -40,6 +41,7 @@ def mask(sparql: str) -> str:
     return _OPAQUE.sub(lambda m: " " * len(m.group(0)), sparql)
 
 
+@lru_cache(maxsize=4096)  # a pure function of its text: repeated queries (pages, dashboards) lex once
 def limit_rows(sparql: str, max_rows: int) -> Limited:
     """Make the query return at most max_rows solutions (ASK and DESCRIBE without a group untouched)."""
     masked = mask(sparql)
