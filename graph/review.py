@@ -133,8 +133,8 @@ def reject(sources: Path, document: str, local_id: str, reason: str | None = Non
     path, raw, index = _find(sources, document, local_id)
     entry: dict[str, Any] = raw["statements"].pop(index)
     _write_checked(sources, path, raw)
-    side = sources / "candidates" / f"{document}.yaml"
-    data = (yaml.safe_load(side.read_text(encoding="utf-8")) if side.exists() else None) or {"document": document}
+    side = candidates_file(sources, document)
+    data = _read_side(side) or {"document": document}
     record = {k: entry.get(k) for k in ("id", "subject", "predicate", "object", "quote")}
     if reason:
         record["reason"] = reason
@@ -144,13 +144,18 @@ def reject(sources: Path, document: str, local_id: str, reason: str | None = Non
     return entry
 
 
+def candidates_file(sources: Path, document: str) -> Path:
+    """candidates/<doc>.yaml: the side file of an ingested document (rejected candidates, new names)."""
+    return sources / "candidates" / f"{document}.yaml"
+
+
+def _read_side(side: Path) -> dict[str, Any]:
+    return (yaml.safe_load(side.read_text(encoding="utf-8")) if side.exists() else None) or {}
+
+
 def rejected(sources: Path, document: str) -> list[dict[str, Any]]:
     """The candidates rejected so far for a document."""
-    side = sources / "candidates" / f"{document}.yaml"
-    if not side.exists():
-        return []
-    data = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
-    return list(data.get("rejected") or [])
+    return [r for r in _read_side(candidates_file(sources, document)).get("rejected") or [] if isinstance(r, dict)]
 
 
 # ------------------------------------------------------------------------------ new entities
@@ -158,11 +163,7 @@ def rejected(sources: Path, document: str) -> list[dict[str, Any]]:
 
 def entity_candidates(sources: Path, document: str) -> list[dict[str, Any]]:
     """Names the extractor found that the registry lacks, with their suggested type."""
-    side = sources / "candidates" / f"{document}.yaml"
-    if not side.exists():
-        return []
-    data = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
-    return list(data.get("new_entities") or [])
+    return list(_read_side(candidates_file(sources, document)).get("new_entities") or [])
 
 
 def accept_entity(
@@ -171,8 +172,8 @@ def accept_entity(
     """Add a new-entity candidate to entities/<doc>.yaml (id and type as given or suggested)."""
     from actorgraph.ontology import ontology_terms
 
-    side = sources / "candidates" / f"{document}.yaml"
-    data = (yaml.safe_load(side.read_text(encoding="utf-8")) if side.exists() else None) or {}
+    side = candidates_file(sources, document)
+    data = _read_side(side)
     found = [c for c in data.get("new_entities") or [] if c.get("name") == name]
     if not found:
         raise SourceError(f"no new-entity candidate named {name!r} for {document!r}", side)

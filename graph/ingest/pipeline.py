@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from actorgraph.graph import review
 from actorgraph.graph.errors import ExtractionError, SourceError
 from actorgraph.graph.extract.base import ExtractionResult, Progress, get_extractor, no_progress
 from actorgraph.graph.extract.verify import Verified, verify
@@ -130,7 +131,7 @@ def ingest_file(
     same = [d.id for d in documents.values() if d.sha256 == sha and d.id != doc_id]
     if same:
         raise ExtractionError(f"this text is already registered as {same[0]!r}")
-    previously_rejected = _rejected(sources / "candidates" / f"{doc_id}.yaml")
+    previously_rejected = review.rejected(sources, doc_id)
     engine = get_extractor(extractor)
     result = engine.extract(text, entities, progress)
     verified = verify(result, text, entities)
@@ -140,7 +141,7 @@ def ingest_file(
         sources / "statements" / f"{doc_id}.yaml": candidate_yaml(
             doc_id, title, result, verified, _reviewed(sources / "statements" / f"{doc_id}.yaml"), previously_rejected
         ).encode("utf-8"),
-        sources / "candidates" / f"{doc_id}.yaml": side_yaml(doc_id, text, result, previously_rejected).encode("utf-8"),
+        review.candidates_file(sources, doc_id): side_yaml(doc_id, text, result, previously_rejected).encode("utf-8"),
     }
     if not replaced:
         entry = _registry_entry(doc_id, title, sha, author, date_text, read, path, entities)
@@ -268,14 +269,6 @@ def _reviewed(path: Path) -> list[dict[str, Any]]:
         return []
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return [s for s in raw.get("statements") or [] if isinstance(s, dict) and not s.get("candidate")]
-
-
-def _rejected(path: Path) -> list[dict[str, Any]]:
-    """Candidates rejected in review earlier (not proposed again on re-ingest)."""
-    if not path.exists():
-        return []
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return [r for r in raw.get("rejected") or [] if isinstance(r, dict)]
 
 
 def _key(entry: dict[str, Any]) -> tuple[Any, ...]:
