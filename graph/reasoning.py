@@ -27,11 +27,13 @@ import io
 import json
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from actorgraph.graph import fixpoint
 from actorgraph.graph.errors import KGError
 from actorgraph.graph.store import GraphStore
 from actorgraph.ontology import vocab as v
@@ -432,6 +434,42 @@ def closure_rounds(
         rounds.append(write)
 
 
+def python_closure_rounds(
+    store: GraphStore,
+    graphs: tuple[str, ...],
+    rules: tuple[Rule, ...],
+    write_to: Callable[[int], str],
+    max_rounds: int = MAX_ROUNDS,
+) -> list[int]:
+    """The same rounds as closure_rounds, computed in Python (actorgraph.graph.fixpoint); returns their sizes.
+
+    Round n is written into the graph write_to(n) by a second thread while the next rounds are
+    computed: Oxigraph parses and stores without holding Python's lock, so on two cores the
+    writing mostly overlaps the computing. Raises KGError when the fixpoint is not reached
+    within max_rounds.
+    """
+    buffer = io.BytesIO()
+    for graph in graphs:
+        store.dump(buffer, "ntriples", graph=graph)
+    asserted = fixpoint.parse_ntriples(buffer.getvalue().decode("utf-8"))
+    compiled = [fixpoint.compile_rule(rule.id, rule.sparql) for rule in rules]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="closure-writer") as writer:
+        written: list[Future[None]] = []
+
+        def write(triples: set[fixpoint.Triple]) -> None:
+            text = fixpoint.ntriples(triples)
+            graph = write_to(len(written) + 1)
+            written.append(writer.submit(store.load, text, "ntriples", graph, trusted=True))
+
+        rounds = fixpoint.closure(asserted, compiled, max_rounds, on_round=write)
+        for future in written:
+            future.result()  # a failed write raises here
+    return [len(triples) for triples in rounds]
+
+
+ENGINES = ("python", "sparql")
+
+
 def materialise(
     store: GraphStore,
     *,
@@ -440,16 +478,30 @@ def materialise(
     explain: bool = True,
     rules: Iterable[Rule] | None = None,
     max_rounds: int = MAX_ROUNDS,
+    engine: str = "python",
 ) -> ClosureReport:
     """Replace the target graph with the OWL 2 RL closure of the input graphs (conclusions and explanations).
 
-    Raises KGError when the fixpoint is not reached within max_rounds.
+    engine "python" computes the rounds in Python and writes them once; "sparql" runs the rule
+    files as SPARQL updates inside Oxigraph. Both give the same rounds, hence the same triples
+    and explanations. Raises KGError when the fixpoint is not reached within max_rounds, or
+    for an unknown engine.
     """
     started = time.perf_counter()
     graphs = tuple(graphs)
     chosen = tuple(rules) if rules is not None else load_rules()
     store.update(f"DROP SILENT GRAPH <{target}>")
-    rounds = closure_rounds(store, graphs, chosen, max_rounds)
+    sizes: list[int] | None = None  # the size of each round, when known without counting in the store
+    if engine == "sparql":
+        rounds = closure_rounds(store, graphs, chosen, max_rounds)
+    elif engine == "python":
+        # with explanations, the rounds stay apart (they are explained round by round, in SPARQL)
+        sizes = python_closure_rounds(
+            store, graphs, chosen, round_graph if explain else (lambda _number: target), max_rounds
+        )
+        rounds = [round_graph(number) for number in range(1, len(sizes) + 1)] if explain else []
+    else:
+        raise KGError(f"unknown reasoning engine {engine!r}: choose one of {', '.join(ENGINES)}")
     closure_seconds = time.perf_counter() - started
     if explain:
         for number, new in enumerate(rounds):
@@ -471,10 +523,12 @@ def materialise(
     if explain:
         _describe_rules(store, chosen, target)
         _link_premises(store, graphs, target)
+    # without explanations the python engine's target holds its conclusions and nothing else
+    inferred = sum(sizes) if sizes is not None and not explain else count_inferred(store, target)
     report = ClosureReport(
-        rounds=len(rounds) + 1,
-        inferred=count_inferred(store, target),
-        quads=_count(store, target),
+        rounds=(len(sizes) if sizes is not None else len(rounds)) + 1,
+        inferred=inferred,
+        quads=inferred if sizes is not None and not explain else _count(store, target),
         seconds=time.perf_counter() - started,
         closure_seconds=closure_seconds,
     )
