@@ -6,8 +6,9 @@ and ``FILTER(?a != ?b)``; a UNION becomes several conjunctions. The one rule who
 of that form (cls-int1, which counts) has a hand-written equivalent here.
 
 Why not SPARQL alone: every rule update in Oxigraph costs a fixed half millisecond, and each
-conclusion costs microseconds to write and again to find out whether it was new. Here a round
-is dictionary lookups, and the store is written once, at the end. The rounds are the same as
+conclusion costs microseconds to write, re-derived ones included, and again to find out whether
+it was new. Here a round is dictionary lookups, and the store receives each round's new triples
+once (actorgraph.graph.reasoning writes them while the next round runs). The rounds are the same as
 those of the SPARQL engine (round k reads what held before it, and seeds every rule with the
 triples first inferred in round k-1), so the explanations can still be computed in SPARQL,
 round by round, from the same graphs.
@@ -258,6 +259,11 @@ def compile_rule(rule_id: str, sparql: str) -> CompiledRule:
     head_triple = (_term(head[0]), _term(head[1]), _term(head[2]))
     project = algebra.p
     bodies = tuple(Body(tuple(atoms), tuple(different), head_triple) for atoms, different in _conjunctions(project.p))
+    for body in bodies:
+        bound = {v for atom in body.atoms for v in atom.variables()}
+        used = {t for t in body.head if _is_var(t)} | {v for pair in body.different for v in pair}
+        if not used <= bound:  # a BIND, ignored above, must only name what a pattern binds anyway
+            raise UnsupportedRule(f"rule {rule_id}: {', '.join(sorted(used - bound))} bound by no triple pattern")
     return CompiledRule(rule_id, bodies=bodies)
 
 

@@ -99,3 +99,8 @@ def test_fixpoint_drops_conclusions_with_a_literal_subject() -> None:
 def test_fixpoint_unknown_engine_is_refused() -> None:
     with pytest.raises(KGError, match="unknown reasoning engine 'jena': choose one of python, sparql"):
         reasoning.materialise(GraphStore.memory(), graphs=(GRAPH,), engine="jena")
+
+
+def test_fixpoint_refuses_a_conclusion_variable_that_only_a_bind_sets() -> None:
+    with pytest.raises(fixpoint.UnsupportedRule, match=r"rule test-bind: \?c bound by no triple pattern"):
+        fixpoint.compile_rule("test-bind", "CONSTRUCT { ?s a ?c } WHERE { ?s ?p ?o BIND(?o AS ?c) }")
