@@ -1,4 +1,8 @@
-"""OWL 2 RL inference as SPARQL rules run to a fixpoint inside Oxigraph, with an explanation per triple.
+"""OWL 2 RL inference: the rule files run to a fixpoint, with an explanation per triple.
+
+Two engines give the same rounds: "python" (the default, actorgraph.graph.fixpoint, which compiles
+the rule files' bodies into Python loops over hash indexes) and "sparql", described here, which
+runs them as SPARQL updates inside Oxigraph. Explanations are always computed in SPARQL.
 
 Each rule is one file ``queries/rules/<rule-id>.rq``: a CONSTRUCT whose template is the
 conclusion (one triple pattern) and whose WHERE is the rule body, plus a header::
@@ -482,7 +486,7 @@ def materialise(
 ) -> ClosureReport:
     """Replace the target graph with the OWL 2 RL closure of the input graphs (conclusions and explanations).
 
-    engine "python" computes the rounds in Python and writes them once; "sparql" runs the rule
+    engine "python" computes the rounds in Python and writes each new triple once; "sparql" runs the rule
     files as SPARQL updates inside Oxigraph. Both give the same rounds, hence the same triples
     and explanations. Raises KGError when the fixpoint is not reached within max_rounds, or
     for an unknown engine.
