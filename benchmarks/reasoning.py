@@ -15,7 +15,6 @@ on an rdflib Graph of the same N-Triples, with axiomatic and datatype triples of
 from __future__ import annotations
 
 import argparse
-import io
 import time
 
 from synthetic import synthetic_ntriples
@@ -26,14 +25,6 @@ from actorgraph.graph.config import Settings
 from actorgraph.graph.store import GraphStore
 
 GRAPH = "https://example.org/synthetic/graph"
-
-
-def graphs_ntriples(store: GraphStore, graphs: tuple[str, ...]) -> str:
-    """The union of some named graphs as one N-Triples text."""
-    out = io.BytesIO()
-    for graph in graphs:
-        store.dump(out, "ntriples", graph=graph)
-    return out.getvalue().decode("utf-8")
 
 
 def best_closure(store: GraphStore, graphs: tuple[str, ...], engine: str, repeat: int) -> reasoning.ClosureReport:
@@ -86,7 +77,7 @@ def main() -> None:
         kg = KnowledgeGraph(Settings(store_path=":memory:"))
         kg.build()
         compare("our graph (ontology, entities, truthy)", kg.store, reasoning.INPUT_GRAPHS,
-                graphs_ntriples(kg.store, reasoning.INPUT_GRAPHS))  # fmt: skip
+                reasoning.graphs_ntriples(kg.store, reasoning.INPUT_GRAPHS))  # fmt: skip
     if args.skip_synthetic:
         return
     started = time.perf_counter()

@@ -31,7 +31,7 @@ from actorgraph.graph.errors import KGError
 Triple = tuple[str, str, str]
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-TYPE, FIRST, REST, NIL = f"<{RDF}type>", f"<{RDF}first>", f"<{RDF}rest>", f"<{RDF}nil>"
+TYPE, FIRST, REST = f"<{RDF}type>", f"<{RDF}first>", f"<{RDF}rest>"
 INTERSECTION_OF = "<http://www.w3.org/2002/07/owl#intersectionOf>"
 
 
@@ -107,9 +107,6 @@ class TripleIndex:
                 _merge_groups(mine, theirs)
             if p in self.pos:  # keep a built object index up to date
                 _merge_groups(self.pos[p], other.pos[p])
-
-    def __len__(self) -> int:
-        return len(self.triples)
 
     def list_members(self, head: str) -> Iterator[str]:
         """The members of the RDF list starting at head (rdf:rest*/rdf:first), each cell once."""

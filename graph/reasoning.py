@@ -438,6 +438,14 @@ def closure_rounds(
         rounds.append(write)
 
 
+def graphs_ntriples(store: GraphStore, graphs: Iterable[str]) -> str:
+    """The triples of some named graphs as one N-Triples text (a triple in two graphs appears twice)."""
+    buffer = io.BytesIO()
+    for graph in graphs:
+        store.dump(buffer, "ntriples", graph=graph)
+    return buffer.getvalue().decode("utf-8")
+
+
 def python_closure_rounds(
     store: GraphStore,
     graphs: tuple[str, ...],
@@ -452,10 +460,7 @@ def python_closure_rounds(
     writing mostly overlaps the computing. Raises KGError when the fixpoint is not reached
     within max_rounds.
     """
-    buffer = io.BytesIO()
-    for graph in graphs:
-        store.dump(buffer, "ntriples", graph=graph)
-    asserted = fixpoint.parse_ntriples(buffer.getvalue().decode("utf-8"))
+    asserted = fixpoint.parse_ntriples(graphs_ntriples(store, graphs))
     compiled = [fixpoint.compile_rule(rule.id, rule.sparql) for rule in rules]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="closure-writer") as writer:
         written: list[Future[None]] = []
@@ -528,11 +533,12 @@ def materialise(
         _describe_rules(store, chosen, target)
         _link_premises(store, graphs, target)
     # without explanations the python engine's target holds its conclusions and nothing else
-    inferred = sum(sizes) if sizes is not None and not explain else count_inferred(store, target)
+    counted = sizes is not None and not explain
+    inferred = sum(sizes or ()) if counted else count_inferred(store, target)
     report = ClosureReport(
         rounds=(len(sizes) if sizes is not None else len(rounds)) + 1,
         inferred=inferred,
-        quads=inferred if sizes is not None and not explain else _count(store, target),
+        quads=inferred if counted else _count(store, target),
         seconds=time.perf_counter() - started,
         closure_seconds=closure_seconds,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
@@ -43,19 +42,12 @@ def reasoned() -> KnowledgeGraph:
     return graph
 
 
-def graphs_ntriples(store: GraphStore, graphs: tuple[str, ...]) -> str:
-    out = io.BytesIO()
-    for graph in graphs:
-        store.dump(out, "ntriples", graph=graph)
-    return out.getvalue().decode("utf-8")
-
-
 Triples = set[tuple[str, str, str]]
 
 
 def closure_vs_owlrl(store: GraphStore, graphs: tuple[str, ...]) -> tuple[Triples, dict[str, tuple[Triples, Triples]]]:
     """owlrl's inferred triples restricted to the covered kinds, and per engine (covered, all) of ours."""
-    theirs, _seconds = reasoning.owlrl_closure(graphs_ntriples(store, graphs))
+    theirs, _seconds = reasoning.owlrl_closure(reasoning.graphs_ntriples(store, graphs))
     ours = {}
     for engine in reasoning.ENGINES:
         reasoning.materialise(store, graphs=graphs, explain=False, engine=engine)
