@@ -43,6 +43,9 @@ class EntityCandidate:
     end: int
     count: int = 1
     confidence: float = 0.5
+    # How proposals name it before review: "new:<slug of name>", unique within one result.
+    key: str = ""
+    aliases: tuple[str, ...] = ()  # other spellings seen in the text (an acronym in brackets, ...)
 
 
 @dataclass(frozen=True)
