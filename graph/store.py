@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from actorgraph.graph.config import MEMORY
 from actorgraph.graph.errors import InvalidQuery, ReadOnlyStore, StoreError
+from actorgraph.graph.guard import check_query_shape
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -117,6 +118,7 @@ class GraphStore:
 
     def update(self, sparql: str) -> None:
         """Run SPARQL Update (atomic: one transaction)."""
+        check_query_shape(sparql)
         try:
             self._writable().update(sparql)
         except SyntaxError as exc:
@@ -149,6 +151,7 @@ class GraphStore:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         if substitutions:
             kwargs["substitutions"] = {ox.Variable(k): to_term(val) for k, val in substitutions.items()}
+        check_query_shape(sparql)
         try:
             return self._store.query(sparql, **kwargs)
         except SyntaxError as exc:
