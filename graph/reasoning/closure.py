@@ -16,17 +16,10 @@ from dataclasses import dataclass, field
 
 from actorgraph.graph.alliances.conclusions import write_conclusions
 from actorgraph.graph.errors import KGError
-from actorgraph.graph.reasoning.explanations import describe_rules, explanation_update, link_premises, rule_counts
+from actorgraph.graph.reasoning.explanations import describe_rules, explain_rounds, link_premises, rule_counts
 from actorgraph.graph.reasoning.fixpoint import python_closure_rounds
-from actorgraph.graph.reasoning.rules import INPUT_GRAPHS, MAX_ROUNDS, Rule, can_fire, load_rules, touches
-from actorgraph.graph.reasoning.sparql import (
-    closure_rounds,
-    count_inferred,
-    count_quads,
-    one_request,
-    present_terms,
-    round_graph,
-)
+from actorgraph.graph.reasoning.rules import INPUT_GRAPHS, MAX_ROUNDS, Rule, load_rules
+from actorgraph.graph.reasoning.sparql import closure_rounds, count_inferred, count_quads, round_graph
 from actorgraph.graph.store import GraphStore
 from actorgraph.ontology import vocab as v
 
@@ -86,19 +79,7 @@ def materialise(
         raise KGError(f"unknown reasoning engine {engine!r}: choose one of {', '.join(ENGINES)}")
     closure_seconds = time.perf_counter() - started
     if explain:
-        for number, new in enumerate(rounds):
-            read = (*graphs, *rounds[:number])
-            delta = rounds[number - 1] if number else None
-            predicates, kinds = present_terms(store, read)
-            terms = present_terms(store, [delta]) if delta else None
-            firing = [
-                rule
-                for rule in chosen
-                if can_fire(rule, predicates, kinds) and (terms is None or touches(rule, *terms))
-            ]
-            if firing:
-                updates = [explanation_update(rule, read, new, target, delta=delta, terms=terms) for rule in firing]
-                store.update(one_request(firing, updates))
+        explain_rounds(store, graphs, rounds, chosen, target)
     for new in rounds:
         store.update(f"ADD SILENT <{new}> TO <{target}>")
         store.update(f"DROP SILENT GRAPH <{new}>")

@@ -25,8 +25,10 @@ from actorgraph.graph.reasoning.rules import (
     Pattern,
     Rule,
     Terms,
+    can_fire,
+    touches,
 )
-from actorgraph.graph.reasoning.sparql import pattern_text, pattern_variables, rule_where
+from actorgraph.graph.reasoning.sparql import one_request, pattern_text, pattern_variables, present_terms, rule_where
 from actorgraph.graph.store import GraphStore
 from actorgraph.ontology import vocab as v
 
@@ -104,6 +106,27 @@ def explanation_update(
         f"{rule.prologue}\nINSERT {{ GRAPH <{target}> {{\n    {template_text} .\n}} }}\n{using}\n"
         f"WHERE {{\n  {where}\n  GRAPH <{new}> {{ {head} }}\n  {bind_text}\n}}"
     )
+
+
+def explain_rounds(
+    store: GraphStore, graphs: tuple[str, ...], rounds: list[str], rules: Iterable[Rule], target: str
+) -> None:
+    """Explain the triples of each round graph, round by round, into the target graph.
+
+    Round k's premises are read from the input graphs and the earlier rounds, seeded (semi-naive)
+    with round k-1; rules that cannot fire, or that no premise of round k-1 can seed, are skipped.
+    """
+    for number, new in enumerate(rounds):
+        read = (*graphs, *rounds[:number])
+        delta = rounds[number - 1] if number else None
+        predicates, kinds = present_terms(store, read)
+        terms = present_terms(store, [delta]) if delta else None
+        firing = [
+            rule for rule in rules if can_fire(rule, predicates, kinds) and (terms is None or touches(rule, *terms))
+        ]
+        if firing:
+            updates = [explanation_update(rule, read, new, target, delta=delta, terms=terms) for rule in firing]
+            store.update(one_request(firing, updates))
 
 
 def sparql_string(text: str) -> str:

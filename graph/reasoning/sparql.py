@@ -32,6 +32,7 @@ from actorgraph.ontology import vocab as v
 
 
 def pattern_variables(patterns: Iterable[Pattern]) -> list[str]:
+    """The variables of some patterns, each once, in order of appearance."""
     seen: list[str] = []
     for pattern in patterns:
         for term in pattern:
@@ -41,6 +42,7 @@ def pattern_variables(patterns: Iterable[Pattern]) -> list[str]:
 
 
 def pattern_text(pattern: Pattern) -> str:
+    """A pattern as SPARQL text (its terms are written as in the rule file)."""
     return " ".join(pattern)
 
 
@@ -112,11 +114,13 @@ def rule_update(
 
 
 def count_quads(store: GraphStore, graph: str) -> int:
+    """Every triple of a graph, explanation nodes included."""
     result = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
     return int(next(iter(result))["n"].value)
 
 
 def not_explanation(var: str) -> str:
+    """A SPARQL condition: var is not one of the explanation nodes (rules, triples, derivations)."""
     return " && ".join(f'!STRSTARTS(STR({var}), "{base}")' for base in EXPLANATION_BASES)
 
 
