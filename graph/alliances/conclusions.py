@@ -13,12 +13,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from actorgraph.graph.alliances.network import (
-    AG,
     CERTAINTY_WEIGHTS,
     FUTURE,
     PAST,
     RELATION_WEIGHTS,
-    RES,
     SPONSORSHIP,
     Evidence,
     ProxyChain,
@@ -31,6 +29,7 @@ from actorgraph.graph.alliances.network import (
 )
 from actorgraph.graph.store import GraphStore
 from actorgraph.ontology import vocab as v
+from actorgraph.ontology.vocab import AG, RES
 
 # ---------------------------------------------------------------------------- reading the store
 
