@@ -34,11 +34,11 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
-from actorgraph.graph.coverage import sentences
 from actorgraph.graph.extract.base import Proposal
 from actorgraph.graph.extract.families import EVENT_FAMILIES, FAMILIES, SYMMETRIC, family_of
 from actorgraph.graph.extract.rules import EVENT_TYPES, RuleConfig, RuleExtractor
 from actorgraph.graph.model import Corpus, Document
+from actorgraph.graph.sentences import sentences
 from actorgraph.graph.sources import load_corpus
 
 Unit = tuple[str, str, str]  # family, entity a, entity b

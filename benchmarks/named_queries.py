@@ -18,8 +18,8 @@ from typing import Any
 
 from actorgraph.graph.api import KnowledgeGraph, term_for
 from actorgraph.graph.config import Settings
+from actorgraph.graph.named_queries import get, load_all
 from actorgraph.ontology.vocab import sparql_prefixes
-from actorgraph.queries import get, load_all
 
 BASELINE = """
 SELECT ?statement ?quote WHERE {

@@ -28,7 +28,7 @@ from actorgraph.graph.store import (
 )
 
 if TYPE_CHECKING:
-    from actorgraph.graph.network import AllianceAnalysis, Hypothesis, SignedNetwork, Triad
+    from actorgraph.graph.alliances import AllianceAnalysis, Hypothesis, SignedNetwork, Triad
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -119,7 +119,7 @@ class KnowledgeGraph:
 
     def alliances(self) -> AllianceAnalysis:
         """The statements read for alliance analytics (cached until the store changes)."""
-        from actorgraph.graph.network import AllianceAnalysis
+        from actorgraph.graph.alliances import AllianceAnalysis
 
         store = self.store
         if self._alliances is None or self._alliances.store is not store:
@@ -144,7 +144,7 @@ class KnowledgeGraph:
 
     def network_svg(self, start: int, end: int | None = None) -> str:
         """The signed network as SVG, with a legend."""
-        from actorgraph.graph.render import network_svg
+        from actorgraph.graph.alliances import network_svg
 
         return network_svg(self.network(start, end))
 
@@ -192,7 +192,7 @@ class KnowledgeGraph:
 
         Raises UnknownQuery, QueryParameterError.
         """
-        from actorgraph.queries import get
+        from actorgraph.graph.named_queries import get
 
         query = get(name)
         bindings = {key: term_for(kind, value) for key, (kind, value) in query.bindings(params or {}).items()}

@@ -11,10 +11,13 @@ from rdflib import Dataset
 
 from actorgraph.graph.model import Corpus
 from actorgraph.graph.rdf import compile_corpus
+from actorgraph.graph.reasoning import infer, reason_in_memory
 from actorgraph.graph.sources import load_corpus
 from actorgraph.graph.store import GraphStore, build_store
+from actorgraph.ontology.vocab import INFERRED_GRAPH
 
 Step = Callable[[str], None]
+REASON_STEP = "reason (OWL 2 RL closure, alliance conclusions)"
 
 
 @dataclass
@@ -92,13 +95,8 @@ def build(
 
 
 def _reason(store: GraphStore, step: Step) -> str:
-    from actorgraph.graph.reasoning import infer
-
-    step("reason (OWL 2 RL closure, alliance conclusions)")
+    step(REASON_STEP)
     return infer(store).summary()
-
-
-INFERRED_GRAPH = "https://w3id.org/actorgraph/graph/inferred"  # actorgraph.ontology.vocab.INFERRED_GRAPH
 
 
 def reason_store(store_path: Path, step: Step = lambda _: None) -> str:
@@ -112,18 +110,13 @@ def reason_store(store_path: Path, step: Step = lambda _: None) -> str:
     buffer = io.BytesIO()
     current.dump(buffer, "nquads")
     del current
-    # Reason in memory (hundreds of small updates), then write the copy and its inferred graph once.
-    work = GraphStore.memory()
-    work.load(buffer.getvalue(), "nquads")
-    summary = [_reason(work, step)]
-    inferred = io.BytesIO()
-    work.dump(inferred, "ntriples", graph=INFERRED_GRAPH)
-    del work
+    step(REASON_STEP)
+    report, inferred = reason_in_memory(buffer.getvalue())
 
     def fill(store: GraphStore) -> None:
         store.bulk_load(buffer.getvalue(), "nquads")
-        store.replace_graph(INFERRED_GRAPH, inferred.getvalue(), "ntriples")
+        store.replace_graph(INFERRED_GRAPH, inferred, "ntriples")
 
     step("swap the new store in")
     build_store(store_path, fill)
-    return summary[0]
+    return report.summary()

@@ -99,7 +99,7 @@ def build(store: str | None, sources: Path | None, reason: bool) -> None:
 @reports_errors
 def validate(sources: Path | None, shacl: bool) -> None:
     """Check the sources (quotes, ids, predicates) and the SHACL shapes, without writing a store."""
-    from actorgraph.graph.validation import validate_sources
+    from actorgraph.graph.checks.shacl import validate_sources
 
     result = validate_sources(sources, shacl=shacl)
     click.echo(result.summary())
@@ -188,7 +188,7 @@ def docs(out: Path) -> None:
 @reports_errors
 def check(data: bool, sources: Path | None) -> None:
     """Run HermiT (owlready2, needs Java): consistency of ontology plus data."""
-    from actorgraph.ontology.check import check_consistency
+    from actorgraph.graph.checks.hermit import check_consistency
 
     result = check_consistency(sources=sources, with_data=data)
     click.echo(result.summary())
@@ -198,7 +198,7 @@ def check(data: bool, sources: Path | None) -> None:
 
 
 def _print_proxies(proxies: list[str], sources: Path | None) -> None:
-    from actorgraph.ontology.check import proxy_evidence
+    from actorgraph.graph.checks.hermit import proxy_evidence
 
     if proxies:
         click.echo(f"ag:ProxyActor (classified by HermiT): {len(proxies)}")
@@ -253,7 +253,7 @@ def network(year: int | None, to: int | None, svg: Path | None, graphml: Path | 
     """The signed actor network at a year or interval: ties, weights, statements; SVG and GraphML."""
     import json
 
-    from actorgraph.graph.render import network_graphml, network_svg
+    from actorgraph.graph.alliances import network_graphml, network_svg
 
     kg = make_kg(store)
     start, end = _period(year, to, kg)
@@ -332,7 +332,7 @@ def timeline(a: str, b: str, store: str | None) -> None:
 @reports_errors
 def coverage(sources: Path | None, show_all: bool) -> None:
     """List, per document, the sentences that carry no statement, and the share covered."""
-    from actorgraph.graph.coverage import coverage_report
+    from actorgraph.graph.checks.coverage import coverage_report
 
     for doc in coverage_report(sources):
         click.echo(f"{doc.document}: {doc.share:.1%} of {doc.total} sentences accounted for: {doc.covered} carry "

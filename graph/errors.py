@@ -11,6 +11,8 @@ Hierarchy::
     ├── ReadOnlyStore        a write was attempted on a read-only store
     ├── StoreError           the store could not be opened, read or written
     ├── OntologyError        the ontology is inconsistent or does not load
+    ├── RuleError            a reasoning rule file does not follow the rule format
+    ├── UnsupportedRule      a rule body the Python reasoning engine cannot evaluate
     └── ExtractionError      a document could not be read or turned into candidates
 
 Core code raises these; the CLI and the web layer map them once, each with a table.
@@ -77,6 +79,14 @@ class StoreError(KGError):
 
 class OntologyError(KGError):
     """The ontology does not load, or ontology plus data is inconsistent."""
+
+
+class RuleError(KGError):
+    """A rule file does not follow the rule format (see actorgraph.graph.reasoning.rules)."""
+
+
+class UnsupportedRule(KGError):
+    """A rule body the Python engine cannot evaluate (the SPARQL engine still can)."""
 
 
 class ExtractionError(KGError):

@@ -45,7 +45,7 @@ def _print_table(result: QueryResult) -> None:
 def print_query_list() -> None:
     from rich.console import Console
 
-    from actorgraph.queries import load_all
+    from actorgraph.graph.named_queries import load_all
 
     console = Console()
     for name, query in load_all().items():

@@ -1,139 +1,31 @@
-"""Named SPARQL queries: one ``.rq`` file each, with a header of ``#`` comment lines.
+"""The SPARQL files shipped with ActorGraph: named queries (``*.rq``) and reasoning rules (``rules/*.rq``).
 
-Header format (the file name without ``.rq`` is the query's name and URL)::
-
-    # title: Actors Iran supported
-    # description: Every actor Iran supported, how, when, and in which document.
-    # param: actor IRI = https://w3id.org/actorgraph/resource/iran   -- the supporting actor
-    # param: year integer                                           -- optional, no default
-    # tags: support, iran
-
-Parameters are bound as RDF terms through pyoxigraph substitutions (SEP-0007), never by
-pasting strings into the query text. Types: IRI, string, integer, decimal, boolean (a year is
-an integer, compared with the first four characters of gYear/gYearMonth/date values).
-Substitution rules the queries must respect are in docs/queries.md ("Writing a named query").
+Data and its loaders only: the header format of a named query and its parameters are read by
+actorgraph.graph.named_queries, the rule format by actorgraph.graph.reasoning.rules.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from functools import cache
 from importlib import resources
-from typing import Any
-
-from actorgraph.graph.errors import QueryParameterError, UnknownQuery
-
-PARAM_TYPES = ("IRI", "string", "integer", "decimal", "boolean")
-_PARAM_LINE = re.compile(
-    r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)(?:\s*=\s*(?P<default>\S+))?(?:\s+--\s*(?P<help>.*))?$"
-)
+from importlib.resources.abc import Traversable
 
 
-@dataclass(frozen=True)
-class Parameter:
-    """A named-query parameter with its type, default and help."""
-
-    name: str
-    type: str
-    default: str | None = None
-    help: str = ""
-
-    @property
-    def required(self) -> bool:
-        return self.default is None
+def folder() -> Traversable:
+    """The folder of the named queries (rules are in its ``rules`` subfolder)."""
+    return resources.files(__name__)
 
 
-@dataclass(frozen=True)
-class NamedQuery:
-    """A named query: its text and the metadata from its header."""
-
-    name: str
-    title: str
-    description: str
-    sparql: str
-    parameters: tuple[Parameter, ...] = ()
-    tags: tuple[str, ...] = field(default_factory=tuple)
-
-    def bindings(self, given: dict[str, str]) -> dict[str, tuple[str, str]]:
-        """Check given values against the declared parameters: name -> (type, lexical value).
-
-        Raises QueryParameterError for unknown or missing parameters.
-        """
-        known = {p.name: p for p in self.parameters}
-        unknown = set(given) - set(known)
-        if unknown:
-            raise QueryParameterError(f"unknown parameter(s) for {self.name}: {', '.join(sorted(unknown))}")
-        result: dict[str, tuple[str, str]] = {}
-        for param in self.parameters:
-            value = given.get(param.name, param.default)
-            if value is None:
-                continue  # optional without default: the variable stays unbound
-            result[param.name] = (param.type, _check_value(param, value))
-        return result
+def _rq_texts(where: Traversable) -> dict[str, str]:
+    """Name (the file name without ``.rq``) -> text of every ``.rq`` file in a folder, sorted by name."""
+    entries = sorted((e for e in where.iterdir() if e.name.endswith(".rq")), key=lambda e: e.name)
+    return {entry.name[:-3]: entry.read_text(encoding="utf-8") for entry in entries}
 
 
-def _check_value(param: Parameter, value: str) -> str:
-    checks: dict[str, Any] = {
-        "integer": lambda v: int(v),
-        "decimal": lambda v: float(v),
-        "boolean": lambda v: {"true": True, "false": False}[v.lower()],
-        "IRI": lambda v: v if re.match(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", v) else int("x"),
-        "string": lambda v: v,
-    }
-    try:
-        checks[param.type](value)
-    except (ValueError, KeyError) as exc:
-        raise QueryParameterError(f"parameter {param.name} must be {param.type}, got {value!r}") from exc
-    return value
+def query_texts() -> dict[str, str]:
+    """Every named query file: name -> SPARQL text (with its header)."""
+    return _rq_texts(folder())
 
 
-def parse(name: str, text: str) -> NamedQuery:
-    """Read a query file's header; the query text is kept whole."""
-    meta: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        match = re.match(r"^#\s*(\w+):\s*(.*)$", line)
-        if not line.startswith("#"):
-            break
-        if match:
-            meta.setdefault(match.group(1), []).append(match.group(2).strip())
-    params = tuple(_parameter(name, raw) for raw in meta.get("param", []))
-    return NamedQuery(
-        name=name,
-        title=" ".join(meta.get("title", [name])),
-        description=" ".join(meta.get("description", [])),
-        sparql=text,
-        parameters=params,
-        tags=tuple(t.strip() for raw in meta.get("tags", []) for t in raw.split(",") if t.strip()),
-    )
-
-
-def _parameter(query: str, raw: str) -> Parameter:
-    match = _PARAM_LINE.match(raw)
-    if not match or match.group("type") not in PARAM_TYPES:
-        raise ValueError(
-            f"{query}.rq: bad parameter line {raw!r} (name type [= default] [-- help]; types {PARAM_TYPES})"
-        )
-    return Parameter(
-        match.group("name"), match.group("type"), match.group("default"), (match.group("help") or "").strip()
-    )
-
-
-@cache
-def load_all() -> dict[str, NamedQuery]:
-    """Every named query shipped in the package, by name."""
-    folder = resources.files("actorgraph.queries")
-    queries = {}
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".rq"):
-            name = entry.name[:-3]
-            queries[name] = parse(name, entry.read_text(encoding="utf-8"))
-    return queries
-
-
-def get(name: str) -> NamedQuery:
-    """The named query called name; raises UnknownQuery."""
-    try:
-        return load_all()[name]
-    except KeyError:
-        raise UnknownQuery(f"no named query {name!r}; 'actorgraph query --list' shows them") from None
+def rule_texts() -> dict[str, str]:
+    """Every reasoning rule file: name -> text (with its header)."""
+    return _rq_texts(folder() / "rules")

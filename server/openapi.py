@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, json
 
-from actorgraph.queries import NamedQuery, load_all
+from actorgraph.graph.named_queries import NamedQuery, load_all
 
 bp = Blueprint("openapi", __name__)
 

@@ -13,8 +13,8 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request, url_for
 
 from actorgraph.graph.errors import QueryParameterError, UnknownQuery
+from actorgraph.graph.named_queries import NamedQuery, get, load_all
 from actorgraph.graph.store import QueryResult
-from actorgraph.queries import NamedQuery, get, load_all
 from actorgraph.server.errors import error_response
 from actorgraph.server.negotiation import RESULTS, Format, NotAcceptable, UnknownFormat, choose
 from actorgraph.server.sparql import query_response

@@ -16,8 +16,8 @@ from flask.blueprints import BlueprintSetupState
 from flask.sansio.app import App
 
 from actorgraph.graph.api import KnowledgeGraph
+from actorgraph.graph.named_queries import NamedQuery
 from actorgraph.ontology.vocab import AG, GRAPH, PREFIXES, RES, sparql_prefixes
-from actorgraph.queries import NamedQuery
 
 bp = Blueprint("ui", __name__)
 _OUTER_WHERE = re.compile(r"^[^#\n]*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE)
@@ -128,7 +128,7 @@ bp.after_request(secure_html)
 @bp.get("/")
 def index() -> str:
     """The query page; ``?query=`` (a permalink) fills the editor and runs the query."""
-    from actorgraph.queries import load_all
+    from actorgraph.graph.named_queries import load_all
 
     given = request.args.get("query", "")
     examples: list[dict[str, Any]] = [

@@ -9,8 +9,8 @@ import rdflib
 
 from actorgraph.graph import reasoning
 from actorgraph.graph.api import KnowledgeGraph
+from actorgraph.graph.checks.hermit import ConsistencyResult, check_consistency, proxy_evidence
 from actorgraph.graph.config import Settings
-from actorgraph.ontology.check import ConsistencyResult, check_consistency, proxy_evidence
 from actorgraph.ontology.vocab import AG, INFERRED_GRAPH, RES
 
 pytestmark = pytest.mark.java
@@ -70,3 +70,18 @@ def test_hermit_reports_a_state_typed_non_state_actor_with_the_triples_involved(
     # The registry types the Taliban an InsurgentGroup and a PoliticalMovement: either explains NonStateActor.
     assert re.search(r"res:taliban a ag:(InsurgentGroup|PoliticalMovement) comes from the entity registry at "
                      r"\S*entities/core\.yaml:\d+", text), text  # fmt: skip
+
+
+def test_hermit_finds_the_ontology_and_the_data_consistent() -> None:
+    result = check_consistency()
+    assert result.consistent
+    assert result.individuals >= 40
+
+
+def test_hermit_finds_a_state_typed_non_state_actor_inconsistent() -> None:
+    fixture = rdflib.Graph()
+    taliban = rdflib.URIRef(RES + "taliban")
+    fixture.add((taliban, rdflib.RDF.type, rdflib.URIRef(AG + "State")))  # the Taliban are typed a NonStateActor
+    result = check_consistency(extra=fixture)
+    assert not result.consistent
+    assert any(str(taliban) in line and "disjointWith" in line for line in result.explanation), result.explanation

@@ -9,7 +9,7 @@ import pytest
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import QueryParameterError
-from actorgraph.queries import load_all
+from actorgraph.graph.named_queries import load_all
 
 RES = "https://w3id.org/actorgraph/resource/"
 AG = "https://w3id.org/actorgraph/ontology#"

@@ -7,10 +7,10 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 from click.testing import CliRunner
 
+from actorgraph.graph.alliances.network import SignedNetwork, local
+from actorgraph.graph.alliances.render import network_graphml, network_svg
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.cli import cli
-from actorgraph.graph.network import SignedNetwork, local
-from actorgraph.graph.render import network_graphml, network_svg
 from actorgraph.server import create_app
 
 RES = "https://w3id.org/actorgraph/resource/"

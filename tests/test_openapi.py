@@ -11,7 +11,7 @@ from flask import Flask
 from openapi_spec_validator import validate
 
 from actorgraph.graph.api import KnowledgeGraph
-from actorgraph.queries import load_all
+from actorgraph.graph.named_queries import load_all
 from actorgraph.server import create_app
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 PROBE = """
-import actorgraph, actorgraph.graph.sources as s, actorgraph.ontology as o, actorgraph.queries as q
+import actorgraph, actorgraph.graph.sources as s, actorgraph.ontology as o, actorgraph.graph.named_queries as q
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
 corpus = s.load_corpus()

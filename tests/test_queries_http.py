@@ -10,7 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from actorgraph.graph.api import KnowledgeGraph
-from actorgraph.queries import load_all
+from actorgraph.graph.named_queries import load_all
 from actorgraph.server import create_app
 
 RES = "https://w3id.org/actorgraph/resource/"

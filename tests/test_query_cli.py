@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from actorgraph.graph.cli import cli
-from actorgraph.queries import load_all
+from actorgraph.graph.named_queries import load_all
 
 RES = "https://w3id.org/actorgraph/resource/"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import rdflib
 
+from actorgraph.graph.checks.shacl import shacl_check, union_graph, validate_sources
 from actorgraph.graph.rdf import compile_corpus
 from actorgraph.graph.sources import load_corpus
-from actorgraph.graph.validation import shacl_check, union_graph, validate_sources
 from actorgraph.ontology.vocab import AG, RES
 
 PROV_DERIVED = rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")

@@ -57,7 +57,7 @@ def test_sources_decade_is_not_a_time_value() -> None:
 
 
 def test_sources_every_sentence_of_both_documents_is_accounted_for() -> None:
-    from actorgraph.graph.coverage import coverage_report
+    from actorgraph.graph.checks.coverage import coverage_report
 
     reports = {r.document: r for r in coverage_report()}
     assert set(reports) == {"yousafzai-2024", "nabil-commentary"}

@@ -11,8 +11,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from actorgraph.graph.api import KnowledgeGraph
+from actorgraph.graph.named_queries import get, load_all
 from actorgraph.ontology.vocab import sparql_prefixes
-from actorgraph.queries import get, load_all
 from actorgraph.server import create_app
 from actorgraph.server.ui import DEFAULT_QUERY, compact, example_text, href
 

@@ -17,7 +17,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from actorgraph.graph.coverage import Sentence, sentences
 from actorgraph.graph.extract.base import (
     EntityCandidate,
     ExtractionResult,
@@ -29,6 +28,7 @@ from actorgraph.graph.extract.base import (
 from actorgraph.graph.extract.families import SYMMETRIC
 from actorgraph.graph.extract.mentions import Gazetteer, tokenize
 from actorgraph.graph.model import Entity
+from actorgraph.graph.sentences import Sentence, sentences
 
 VERSION = "0.1.0"
 PLACE_TYPES = frozenset({"Place", "Country", "Province", "District", "City", "Region", "River", "Border"})

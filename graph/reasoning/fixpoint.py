@@ -8,7 +8,7 @@ of that form (cls-int1, which counts) has a hand-written equivalent here.
 Why not SPARQL alone: every rule update in Oxigraph costs a fixed half millisecond, and each
 conclusion costs microseconds to write, re-derived ones included, and again to find out whether
 it was new. Here a round is dictionary lookups, and the store receives each round's new triples
-once (actorgraph.graph.reasoning writes them while the next round runs). The rounds are the same as
+once (python_closure_rounds writes them while the next round runs). The rounds are the same as
 those of the SPARQL engine (round k reads what held before it, and seeds every rule with the
 triples first inferred in round k-1), so the explanations can still be computed in SPARQL,
 round by round, from the same graphs.
@@ -20,23 +20,26 @@ them, so two terms are equal exactly when Oxigraph's terms are.
 from __future__ import annotations
 
 import gc
+import io
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from itertools import chain, repeat
 
-from actorgraph.graph.errors import KGError
+from rdflib.paths import MulPath, SequencePath
+from rdflib.term import URIRef, Variable
+
+from actorgraph.graph.errors import KGError, UnsupportedRule
+from actorgraph.graph.reasoning.rules import MAX_ROUNDS, Rule
+from actorgraph.graph.store import GraphStore
 
 Triple = tuple[str, str, str]
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 TYPE, FIRST, REST = f"<{RDF}type>", f"<{RDF}first>", f"<{RDF}rest>"
 INTERSECTION_OF = "<http://www.w3.org/2002/07/owl#intersectionOf>"
-
-
-class UnsupportedRule(KGError):
-    """A rule body the Python engine cannot evaluate (the SPARQL engine still can)."""
 
 
 # ---------------------------------------------------------------------------- the indexes
@@ -176,8 +179,6 @@ class CompiledRule:
 
 
 def _term(term: object) -> str:
-    from rdflib.term import URIRef, Variable
-
     if isinstance(term, Variable):
         return f"?{term}"
     if isinstance(term, URIRef):
@@ -186,9 +187,6 @@ def _term(term: object) -> str:
 
 
 def _atom(s: object, p: object, o: object) -> Atom:
-    from rdflib.paths import MulPath, SequencePath
-    from rdflib.term import URIRef
-
     if isinstance(p, SequencePath) and len(p.args) == 2:
         first_step, second_step = p.args
         if (
@@ -203,7 +201,7 @@ def _atom(s: object, p: object, o: object) -> Atom:
 
 def _conjunctions(node: object) -> list[tuple[list[Atom], list[tuple[str, str]]]]:
     """The algebra of a rule body as a list of (atoms, inequalities), one per UNION branch."""
-    from rdflib.plugins.sparql.parserutils import CompValue, Expr
+    from rdflib.plugins.sparql.parserutils import CompValue, Expr  # loads rdflib's SPARQL grammar: ~60 ms
 
     if not isinstance(node, CompValue):
         raise UnsupportedRule(f"unsupported body: {node!r}")
@@ -249,7 +247,7 @@ def compile_rule(rule_id: str, sparql: str) -> CompiledRule:
     """A rule file's CONSTRUCT as conjunctive bodies (or its special, for cls-int1)."""
     if rule_id in SPECIALS:
         return CompiledRule(rule_id, special=SPECIALS[rule_id])
-    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql import prepareQuery  # rdflib's SPARQL grammar costs ~60 ms: only when compiling
 
     algebra = prepareQuery(sparql).algebra
     (head,) = algebra.template
@@ -546,3 +544,44 @@ def parse_ntriples(text: str) -> Iterator[Triple]:
 
 def ntriples(triples: Iterable[Triple]) -> str:
     return "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
+
+
+# ---------------------------------------------------------------------------- the driver
+
+
+def graphs_ntriples(store: GraphStore, graphs: Iterable[str]) -> str:
+    """The triples of some named graphs as one N-Triples text (a triple in two graphs appears twice)."""
+    buffer = io.BytesIO()
+    for graph in graphs:
+        store.dump(buffer, "ntriples", graph=graph)
+    return buffer.getvalue().decode("utf-8")
+
+
+def python_closure_rounds(
+    store: GraphStore,
+    graphs: tuple[str, ...],
+    rules: tuple[Rule, ...],
+    write_to: Callable[[int], str],
+    max_rounds: int = MAX_ROUNDS,
+) -> list[int]:
+    """The same rounds as the SPARQL engine's closure_rounds, computed in Python; returns their sizes.
+
+    Round n is written into the graph write_to(n) by a second thread while the next rounds are
+    computed: Oxigraph parses and stores without holding Python's lock, so on two cores the
+    writing mostly overlaps the computing. Raises KGError when the fixpoint is not reached
+    within max_rounds.
+    """
+    asserted = parse_ntriples(graphs_ntriples(store, graphs))
+    compiled = [compile_rule(rule.id, rule.sparql) for rule in rules]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="closure-writer") as writer:
+        written: list[Future[None]] = []
+
+        def write(triples: set[Triple]) -> None:
+            text = ntriples(triples)
+            graph = write_to(len(written) + 1)
+            written.append(writer.submit(store.load, text, "ntriples", graph, trusted=True))
+
+        rounds = closure(asserted, compiled, max_rounds, on_round=write)
+        for future in written:
+            future.result()  # a failed write raises here
+    return [len(triples) for triples in rounds]

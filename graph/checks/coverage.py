@@ -1,30 +1,17 @@
 """Sentence coverage: which sentences of each document carry a statement.
 
 A sentence counts as covered when a statement's (or citation's) evidence overlaps it,
-and as marked when a no_claim passage overlaps it. Sentences come from pysbd, run line
-by line so that headings and notes stay sentences of their own.
+and as marked when a no_claim passage overlaps it. Sentences come from actorgraph.graph.sentences.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from actorgraph.graph.model import Corpus, Document, Span
+from actorgraph.graph.sentences import Sentence, sentences
 from actorgraph.graph.sources import load_corpus
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """A sentence of a document, as [start, end) offsets into its text."""
-
-    start: int
-    end: int
-    text: str
-
-    def overlaps(self, span: Span) -> bool:
-        return bool(span.start < self.end and self.start < span.end)
 
 
 @dataclass
@@ -45,30 +32,6 @@ class DocumentCoverage:
     def share(self) -> float:
         """Share of sentences that carry a statement or are marked as carrying no claim."""
         return (self.covered + self.marked) / self.total if self.total else 1.0
-
-
-@cache
-def _segmenter():  # type: ignore[no-untyped-def]
-    import pysbd
-
-    return pysbd.Segmenter(language="en", clean=False, char_span=True)
-
-
-def sentences(text: str) -> list[Sentence]:
-    """Split a text into sentences with offsets (each non-blank line separately)."""
-    result: list[Sentence] = []
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        if line.strip():
-            for span in _segmenter().segment(line):
-                raw = span.sent
-                stripped = raw.strip()
-                if not stripped:
-                    continue
-                start = offset + span.start + (len(raw) - len(raw.lstrip()))
-                result.append(Sentence(start, start + len(stripped), stripped))
-        offset += len(line)
-    return result
 
 
 def document_coverage(doc: Document, evidence: list[Span], no_claims: list[tuple[Span, str]]) -> DocumentCoverage:
