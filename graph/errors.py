@@ -11,7 +11,11 @@ Hierarchy::
     ├── ReadOnlyStore        a write was attempted on a read-only store
     ├── StoreError           the store could not be opened, read or written
     ├── OntologyError        the ontology is inconsistent or does not load
-    └── ExtractionError      a document could not be read or turned into candidates
+    ├── ExtractionError      a document could not be read or turned into candidates
+    ├── LinkError            the link registry is wrong: bad QID, duplicate, identifier without a check
+    │                        (also a ValueError)
+    └── WikidataUnavailable  the Wikidata API cannot be reached or answered with an error
+                             (also a ConnectionError)
 
 Core code raises these; the CLI and the web layer map them once, each with a table.
 """
@@ -81,3 +85,15 @@ class OntologyError(KGError):
 
 class ExtractionError(KGError):
     """A document could not be read or turned into candidate statements."""
+
+
+class LinkError(KGError, ValueError):
+    """The link registry is wrong: a malformed or duplicate identifier, or one nobody checked.
+
+    >>> str(LinkError("links.yaml: iran: 'Q79x' is not a QID"))
+    "links.yaml: iran: 'Q79x' is not a QID"
+    """
+
+
+class WikidataUnavailable(KGError, ConnectionError):
+    """The Wikidata API could not be reached, or answered with an error."""
