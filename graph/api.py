@@ -6,7 +6,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from actorgraph.graph import build as build_mod
 from actorgraph.graph import linking
@@ -24,7 +24,9 @@ from actorgraph.graph.describe import (
 from actorgraph.graph.errors import StoreError
 from actorgraph.graph.ingest import IngestReport, ingest_file
 from actorgraph.graph.linking.void import void_graph
-from actorgraph.graph.render import network_graphml
+from actorgraph.graph.network import AllianceAnalysis, Hypothesis, SignedNetwork, Triad
+from actorgraph.graph.reasoning import infer
+from actorgraph.graph.render import network_graphml, network_svg
 from actorgraph.graph.review import Candidate
 from actorgraph.graph.sources import load_corpus
 from actorgraph.graph.store import (
@@ -37,10 +39,9 @@ from actorgraph.graph.store import (
 )
 from actorgraph.graph.validation import ValidationResult, validate_sources
 from actorgraph.ontology.check import ConsistencyResult, ProxyEvidence, check_consistency, proxy_evidence
+from actorgraph.ontology.vocab import CANDIDATES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RES, VOID_GRAPH
 from actorgraph.queries import NamedQuery, load_all
-
-if TYPE_CHECKING:
-    from actorgraph.graph.network import AllianceAnalysis, Hypothesis, SignedNetwork, Triad
+from actorgraph.queries import get as named_query
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -119,8 +120,6 @@ class KnowledgeGraph:
 
     def reason(self, step: build_mod.Step = lambda _: None) -> str:
         """Write …/graph/inferred (OWL 2 RL closure, triads, hypotheses); on disk into a swapped-in copy."""
-        from actorgraph.graph.reasoning import infer
-
         if self.settings.in_memory:
             summary = infer(self.store).summary()
         else:
@@ -131,8 +130,6 @@ class KnowledgeGraph:
 
     def alliances(self) -> AllianceAnalysis:
         """The statements read for alliance analytics (cached until the store changes)."""
-        from actorgraph.graph.network import AllianceAnalysis
-
         store = self.store
         if self._alliances is None or self._alliances.store is not store:
             self._alliances = AllianceAnalysis(store)
@@ -156,8 +153,6 @@ class KnowledgeGraph:
 
     def network_svg(self, start: int, end: int | None = None) -> str:
         """The signed network as SVG, with a legend."""
-        from actorgraph.graph.render import network_svg
-
         return network_svg(self.network(start, end))
 
     def network_graphml(self, start: int, end: int | None = None) -> bytes:
@@ -181,8 +176,6 @@ class KnowledgeGraph:
 
         The dataset's VoID description (statistics, linksets) is included, in the graph …/graph/void.
         """
-        from actorgraph.ontology.vocab import VOID_GRAPH
-
         void = void_graph(self.store).serialize(format="nt")
         self.store.dump_with(output, fmt, extra_ntriples=void, extra_graph=VOID_GRAPH)
 
@@ -191,8 +184,6 @@ class KnowledgeGraph:
 
         Empty (the plain union) when there are no candidates or they are asked for.
         """
-        from actorgraph.ontology.vocab import CANDIDATES_GRAPH
-
         graphs = self.store.named_graphs()
         if include_candidates or CANDIDATES_GRAPH not in graphs:
             return {}
@@ -207,9 +198,7 @@ class KnowledgeGraph:
 
         Raises UnknownQuery, QueryParameterError.
         """
-        from actorgraph.queries import get
-
-        query = get(name)
+        query = named_query(name)
         bindings = {key: term_for(kind, value) for key, (kind, value) in query.bindings(params or {}).items()}
         return self.query(query.sparql, substitutions=bindings, **self.reviewed_dataset(include_candidates))
 
@@ -344,8 +333,6 @@ class KnowledgeGraph:
 
     def ontology_rdf(self, fmt: str = "turtle") -> bytes:
         """The ontology graph in an RDF format."""
-        from actorgraph.ontology.vocab import ONTOLOGY_GRAPH, PREFIXES
-
         result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")
         data: bytes = serialize_triples(result, fmt, PREFIXES)
         return data
@@ -356,8 +343,6 @@ class KnowledgeGraph:
 
     def resource_rdf(self, iri: str, fmt: str = "turtle") -> bytes:
         """The RDF description of a resource (outgoing, incoming, evidence) in an RDF format."""
-        from actorgraph.ontology.vocab import PREFIXES, RES
-
         # Resource IRIs hold slashes, which prefixed names must escape: full IRIs read better.
         prefixes = {p: ns for p, ns in PREFIXES.items() if ns != RES}
         data: bytes = serialize_triples(Describer(self).rdf(iri), fmt, prefixes)
