@@ -39,6 +39,7 @@ from actorgraph.graph.store import (
 )
 from actorgraph.graph.validation import ValidationResult, validate_sources
 from actorgraph.ontology.check import ConsistencyResult, ProxyEvidence, check_consistency, proxy_evidence
+from actorgraph.ontology.docs import write_docs
 from actorgraph.ontology.vocab import CANDIDATES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RES, VOID_GRAPH
 from actorgraph.queries import NamedQuery, load_all
 from actorgraph.queries import get as named_query
@@ -231,8 +232,6 @@ class KnowledgeGraph:
 
     def write_ontology_docs(self, folder: Path) -> Path:
         """Write the ontology's HTML documentation (pyLODE) into folder; returns the index file."""
-        from actorgraph.ontology.docs import write_docs  # start-up cost: pyLODE loads only for this command
-
         return write_docs(folder)
 
     # ------------------------------------------------------------------ external links (docs/linking.md)
