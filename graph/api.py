@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from actorgraph.graph import build as build_mod
+from actorgraph.graph import linking
+from actorgraph.graph import review as candidate_review
+from actorgraph.graph.alliances import AllianceAnalysis, Hypothesis, SignedNetwork, Triad, network_graphml, network_svg
+from actorgraph.graph.checks.coverage import DocumentCoverage, coverage_report
+from actorgraph.graph.checks.hermit import ConsistencyResult, ProxyEvidence, check_consistency, proxy_evidence
+from actorgraph.graph.checks.shacl import ValidationResult, validate_sources
 from actorgraph.graph.config import Settings
 from actorgraph.graph.describe import (
     Describer,
@@ -18,6 +25,13 @@ from actorgraph.graph.describe import (
     Term,
 )
 from actorgraph.graph.errors import StoreError
+from actorgraph.graph.ingest import IngestReport, ingest_file
+from actorgraph.graph.linking.void import void_graph
+from actorgraph.graph.named_queries import NamedQuery, load_all
+from actorgraph.graph.named_queries import get as named_query
+from actorgraph.graph.reasoning import infer
+from actorgraph.graph.review import Candidate
+from actorgraph.graph.sources import load_corpus
 from actorgraph.graph.store import (
     GraphStore,
     QueryResult,
@@ -26,9 +40,8 @@ from actorgraph.graph.store import (
     serialize_triples,
     typed_literal,
 )
-
-if TYPE_CHECKING:
-    from actorgraph.graph.alliances import AllianceAnalysis, Hypothesis, SignedNetwork, Triad
+from actorgraph.ontology.docs import write_docs
+from actorgraph.ontology.vocab import CANDIDATES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RES, VOID_GRAPH
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -107,8 +120,6 @@ class KnowledgeGraph:
 
     def reason(self, step: build_mod.Step = lambda _: None) -> str:
         """Write …/graph/inferred (OWL 2 RL closure, triads, hypotheses); on disk into a swapped-in copy."""
-        from actorgraph.graph.reasoning import infer
-
         if self.settings.in_memory:
             summary = infer(self.store).summary()
         else:
@@ -119,8 +130,6 @@ class KnowledgeGraph:
 
     def alliances(self) -> AllianceAnalysis:
         """The statements read for alliance analytics (cached until the store changes)."""
-        from actorgraph.graph.alliances import AllianceAnalysis
-
         store = self.store
         if self._alliances is None or self._alliances.store is not store:
             self._alliances = AllianceAnalysis(store)
@@ -144,9 +153,11 @@ class KnowledgeGraph:
 
     def network_svg(self, start: int, end: int | None = None) -> str:
         """The signed network as SVG, with a legend."""
-        from actorgraph.graph.alliances import network_svg
-
         return network_svg(self.network(start, end))
+
+    def network_graphml(self, start: int, end: int | None = None) -> bytes:
+        """The signed network as GraphML (for Gephi, yEd, networkx)."""
+        return network_graphml(self.network(start, end))
 
     # ------------------------------------------------------------------ query
 
@@ -165,9 +176,6 @@ class KnowledgeGraph:
 
         The dataset's VoID description (statistics, linksets) is included, in the graph …/graph/void.
         """
-        from actorgraph.graph.void import void_graph
-        from actorgraph.ontology.vocab import VOID_GRAPH
-
         void = void_graph(self.store).serialize(format="nt")
         self.store.dump_with(output, fmt, extra_ntriples=void, extra_graph=VOID_GRAPH)
 
@@ -176,8 +184,6 @@ class KnowledgeGraph:
 
         Empty (the plain union) when there are no candidates or they are asked for.
         """
-        from actorgraph.ontology.vocab import CANDIDATES_GRAPH
-
         graphs = self.store.named_graphs()
         if include_candidates or CANDIDATES_GRAPH not in graphs:
             return {}
@@ -192,16 +198,111 @@ class KnowledgeGraph:
 
         Raises UnknownQuery, QueryParameterError.
         """
-        from actorgraph.graph.named_queries import get
-
-        query = get(name)
+        query = named_query(name)
         bindings = {key: term_for(kind, value) for key, (kind, value) in query.bindings(params or {}).items()}
         return self.query(query.sparql, substitutions=bindings, **self.reviewed_dataset(include_candidates))
+
+    def named_queries(self) -> dict[str, NamedQuery]:
+        """Every named query (queries/*.rq) by name, with its title and parameters."""
+        return load_all()
 
     def stats(self) -> dict[str, int]:
         """Quads per named graph."""
         counts: dict[str, int] = self.store.counts_per_graph()
         return counts
+
+    # ------------------------------------------------------------------ checks of the sources (no store needed)
+
+    def validate(self, *, shacl: bool = True) -> ValidationResult:
+        """Check the sources (quotes, ids, predicates) and, unless shacl is False, the SHACL shapes."""
+        return validate_sources(self.sources, shacl=shacl)
+
+    def coverage(self) -> list[DocumentCoverage]:
+        """Per document, the sentences that carry a statement, are marked as no claim, or neither."""
+        return coverage_report(self.sources)
+
+    def check_consistency(self, *, with_data: bool = True) -> ConsistencyResult:
+        """HermiT (needs Java): is the ontology, plus the sources' data unless with_data is False, consistent?"""
+        return check_consistency(sources=self.sources, with_data=with_data)
+
+    def proxy_evidence(self, proxies: list[str]) -> list[ProxyEvidence]:
+        """The sponsorship statements behind each actor HermiT classified as ag:ProxyActor."""
+        return proxy_evidence(proxies, self.sources)
+
+    def write_ontology_docs(self, folder: Path) -> Path:
+        """Write the ontology's HTML documentation (pyLODE) into folder; returns the index file."""
+        return write_docs(folder)
+
+    # ------------------------------------------------------------------ external links (docs/linking.md)
+
+    def link_report(self) -> linking.LinkReport:
+        """Which entities of the sources carry checked external identifiers, and which do not."""
+        return linking.link_report(load_corpus(self.sources))
+
+    def verify_links(self, only: Iterable[str] | None = None) -> list[linking.VerifyResult]:
+        """Compare each linked QID's Wikidata label and instance-of with our entity (settings.wikidata_api).
+
+        Raises WikidataUnavailable when offline, LinkError when an entity asked for has no QID.
+        """
+        client = linking.WikidataClient(self.settings.wikidata_api)
+        return linking.verify_links(load_corpus(self.sources), client, only)
+
+    def enrich_links(self, *, refresh: bool = False) -> linking.EnrichResult:
+        """Fetch Wikidata facts of linked entities (cached in settings.wikidata_cache) into the enrichment graph.
+
+        Replaces that graph, and only it; needs a writable store. Raises WikidataUnavailable when offline.
+        """
+        client = linking.WikidataClient(self.settings.wikidata_api)
+        cache = Path(self.settings.wikidata_cache)
+        result = linking.enrich(load_corpus(self.sources), client, cache, refresh=refresh)
+        linking.write_enrichment(self.store, result)
+        return result
+
+    # ------------------------------------------------------------------ ingest and review (settings.sources_path)
+
+    def ingest(
+        self,
+        path: Path,
+        *,
+        title: str | None = None,
+        author: str | None = None,
+        date: str | None = None,
+        fmt: str | None = None,
+        extractor: str = "rules",
+        doc_id: str | None = None,
+        progress: Callable[[int, int], None] = lambda _done, _total: None,
+    ) -> IngestReport:
+        """Read, register and extract one document into the ingest sources folder (settings.sources_path).
+
+        Raises ExtractionError (unreadable, binary, empty, unknown date) or SourceError.
+        """
+        return ingest_file(path, self.settings.sources_dir, title=title, author=author, date=date, fmt=fmt,
+                           extractor=extractor, doc_id=doc_id, progress=progress)  # fmt: skip
+
+    def pending_candidates(self, document: str | None = None) -> list[Candidate]:
+        """The candidate statements not yet reviewed (of one document, or all)."""
+        return candidate_review.pending(self.settings.sources_dir, document)
+
+    def entity_candidates(self, document: str) -> list[dict[str, Any]]:
+        """The names in a document that may be new entities, with a suggested type."""
+        return candidate_review.entity_candidates(self.settings.sources_dir, document)
+
+    def accept_candidate(self, local_id: str, document: str | None = None, corrections: Sequence[str] = ()) -> None:
+        """Accept a candidate statement, corrected by key=value pairs; its document is found when not given."""
+        fixes = candidate_review.parse_corrections(tuple(corrections))
+        sources = self.settings.sources_dir
+        candidate_review.accept(sources, document or candidate_review.find_document(sources, local_id), local_id, fixes)
+
+    def reject_candidate(self, local_id: str, document: str | None = None) -> None:
+        """Reject a candidate statement; its document is found when not given."""
+        sources = self.settings.sources_dir
+        candidate_review.reject(sources, document or candidate_review.find_document(sources, local_id), local_id)
+
+    def review_session(
+        self, document: str | None, ask: Callable[[str], str], say: Callable[[str], None]
+    ) -> dict[str, int]:
+        """Walk through the pending candidates interactively; returns how many were accepted, rejected, ..."""
+        return candidate_review.session(self.settings.sources_dir, document, ask, say)
 
     # ------------------------------------------------------------------ resource pages
 
@@ -230,8 +331,6 @@ class KnowledgeGraph:
 
     def ontology_rdf(self, fmt: str = "turtle") -> bytes:
         """The ontology graph in an RDF format."""
-        from actorgraph.ontology.vocab import ONTOLOGY_GRAPH, PREFIXES
-
         result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")
         data: bytes = serialize_triples(result, fmt, PREFIXES)
         return data
@@ -242,8 +341,6 @@ class KnowledgeGraph:
 
     def resource_rdf(self, iri: str, fmt: str = "turtle") -> bytes:
         """The RDF description of a resource (outgoing, incoming, evidence) in an RDF format."""
-        from actorgraph.ontology.vocab import PREFIXES, RES
-
         # Resource IRIs hold slashes, which prefixed names must escape: full IRIs read better.
         prefixes = {p: ns for p, ns in PREFIXES.items() if ns != RES}
         data: bytes = serialize_triples(Describer(self).rdf(iri), fmt, prefixes)

@@ -13,10 +13,12 @@ from typing import Any
 
 ENV_PREFIX = "ACTORGRAPH_"
 MEMORY = ":memory:"
+WIKIDATA_API = "https://www.wikidata.org/w/api.php"
 
 
-def _setting(default: Any, help: str, env: str | None = None) -> Any:  # noqa: A002 - "help" mirrors click
-    return field(default=default, metadata={"help": help, "env": env})
+def _setting(default: Any, help: str, env: str | None = None, *, secret: bool = False) -> Any:  # noqa: A002 - "help" mirrors click
+    # A secret stays out of repr(), so a logged Settings never shows a token or key.
+    return field(default=default, metadata={"help": help, "env": env}, repr=not secret)
 
 
 def env_name(f: Any) -> str:
@@ -43,12 +45,29 @@ class Settings:
         4, "Worker processes of the server, each answering one request at a time (1 when updates are on)."
     )
     threads: int = _setting(8, "Request threads of the single read-write worker when updates are on.")
-    update_token: str = _setting("", "Bearer token that enables SPARQL Update and Graph Store writes (empty: off).")
+    update_token: str = _setting(
+        "", "Bearer token that enables SPARQL Update and Graph Store writes (empty: off).", secret=True
+    )
     federation: bool = _setting(False, "Allow SERVICE clauses to reach the allowlisted endpoints.")
     service_allowlist: str = _setting(
         "https://query.wikidata.org/sparql https://dbpedia.org/sparql",
         "Space-separated SPARQL endpoints SERVICE may call when federation is on.",
     )
+    sources_path: str = _setting(
+        "var/sources",
+        "Sources folder that 'ingest' and 'review' write to (seeded from the shipped sources on first use).",
+        env="ACTORGRAPH_SOURCES",
+    )
+    wikidata_api: str = _setting(
+        WIKIDATA_API, "Wikidata API (wbgetentities) URL that 'link verify' and 'link enrich' ask."
+    )
+    wikidata_cache: str = _setting("var/cache/wikidata", "Folder where 'link enrich' caches Wikidata's answers.")
+    llm_url: str = _setting(
+        "", "OpenAI-compatible base URL the 'llm' extractor calls, e.g. http://127.0.0.1:8080/v1 (empty: off)."
+    )
+    llm_model: str = _setting("default", "Model name the 'llm' extractor asks for.")
+    llm_key: str = _setting("", "Bearer token for the LLM endpoint (empty: none).", secret=True)
+    llm_timeout: float = _setting(120.0, "Seconds the 'llm' extractor waits for one answer.")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -74,6 +93,11 @@ class Settings:
     def store_dir(self) -> Path:
         return Path(self.store_path)
 
+    @property
+    def sources_dir(self) -> Path:
+        """The sources folder of ingest and review."""
+        return Path(self.sources_path)
+
 
 def _coerce(raw: str, kind: type) -> Any:
     if kind is bool:
@@ -83,6 +107,13 @@ def _coerce(raw: str, kind: type) -> Any:
     if kind is float:
         return float(raw)
     return raw
+
+
+def setting_help(name: str) -> str:
+    """A CLI option's help text: the setting's own help, its environment variable and default."""
+    f = next(f for f in fields(Settings) if f.name == name)
+    default = "" if f.default in ("", None) else f"; default {f.default}"
+    return f"{f.metadata['help']} [env {env_name(f)}{default}]"
 
 
 def documented_settings() -> list[tuple[str, str, Any, str]]:

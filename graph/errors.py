@@ -13,7 +13,11 @@ Hierarchy::
     ├── OntologyError        the ontology is inconsistent or does not load
     ├── RuleError            a reasoning rule file does not follow the rule format
     ├── UnsupportedRule      a rule body the Python reasoning engine cannot evaluate
-    └── ExtractionError      a document could not be read or turned into candidates
+    ├── ExtractionError      a document could not be read or turned into candidates
+    ├── LinkError            the link registry is wrong: bad QID, duplicate, identifier without a check
+    │                        (also a ValueError)
+    └── WikidataUnavailable  the Wikidata API cannot be reached or answered with an error
+                             (also a ConnectionError)
 
 Core code raises these; the CLI and the web layer map them once, each with a table.
 """
@@ -91,3 +95,15 @@ class UnsupportedRule(KGError):
 
 class ExtractionError(KGError):
     """A document could not be read or turned into candidate statements."""
+
+
+class LinkError(KGError, ValueError):
+    """The link registry is wrong: a malformed or duplicate identifier, or one nobody checked.
+
+    >>> str(LinkError("links.yaml: iran: 'Q79x' is not a QID"))
+    "links.yaml: iran: 'Q79x' is not a QID"
+    """
+
+
+class WikidataUnavailable(KGError, ConnectionError):
+    """The Wikidata API could not be reached, or answered with an error."""

@@ -23,6 +23,7 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.graph import Graph
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
+from actorgraph.graph.linking.registry import link_quads
 from actorgraph.graph.model import (
     CERTAINTIES,
     Citation,
@@ -88,8 +89,6 @@ def compile_corpus(corpus: Corpus) -> Dataset:
             add_quads(dataset, no_claim_quads(passage, doc, graph))
         add_quads(dataset, graph_meta_quads(graph, doc, f.path))
     add_quads(dataset, truthy_quads(corpus.statements))
-    from actorgraph.graph.linking import link_quads  # local: linking reads the ontology at first use
-
     add_quads(dataset, link_quads(corpus))  # the links graph: checked external identifiers
     return dataset
 

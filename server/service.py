@@ -7,8 +7,8 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
+from actorgraph.graph.linking.void import DATASET_IRI, void_graph
 from actorgraph.graph.store import convert_rdf
-from actorgraph.graph.void import DATASET_IRI, void_graph
 from actorgraph.ontology.vocab import DCTERMS, PREFIXES, SD, VOID
 from actorgraph.server import negotiation
 

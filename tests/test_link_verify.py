@@ -9,7 +9,8 @@ from click.testing import CliRunner
 from wikidata_mock import MockWikidata, closed_port_url
 
 from actorgraph.graph.cli import cli
-from actorgraph.graph.linking import LinkError, WikidataClient, WikidataUnavailable, verify_links
+from actorgraph.graph.errors import LinkError, WikidataUnavailable
+from actorgraph.graph.linking import WikidataClient, verify_links
 from actorgraph.graph.model import Corpus
 
 CHECKED = ["iran", "afghanistan", "al-qaeda", "islamic-state", "tehran", "nato"]

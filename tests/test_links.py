@@ -11,10 +11,10 @@ from click.testing import CliRunner
 
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.cli import cli
+from actorgraph.graph.errors import LinkError
 from actorgraph.graph.linking import (
     IDENTIFIERS,
     TARGETS,
-    LinkError,
     corpus_links,
     entity_classes,
     link_report,
@@ -25,6 +25,7 @@ from actorgraph.graph.linking import (
 )
 from actorgraph.graph.model import Corpus, Entity
 from actorgraph.ontology.vocab import LINKS_GRAPH, sparql_prefixes
+from actorgraph.server import create_app
 
 VOID = "http://rdfs.org/ns/void#"
 CHECK = {"source": "https://example.org/page", "said": "X = Q1", "covers": ["wikidata"], "date": "2026-11-21"}
@@ -176,8 +177,6 @@ def test_void_linkset_counts_from_the_store_equal_the_registry(kg: KnowledgeGrap
 
 
 def test_void_served_at_well_known_has_linksets_matching_the_data(kg: KnowledgeGraph) -> None:
-    from actorgraph.server import create_app
-
     client = create_app(kg=kg).test_client()
     response = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
     assert response.status_code == 200

@@ -6,19 +6,19 @@ ontology, so a well-behaved model can only answer with known terms. Its answer i
 not trusted: every proposal goes through ``verify`` like the rule extractor's, and a
 proposal whose quote is not verbatim in the text is dropped and counted.
 
-Configuration (environment): ACTORGRAPH_LLM_URL (base URL, e.g. http://127.0.0.1:8080/v1),
-ACTORGRAPH_LLM_MODEL, ACTORGRAPH_LLM_KEY (optional bearer token), ACTORGRAPH_LLM_TIMEOUT.
+Configuration: the Settings fields llm_url (base URL, e.g. http://127.0.0.1:8080/v1), llm_model,
+llm_key (optional bearer token) and llm_timeout, read from ACTORGRAPH_LLM_* (graph/config.py).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
+from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import ExtractionError
 from actorgraph.graph.extract.base import ExtractionResult, Progress, Proposal, no_progress
 from actorgraph.graph.extract.families import PREDICATE_FAMILY
@@ -87,16 +87,16 @@ class LLMExtractor:
     version: str = VERSION
 
     @classmethod
-    def from_env(cls) -> LLMExtractor:
-        """Configured from ACTORGRAPH_LLM_*; raises ExtractionError when no URL is set."""
-        url = os.environ.get("ACTORGRAPH_LLM_URL")
-        if not url:
+    def from_env(cls, settings: Settings | None = None) -> LLMExtractor:
+        """Configured from the llm_* settings (ACTORGRAPH_LLM_*); raises ExtractionError when no URL is set."""
+        settings = settings or Settings.from_env()
+        if not settings.llm_url:
             raise ExtractionError("the llm extractor needs ACTORGRAPH_LLM_URL (an OpenAI-compatible base URL)")
         return cls(
-            url=url,
-            model=os.environ.get("ACTORGRAPH_LLM_MODEL", "default"),
-            key=os.environ.get("ACTORGRAPH_LLM_KEY") or None,
-            timeout=float(os.environ.get("ACTORGRAPH_LLM_TIMEOUT", "120")),
+            url=settings.llm_url,
+            model=settings.llm_model,
+            key=settings.llm_key or None,
+            timeout=settings.llm_timeout,
         )
 
     def extract(self, text: str, entities: dict[str, Entity], progress: Progress = no_progress) -> ExtractionResult:

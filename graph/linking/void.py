@@ -4,24 +4,112 @@ The statistics (triples per named graph, distinct subjects, properties, classes)
 scans, so they are computed once per opened store and cached; a rebuild opens a new store
 and so gets fresh numbers. The description is returned as an rdflib Graph; the web layer
 serialises it with pyoxigraph in the negotiated format.
+
+It includes one linkset per external dataset we link to (Wikidata, DBpedia, GeoNames), with
+the number of ``skos:exactMatch`` links (docs/linking.md).
 """
 
 from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import FOAF, RDFS, SKOS, XSD
 
+from actorgraph.graph.linking.registry import DBPEDIA_RESOURCE, GEONAMES_FEATURE, WIKIDATA_ENTITY, Link
 from actorgraph.graph.store import GraphStore
+from actorgraph.ontology import vocab as v
 from actorgraph.ontology.vocab import AG, BASE, DCTERMS, RES, SD, VOID
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 DATASET_IRI = BASE + "dataset"
 V = Namespace(VOID)
 DCT = Namespace(DCTERMS)
 SDNS = Namespace(SD)
+
+
+# --------------------------------------------------------------------------- linksets
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """An external dataset we link to, as VoID describes it."""
+
+    key: str
+    title: str
+    homepage: str
+    uri_space: str
+    sparql_endpoint: str | None = None
+
+    @property
+    def iri(self) -> URIRef:
+        """The IRI our VoID description gives the target dataset."""
+        return URIRef(f"{v.BASE}void/target/{self.key}")
+
+
+TARGETS = (
+    LinkTarget(
+        "wikidata", "Wikidata", "https://www.wikidata.org/", WIKIDATA_ENTITY, "https://query.wikidata.org/sparql"
+    ),
+    LinkTarget("dbpedia", "DBpedia", "https://www.dbpedia.org/", DBPEDIA_RESOURCE, "https://dbpedia.org/sparql"),
+    LinkTarget("geonames", "GeoNames", "https://www.geonames.org/", GEONAMES_FEATURE),
+)
+
+
+def linkset_iri(target: LinkTarget) -> URIRef:
+    """The IRI of our linkset to a target dataset."""
+    return URIRef(f"{v.BASE}void/linkset/{target.key}")
+
+
+def linkset_counts(links: Iterable[Link]) -> dict[str, int]:
+    """skos:exactMatch links per target dataset, counted from the registry."""
+    counts = {t.key: 0 for t in TARGETS}
+    for link in links:
+        for kind in link.iris():
+            counts[kind] += 1
+    return counts
+
+
+def stored_linkset_counts(store: GraphStore) -> dict[str, int]:
+    """skos:exactMatch links per target dataset, counted in the store's links graph (what is served)."""
+    counts = {}
+    for target in TARGETS:
+        sparql = (
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{v.LINKS_GRAPH}> {{ ?s <{SKOS.exactMatch}> ?o }} "
+            f'FILTER(STRSTARTS(STR(?o), "{target.uri_space}")) }}'
+        )
+        counts[target.key] = next(int(row[0].value) for row in store.query(sparql))  # type: ignore[union-attr]
+    return counts
+
+
+def void_linksets(counts: Mapping[str, int], dataset: str) -> list[Triple]:
+    """VoID linksets of `dataset`: target dataset, link predicate and count, for each target."""
+    triples: list[Triple] = []
+    for target in TARGETS:
+        linkset = linkset_iri(target)
+        triples += [
+            (linkset, RDF.type, V.Linkset),
+            (linkset, RDFS.label, Literal(f"ActorGraph to {target.title}", lang="en")),
+            (linkset, V.subjectsTarget, URIRef(dataset)),
+            (linkset, V.objectsTarget, target.iri),
+            (linkset, V.linkPredicate, SKOS.exactMatch),
+            (linkset, V.triples, Literal(counts.get(target.key, 0), datatype=XSD.integer)),
+            (URIRef(dataset), V.subset, linkset),
+            (target.iri, RDF.type, V.Dataset),
+            (target.iri, DCT.title, Literal(target.title)),
+            (target.iri, FOAF.homepage, URIRef(target.homepage)),
+            (target.iri, V.uriSpace, Literal(target.uri_space)),
+        ]
+        if target.sparql_endpoint:
+            triples.append((target.iri, V.sparqlEndpoint, URIRef(target.sparql_endpoint)))
+    return triples
+
+
+# --------------------------------------------------------------------------- the dataset and its statistics
 
 
 @dataclass(frozen=True)
@@ -102,8 +190,6 @@ def void_graph(store: GraphStore, *, sparql_endpoint: str | None = None, data_du
         g.add((subset, SDNS.name, subset))
         g.add((subset, V.triples, Literal(count, datatype=XSD.integer)))
     # Linksets to Wikidata, DBpedia and GeoNames, counted in the links graph (docs/linking.md).
-    from actorgraph.graph.linking import stored_linkset_counts, void_linksets
-
     for triple in void_linksets(stored_linkset_counts(store), DATASET_IRI):
         g.add(triple)
     return g

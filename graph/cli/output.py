@@ -1,8 +1,9 @@
-"""Printing query results in the terminal: a rich table, or a standard serialisation."""
+"""CLI printing: query results as a rich table or in a standard serialisation, and the named queries."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from actorgraph.graph.store import QueryResult, as_solutions, is_boolean, is_triples, serialize_results, term_text
@@ -20,8 +21,8 @@ def print_result(result: QueryResult, fmt: str) -> None:
 
 
 def _print_table(result: QueryResult) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    from rich.console import Console  # start-up cost: rich loads only when a table is printed
+    from rich.table import Table  # start-up cost, as above
 
     console = Console()
     if is_boolean(result):
@@ -42,13 +43,12 @@ def _print_table(result: QueryResult) -> None:
     console.print(f"{rows} row(s)", style="dim")
 
 
-def print_query_list() -> None:
-    from rich.console import Console
-
-    from actorgraph.graph.named_queries import load_all
+def print_query_list(queries: Mapping[str, Any]) -> None:
+    """Print each named query with its title and parameters."""
+    from rich.console import Console  # start-up cost: rich loads only when a list is printed
 
     console = Console()
-    for name, query in load_all().items():
+    for name, query in queries.items():
         params = ", ".join(_param_text(p) for p in query.parameters) or "no parameters"
         console.print(f"[bold]{name}[/bold]  {query.title}  [dim]({params})[/dim]")
 

@@ -1,0 +1,49 @@
+"""Options several commands share, and the KnowledgeGraph a command works on.
+
+Help texts of options that set a Settings field come from that field (its help, environment
+variable and default), so they are written once, in graph/config.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from actorgraph.graph.api import KnowledgeGraph
+from actorgraph.graph.config import Settings, setting_help
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def make_kg(store: str | None, sources: Path | None = None, **overrides: Any) -> KnowledgeGraph:
+    """The graph of the settings (flag > environment > default) and, for build and checks, a sources folder."""
+    return KnowledgeGraph(Settings.from_env(store_path=store, **overrides), sources=sources)
+
+
+def store_option(func: F) -> F:
+    """--store: the store directory, or ':memory:' (the store_path setting)."""
+    return click.option("--store", "store", default=None, help=setting_help("store_path"))(func)
+
+
+def sources_option(func: F) -> F:
+    """--sources: the sources folder a build or a check reads (default: the shipped one)."""
+    return click.option(
+        "--sources",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        default=None,
+        help="Sources folder (documents.yaml, documents/, entities/, statements/); default: the shipped one.",
+    )(func)
+
+
+def user_sources_option(func: F) -> F:
+    """--sources for ingest and review: the folder they write to (the sources_path setting)."""
+    return click.option(
+        "--sources",
+        "sources_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help=setting_help("sources_path"),
+    )(func)

@@ -1,0 +1,39 @@
+"""serve: the SPARQL endpoint and web front end (docs/server.md)."""
+
+from __future__ import annotations
+
+import click
+
+from actorgraph.graph.cli.errors import reports_errors
+from actorgraph.graph.cli.options import store_option
+from actorgraph.graph.config import Settings, setting_help
+
+
+@click.command()
+@store_option
+@click.option("--host", default=None, help=setting_help("host"))
+@click.option("--port", type=int, default=None, help=setting_help("port"))
+@click.option("--memory", is_flag=True, help="Build the shipped sources into a temporary store and serve that.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help=setting_help("workers"))
+@click.option("--threads", type=click.IntRange(min=1), default=None, help=setting_help("threads"))
+@click.option("--timeout", "query_timeout", type=click.FloatRange(min=0.5), default=None,
+              help=setting_help("query_timeout"))  # fmt: skip
+@click.option("--max-rows", type=click.IntRange(min=1), default=None, help=setting_help("max_rows"))
+@click.option("--max-query-length", type=click.IntRange(min=1), default=None, help=setting_help("max_query_length"))
+@click.option("--update-token", default=None, help=setting_help("update_token"))
+@click.option("--federation/--no-federation", default=None, help=setting_help("federation"))
+@click.option("--service-allowlist", default=None, help=setting_help("service_allowlist"))
+@reports_errors
+def serve(store: str | None, host: str | None, port: int | None, memory: bool, workers: int | None,
+          threads: int | None, query_timeout: float | None, max_rows: int | None, max_query_length: int | None,
+          update_token: str | None, federation: bool | None, service_allowlist: str | None) -> None:  # fmt: skip
+    """Serve SPARQL (query, update, graph store) and the web front end with gunicorn (docs/server.md)."""
+    # The one import of the server layer: the CLI sits on top of graph and server, and serve starts the
+    # server. Inside the function for start-up cost: flask and gunicorn load only for this command.
+    from actorgraph.server.run import run
+
+    settings = Settings.from_env(store_path=":memory:" if memory else store, host=host, port=port, workers=workers,
+                                 threads=threads, query_timeout=query_timeout, max_rows=max_rows,
+                                 max_query_length=max_query_length, update_token=update_token,
+                                 federation=federation, service_allowlist=service_allowlist)  # fmt: skip
+    run(settings)
