@@ -24,7 +24,7 @@ from flask import Flask
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
 from actorgraph.server import create_app
-from actorgraph.server.workers import RequestLog, Watchdog
+from actorgraph.server.protocol.workers import RequestLog, Watchdog
 
 log = logging.getLogger("actorgraph.server")
 
@@ -102,7 +102,7 @@ def build_app(settings: Settings) -> tuple[Flask, KnowledgeGraph, Watchdog]:
 
 def run(settings: Settings) -> None:
     """Serve until interrupted."""
-    from gunicorn.app.base import BaseApplication
+    from gunicorn.app.base import BaseApplication  # only when serving: importing run.py must stay cheap
 
     configure_logging()
     settings = prepare(settings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from actorgraph.graph.limits import limit_rows
+from actorgraph.server.protocol.limits import limit_rows
 
 
 @pytest.mark.parametrize(

@@ -13,13 +13,7 @@ from flask.testing import FlaskClient
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.ontology.vocab import sparql_prefixes
 from actorgraph.queries import get, load_all
-from actorgraph.server import create_app
-from actorgraph.server.ui import DEFAULT_QUERY, compact, example_text, href
-
-
-@pytest.fixture(scope="module")
-def client(kg: KnowledgeGraph) -> FlaskClient:
-    return create_app(kg=kg).test_client()
+from actorgraph.server.web.ui import DEFAULT_QUERY, compact, example_text, href
 
 
 def editor_text(page: str) -> str:

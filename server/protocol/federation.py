@@ -20,13 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
-from actorgraph.graph.errors import KGError
+from actorgraph.graph.errors import ServiceNotAllowed
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-class ServiceNotAllowed(KGError, PermissionError):
-    """A SERVICE or LOAD names an endpoint outside the allowlist (or federation is off)."""
 
 
 @dataclass(frozen=True)
