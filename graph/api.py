@@ -20,6 +20,7 @@ from actorgraph.graph.store import (
     typed_literal,
 )
 from actorgraph.graph.void import void_graph
+from actorgraph.ontology.vocab import CANDIDATES_GRAPH, VOID_GRAPH
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -155,8 +156,6 @@ class KnowledgeGraph:
 
         The dataset's VoID description (statistics, linksets) is included, in the graph …/graph/void.
         """
-        from actorgraph.ontology.vocab import VOID_GRAPH
-
         void = void_graph(self.store).serialize(format="nt")
         self.store.dump_with(output, fmt, extra_ntriples=void, extra_graph=VOID_GRAPH)
 
@@ -165,8 +164,6 @@ class KnowledgeGraph:
 
         Empty (the plain union) when there are no candidates or they are asked for.
         """
-        from actorgraph.ontology.vocab import CANDIDATES_GRAPH
-
         graphs = self.store.named_graphs()
         if include_candidates or CANDIDATES_GRAPH not in graphs:
             return {}

@@ -29,6 +29,7 @@ from actorgraph.graph.errors import (
     StoreError,
     UnknownFormat,
 )
+from actorgraph.ontology.vocab import AG, RES
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -503,8 +504,6 @@ def as_solutions(result: QueryResult) -> ox.QuerySolutions:
 
 def term_text(term: Any) -> str:
     """A short human form of a term: IRIs compacted to res:/ag: where they can be."""
-    from actorgraph.ontology.vocab import AG, RES
-
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
