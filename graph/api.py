@@ -83,7 +83,12 @@ class KnowledgeGraph:
                     self._target = target
         return self._store
 
+    def open(self) -> None:
+        """Open the store now rather than at the first query (a missing store raises StoreError here)."""
+        self.store  # noqa: B018 - the property opens it
+
     def close(self) -> None:
+        """Forget the open store (the next access reopens it): before a fork, after a rebuild."""
         self._store = None
         self._target = None
         self._link = None

@@ -64,7 +64,7 @@ def gunicorn_options(settings: Settings, kg: KnowledgeGraph, watchdog: Watchdog)
         kg.close()  # never share a RocksDB handle across fork: each worker opens its own
 
     def post_worker_init(worker: Any) -> None:
-        kg.store  # noqa: B018 - open now, so the worker's first request does not pay for it
+        kg.open()  # now, so the worker's first request does not pay for it
         # A sync worker only tells the arbiter it is alive between requests; a long answer that
         # keeps streaming must not be taken for a hung worker, so each chunk sent says so too.
         watchdog.heartbeat = worker.notify
@@ -90,7 +90,7 @@ def gunicorn_options(settings: Settings, kg: KnowledgeGraph, watchdog: Watchdog)
 def build_app(settings: Settings) -> tuple[Flask, KnowledgeGraph, Watchdog]:
     """The app as served: opened once to fail early, closed again before workers fork."""
     kg = KnowledgeGraph(settings)
-    kg.store  # noqa: B018 - a missing store fails here, before we listen
+    kg.open()  # a missing store fails here, before we listen
     kg.close()
     app = create_app(settings, kg)
     if isinstance(app.wsgi_app, RequestLog):

@@ -19,7 +19,6 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Blueprint, Response, request
-from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request
 
 from actorgraph.graph.api import KnowledgeGraph
@@ -202,9 +201,7 @@ class FastPath:
         req = Request(environ)
         try:
             result = protocol_answer(self.endpoint, req)
-        except HTTPException as exc:  # werkzeug's own (a body too large to parse, ...)
-            return exc(environ, start_response)
-        except Exception as exc:  # mapped by the one error table; unknown ones are logged as 500
+        except Exception as exc:  # the one error table (werkzeug's own too); unknown ones are logged as 500
             response = error_response(exc)
             response.headers.extend(CORS)
             return response(environ, start_response)
