@@ -336,7 +336,7 @@ def in_process_large(store_path: Path, rows: int) -> dict[str, float]:
 
 def watchdog_cost(calls: int = 20000) -> float:
     """Microseconds the timeout watchdog adds to one request (a trivial WSGI app, with and without it)."""
-    from actorgraph.server.workers import Watchdog
+    from actorgraph.server.protocol.workers import Watchdog
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         start_response("200 OK", [("Content-Type", "text/plain")])

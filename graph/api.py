@@ -6,7 +6,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from actorgraph.graph import build as build_mod
 from actorgraph.graph import linking
@@ -16,14 +16,6 @@ from actorgraph.graph.checks.coverage import DocumentCoverage, coverage_report
 from actorgraph.graph.checks.hermit import ConsistencyResult, ProxyEvidence, check_consistency, proxy_evidence
 from actorgraph.graph.checks.shacl import ValidationResult, validate_sources
 from actorgraph.graph.config import Settings
-from actorgraph.graph.describe import (
-    Describer,
-    DocumentView,
-    OntologyTerm,
-    ResourceView,
-    ResultTable,
-    Term,
-)
 from actorgraph.graph.errors import StoreError
 from actorgraph.graph.ingest import IngestReport, ingest_file
 from actorgraph.graph.linking.void import void_graph
@@ -37,11 +29,15 @@ from actorgraph.graph.store import (
     QueryResult,
     current_target,
     named_node,
+    serialize_results,
     serialize_triples,
     typed_literal,
 )
 from actorgraph.ontology.docs import write_docs
-from actorgraph.ontology.vocab import CANDIDATES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RES, VOID_GRAPH
+from actorgraph.ontology.vocab import CANDIDATES_GRAPH, VOID_GRAPH
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -99,7 +95,12 @@ class KnowledgeGraph:
                     self._target = target
         return self._store
 
+    def open(self) -> None:
+        """Open the store now rather than at the first query (a missing store raises StoreError here)."""
+        self.store  # noqa: B018 - the property opens it
+
     def close(self) -> None:
+        """Forget the open store (the next access reopens it): before a fork, after a rebuild."""
         self._store = None
         self._target = None
         self._link = None
@@ -306,45 +307,63 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ resource pages
 
-    def describe_resource(self, iri: str, *, include_candidates: bool = False) -> ResourceView | None:
-        """Types, labels, aliases, external links and statements (by relation) of a resource; None if unknown."""
-        return Describer(self, include_candidates=include_candidates).resource(iri)
+    def outgoing(self, iri: str) -> list[tuple[Any, Any]]:
+        """(predicate, object) terms of every triple about an IRI, in any graph, once each (an index lookup)."""
+        return self.store.outgoing(iri)
 
-    def document_view(self, doc_id: str, *, include_candidates: bool = False) -> DocumentView | None:
-        """A document's text with its evidence spans and numbered statements; None if unknown."""
-        return Describer(self, include_candidates=include_candidates).document(doc_id)
+    def named_graphs(self) -> list[str]:
+        """The IRIs of every named graph, sorted."""
+        return self.store.named_graphs()
 
-    def documents(self) -> list[Term]:
-        """Every document (IRI and title)."""
-        documents: list[Term] = Describer(self).documents()
-        return documents
+    def health(self) -> dict[str, Any]:
+        """Ask the store a trivial query; where it lives and whether it is read-only. Raises StoreError."""
+        store = self.store
+        store.query("ASK { ?s ?p ?o }")
+        return {"store": store.location.name if store.location else "memory", "read_only": store.read_only}
 
-    def entity_index(self) -> list[tuple[Term, list[Term]]]:
-        """Every entity under each of its types, for the browsing index."""
-        index: list[tuple[Term, list[Term]]] = Describer(self).index()
-        return index
+    def void(self, sparql_endpoint: str | None = None, data_dump: str | None = None) -> Graph:
+        """The dataset's VoID description (statistics, one subset per named graph, linksets)."""
+        return void_graph(self.store, sparql_endpoint=sparql_endpoint, data_dump=data_dump)
 
-    def ontology_terms(self) -> list[OntologyTerm]:
-        """The ontology's classes and properties with definitions, parents and how often they are used."""
-        terms: list[OntologyTerm] = Describer(self).ontology_terms()
-        return terms
+    # ------------------------------------------------------------------ serialisation
 
-    def ontology_rdf(self, fmt: str = "turtle") -> bytes:
-        """The ontology graph in an RDF format."""
-        result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")
-        data: bytes = serialize_triples(result, fmt, PREFIXES)
-        return data
+    def serialize(self, result: QueryResult, output: IO[bytes], fmt: str) -> None:
+        """Write a query result in a format of store.RESULT_FORMATS (SELECT/ASK) or GRAPH_FORMATS (CONSTRUCT)."""
+        serialize_results(result, output, fmt)
 
-    def result_table(self, result: QueryResult, limit: int = 1000) -> ResultTable:
-        """The first rows of a query result as labelled terms, for an HTML table."""
-        return Describer(self).table(result, limit)
+    def serialize_triples(self, result: QueryResult, fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
+        """A small CONSTRUCT/DESCRIBE result as bytes, sorted by subject, declaring only the prefixes used."""
+        return serialize_triples(result, fmt, prefixes)
 
-    def resource_rdf(self, iri: str, fmt: str = "turtle") -> bytes:
-        """The RDF description of a resource (outgoing, incoming, evidence) in an RDF format."""
-        # Resource IRIs hold slashes, which prefixed names must escape: full IRIs read better.
-        prefixes = {p: ns for p, ns in PREFIXES.items() if ns != RES}
-        data: bytes = serialize_triples(Describer(self).rdf(iri), fmt, prefixes)
-        return data
+    # ------------------------------------------------------------------ writing (SPARQL Update, Graph Store)
+
+    def update(self, sparql: str) -> None:
+        """Run SPARQL Update in one transaction. Raises ReadOnlyStore, InvalidQuery, QueryEvaluationError."""
+        self.store.update(sparql)
+
+    def graph_exists(self, graph: str | None) -> bool:
+        """Whether a named graph is in the store (None, the store's default graph, always is)."""
+        return self.store.graph_exists(graph)
+
+    def dump(self, output: IO[bytes], fmt: str = "nquads") -> None:
+        """Serialise every graph as it is stored (a quad format), without computed descriptions."""
+        self.store.dump(output, fmt)
+
+    def read_graph(self, output: IO[bytes], fmt: str, graph: str | None) -> None:
+        """Serialise one graph (None: the store's default graph) in a triple format."""
+        self.store.dump_graph(output, fmt, graph)
+
+    def replace_graph(self, graph: str | None, data: bytes, fmt: str) -> int:
+        """Replace one graph's content atomically; the triples written. Raises InvalidQuery, ReadOnlyStore."""
+        return self.store.write_graph(graph, data, fmt, replace=True)
+
+    def merge_graph(self, graph: str | None, data: bytes, fmt: str) -> int:
+        """Add triples to one graph atomically; the triples written. Raises InvalidQuery, ReadOnlyStore."""
+        return self.store.write_graph(graph, data, fmt, replace=False)
+
+    def drop_graph(self, graph: str | None) -> bool:
+        """Remove a named graph (or empty the default graph); False when the named graph did not exist."""
+        return self.store.drop_graph(graph)
 
 
 def _plain(term: Any) -> Any:

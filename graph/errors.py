@@ -6,6 +6,10 @@ Hierarchy::
     ├── SourceError          a statements/registry file is wrong (carries file and line)
     │   └── QuoteError       an evidence quote is absent from, or ambiguous in, its document
     ├── InvalidQuery         SPARQL that does not parse (also a ValueError)
+    ├── QueryEvaluationError SPARQL that parses but cannot be evaluated (also a ValueError)
+    ├── InvalidIRI           a string that is not a valid IRI (also a ValueError)
+    ├── UnknownFormat        no serialisation of that name (also a ValueError)
+    ├── ServiceNotAllowed    SERVICE or LOAD to an endpoint outside the allowlist (also a PermissionError)
     ├── UnknownQuery         no named query of that name (also a LookupError)
     ├── QueryParameterError  a named-query parameter is missing or of the wrong type (also a ValueError)
     ├── ReadOnlyStore        a write was attempted on a read-only store
@@ -63,6 +67,23 @@ class InvalidQuery(KGError, ValueError):
         self.line = line
         self.column = column
         super().__init__(message)
+
+
+class QueryEvaluationError(KGError, ValueError):
+    """A SPARQL query or update that parses but fails when evaluated (an unknown function, CREATE of an
+    existing graph); pyoxigraph's RuntimeError, wrapped."""
+
+
+class InvalidIRI(KGError, ValueError):
+    """A string that is not a valid IRI (pyoxigraph's ValueError, wrapped)."""
+
+
+class UnknownFormat(KGError, ValueError):
+    """No serialisation has this name (a ``format`` parameter, a CLI option)."""
+
+
+class ServiceNotAllowed(KGError, PermissionError):
+    """A SERVICE or LOAD names an endpoint outside the allowlist (or federation is off)."""
 
 
 class UnknownQuery(KGError, LookupError):

@@ -14,31 +14,115 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeGuard
 
 import pyoxigraph as ox
 
 from actorgraph.graph.config import MEMORY
-from actorgraph.graph.errors import InvalidQuery, ReadOnlyStore, StoreError
+from actorgraph.graph.errors import (
+    InvalidIRI,
+    InvalidQuery,
+    QueryEvaluationError,
+    ReadOnlyStore,
+    StoreError,
+    UnknownFormat,
+)
 from actorgraph.graph.guard import check_query_shape
+from actorgraph.ontology.vocab import AG, RES
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
+
+@dataclass(frozen=True)
+class Format:
+    """A serialisation: our name for it, pyoxigraph's format object (media type, extension), other names.
+
+    >>> format_by_name("ttl").media_type
+    'text/turtle'
+    """
+
+    name: str
+    kind: ox.RdfFormat | ox.QueryResultsFormat
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def media_type(self) -> str:
+        """The media type without parameters (pyoxigraph adds a charset to CSV and TSV)."""
+        media_type: str = self.kind.media_type.split(";", 1)[0]
+        return media_type
+
+    @property
+    def extension(self) -> str:
+        extension: str = self.kind.file_extension
+        return extension
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type header of an answer in this format (UTF-8 text says so)."""
+        textual = self.media_type.startswith("text/") or self.name in ("json", "xml", "jsonld", "rdfxml")
+        return f"{self.media_type}; charset=utf-8" if textual else self.media_type
+
+    @property
+    def is_graph(self) -> bool:
+        return isinstance(self.kind, ox.RdfFormat)
+
+    @property
+    def has_datasets(self) -> bool:
+        """Whether the format carries named graphs (N-Quads, TriG)."""
+        return self.kind in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
+
+
+# Each family in the server's order of preference: the first is the default answer.
+RESULT_FORMATS: tuple[Format, ...] = (
+    Format("json", ox.QueryResultsFormat.JSON, ("application/json", "json", "srj")),
+    Format("xml", ox.QueryResultsFormat.XML, ("application/xml", "text/xml", "xml", "srx")),
+    Format("csv", ox.QueryResultsFormat.CSV, ("csv",)),
+    Format("tsv", ox.QueryResultsFormat.TSV, ("tsv",)),
+)
+GRAPH_FORMATS: tuple[Format, ...] = (
+    Format("turtle", ox.RdfFormat.TURTLE, ("application/x-turtle", "text/n3", "turtle", "ttl")),
+    Format("ntriples", ox.RdfFormat.N_TRIPLES, ("ntriples", "nt", "n-triples")),
+    Format("jsonld", ox.RdfFormat.JSON_LD, ("application/json", "jsonld", "json-ld", "json")),
+    Format("rdfxml", ox.RdfFormat.RDF_XML, ("application/xml", "text/xml", "rdfxml", "rdf", "xml")),
+    Format("nquads", ox.RdfFormat.N_QUADS, ("nquads", "nq", "n-quads")),
+    Format("trig", ox.RdfFormat.TRIG, ("trig",)),
+)
+# One graph at a time (a resource, a Graph Store graph): quad formats would only repeat the graph name.
+TRIPLE_FORMATS: tuple[Format, ...] = tuple(f for f in GRAPH_FORMATS if not f.has_datasets)
+QUAD_FORMATS: tuple[Format, ...] = tuple(f for f in GRAPH_FORMATS if f.has_datasets)
+_RDF: dict[str, ox.RdfFormat] = {f.name: f.kind for f in GRAPH_FORMATS if isinstance(f.kind, ox.RdfFormat)}
+_RESULTS: dict[str, ox.QueryResultsFormat] = {
+    f.name: f.kind for f in RESULT_FORMATS if isinstance(f.kind, ox.QueryResultsFormat)
 }
-RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
+
+
+def format_by_name(name: str, formats: tuple[Format, ...] = GRAPH_FORMATS + RESULT_FORMATS) -> Format:
+    """The format of formats called name (our name, an alias, a media type or an extension).
+
+    Raises UnknownFormat.
+    """
+    wanted = name.strip().lower()
+    # Our own names first: "json" is SPARQL JSON results before it is JSON-LD's alias.
+    for candidate in formats:
+        if wanted == candidate.name:
+            return candidate
+    for candidate in formats:
+        if wanted in (candidate.media_type, candidate.extension, *candidate.aliases):
+            return candidate
+    raise UnknownFormat(f"unknown format {name!r}; one of: {', '.join(f.name for f in formats)}")
+
+
+def format_by_media_type(media_type: str, formats: tuple[Format, ...] = GRAPH_FORMATS) -> Format | None:
+    """The format of formats with that media type (or a media-type alias); None when there is none."""
+    wanted = media_type.split(";", 1)[0].strip().lower()
+    for candidate in formats:
+        if wanted == candidate.media_type or (wanted in candidate.aliases and "/" in wanted):
+            return candidate
+    return None
+
+
 KEEP_BUILDS = 2
 
 
@@ -100,31 +184,29 @@ class GraphStore:
         """
         to_graph = ox.NamedNode(graph) if graph else None
         try:
-            self._writable().load(data, format=RDF_FORMATS[fmt], to_graph=to_graph, lenient=trusted)
+            self._writable().load(data, format=_RDF[fmt], to_graph=to_graph, lenient=trusted)
         except SyntaxError as exc:
             raise InvalidQuery(f"invalid {fmt}: {exc}") from exc
 
     def bulk_load(self, data: bytes | str, fmt: str = "nquads") -> None:
-        self._writable().bulk_load(data, format=RDF_FORMATS[fmt])
+        self._writable().bulk_load(data, format=_RDF[fmt])
 
     def replace_graph(self, graph: str, data: bytes | str, fmt: str = "ntriples") -> None:
         """Replace one named graph's content atomically (SPARQL Update in one transaction)."""
-        store = self._writable()
-        triples = list(ox.parse(data, format=RDF_FORMATS[fmt]))
-        body = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
-        # One update is one transaction: readers see the old graph or the new one, never half of each.
-        # N-Triples terms are valid SPARQL terms, so the triples go into INSERT DATA as they are.
-        store.update(f"CLEAR SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}")
+        self.write_graph(graph, data, fmt, replace=True)
 
     def update(self, sparql: str) -> None:
         """Run SPARQL Update (atomic: one transaction)."""
         check_query_shape(sparql)
+        writable = self._writable()
         try:
-            self._writable().update(sparql)
+            writable.update(sparql)
         except SyntaxError as exc:
             raise _invalid(exc) from exc
         except OSError as exc:
             raise StoreError(str(exc)) from exc
+        except RuntimeError as exc:  # evaluation (CREATE of an existing graph, ...): the request's fault
+            raise QueryEvaluationError(f"update failed, nothing was changed: {exc}") from exc
 
     def flush(self) -> None:
         if not self.read_only:
@@ -140,15 +222,22 @@ class GraphStore:
         union_default: bool = True,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
+        prefixes: dict[str, str] | None = None,
     ) -> QueryResult:
-        """Run a SPARQL query; the default graph is the union of all graphs unless graphs are named."""
+        """Run a SPARQL query; the default graph is the union of all graphs unless graphs are named.
+
+        prefixes are declared for the parser (the query text need not repeat PREFIX lines).
+        Raises InvalidQuery, QueryEvaluationError, StoreError.
+        """
         kwargs: dict[str, Any] = {}
+        if prefixes:
+            kwargs["prefixes"] = prefixes
         if default_graphs is not None:  # [] is an empty default graph (only named graphs given)
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+            kwargs["default_graph"] = [named_node(g) for g in default_graphs]
         else:
             kwargs["use_default_graph_as_union"] = union_default
         if named_graphs:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+            kwargs["named_graphs"] = [named_node(g) for g in named_graphs]
         if substitutions:
             kwargs["substitutions"] = {ox.Variable(k): to_term(val) for k, val in substitutions.items()}
         check_query_shape(sparql)
@@ -158,6 +247,8 @@ class GraphStore:
             raise _invalid(exc) from exc
         except OSError as exc:
             raise StoreError(str(exc)) from exc
+        except RuntimeError as exc:  # evaluation (an unknown function, ...): the query's fault
+            raise QueryEvaluationError(f"query failed: {exc}") from exc
 
     def select(self, sparql: str, **kwargs: Any) -> ox.QuerySolutions:
         """Run a SELECT query (typed: raises InvalidQuery for another query form)."""
@@ -194,7 +285,7 @@ class GraphStore:
 
     def dump(self, output: IO[bytes], fmt: str = "nquads", graph: str | None = None) -> None:
         """Serialise everything (quad formats) or one graph (triple formats) with pyoxigraph."""
-        kwargs: dict[str, Any] = {"format": RDF_FORMATS[fmt]}
+        kwargs: dict[str, Any] = {"format": _RDF[fmt]}
         if graph is not None:
             kwargs["from_graph"] = ox.NamedNode(graph)
         self._store.dump(output, **kwargs)
@@ -202,14 +293,14 @@ class GraphStore:
     def dump_with(self, output: IO[bytes], fmt: str, *, extra_ntriples: str, extra_graph: str) -> None:
         """Dump everything plus some computed triples: in extra_graph for quad formats, merged otherwise."""
         extra = list(ox.parse(extra_ntriples, format=ox.RdfFormat.N_TRIPLES))
-        if RDF_FORMATS[fmt] in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            self._store.dump(output, format=RDF_FORMATS[fmt])
+        if _RDF[fmt] in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+            self._store.dump(output, format=_RDF[fmt])
             graph = ox.NamedNode(extra_graph)
             # A second N-Quads or TriG document appended to the first is still one valid document.
-            ox.serialize([ox.Quad(t.subject, t.predicate, t.object, graph) for t in extra], output, RDF_FORMATS[fmt])
+            ox.serialize([ox.Quad(t.subject, t.predicate, t.object, graph) for t in extra], output, _RDF[fmt])
             return
         union = self.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", union_default=True)
-        ox.serialize([*union, *extra], output, RDF_FORMATS[fmt])
+        ox.serialize([*union, *extra], output, _RDF[fmt])
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
         return iter(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph) if graph else None))
@@ -245,9 +336,46 @@ class GraphStore:
         A direct index lookup: about ten times faster than the same SELECT for the Linked Data pages.
         """
         pairs = dict.fromkeys(
-            (q.predicate, q.object) for q in self._store.quads_for_pattern(ox.NamedNode(subject), None, None)
+            (q.predicate, q.object) for q in self._store.quads_for_pattern(named_node(subject), None, None)
         )
         return list(pairs)
+
+    # ---------------------------------------------------------------- one graph (Graph Store Protocol)
+    # graph=None means the store's own default graph (not the union that queries see by default).
+
+    def graph_exists(self, graph: str | None) -> bool:
+        """Whether a named graph is in the store (the default graph always exists)."""
+        return graph is None or self._store.contains_named_graph(named_node(graph))
+
+    def dump_graph(self, output: IO[bytes], fmt: str, graph: str | None) -> None:
+        """Serialise one graph (or the default graph) in a triple format."""
+        self._store.dump(output, format=_RDF[fmt], from_graph=_graph_node(graph))
+
+    def write_graph(self, graph: str | None, data: bytes | str, fmt: str, *, replace: bool) -> int:
+        """Replace (replace=True) or extend one graph in one transaction; returns the triples written.
+
+        Raises InvalidQuery when the payload does not parse, ReadOnlyStore.
+        """
+        writable = self._writable()
+        try:
+            triples = list(ox.parse(data, format=_RDF[fmt], base_iri=graph))
+        except SyntaxError as exc:
+            raise InvalidQuery(f"invalid {fmt}: {exc}") from exc
+        body = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+        target = "DEFAULT" if graph is None else f"GRAPH <{graph}>"
+        insert = f"INSERT DATA {{ {body} }}" if graph is None else f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}"
+        # One update string = one transaction, so readers see the old graph or the new one, never half.
+        # N-Triples terms are valid SPARQL terms, so the triples go into INSERT DATA as they are.
+        writable.update(f"CLEAR SILENT {target} ;\n{insert}" if replace else insert)
+        return len(triples)
+
+    def drop_graph(self, graph: str | None) -> bool:
+        """Remove a named graph (or empty the default graph); False if the named graph did not exist."""
+        writable = self._writable()
+        if graph is not None and not writable.contains_named_graph(named_node(graph)):
+            return False
+        writable.update("CLEAR DEFAULT" if graph is None else f"DROP GRAPH <{graph}>")
+        return True
 
     @property
     def raw(self) -> ox.Store:
@@ -274,7 +402,15 @@ def parse_ntriples_terms(data: str) -> set[tuple[str, str, str]]:
 
 
 def named_node(value: str) -> ox.NamedNode:
-    return ox.NamedNode(value)
+    """An IRI as a term; raises InvalidIRI when it is not a valid IRI."""
+    try:
+        return ox.NamedNode(value)
+    except ValueError as exc:
+        raise InvalidIRI(f"not a valid IRI: {value!r} ({exc})") from exc
+
+
+def _graph_node(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.DefaultGraph() if graph is None else named_node(graph)
 
 
 def typed_literal(lexical: str, datatype: str) -> ox.Literal:
@@ -287,63 +423,24 @@ def _invalid(exc: SyntaxError) -> InvalidQuery:
 
 
 def serialize_results(result: QueryResult, output: IO[bytes], fmt: str) -> None:
-    """Write SELECT/ASK results (json, xml, csv, tsv) or CONSTRUCT triples (RDF formats)."""
-    if isinstance(result, ox.QueryTriples):
-        result.serialize(output, RDF_FORMATS[fmt])
-    else:
-        result.serialize(output, RESULT_FORMATS[fmt])
+    """Write SELECT/ASK results (json, xml, csv, tsv) or CONSTRUCT triples (RDF formats).
+
+    Raises QueryEvaluationError when evaluation fails while the result is read (results are lazy).
+    """
+    try:
+        if isinstance(result, ox.QueryTriples):
+            result.serialize(output, _RDF[fmt])
+        else:
+            result.serialize(output, _RESULTS[fmt])
+    except RuntimeError as exc:
+        raise QueryEvaluationError(f"query failed: {exc}") from exc
 
 
 def convert_rdf(data: bytes | str, from_fmt: str, to_fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
     """Re-serialise a small RDF document (service description, VoID) with pyoxigraph."""
-    out: bytes | None = ox.serialize(ox.parse(data, format=RDF_FORMATS[from_fmt]), format=RDF_FORMATS[to_fmt],
+    out: bytes | None = ox.serialize(ox.parse(data, format=_RDF[from_fmt]), format=_RDF[to_fmt],
                                      prefixes=prefixes)  # fmt: skip
     return out or b""
-
-
-# -------------------------------------------------------------------- Graph Store Protocol helpers
-# graph=None means the store's own default graph (not the union that queries see by default).
-
-
-def _graph_node(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
-    return ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
-
-
-def graph_exists(store: GraphStore, graph: str | None) -> bool:
-    """Whether a named graph is in the store (the default graph always exists)."""
-    return graph is None or store.raw.contains_named_graph(ox.NamedNode(graph))
-
-
-def dump_graph(store: GraphStore, output: IO[bytes], fmt: str, graph: str | None) -> None:
-    """Serialise one graph (or the default graph) in a triple format."""
-    store.raw.dump(output, format=RDF_FORMATS[fmt], from_graph=_graph_node(graph))
-
-
-def write_graph(store: GraphStore, graph: str | None, data: bytes, fmt: str, *, replace: bool) -> int:
-    """Replace (PUT) or extend (POST) one graph in one transaction; returns the triples written.
-
-    Raises InvalidQuery when the payload does not parse.
-    """
-    writable = store._writable()
-    try:
-        triples = list(ox.parse(data, format=RDF_FORMATS[fmt], base_iri=graph))
-    except SyntaxError as exc:
-        raise InvalidQuery(f"invalid {fmt}: {exc}") from exc
-    body = (ox.serialize(triples, format=RDF_FORMATS["ntriples"]) or b"").decode("utf-8")
-    target = "DEFAULT" if graph is None else f"GRAPH <{graph}>"
-    insert = f"INSERT DATA {{ {body} }}" if graph is None else f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}"
-    # One update string = one transaction, so readers see the old graph or the new one, never half.
-    writable.update(f"CLEAR SILENT {target} ;\n{insert}" if replace else insert)
-    return len(triples)
-
-
-def drop_graph(store: GraphStore, graph: str | None) -> bool:
-    """Remove a named graph (or empty the default graph); False if the named graph did not exist."""
-    writable = store._writable()
-    if graph is not None and not writable.contains_named_graph(ox.NamedNode(graph)):
-        return False
-    writable.update("CLEAR DEFAULT" if graph is None else f"DROP GRAPH <{graph}>")
-    return True
 
 
 # -------------------------------------------------------------------- atomic builds
@@ -410,8 +507,6 @@ def as_solutions(result: QueryResult) -> ox.QuerySolutions:
 
 def term_text(term: Any) -> str:
     """A short human form of a term: IRIs compacted to res:/ag: where they can be."""
-    from actorgraph.ontology.vocab import AG, RES
-
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
@@ -447,5 +542,5 @@ def serialize_triples(
     }
     iris |= {t.object.datatype.value for t in triples if isinstance(t.object, ox.Literal)}
     used = {p: ns for p, ns in (prefixes or {}).items() if any(i.startswith(ns) for i in iris)}
-    data: bytes | None = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=used, base_iri=base_iri)
+    data: bytes | None = ox.serialize(triples, format=_RDF[fmt], prefixes=used, base_iri=base_iri)
     return data or b""

@@ -1,4 +1,9 @@
-"""The web front end: a thin Flask application over actorgraph.graph.api.KnowledgeGraph."""
+"""The web front end: a thin Flask application over actorgraph.graph.api.KnowledgeGraph.
+
+``protocol/`` holds the SPARQL 1.1 Protocol, Update, Graph Store and service description
+(with their limits and federation policy); ``web/`` the pages for people and the named-query
+API. Both reach the graph through ``context.kg()`` and map errors through ``errors``.
+"""
 
 from __future__ import annotations
 
@@ -6,35 +11,24 @@ from flask import Flask
 
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
-from actorgraph.graph.federation import FederationPolicy
-from actorgraph.server.sparql import Endpoint, FastPath
+from actorgraph.server import errors
+from actorgraph.server.context import Endpoint
+from actorgraph.server.protocol import gsp, service, sparql, update
+from actorgraph.server.protocol.workers import RequestLog
+from actorgraph.server.web import network, openapi, pages, queries_http, ui
+
+BLUEPRINTS = (sparql.bp, update.bp, gsp.bp, service.bp, ui.bp, pages.bp, queries_http.bp, openapi.bp, network.bp)
 
 
 def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = None) -> Flask:
-    """Application factory: one KnowledgeGraph per process, on app.extensions['kg']."""
+    """Application factory: one KnowledgeGraph per process, reached through server.context."""
     settings = settings or (kg.settings if kg else Settings.from_env())
     app = Flask(__name__)
-    app.extensions["kg"] = kg or KnowledgeGraph(settings)
-    app.extensions["settings"] = settings
-    # Built once here, not per request: the allowlist is parsed a single time.
-    app.extensions["federation"] = FederationPolicy.from_settings(settings.federation, settings.service_allowlist)
-    app.extensions["sparql"] = sparql_endpoint = Endpoint(app.extensions["kg"], settings, app.extensions["federation"])
+    endpoint = Endpoint.create(settings, kg or KnowledgeGraph(settings))
+    endpoint.install(app)
     app.config["MAX_CONTENT_LENGTH"] = 256 * 1024 * 1024  # Graph Store uploads; queries have their own limit
-
-    from actorgraph.server import errors, gsp, service, sparql, update
-    from actorgraph.server.workers import RequestLog
-
     errors.register(app)
-    app.register_blueprint(sparql.bp)
-    app.register_blueprint(update.bp)
-    app.register_blueprint(gsp.bp)
-    app.register_blueprint(service.bp)
-    from actorgraph.server import network, openapi, pages, queries_http, ui
-
-    app.register_blueprint(ui.bp)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(queries_http.bp)
-    app.register_blueprint(openapi.bp)
-    app.register_blueprint(network.bp)
-    app.wsgi_app = RequestLog(FastPath(app.wsgi_app, sparql_endpoint))  # type: ignore[method-assign]
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.wsgi_app = RequestLog(sparql.FastPath(app.wsgi_app, endpoint))  # type: ignore[method-assign]
     return app

@@ -24,7 +24,7 @@ from flask import Flask
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
 from actorgraph.server import create_app
-from actorgraph.server.workers import RequestLog, Watchdog
+from actorgraph.server.protocol.workers import RequestLog, Watchdog
 
 log = logging.getLogger("actorgraph.server")
 
@@ -64,7 +64,7 @@ def gunicorn_options(settings: Settings, kg: KnowledgeGraph, watchdog: Watchdog)
         kg.close()  # never share a RocksDB handle across fork: each worker opens its own
 
     def post_worker_init(worker: Any) -> None:
-        kg.store  # noqa: B018 - open now, so the worker's first request does not pay for it
+        kg.open()  # now, so the worker's first request does not pay for it
         # A sync worker only tells the arbiter it is alive between requests; a long answer that
         # keeps streaming must not be taken for a hung worker, so each chunk sent says so too.
         watchdog.heartbeat = worker.notify
@@ -90,7 +90,7 @@ def gunicorn_options(settings: Settings, kg: KnowledgeGraph, watchdog: Watchdog)
 def build_app(settings: Settings) -> tuple[Flask, KnowledgeGraph, Watchdog]:
     """The app as served: opened once to fail early, closed again before workers fork."""
     kg = KnowledgeGraph(settings)
-    kg.store  # noqa: B018 - a missing store fails here, before we listen
+    kg.open()  # a missing store fails here, before we listen
     kg.close()
     app = create_app(settings, kg)
     if isinstance(app.wsgi_app, RequestLog):
@@ -102,7 +102,7 @@ def build_app(settings: Settings) -> tuple[Flask, KnowledgeGraph, Watchdog]:
 
 def run(settings: Settings) -> None:
     """Serve until interrupted."""
-    from gunicorn.app.base import BaseApplication
+    from gunicorn.app.base import BaseApplication  # only when serving: importing run.py must stay cheap
 
     configure_logging()
     settings = prepare(settings)

@@ -6,14 +6,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from wikidata_mock import MockWikidata, mock_wikidata
 
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
 from actorgraph.graph.model import Corpus
 from actorgraph.graph.sources import load_corpus
+from actorgraph.server import create_app
 
 DATA = Path(__file__).parent / "data"
+# The bearer token of the writer fixture (test modules repeat it: "conftest" may name another file).
+UPDATE_TOKEN = "test-update-token"
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +38,18 @@ def writable(kg: KnowledgeGraph) -> KnowledgeGraph:
     kg.store.dump(dump, "nquads")
     copy.store.load(dump.getvalue(), "nquads")
     return copy
+
+
+@pytest.fixture
+def client(kg: KnowledgeGraph) -> FlaskClient:
+    """The web application over the shared graph, for requests that only read."""
+    return create_app(kg=kg).test_client()
+
+
+@pytest.fixture
+def writer(writable: KnowledgeGraph) -> FlaskClient:
+    """The web application over the module's writable graph, updates on with UPDATE_TOKEN."""
+    return create_app(writable.settings.with_(update_token=UPDATE_TOKEN), writable).test_client()
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from pathlib import Path
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
 from actorgraph.server import create_app
+from actorgraph.server.web import views
 
 FIXTURE = Path(__file__).parent / "data" / "fixture"
 IRAN = "https://w3id.org/actorgraph/resource/iran"
@@ -35,7 +36,7 @@ def _graph_with_a_candidate(tmp_path: Path) -> KnowledgeGraph:
 
 
 def _relations(kg: KnowledgeGraph, **kwargs: bool) -> set[str]:
-    view = kg.describe_resource(IRAN, **kwargs)
+    view = views.describe_resource(kg, IRAN, **kwargs)
     assert view is not None
     return {group.relation.value.rsplit("#", 1)[-1] for group in view.as_subject}
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from actorgraph.graph.federation import FederationPolicy, ServiceNotAllowed, remote_iris
+from actorgraph.graph.errors import ServiceNotAllowed
+from actorgraph.server.protocol.federation import FederationPolicy, remote_iris
 
 ALLOWED = "http://127.0.0.1:1234/sparql"
 

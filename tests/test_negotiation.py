@@ -11,21 +11,14 @@ import pytest
 from flask.testing import FlaskClient
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.ontology.vocab import sparql_prefixes
-from actorgraph.server import create_app
-from actorgraph.server.negotiation import GRAPH, RESULTS, NotAcceptable, UnknownFormat, choose, parse_accept
+from actorgraph.server.protocol.negotiation import GRAPH, RESULTS, NotAcceptable, UnknownFormat, choose, parse_accept
 
 IRAN_LABEL = sparql_prefixes() + "SELECT ?label WHERE { res:iran rdfs:label ?label }"
 IRAN_CONSTRUCT = sparql_prefixes() + "CONSTRUCT { res:iran rdfs:label ?label } WHERE { res:iran rdfs:label ?label }"
 IRAN = URIRef("https://w3id.org/actorgraph/resource/iran")
 LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
 SRX = "{http://www.w3.org/2005/sparql-results#}"
-
-
-@pytest.fixture
-def client(kg: KnowledgeGraph) -> FlaskClient:
-    return create_app(kg=kg).test_client()
 
 
 def test_parse_accept_orders_by_q() -> None:

@@ -11,9 +11,8 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from actorgraph.graph.api import KnowledgeGraph
-from actorgraph.graph.describe import Span, segments
 from actorgraph.ontology.vocab import sparql_prefixes
-from actorgraph.server import create_app
+from actorgraph.server.web.views import Span, segments
 
 AG = Namespace("https://w3id.org/actorgraph/ontology#")
 RES = Namespace("https://w3id.org/actorgraph/resource/")
@@ -24,11 +23,6 @@ MAZAR_QUOTE = (
     "In 1998, tensions escalated between the two countries when the Taliban murdered eight Iranian "
     "diplomats stationed at the consulate in Mazar-e Sharif."
 )
-
-
-@pytest.fixture(scope="module")
-def client(kg: KnowledgeGraph) -> FlaskClient:
-    return create_app(kg=kg).test_client()
 
 
 def rows(kg: KnowledgeGraph, sparql: str) -> list[dict[str, str]]:

@@ -6,20 +6,12 @@ import csv
 import io
 import json
 
-import pytest
 from flask.testing import FlaskClient
 
-from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.named_queries import load_all
-from actorgraph.server import create_app
 
 RES = "https://w3id.org/actorgraph/resource/"
 SPARQL_JSON = "application/sparql-results+json"
-
-
-@pytest.fixture(scope="module")
-def client(kg: KnowledgeGraph) -> FlaskClient:
-    return create_app(kg=kg).test_client()
 
 
 def bindings(data: bytes) -> list[dict[str, str]]:

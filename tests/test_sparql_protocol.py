@@ -11,18 +11,14 @@ from rdflib import Graph, Literal, Namespace, URIRef
 
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.ontology.vocab import ENTITIES_GRAPH, TRUTHY_GRAPH, sparql_prefixes
-from actorgraph.server import create_app, workers
+from actorgraph.server import create_app
+from actorgraph.server.protocol import workers
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
 IRAN_LABEL = sparql_prefixes() + "SELECT ?label WHERE { res:iran rdfs:label ?label }"
 BORDERS = sparql_prefixes() + "ASK { res:iran ag:borders res:afghanistan }"
-
-
-@pytest.fixture
-def client(kg: KnowledgeGraph) -> FlaskClient:
-    return create_app(kg=kg).test_client()
 
 
 def labels(response_body: bytes) -> list[str]:

@@ -13,13 +13,7 @@ from flask.testing import FlaskClient
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.named_queries import get, load_all
 from actorgraph.ontology.vocab import sparql_prefixes
-from actorgraph.server import create_app
-from actorgraph.server.ui import DEFAULT_QUERY, compact, example_text, href
-
-
-@pytest.fixture(scope="module")
-def client(kg: KnowledgeGraph) -> FlaskClient:
-    return create_app(kg=kg).test_client()
+from actorgraph.server.web.ui import DEFAULT_QUERY, compact, example_text, href
 
 
 def editor_text(page: str) -> str:
@@ -48,8 +42,11 @@ def test_ui_offers_every_named_query_as_example(client: FlaskClient) -> None:
     page = client.get("/").get_data(as_text=True)
     data = page_data(page)
     examples = data["examples"]
-    assert isinstance(examples, list)
-    assert [e["name"] for e in examples] == list(load_all())
+    assert [e["name"] for e in examples] == list(load_all())  # type: ignore[attr-defined]
+    for example in examples:  # type: ignore[attr-defined]
+        query = load_all()[example["name"]]
+        assert example["parameters"] == [p.name for p in query.parameters]
+        assert example["sparql"].startswith(query.sparql[: query.sparql.find("{")])
     for name, query in load_all().items():
         assert f'data-name="{name}"' in page
         assert query.title in html.unescape(page)

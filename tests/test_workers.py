@@ -6,8 +6,8 @@ import threading
 import time
 from typing import IO, Any
 
-from actorgraph.server import workers
-from actorgraph.server.workers import Watchdog
+from actorgraph.server.protocol import workers
+from actorgraph.server.protocol.workers import Watchdog
 
 
 def test_body_small_answer_is_bytes() -> None:

@@ -19,14 +19,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from actorgraph.graph.errors import KGError
+from actorgraph.graph.errors import ServiceNotAllowed
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-
-
-class ServiceNotAllowed(KGError, PermissionError):
-    """A SERVICE or LOAD names an endpoint outside the allowlist (or federation is off)."""
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
+from actorgraph.server.errors import timeout_response
+
 log = logging.getLogger("actorgraph.server")
 access_log = logging.getLogger("actorgraph.access")
 
@@ -231,6 +233,14 @@ class RequestLog:
         return _Closing(self.app(environ, record), done)
 
 
+def timeout_message(timeout: float) -> bytes:
+    """The whole HTTP response of a query timeout, as the error table writes it, for a raw socket."""
+    status, headers, body = timeout_response(timeout)
+    lines = [f"HTTP/1.1 {status}", *(f"{k}: {v}" for k, v in headers), "Connection: close",
+             "Access-Control-Allow-Origin: *"]  # fmt: skip
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
 class _Armed:
     """One request under watch: its deadline, client socket, and whether its answer has begun."""
 
@@ -318,14 +328,7 @@ class Watchdog:
         if sock is not None:
             try:
                 if not armed.started:
-                    message = f"Query timed out: it ran longer than the server's limit of {self.timeout:g} s.\n"
-                    payload = message.encode()
-                    head = (
-                        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                        f"Content-Length: {len(payload)}\r\nRetry-After: 1\r\nConnection: close\r\n"
-                        "Access-Control-Allow-Origin: *\r\n\r\n"
-                    )
-                    sock.sendall(head.encode() + payload)
+                    sock.sendall(timeout_message(self.timeout))
                 sock.close()
             except OSError:
                 pass

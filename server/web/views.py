@@ -1,36 +1,47 @@
-"""Read models of one resource for the Linked Data pages: an actor, a statement, a document.
+"""Read models of the graph for the Linked Data pages: an actor, a statement, a document, the indexes.
 
-The SPARQL lives here, in the core, so the web layer only renders: ``describe_resource`` gives
-an actor's types, labels, aliases, external links and its statements grouped by relation (each
-with dates, certainty, attribution and evidence); ``document_view`` gives a document's text cut
-into segments at every evidence span; ``resource_rdf`` is the RDF description served to clients.
-The resource IRI is always bound as a term (pyoxigraph substitutions), never pasted into SPARQL.
+The SPARQL of the pages lives here, over the KnowledgeGraph facade, so templates only render:
+``describe_resource`` gives an actor's types, labels, aliases, external links and its statements
+grouped by relation (each with dates, certainty, attribution and evidence); ``document_view``
+gives a document's text cut into segments at every evidence span; ``resource_rdf`` is the RDF
+description served to clients. The resource IRI is always bound as a term (pyoxigraph
+substitutions), never pasted into SPARQL, and the prefixes are given to the parser, not pasted.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from actorgraph.graph.store import named_node, term_parts
+from actorgraph.graph.api import KnowledgeGraph
+from actorgraph.graph.errors import InvalidIRI
+from actorgraph.graph.store import QueryResult, as_solutions, is_boolean, is_triples, named_node, term_parts
 from actorgraph.ontology.vocab import (
     AG,
     DCTERMS,
     ENTITIES_GRAPH,
     ONTOLOGY_GRAPH,
     OWL,
+    PREFIXES,
     PROV,
     RDF,
     RDFS,
     RES,
     SKOS,
-    sparql_prefixes,
 )
-
-if TYPE_CHECKING:
-    from actorgraph.graph.api import KnowledgeGraph
+from actorgraph.server.web.models import (
+    DocumentView,
+    OntologyTerm,
+    RelationGroup,
+    ResourceView,
+    ResultTable,
+    Span,
+    StatementView,
+    Term,
+    display_types,
+    local_name,
+    segments,
+)
 
 STATEMENT_TYPES = (AG + "Statement", AG + "CandidateStatement")
 LABEL_PROPERTIES = (SKOS + "prefLabel", RDFS + "label", DCTERMS + "title")
@@ -48,190 +59,6 @@ SECTIONED = frozenset(
     }
 )
 MAX_INCOMING = 200  # other resources pointing here, listed on the page (the RDF has them all)
-
-
-@dataclass(frozen=True)
-class Term:
-    """An RDF term for display: an IRI (with its best label) or a literal (with datatype/language)."""
-
-    value: str
-    kind: str = "iri"
-    datatype: str | None = None
-    language: str | None = None
-    label: str | None = None
-
-    @property
-    def is_iri(self) -> bool:
-        return self.kind == "iri"
-
-    @property
-    def text(self) -> str:
-        """The label of an IRI, else its local name; a literal's lexical form."""
-        if self.kind != "iri":
-            return self.value
-        return self.label or local_name(self.value)
-
-
-@dataclass
-class StatementView:
-    """One statement node with everything a reader needs to judge it."""
-
-    iri: str
-    subject: Term
-    relation: Term
-    object: Term
-    document: Term | None = None
-    local_id: str = ""
-    certainty: Term | None = None
-    candidate: bool = False
-    attributed_to: list[Term] = field(default_factory=list)
-    start: Term | None = None
-    end: Term | None = None
-    point_in_time: Term | None = None
-    place: Term | None = None
-    quantity: Term | None = None
-    unit: str | None = None
-    role: str | None = None
-    note: str | None = None
-    confidence: str | None = None
-    cites: list[Term] = field(default_factory=list)
-    quote: str | None = None
-    prefix: str = ""
-    suffix: str = ""
-    span: tuple[int, int] | None = None
-
-    @property
-    def when(self) -> str:
-        """The statement's time as written: a point, a range, or an open start/end."""
-        if self.point_in_time is not None:
-            return self.point_in_time.value
-        if self.start is not None and self.end is not None:
-            return f"{self.start.value} – {self.end.value}"
-        if self.start is not None:
-            return f"from {self.start.value}"
-        if self.end is not None:
-            return f"until {self.end.value}"
-        return ""
-
-    @property
-    def anchor(self) -> str:
-        """The id of the evidence span on the document page."""
-        return span_anchor(*self.span) if self.span else ""
-
-    @property
-    def summary(self) -> str:
-        return f"{self.subject.text} {self.relation.text} {self.object.text}"
-
-    def sort_key(self) -> tuple[str, str, str]:
-        when = self.point_in_time or self.start or self.end
-        return (when.value if when else "9999", self.document.value if self.document else "", self.local_id)
-
-
-@dataclass
-class RelationGroup:
-    """Statements sharing one relation, in the order they happened."""
-
-    relation: Term
-    statements: list[StatementView]
-
-
-@dataclass
-class ResourceView:
-    """Everything the HTML page of one resource shows."""
-
-    iri: str
-    label: str
-    kind: str  # actor | statement | document | citation | resource
-    types: list[Term] = field(default_factory=list)
-    labels: list[Term] = field(default_factory=list)
-    aliases: list[Term] = field(default_factory=list)
-    descriptions: list[Term] = field(default_factory=list)
-    external_links: list[Term] = field(default_factory=list)
-    properties: list[tuple[Term, list[Term]]] = field(default_factory=list)
-    as_subject: list[RelationGroup] = field(default_factory=list)
-    as_object: list[RelationGroup] = field(default_factory=list)
-    attributed: list[StatementView] = field(default_factory=list)
-    as_place: list[StatementView] = field(default_factory=list)
-    incoming: list[tuple[Term, Term]] = field(default_factory=list)
-    statement: StatementView | None = None
-    same_evidence: list[StatementView] = field(default_factory=list)
-
-    @property
-    def statement_count(self) -> int:
-        groups = self.as_subject + self.as_object
-        return sum(len(g.statements) for g in groups) + len(self.attributed) + len(self.as_place)
-
-
-@dataclass(frozen=True)
-class Span:
-    """An evidence span of a document and the numbers of the statements it supports."""
-
-    start: int
-    end: int
-    numbers: tuple[int, ...]
-    others: tuple[Term, ...] = ()  # citations and no-claim passages anchored here
-
-    @property
-    def anchor(self) -> str:
-        return span_anchor(self.start, self.end)
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A run of document text covered by the same set of spans."""
-
-    text: str
-    spans: tuple[Span, ...]
-    opens: tuple[Span, ...]  # spans starting here: their anchors go on this segment
-    closes: tuple[Span, ...]  # spans ending here: their statement links follow this segment
-
-
-@dataclass
-class DocumentView:
-    """A document with its text cut at every evidence span, and its numbered statements."""
-
-    resource: ResourceView
-    text: str
-    statements: list[StatementView]
-    spans: list[Span]
-    segments: list[Segment]
-
-
-@dataclass
-class ResultTable:
-    """Query results ready to render: SELECT rows, an ASK answer, or CONSTRUCT triples as rows."""
-
-    variables: list[str]
-    rows: list[list[Term | None]]
-    boolean: bool | None = None
-    truncated: bool = False
-
-
-@dataclass
-class OntologyTerm:
-    """A class or property of the ontology, with how often statements use it."""
-
-    term: Term
-    kind: str  # class | object property | datatype property | annotation property
-    definition: str = ""
-    parents: list[Term] = field(default_factory=list)
-    domains: list[Term] = field(default_factory=list)
-    ranges: list[Term] = field(default_factory=list)
-    uses: int = 0
-
-
-def local_name(iri: str) -> str:
-    """The part of an IRI after its namespace: after '#', else after the last '/'."""
-    for sep in ("#", "/"):
-        if sep in iri:
-            tail = iri.rsplit(sep, 1)[1]
-            if tail:
-                return tail
-    return iri
-
-
-def span_anchor(start: int, end: int) -> str:
-    return f"ev-{start}-{end}"
 
 
 # ---------------------------------------------------------------------------- queries
@@ -274,7 +101,6 @@ class Describer:
 
     def __init__(self, kg: KnowledgeGraph, *, include_candidates: bool = False) -> None:
         self.kg = kg
-        self.prefixes = sparql_prefixes()
         self._labels: dict[str, str] = {}
         # Pages show reviewed statements; candidates only when asked (?candidates=1).
         self._dataset = kg.reviewed_dataset(include_candidates)
@@ -282,7 +108,7 @@ class Describer:
     def _rows(self, sparql: str, this: str | None = None) -> list[dict[str, Any]]:
         # pyoxigraph substitutes only projected variables, so every query selects ?this.
         subs = {"this": named_node(this)} if this is not None else None
-        result = self.kg.store.select(self.prefixes + sparql, substitutions=subs, **self._dataset)
+        result = as_solutions(self.kg.query(sparql, prefixes=PREFIXES, substitutions=subs, **self._dataset))
         names = [v.value for v in result.variables]
         return [{n: row[n] for n in names} for row in result]
 
@@ -325,8 +151,7 @@ class Describer:
               OPTIONAL {{ ?q oa:prefix ?prefix }} OPTIONAL {{ ?q oa:suffix ?suffix }}
             }}"""
         )
-        store = self.kg.store
-        by_node = {iri: [(p.value, o) for p, o in store.outgoing(iri)] for iri in sorted(set(iris))}
+        by_node = {iri: [(p.value, o) for p, o in self.kg.outgoing(iri)] for iri in sorted(set(iris))}
         self.load_labels({raw.value for pairs in by_node.values() for _, raw in pairs if term_parts(raw)[0] == "iri"})
         views = {iri: self._statement(iri, pairs) for iri, pairs in by_node.items()}
         for row in evidence:
@@ -503,8 +328,6 @@ class Describer:
 
     def table(self, result: Any, limit: int) -> ResultTable:
         """The first `limit` rows of a query result as labelled terms (the rest is only counted as cut)."""
-        from actorgraph.graph.store import is_boolean, is_triples
-
         if is_boolean(result):
             return ResultTable([], [], boolean=bool(result))
         if is_triples(result):
@@ -583,45 +406,65 @@ class Describer:
         order = list(kinds.values())
         return sorted(terms.values(), key=lambda t: (order.index(t.kind), t.term.text.lower()))
 
-    def rdf(self, iri: str) -> Any:
+    def rdf(self, iri: str) -> QueryResult:
         """The RDF description of a resource (a CONSTRUCT result): what it says, what points at it,
         and for statements their evidence annotation."""
-        return self.kg.store.construct(self.prefixes + _RDF, substitutions={"this": named_node(iri)})
+        return self.kg.query(_RDF, prefixes=PREFIXES, substitutions={"this": named_node(iri)})
 
 
-def segments(text: str, spans: list[Span]) -> list[Segment]:
-    """Cut text at every span edge; each segment knows the spans covering, opening and closing it."""
-    edges = sorted({0, len(text)} | {s.start for s in spans} | {s.end for s in spans})
-    result = []
-    for a, b in pairwise(edges):
-        if a == b:
-            continue
-        covering = tuple(s for s in spans if s.start <= a and b <= s.end)
-        result.append(
-            Segment(
-                text[a:b],
-                covering,
-                tuple(s for s in covering if s.start == a),
-                tuple(s for s in covering if s.end == b),
-            )
-        )
-    return result
+# ---------------------------------------------------------------------------- what the pages call
 
 
-def display_types(types: list[Term]) -> list[Term]:
-    """Types worth showing: no skolemised ontology expressions (the reasoner's unionOf classes);
-    other vocabularies' classes by prefixed name, so org:, foaf: and schema:Organization stay apart."""
-    from dataclasses import replace
+def describe_resource(kg: KnowledgeGraph, iri: str, *, include_candidates: bool = False) -> ResourceView | None:
+    """Types, labels, aliases, external links and statements (by relation) of a resource; None if unknown.
 
-    from actorgraph.ontology.vocab import BASE, PREFIXES
+    A string that is not a valid IRI names nothing of ours: None too.
+    """
+    try:
+        return Describer(kg, include_candidates=include_candidates).resource(iri)
+    except InvalidIRI:
+        return None
 
-    shown = []
-    for t in types:
-        if t.value.startswith(BASE + ".well-known/genid/"):
-            continue
-        if not t.value.startswith(AG):
-            prefix = next((p for p, ns in PREFIXES.items() if t.value.startswith(ns)), None)
-            if prefix:
-                t = replace(t, label=f"{prefix}:{t.value[len(PREFIXES[prefix]) :]}")
-        shown.append(t)
-    return sorted(shown, key=lambda t: (not t.value.startswith(AG), t.text))
+
+def document_view(kg: KnowledgeGraph, doc_id: str, *, include_candidates: bool = False) -> DocumentView | None:
+    """A document's text with its evidence spans and numbered statements; None if unknown."""
+    try:
+        return Describer(kg, include_candidates=include_candidates).document(doc_id)
+    except InvalidIRI:
+        return None
+
+
+def documents(kg: KnowledgeGraph) -> list[Term]:
+    """Every document (IRI and title)."""
+    return Describer(kg).documents()
+
+
+def entity_index(kg: KnowledgeGraph) -> list[tuple[Term, list[Term]]]:
+    """Every entity under each of its types, for the browsing index."""
+    return Describer(kg).index()
+
+
+def ontology_terms(kg: KnowledgeGraph) -> list[OntologyTerm]:
+    """The ontology's classes and properties with definitions, parents and how often they are used."""
+    return Describer(kg).ontology_terms()
+
+
+def result_table(kg: KnowledgeGraph, result: QueryResult, limit: int = 1000) -> ResultTable:
+    """The first rows of a query result as labelled terms, for an HTML table."""
+    return Describer(kg).table(result, limit)
+
+
+def ontology_rdf(kg: KnowledgeGraph, fmt: str = "turtle") -> bytes:
+    """The ontology graph in an RDF format."""
+    result = kg.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")
+    return kg.serialize_triples(result, fmt, PREFIXES)
+
+
+def resource_rdf(kg: KnowledgeGraph, iri: str, fmt: str = "turtle") -> bytes | None:
+    """The RDF description of a resource (outgoing, incoming, evidence) in an RDF format; None if not an IRI."""
+    # Resource IRIs hold slashes, which prefixed names must escape: full IRIs read better.
+    prefixes = {p: ns for p, ns in PREFIXES.items() if ns != RES}
+    try:
+        return kg.serialize_triples(Describer(kg).rdf(iri), fmt, prefixes)
+    except InvalidIRI:
+        return None

@@ -5,11 +5,9 @@ from __future__ import annotations
 import hmac
 from collections.abc import Mapping
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
-from actorgraph.graph.api import KnowledgeGraph
-from actorgraph.graph.config import Settings
-from actorgraph.graph.federation import FederationPolicy
+from actorgraph.server import context
 from actorgraph.server.errors import BadRequest, Forbidden, MethodNotAllowed, Unauthorized, UnsupportedMediaType
 
 bp = Blueprint("update", __name__)
@@ -23,7 +21,7 @@ def require_token() -> None:
 
     Raises Forbidden when writes are disabled, Unauthorized when the token is missing or wrong.
     """
-    settings: Settings = current_app.extensions["settings"]
+    settings = context.settings()
     if not settings.update_token:
         raise Forbidden("writes are disabled on this server (start it with --update-token to enable them)")
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
@@ -52,12 +50,7 @@ def update() -> Response:
     if "using-graph-uri" in using or "using-named-graph-uri" in using:
         # pyoxigraph has no dataset override for updates; refusing beats silently ignoring them.
         raise BadRequest("using-graph-uri / using-named-graph-uri are not supported: write USING in the update")
-    policy: FederationPolicy = current_app.extensions["federation"]
-    policy.check_update(text)
-    kg: KnowledgeGraph = current_app.extensions["kg"]
-    try:
-        kg.store.update(text)
-    except RuntimeError as exc:
-        # pyoxigraph's evaluation errors (CREATE of an existing graph, ...): the request's fault.
-        raise BadRequest(f"update failed, nothing was changed: {exc}") from exc
+    endpoint = context.endpoint()
+    endpoint.policy.check_update(text)
+    endpoint.kg.update(text)  # an evaluation error (CREATE of an existing graph, ...) is a 400 by the table
     return Response(status=204)

@@ -18,18 +18,18 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, Response, request
 from werkzeug.wrappers import Request
 
 from actorgraph.graph.api import KnowledgeGraph
-from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import InvalidQuery
-from actorgraph.graph.federation import FederationPolicy
-from actorgraph.graph.limits import limit_rows
-from actorgraph.graph.store import QueryResult, is_triples, serialize_results
-from actorgraph.server import negotiation, workers
+from actorgraph.graph.store import QueryResult, is_triples
+from actorgraph.server import context
+from actorgraph.server.context import Endpoint
 from actorgraph.server.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, error_response
+from actorgraph.server.protocol import negotiation, workers
+from actorgraph.server.protocol.limits import limit_rows
+from actorgraph.server.protocol.service import service_description_response
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger("actorgraph.server")
@@ -42,15 +42,6 @@ CORS = [
     ("Access-Control-Allow-Headers", "Accept, Content-Type, Authorization"),
     ("Access-Control-Max-Age", "86400"),
 ]
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """What answering a query needs, gathered once when the app is created."""
-
-    kg: KnowledgeGraph
-    settings: Settings
-    policy: FederationPolicy
 
 
 @dataclass
@@ -78,12 +69,7 @@ class Answer:
         return Response(self.body, status=self.status, content_type=self.content_type, headers=self.headers)
 
 
-def current_endpoint() -> Endpoint:
-    endpoint: Endpoint = current_app.extensions["sparql"]
-    return endpoint
-
-
-def answer(run: Callable[[], QueryResult], accept: str | None, fmt: str | None,
+def answer(kg: KnowledgeGraph, run: Callable[[], QueryResult], accept: str | None, fmt: str | None,
            headers: list[tuple[str, str]] | None = None) -> Answer:  # fmt: skip
     """Run a query and serialise its result negotiated (Accept or ``format``), streamed when large.
 
@@ -98,7 +84,7 @@ def answer(run: Callable[[], QueryResult], accept: str | None, fmt: str | None,
     def write(out: Any) -> None:
         # The first pass uses the result already evaluated; a streaming second pass re-runs.
         current = first.pop() if first else run()
-        serialize_results(current, out, chosen.name)
+        kg.serialize(current, out, chosen.name)
 
     return Answer(workers.body(write), chosen.content_type, [("Vary", "Accept"), *(headers or [])])
 
@@ -128,20 +114,20 @@ def answer_sparql(endpoint: Endpoint, sparql: str, *, substitutions: dict[str, A
             return result
 
     extra = [("X-SPARQL-MaxRows", str(config.max_rows))] if limited.changed else []
-    return answer(run, accept, fmt, extra)
+    return answer(graph, run, accept, fmt, extra)
 
 
 def query_response(run: Callable[[], QueryResult], *, accept: str | None = None, fmt: str | None = None,
                    headers: dict[str, str] | None = None) -> Response:  # fmt: skip
     """For views: run a query and answer negotiated and streamed (see ``answer``)."""
-    return answer(run, accept, fmt, list((headers or {}).items())).response()
+    return answer(context.kg(), run, accept, fmt, list((headers or {}).items())).response()
 
 
 def sparql_response(sparql: str, *, substitutions: dict[str, Any] | None = None,
                     default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
                     accept: str | None = None, fmt: str | None = None) -> Response:  # fmt: skip
     """For views: a query text under this endpoint's limits and policies, answered negotiated."""
-    return answer_sparql(current_endpoint(), sparql, substitutions=substitutions, default_graphs=default_graphs,
+    return answer_sparql(context.endpoint(), sparql, substitutions=substitutions, default_graphs=default_graphs,
                          named_graphs=named_graphs, accept=accept, fmt=fmt).response()  # fmt: skip
 
 
@@ -215,9 +201,7 @@ class FastPath:
         req = Request(environ)
         try:
             result = protocol_answer(self.endpoint, req)
-        except HTTPException as exc:  # werkzeug's own (a body too large to parse, ...)
-            return exc(environ, start_response)
-        except Exception as exc:  # mapped by the one error table; unknown ones are logged as 500
+        except Exception as exc:  # the one error table (werkzeug's own too); unknown ones are logged as 500
             response = error_response(exc)
             response.headers.extend(CORS)
             return response(environ, start_response)
@@ -229,10 +213,8 @@ class FastPath:
 @bp.route("/sparql", methods=["GET", "POST"])
 def query() -> Response:
     """The SPARQL query endpoint (HEAD, and GET without a query: the service description)."""
-    result = protocol_answer(current_endpoint(), request)
+    result = protocol_answer(context.endpoint(), request)
     if result is None:
-        from actorgraph.server.service import service_description_response
-
         return service_description_response()
     return result.response()
 

@@ -6,22 +6,20 @@ generated from its header, so each query's parameters are documented with their 
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from flask import Blueprint, Response, current_app, json
 
 from actorgraph.graph.named_queries import NamedQuery, load_all
+from actorgraph.graph.store import QUAD_FORMATS, RESULT_FORMATS, TRIPLE_FORMATS
 
 bp = Blueprint("openapi", __name__)
 
-RESULT_TYPES = [
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-]
-RDF_TYPES = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"]
-QUAD_TYPES = ["application/n-quads", "application/trig"]
+# From the one format table, in the server's order of preference.
+RESULT_TYPES = [f.media_type for f in RESULT_FORMATS]
+RDF_TYPES = [f.media_type for f in TRIPLE_FORMATS]
+QUAD_TYPES = [f.media_type for f in QUAD_FORMATS]
 PARAM_SCHEMAS: dict[str, dict[str, Any]] = {
     "IRI": {"type": "string", "format": "iri"},
     "string": {"type": "string"},
@@ -52,7 +50,8 @@ def _q(name: str, description: str, *, schema: dict[str, Any] | None = None, arr
 
 FORMAT = _q(
     "format",
-    "Overrides the Accept header: json, xml, csv, tsv for results; turtle, ntriples, jsonld, rdfxml for graphs.",
+    f"Overrides the Accept header: {', '.join(f.name for f in RESULT_FORMATS)} for results; "
+    f"{', '.join(f.name for f in TRIPLE_FORMATS)} for graphs.",
 )
 DATASET = [
     _q("default-graph-uri", "A graph of the default graph (repeatable); default: the union of all graphs.", array=True),
@@ -453,8 +452,6 @@ def _typed(kind: str, value: str) -> Any:
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version("actorgraph")
     except PackageNotFoundError:

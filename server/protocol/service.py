@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 
-from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
-from actorgraph.graph.linking.void import DATASET_IRI, void_graph
-from actorgraph.graph.store import convert_rdf
+from actorgraph.graph.linking.void import DATASET_IRI
+from actorgraph.graph.store import RESULT_FORMATS, convert_rdf
 from actorgraph.ontology.vocab import DCTERMS, PREFIXES, SD, VOID
-from actorgraph.server import negotiation
+from actorgraph.server.context import kg, settings
+from actorgraph.server.protocol import negotiation
 
 bp = Blueprint("service", __name__)
 
 SDNS = Namespace(SD)
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
-RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "N-Quads", "TriG")  # fmt: skip
 UNION_NOTE = (
     "The default graph is the union of all named graphs (sd:UnionDefaultGraph), unless the request names "
     "graphs with default-graph-uri / named-graph-uri. Results are cut at {max_rows} rows; queries end after "
@@ -49,8 +47,9 @@ def description(settings: Settings, endpoint: str, void_url: str, update_url: st
     g.add((service, SDNS.supportedLanguage, SDNS.SPARQL11Query))
     if update_url:
         g.add((service, SDNS.supportedLanguage, SDNS.SPARQL11Update))
-    for name in RESULT_FORMATS:
-        g.add((service, SDNS.resultFormat, FORMATS[name]))
+    for fmt in (*RESULT_FORMATS, *negotiation.GRAPH):
+        # W3C's formats namespace by local name: pyoxigraph gives JSON-LD a newer IRI than the registry's.
+        g.add((service, SDNS.resultFormat, FORMATS[fmt.kind.iri.rsplit("/", 1)[1]]))
     g.add((service, SDNS.feature, SDNS.UnionDefaultGraph))
     if settings.federation:
         g.add((service, SDNS.feature, SDNS.BasicFederatedQuery))
@@ -69,23 +68,18 @@ def description(settings: Settings, endpoint: str, void_url: str, update_url: st
     g.add((dataset, SDNS.defaultGraph, default_graph))
     g.add((default_graph, RDF.type, SDNS.Graph))
     g.add((default_graph, RDFS.comment, Literal("The union of all named graphs.", lang="en")))
-    for name in kg().store.named_graphs():
+    for name in kg().named_graphs():
         named = BNode()
         g.add((dataset, SDNS.namedGraph, named))
         g.add((named, SDNS.name, URIRef(name)))
     return g
 
 
-def kg() -> KnowledgeGraph:
-    graph: KnowledgeGraph = current_app.extensions["kg"]
-    return graph
-
-
 def service_description_response() -> Response:
     """The service description for the current request's endpoint URL."""
-    settings: Settings = current_app.extensions["settings"]
-    update_url = url_for("update.update", _external=True) if settings.update_token else None
-    graph = description(settings, url_for("sparql.query", _external=True), url_for("service.void", _external=True),
+    config = settings()
+    update_url = url_for("update.update", _external=True) if config.update_token else None
+    graph = description(config, url_for("sparql.query", _external=True), url_for("service.void", _external=True),
                         update_url)  # fmt: skip
     return rdf_response(graph)
 
@@ -93,8 +87,8 @@ def service_description_response() -> Response:
 @bp.route("/.well-known/void", methods=["GET"])
 def void() -> Response:
     """VoID description of the dataset, with statistics and one subset per named graph."""
-    graph = void_graph(kg().store, sparql_endpoint=url_for("sparql.query", _external=True),
-                       data_dump=url_for("gsp.store", _external=True))  # fmt: skip
+    graph = kg().void(sparql_endpoint=url_for("sparql.query", _external=True),
+                      data_dump=url_for("gsp.store", _external=True))  # fmt: skip
     response = rdf_response(graph)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
@@ -103,7 +97,4 @@ def void() -> Response:
 @bp.route("/health", methods=["GET"])
 def health() -> Response:
     """Liveness and readiness: the store answers a query."""
-    store = kg().store
-    store.query("ASK { ?s ?p ?o }")
-    location = store.location.name if store.location else "memory"
-    return jsonify({"status": "ok", "store": location, "read_only": store.read_only})
+    return jsonify({"status": "ok", **kg().health()})

@@ -11,13 +11,14 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 from flask.blueprints import BlueprintSetupState
 from flask.sansio.app import App
 
-from actorgraph.graph.api import KnowledgeGraph
-from actorgraph.graph.named_queries import NamedQuery
+from actorgraph.graph.named_queries import NamedQuery, load_all
 from actorgraph.ontology.vocab import AG, GRAPH, PREFIXES, RES, sparql_prefixes
+from actorgraph.server.context import kg
+from actorgraph.server.web import views
 
 bp = Blueprint("ui", __name__)
 _OUTER_WHERE = re.compile(r"^[^#\n]*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE)
@@ -62,11 +63,6 @@ def sparql_term(kind: str, value: str) -> str:
     if kind == "boolean":
         return value.lower()
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-def kg() -> KnowledgeGraph:
-    graph: KnowledgeGraph = current_app.extensions["kg"]
-    return graph
 
 
 def href(iri: str) -> str:
@@ -125,13 +121,9 @@ bp.record_once(_on_register)
 bp.after_request(secure_html)
 
 
-@bp.get("/")
-def index() -> str:
-    """The query page; ``?query=`` (a permalink) fills the editor and runs the query."""
-    from actorgraph.graph.named_queries import load_all
-
-    given = request.args.get("query", "")
-    examples: list[dict[str, Any]] = [
+def examples() -> list[dict[str, Any]]:
+    """The named queries as the editor's examples: name, title, description, SPARQL, parameter names."""
+    return [
         {
             "name": q.name,
             "title": q.title,
@@ -141,13 +133,19 @@ def index() -> str:
         }
         for q in load_all().values()
     ]
+
+
+@bp.get("/")
+def index() -> str:
+    """The query page; ``?query=`` (a permalink) fills the editor and runs the query."""
+    given = request.args.get("query", "")
     default = sparql_prefixes() + "\n" + DEFAULT_QUERY
     return render_template(
         "query.html",
         query=given or default,
         default_query=default,
         autorun=bool(given.strip()),
-        examples=examples,
-        documents=kg().documents(),
+        examples=examples(),
+        documents=views.documents(kg()),
         prefixes=PREFIXES,
     )

@@ -9,25 +9,18 @@ from __future__ import annotations
 
 from typing import IO
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
-from actorgraph.graph.api import KnowledgeGraph
-from actorgraph.graph.store import drop_graph, dump_graph, graph_exists, write_graph
-from actorgraph.server import negotiation, workers
+from actorgraph.graph.store import format_by_media_type
+from actorgraph.server.context import kg
 from actorgraph.server.errors import BadRequest, NotFound, UnsupportedMediaType
-from actorgraph.server.update import require_token
+from actorgraph.server.protocol import negotiation, workers
+from actorgraph.server.protocol.update import require_token
 
 bp = Blueprint("gsp", __name__)
 
-QUADS = tuple(f for f in negotiation.GRAPH if f.name in ("nquads", "trig"))
-# What a PUT/POST body may be, by media type.
-PAYLOADS = {f.media_type: f.name for f in negotiation.TRIPLES} | {"application/x-turtle": "turtle",
-                                                                  "text/n3": "turtle"}  # fmt: skip
-
-
-def kg() -> KnowledgeGraph:
-    graph: KnowledgeGraph = current_app.extensions["kg"]
-    return graph
+# What a PUT/POST body may be: a triple format, by its media type or a media-type alias.
+PAYLOAD_TYPES = sorted({f.media_type for f in negotiation.TRIPLES} | {"application/x-turtle", "text/n3"})
 
 
 def target() -> tuple[bool, str | None]:
@@ -51,37 +44,38 @@ def store() -> Response:
     require_token()
     if not named:
         raise BadRequest("name the graph to write with ?graph=<iri> or ?default")
-    current = kg().store
+    graphs = kg()
     if request.method == "DELETE":
-        if not drop_graph(current, graph):
+        if not graphs.drop_graph(graph):
             raise NotFound(f"no graph <{graph}>")
         return Response(status=204)
-    fmt = PAYLOADS.get(request.mimetype)
-    if fmt is None:
+    payload = format_by_media_type(request.mimetype, negotiation.TRIPLES) if request.mimetype in PAYLOAD_TYPES else None
+    if payload is None:
         raise UnsupportedMediaType(f"unsupported Content-Type {request.mimetype or '(none)'!r}; one of: "
-                                   + ", ".join(sorted(PAYLOADS)))  # fmt: skip
-    existed = graph_exists(current, graph)
-    write_graph(current, graph, request.get_data(), fmt, replace=request.method == "PUT")
+                                   + ", ".join(PAYLOAD_TYPES))  # fmt: skip
+    existed = graphs.graph_exists(graph)
+    write = graphs.replace_graph if request.method == "PUT" else graphs.merge_graph
+    write(graph, request.get_data(), payload.name)
     return Response(status=204 if existed else 201)
 
 
 def _read(named: bool, graph: str | None) -> Response:
-    current = kg().store
+    graphs = kg()
     accept, fmt_param = request.headers.get("Accept"), request.args.get("format")
     if not named:
-        chosen = negotiation.choose(QUADS, accept, fmt_param)
+        chosen = negotiation.choose(negotiation.QUADS, accept, fmt_param)
 
         def write_all(out: IO[bytes]) -> None:
-            current.dump(out, chosen.name)
+            graphs.dump(out, chosen.name)
 
         response = Response(workers.body(write_all), content_type=chosen.content_type)
     else:
-        if not graph_exists(current, graph):
+        if not graphs.graph_exists(graph):
             raise NotFound(f"no graph <{graph}>")
         chosen = negotiation.choose(negotiation.TRIPLES, accept, fmt_param)
 
         def write_one(out: IO[bytes]) -> None:
-            dump_graph(current, out, chosen.name, graph)
+            graphs.read_graph(out, chosen.name, graph)
 
         response = Response(workers.body(write_one), content_type=chosen.content_type)
     response.headers["Vary"] = "Accept"

@@ -8,25 +8,27 @@ TSV; Turtle and friends for CONSTRUCT), with an HTML page for browsers; ``format
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from actorgraph.graph.errors import QueryParameterError, UnknownQuery
+from actorgraph.graph.errors import QueryParameterError, UnknownFormat
 from actorgraph.graph.named_queries import NamedQuery, get, load_all
 from actorgraph.graph.store import QueryResult
-from actorgraph.server.errors import error_response
-from actorgraph.server.negotiation import RESULTS, Format, NotAcceptable, UnknownFormat, choose
-from actorgraph.server.sparql import query_response
-from actorgraph.server.ui import install_template_helpers, kg, secure_html
+from actorgraph.server.context import kg
+from actorgraph.server.errors import NotAcceptable, wants_html
+from actorgraph.server.protocol.sparql import query_response
+from actorgraph.server.web import views
+from actorgraph.server.web.ui import install_template_helpers, secure_html
 
 bp = Blueprint("queries", __name__)
 bp.record_once(lambda state: install_template_helpers(state.app))
 bp.after_request(secure_html)
 
-HTML = Format("html", "text/html", ("html", "application/xhtml+xml"))
-# JSON first: a client saying */* (curl, scripts) gets data; browsers ask for text/html by name.
-LIST_FORMATS = (Format("json", "application/json", ("json",)), HTML)
+# The list's own formats (not serialisations of RDF): ?format= names, by media type.
+LIST_FORMATS = {"json": "application/json", "html": "text/html"}
+LIST_MEDIA = {"application/json": "json", "text/html": "html", "application/xhtml+xml": "html"}
 RESERVED = frozenset({"format", "candidates"})
 HTML_ROWS = 1000  # rows drawn on the HTML page; the downloads carry all of them
 
@@ -47,41 +49,37 @@ def describe(query: NamedQuery) -> dict[str, Any]:
     }
 
 
-def _negotiate(formats: tuple[Format, ...]) -> Format:
-    return choose(formats, request.headers.get("Accept"), request.args.get("format"))
-
-
-def _error(exc: Exception, html: bool) -> Response:
-    """The error as an HTML page for browsers, else the protocol's text/plain answer."""
-    response = error_response(exc)
-    if html:
-        title = {400: "Bad request", 404: "Not found", 406: "Not acceptable"}.get(response.status_code, "Error")
-        body = render_template("error.html", status=response.status_code, title=title, message=str(exc))
-        response = Response(body, response.status_code, mimetype="text/html")
-    return response
-
-
 @bp.get("/queries")
 def index() -> Response:
     """Every named query with its parameters, as JSON or as an HTML page."""
     queries = list(load_all().values())
-    try:
-        fmt = _negotiate(LIST_FORMATS)
-    except (NotAcceptable, UnknownFormat) as exc:
-        return _error(exc, html=False)
-    if fmt is HTML:
+    if _list_format() == "html":
         return Response(render_template("queries.html", queries=queries), mimetype="text/html")
-    response = Response(
-        _json({"queries": [describe(q) for q in queries]}), content_type="application/json; charset=utf-8"
-    )
+    body = json.dumps({"queries": [describe(q) for q in queries]}, ensure_ascii=False, indent=2)
+    response = Response(body, content_type="application/json; charset=utf-8")
     response.headers["Vary"] = "Accept"
     return response
 
 
-def _json(data: Any) -> str:
-    import json
+def _list_format() -> str:
+    """json or html: ``format`` first, then Accept; JSON first, so */* (curl, scripts) gets data.
 
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    Raises UnknownFormat, NotAcceptable.
+    """
+    fmt = request.args.get("format")
+    if fmt:
+        wanted = fmt.strip().lower()
+        found = LIST_MEDIA.get(wanted) or (wanted if wanted in LIST_FORMATS else None)
+        if found is None:
+            raise UnknownFormat(f"unknown format {fmt!r}; one of: {', '.join(LIST_FORMATS)}")
+        return found
+    if not request.accept_mimetypes:
+        return "json"
+    best = request.accept_mimetypes.best_match(list(LIST_MEDIA))
+    if best is None:
+        raise NotAcceptable(f"cannot produce any of: {request.headers.get('Accept')}; available: "
+                            + ", ".join(LIST_FORMATS.values()))  # fmt: skip
+    return LIST_MEDIA[best]
 
 
 @bp.get("/queries/<name>")
@@ -89,16 +87,17 @@ def run(name: str) -> Response:
     """Run a named query with the parameters given in the URL."""
     params = {k: v for k, v in request.args.items() if k not in RESERVED and v != ""}
     candidates = request.args.get("candidates") == "1"  # unreviewed candidates only when asked
-    wants_html = _wants_html()
+    html = wants_html(request, by_default=False)
     graph = kg()
+    query = get(name)  # an unknown name is a 404 by the error table
     try:
-        query = get(name)
         result = graph.run_named(name, params, include_candidates=candidates)  # checks and binds the parameters
-    except (UnknownQuery, QueryParameterError) as exc:
-        if wants_html and isinstance(exc, QueryParameterError):
-            return _page(get(name), params, error=str(exc), status=400)
-        return _error(exc, wants_html)
-    if wants_html:
+    except QueryParameterError as exc:
+        if not html:
+            raise
+        # Not an error page: the form again, with its values and what is wrong with them.
+        return _page(query, params, error=str(exc), status=400)
+    if html:
         return _page(query, params, result=result)
     pending = [result]
 
@@ -107,32 +106,18 @@ def run(name: str) -> Response:
         # a later one (streaming a large answer) runs the query again.
         return pending.pop() if pending else graph.run_named(name, params, include_candidates=candidates)
 
-    try:
-        return query_response(
-            again,
-            accept=request.headers.get("Accept"),
-            fmt=request.args.get("format"),
-            headers={"Access-Control-Allow-Origin": "*"},
-        )
-    except (NotAcceptable, UnknownFormat) as exc:
-        return _error(exc, html=False)
-
-
-def _wants_html() -> bool:
-    """HTML when format=html, or when the Accept header prefers it to every data format."""
-    fmt = request.args.get("format")
-    if fmt:
-        return fmt.lower() in ("html", "text/html")
-    try:
-        return choose((*RESULTS, HTML), request.headers.get("Accept")) is HTML
-    except NotAcceptable:
-        return False
+    return query_response(
+        again,
+        accept=request.headers.get("Accept"),
+        fmt=request.args.get("format"),
+        headers={"Access-Control-Allow-Origin": "*"},
+    )
 
 
 def _page(
     query: NamedQuery, params: dict[str, str], *, result: Any = None, error: str | None = None, status: int = 200
 ) -> Response:
-    table = kg().result_table(result, HTML_ROWS) if result is not None else None
+    table = views.result_table(kg(), result, HTML_ROWS) if result is not None else None
     values = {p.name: params.get(p.name, p.default or "") for p in query.parameters}
     html = render_template("named_query.html", query=query, values=values, table=table, error=error, params=params)
     return Response(html, status, mimetype="text/html")
