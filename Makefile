@@ -31,6 +31,7 @@ check: setup
 	$(BIN)/ruff format --check .
 	mkdir -p $(VENV)/typecheck && ln -sfn ../.. $(VENV)/typecheck/actorgraph
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: setup system-deps check
 	$(BIN)/pytest

@@ -35,6 +35,7 @@ from actorgraph.graph.model import (
     Span,
     Statement,
 )
+from actorgraph.graph.sources import source_fingerprint
 from actorgraph.ontology import load_ontology
 from actorgraph.ontology import vocab as v
 
@@ -261,8 +262,6 @@ def no_claim_quads(passage: NoClaim, doc: Document, graph: URIRef) -> Iterator[Q
 
 def graph_meta_quads(graph: URIRef, doc: Document, source_file: str) -> Iterator[Quad]:
     """PROV description of a document graph, in the meta graph (no timestamps: builds are reproducible)."""
-    from actorgraph.graph.sources import source_fingerprint
-
     meta = iri(v.META_GRAPH)
     yield graph, RDF.type, PROV.Entity, meta
     yield graph, PROV.wasDerivedFrom, iri(v.document_iri(doc.id)), meta

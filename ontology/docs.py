@@ -12,7 +12,7 @@ from actorgraph.ontology import ontology_text
 
 def write_docs(folder: Path) -> Path:
     """Write index.html for the ontology into folder and return its path."""
-    from pylode import OntPub
+    from pylode import OntPub  # start-up cost: pyLODE loads its templates, only for `actorgraph docs`
 
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", suffix=".ttl", delete=False, encoding="utf-8") as handle:

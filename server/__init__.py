@@ -14,6 +14,7 @@ from actorgraph.graph.config import Settings
 from actorgraph.server import errors
 from actorgraph.server.context import Endpoint
 from actorgraph.server.protocol import gsp, service, sparql, update
+from actorgraph.server.protocol.federation import FederationPolicy
 from actorgraph.server.protocol.workers import RequestLog
 from actorgraph.server.web import network, openapi, pages, queries_http, ui
 
@@ -24,7 +25,9 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
     """Application factory: one KnowledgeGraph per process, reached through server.context."""
     settings = settings or (kg.settings if kg else Settings.from_env())
     app = Flask(__name__)
-    endpoint = Endpoint.create(settings, kg or KnowledgeGraph(settings))
+    # Built once, not per request: the allowlist is parsed a single time.
+    policy = FederationPolicy.from_settings(settings.federation, settings.service_allowlist)
+    endpoint = Endpoint(kg or KnowledgeGraph(settings), settings, policy)
     endpoint.install(app)
     app.config["MAX_CONTENT_LENGTH"] = 256 * 1024 * 1024  # Graph Store uploads; queries have their own limit
     errors.register(app)

@@ -7,12 +7,15 @@ through these functions, never through ``current_app.extensions`` themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
-from actorgraph.server.protocol.federation import FederationPolicy
+
+if TYPE_CHECKING:  # the protocol modules import this one: create_app builds the policy
+    from actorgraph.server.protocol.federation import FederationPolicy
 
 EXTENSION = "actorgraph"
 
@@ -24,11 +27,6 @@ class Endpoint:
     kg: KnowledgeGraph
     settings: Settings
     policy: FederationPolicy
-
-    @classmethod
-    def create(cls, settings: Settings, kg: KnowledgeGraph) -> Endpoint:
-        # Built once, not per request: the allowlist is parsed a single time.
-        return cls(kg, settings, FederationPolicy.from_settings(settings.federation, settings.service_allowlist))
 
     def install(self, app: Flask) -> None:
         """Attach to app: one per app, so one KnowledgeGraph (and one open store) per process."""

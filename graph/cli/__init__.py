@@ -8,6 +8,8 @@ from the Settings fields), ``output`` prints query results.
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
+
 import click
 
 from actorgraph.graph.cli.build import build, export
@@ -17,7 +19,8 @@ from actorgraph.graph.cli.links import link
 from actorgraph.graph.cli.network import balance, network, predict, timeline
 from actorgraph.graph.cli.query import query
 from actorgraph.graph.cli.reason import reason
-from actorgraph.graph.cli.serve import serve
+
+COMMANDS = "actorgraph.commands"
 
 
 @click.group()
@@ -28,7 +31,12 @@ def cli() -> None:
 
 # The README's order; `actorgraph --help` lists them by name.
 for command in (build, validate, query, export, docs, check, reason, network, balance, predict, timeline,
-                coverage, serve, link, ingest, review):  # fmt: skip
+                coverage, link, ingest, review):  # fmt: skip
     cli.add_command(command)
+
+# Commands of the layers above the core (`serve`, from actorgraph.server.cli) register themselves as entry
+# points, as Flask's CLI does: the core does not import them, and a plugin can add its own the same way.
+for entry in entry_points(group=COMMANDS):
+    cli.add_command(entry.load(), entry.name)
 
 __all__ = ["cli"]

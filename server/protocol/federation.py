@@ -70,6 +70,7 @@ def remote_iris(sparql: str, *, update: bool = False) -> list[tuple[str, str | N
 
     Raises ServiceNotAllowed when the text cannot be parsed, since it then cannot be checked.
     """
+    # Start-up cost: rdflib builds its SPARQL grammar on import (~60 ms), needed only when SERVICE is spelled.
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
     try:
@@ -136,7 +137,7 @@ def _resolve(term: Any, prefixes: dict[str, str], base: str | None) -> str | Non
 
 def _walk(node: Any) -> Iterator[Any]:
     """Depth-first over rdflib's parse tree (CompValue is a dict, ParseResults a list)."""
-    from pyparsing import ParseResults
+    from pyparsing import ParseResults  # loaded with rdflib's SPARQL grammar, only when a request has SERVICE
 
     stack = [node]
     while stack:

@@ -1,4 +1,8 @@
-"""serve: the SPARQL endpoint and web front end (docs/server.md)."""
+"""serve: the SPARQL endpoint and web front end (docs/server.md), a command of the ``actorgraph`` CLI.
+
+The server owns its command: the CLI (actorgraph.graph.cli) finds it through the entry-point group
+``actorgraph.commands`` (pyproject.toml), so the core never imports the web layer.
+"""
 
 from __future__ import annotations
 
@@ -28,8 +32,7 @@ def serve(store: str | None, host: str | None, port: int | None, memory: bool, w
           threads: int | None, query_timeout: float | None, max_rows: int | None, max_query_length: int | None,
           update_token: str | None, federation: bool | None, service_allowlist: str | None) -> None:  # fmt: skip
     """Serve SPARQL (query, update, graph store) and the web front end with gunicorn (docs/server.md)."""
-    # The one import of the server layer: the CLI sits on top of graph and server, and serve starts the
-    # server. Inside the function for start-up cost: flask and gunicorn load only for this command.
+    # Start-up cost: flask and gunicorn load only when the server starts, not for `actorgraph --help`.
     from actorgraph.server.run import run
 
     settings = Settings.from_env(store_path=":memory:" if memory else store, host=host, port=port, workers=workers,
