@@ -8,6 +8,8 @@ import sysconfig
 import venv
 from pathlib import Path
 
+from actorgraph.graph.api import KnowledgeGraph
+
 ROOT = Path(__file__).resolve().parents[1]
 
 PROBE = """
@@ -18,11 +20,11 @@ corpus = s.load_corpus()
 kg = KnowledgeGraph(Settings(store_path=":memory:"))
 report = kg.build()
 print(actorgraph.__file__)
-print(len(corpus.documents), report.statements, len(o.ontology_text()) > 1000, len(q.load_all()) >= 0)
+print(len(corpus.documents), report.statements, len(o.ontology_text()) > 1000, len(q.load_all()))
 """
 
 
-def test_packaging_installed_wheel_finds_its_data(tmp_path: Path) -> None:
+def test_packaging_installed_wheel_finds_its_data(tmp_path: Path, kg: KnowledgeGraph) -> None:
     wheels = tmp_path / "wheels"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(wheels), str(ROOT)],
@@ -41,7 +43,10 @@ def test_packaging_installed_wheel_finds_its_data(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     location, counts = done.stdout.strip().splitlines()[-2:]
     assert location.startswith(str(env_dir)), location
-    documents, statements, has_ontology, _ = counts.split()
-    assert documents == "2" and int(statements) > 0 and has_ontology == "True"
+    documents, statements, has_ontology, named_queries = counts.split()
+    # The installed wheel builds the same graph as the checkout, and ships every named query.
+    in_checkout = kg.select("SELECT (COUNT(?s) AS ?n) WHERE { ?s a <https://w3id.org/actorgraph/ontology#Statement> }")
+    assert documents == "2" and statements == in_checkout[0]["n"] and has_ontology == "True"
+    assert int(named_queries) == len(list((ROOT / "queries").glob("*.rq")))
     script = subprocess.run([env_dir / "bin" / "actorgraph", "--help"], capture_output=True, text=True, env=env)
     assert "build" in script.stdout and "serve" in script.stdout
