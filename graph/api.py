@@ -34,12 +34,10 @@ from actorgraph.graph.store import (
     typed_literal,
 )
 from actorgraph.ontology.docs import write_docs
-from actorgraph.ontology.vocab import CANDIDATES_GRAPH, VOID_GRAPH
+from actorgraph.ontology.vocab import CANDIDATES_GRAPH, VOID_GRAPH, XSD
 
 if TYPE_CHECKING:
     from rdflib import Graph
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def term_for(kind: str, value: str) -> Any:
