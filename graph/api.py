@@ -18,6 +18,7 @@ from actorgraph.graph.checks.shacl import ValidationResult, validate_sources
 from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import StoreError
 from actorgraph.graph.ingest import IngestReport, ingest_file
+from actorgraph.graph.linking import reconcile
 from actorgraph.graph.linking.void import void_graph
 from actorgraph.graph.named_queries import NamedQuery, load_all
 from actorgraph.graph.named_queries import get as named_query
@@ -34,6 +35,7 @@ from actorgraph.graph.store import (
     typed_literal,
 )
 from actorgraph.ontology.docs import write_docs
+from actorgraph.ontology import vocab as v
 from actorgraph.ontology.vocab import CANDIDATES_GRAPH, VOID_GRAPH
 
 if TYPE_CHECKING:
@@ -67,6 +69,7 @@ class KnowledgeGraph:
         self._link: str | None = None
         self._lock = threading.Lock()
         self._alliances: AllianceAnalysis | None = None
+        self._reconciler: reconcile.Reconciler | None = None
 
     # ------------------------------------------------------------------ store
 
@@ -258,6 +261,77 @@ class KnowledgeGraph:
         result = linking.enrich(load_corpus(self.sources), client, cache, refresh=refresh)
         linking.write_enrichment(self.store, result)
         return result
+
+    # ------------------------------------------------------------------ reconciliation service (docs/linking.md)
+
+    def reconciler(self) -> reconcile.Reconciler:
+        """The matcher over the registry's entities and links (built once per instance)."""
+        if self._reconciler is None:
+            corpus = load_corpus(self.sources)
+            self._reconciler = reconcile.Reconciler(corpus, linking.corpus_links(corpus))
+        return self._reconciler
+
+    def reconcile(self, batch: dict[str, Any]) -> dict[str, Any]:
+        """Answer a reconciliation query batch ({key: {query, type, limit, properties}}).
+
+        Raises ValueError when a query is malformed.
+        """
+        return self.reconciler().reconcile_batch(batch)
+
+    def reconcile_suggest(self, kind: str, prefix: str) -> list[dict[str, Any]]:
+        """Suggest entities, types or properties (kind) for a prefix. Raises ValueError for another kind."""
+        if kind == "entity":
+            return self.reconciler().suggest_entities(prefix)
+        if kind == "type":
+            return reconcile.suggest_types(prefix)
+        if kind == "property":
+            return reconcile.suggest_properties(prefix, reconcile.RECONCILE_PROPERTIES | reconcile.EXTEND_PROPERTIES)
+        raise ValueError(f"nothing to suggest of kind {kind!r} (entity, type, property)")
+
+    def reconcile_card(self, entity_id: str) -> reconcile.EntityCard | None:
+        """The preview card of an entity: label, types, aliases, identifiers, three statements with evidence."""
+        if entity_id not in self.reconciler().entities:
+            return None
+        rows = self.select(reconcile.PREVIEW_STATEMENTS,
+                           substitutions={"entity": named_node(v.entity_iri(entity_id))}, **self.reviewed_dataset())  # fmt: skip
+        return reconcile.entity_card(self.reconciler(), entity_id, rows)
+
+    def reconcile_extend(self, ids: list[str], properties: list[dict[str, Any]]) -> dict[str, Any]:
+        """Data extension: type, Wikidata QID, sponsors, adversaries in a year of each entity.
+
+        Raises ValueError for an unknown property or a bad setting.
+        """
+        meta = reconcile.extension_meta(properties)
+        rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for entity_id in ids:
+            rows[entity_id] = {str(p["id"]): self._extension_values(entity_id, p) for p in properties}
+        return {"meta": meta, "rows": rows}
+
+    def _extension_values(self, entity_id: str, prop: dict[str, Any]) -> list[dict[str, Any]]:
+        reconciler = self.reconciler()
+        entity = reconciler.entities.get(entity_id)
+        if entity is None:
+            return []
+        pid = prop["id"]
+        if pid == "type":
+            return [{"id": t["id"], "name": t["name"]} for t in reconciler.types_json(entity)]
+        if pid == "wikidata":
+            link = reconciler.links.get(entity_id)
+            return [{"str": link.wikidata}] if link and link.wikidata else []
+        iri = v.entity_iri(entity_id)
+        if pid == "sponsor":
+            found = [(r["sponsor"], r["sponsorLabel"]) for r in self._named_rows("proxies_and_sponsors", {})
+                     if r["proxy"] == iri]  # fmt: skip
+        else:
+            year = str(reconcile.year_setting(prop))
+            rows = self._named_rows("adversaries_at_year", {"actor": iri, "year": year})
+            found = [(r["adversary"], r["adversaryLabel"]) for r in rows]
+        return [{"id": ref.removeprefix(v.RES), "name": name} for ref, name in dict(found).items()]
+
+    def _named_rows(self, name: str, params: dict[str, str]) -> list[dict[str, Any]]:
+        result = self.run_named(name, params)
+        variables = [var.value for var in result.variables]
+        return [{key: _plain(row[key]) for key in variables} for row in result]
 
     # ------------------------------------------------------------------ ingest and review (settings.sources_path)
 
