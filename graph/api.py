@@ -18,7 +18,7 @@ from actorgraph.graph.checks.shacl import ValidationResult, validate_sources
 from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import StoreError
 from actorgraph.graph.ingest import IngestReport, ingest_file
-from actorgraph.graph.linking import reconcile
+from actorgraph.graph.linking import reconcile as reconciliation
 from actorgraph.graph.linking.void import void_graph
 from actorgraph.graph.named_queries import NamedQuery, load_all
 from actorgraph.graph.named_queries import get as named_query
@@ -28,14 +28,15 @@ from actorgraph.graph.sources import load_corpus
 from actorgraph.graph.store import (
     GraphStore,
     QueryResult,
+    as_solutions,
     current_target,
     named_node,
     serialize_results,
     serialize_triples,
     typed_literal,
 )
-from actorgraph.ontology.docs import write_docs
 from actorgraph.ontology import vocab as v
+from actorgraph.ontology.docs import write_docs
 from actorgraph.ontology.vocab import CANDIDATES_GRAPH, VOID_GRAPH
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class KnowledgeGraph:
         self._link: str | None = None
         self._lock = threading.Lock()
         self._alliances: AllianceAnalysis | None = None
-        self._reconciler: reconcile.Reconciler | None = None
+        self._reconciler: reconciliation.Reconciler | None = None
 
     # ------------------------------------------------------------------ store
 
@@ -264,11 +265,11 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ reconciliation service (docs/linking.md)
 
-    def reconciler(self) -> reconcile.Reconciler:
+    def reconciler(self) -> reconciliation.Reconciler:
         """The matcher over the registry's entities and links (built once per instance)."""
         if self._reconciler is None:
             corpus = load_corpus(self.sources)
-            self._reconciler = reconcile.Reconciler(corpus, linking.corpus_links(corpus))
+            self._reconciler = reconciliation.Reconciler(corpus, linking.corpus_links(corpus))
         return self._reconciler
 
     def reconcile(self, batch: dict[str, Any]) -> dict[str, Any]:
@@ -283,25 +284,26 @@ class KnowledgeGraph:
         if kind == "entity":
             return self.reconciler().suggest_entities(prefix)
         if kind == "type":
-            return reconcile.suggest_types(prefix)
+            return reconciliation.suggest_types(prefix)
         if kind == "property":
-            return reconcile.suggest_properties(prefix, reconcile.RECONCILE_PROPERTIES | reconcile.EXTEND_PROPERTIES)
+            known = reconciliation.RECONCILE_PROPERTIES | reconciliation.EXTEND_PROPERTIES
+            return reconciliation.suggest_properties(prefix, known)
         raise ValueError(f"nothing to suggest of kind {kind!r} (entity, type, property)")
 
-    def reconcile_card(self, entity_id: str) -> reconcile.EntityCard | None:
+    def reconcile_card(self, entity_id: str) -> reconciliation.EntityCard | None:
         """The preview card of an entity: label, types, aliases, identifiers, three statements with evidence."""
         if entity_id not in self.reconciler().entities:
             return None
-        rows = self.select(reconcile.PREVIEW_STATEMENTS,
-                           substitutions={"entity": named_node(v.entity_iri(entity_id))}, **self.reviewed_dataset())  # fmt: skip
-        return reconcile.entity_card(self.reconciler(), entity_id, rows)
+        bindings = {"entity": named_node(v.entity_iri(entity_id))}
+        rows = self.select(reconciliation.PREVIEW_STATEMENTS, substitutions=bindings, **self.reviewed_dataset())
+        return reconciliation.entity_card(self.reconciler(), entity_id, rows)
 
     def reconcile_extend(self, ids: list[str], properties: list[dict[str, Any]]) -> dict[str, Any]:
         """Data extension: type, Wikidata QID, sponsors, adversaries in a year of each entity.
 
         Raises ValueError for an unknown property or a bad setting.
         """
-        meta = reconcile.extension_meta(properties)
+        meta = reconciliation.extension_meta(properties)
         rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
         for entity_id in ids:
             rows[entity_id] = {str(p["id"]): self._extension_values(entity_id, p) for p in properties}
@@ -323,13 +325,13 @@ class KnowledgeGraph:
             found = [(r["sponsor"], r["sponsorLabel"]) for r in self._named_rows("proxies_and_sponsors", {})
                      if r["proxy"] == iri]  # fmt: skip
         else:
-            year = str(reconcile.year_setting(prop))
+            year = str(reconciliation.year_setting(prop))
             rows = self._named_rows("adversaries_at_year", {"actor": iri, "year": year})
             found = [(r["adversary"], r["adversaryLabel"]) for r in rows]
         return [{"id": ref.removeprefix(v.RES), "name": name} for ref, name in dict(found).items()]
 
     def _named_rows(self, name: str, params: dict[str, str]) -> list[dict[str, Any]]:
-        result = self.run_named(name, params)
+        result = as_solutions(self.run_named(name, params))
         variables = [var.value for var in result.variables]
         return [{key: _plain(row[key]) for key in variables} for row in result]
 

@@ -312,10 +312,13 @@ class Reconciler:
                 if score >= 85:
                     hits.append((score * FUZZY_WEIGHT, self.entities[entity_id]))
         hits.sort(key=lambda h: (-h[0], h[1].label))
-        return [
-            {"id": e.id, "name": e.label, "notable": self.types_json(e), **({"description": e.description} if e.description else {})}
-            for _, e in hits[:limit]
-        ]  # fmt: skip
+        return [self._suggestion(e) for _, e in hits[:limit]]
+
+    def _suggestion(self, entity: Entity) -> dict[str, Any]:
+        found: dict[str, Any] = {"id": entity.id, "name": entity.label, "notable": self.types_json(entity)}
+        if entity.description:
+            found["description"] = entity.description
+        return found
 
 
 def suggest_types(prefix: str, limit: int = 10) -> list[dict[str, Any]]:
@@ -366,8 +369,8 @@ def _parse_property(raw: Any) -> tuple[str, tuple[str, ...]]:
         raise ValueError("each property must be an object with 'pid' and 'v'")
     values = raw["v"] if isinstance(raw["v"], list) else [raw["v"]]
     # A value may be a reconciled entity {"id": ..., "name": ...}: its id and its name both count.
-    texts = [str(x) for val in values for x in ((val.get("id"), val.get("name")) if isinstance(val, Mapping) else (val,))
-             if x is not None]  # fmt: skip
+    parts = [(val.get("id"), val.get("name")) if isinstance(val, Mapping) else (val,) for val in values]
+    texts = [str(x) for part in parts for x in part if x is not None]
     return str(raw["pid"]), tuple(texts)
 
 
@@ -449,7 +452,10 @@ def extension_meta(properties: Sequence[Mapping[str, Any]]) -> list[dict[str, An
             raise ValueError(f"unknown property {pid!r}; known: {', '.join(EXTEND_PROPERTIES)}")
         entry: dict[str, Any] = {"id": pid, "name": pid}
         if pid in ("sponsor", "adversaries"):
-            entry["type"] = {"id": "Agent", "name": ontology_classes().get("Agent", OntologyClass("Agent", "Agent", None, ())).name}
+            entry["type"] = {
+                "id": "Agent",
+                "name": ontology_classes().get("Agent", OntologyClass("Agent", "Agent", None, ())).name,
+            }
         meta.append(entry)
     return meta
 
