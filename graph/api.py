@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -19,12 +20,13 @@ from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import StoreError
 from actorgraph.graph.ingest import IngestReport, ingest_file
 from actorgraph.graph.linking import reconcile as reconciliation
+from actorgraph.graph.linking import suggest as link_suggest
 from actorgraph.graph.linking.void import void_graph
 from actorgraph.graph.named_queries import NamedQuery, load_all
 from actorgraph.graph.named_queries import get as named_query
 from actorgraph.graph.reasoning import infer
 from actorgraph.graph.review import Candidate
-from actorgraph.graph.sources import load_corpus
+from actorgraph.graph.sources import load_corpus, shipped_sources
 from actorgraph.graph.store import (
     GraphStore,
     QueryResult,
@@ -263,6 +265,38 @@ class KnowledgeGraph:
         linking.write_enrichment(self.store, result)
         return result
 
+    def link_of(self, entity_id: str) -> linking.Link | None:
+        """The registry's entry for an entity: its identifiers and how each was checked (None: no entry)."""
+        return linking.corpus_links(load_corpus(self.sources)).get(entity_id)
+
+    def suggest_links(self, only: Iterable[str] | None = None) -> tuple[Path, list[link_suggest.Suggestion]]:
+        """Ask settings.reconcile_service for candidates of entities without a QID; write them for review.
+
+        Returns the review file (link-candidates.yaml beside links.yaml) and the suggestions.
+        Raises ReconciliationUnavailable when the service cannot be reached, LinkError for an unknown id.
+        """
+        client = link_suggest.ReconciliationClient(self.settings.reconcile_service)
+        suggestions = link_suggest.suggest(load_corpus(self.sources), client, only)
+        path = link_suggest.write_candidates(self._registry_folder(), suggestions, client.service_url, _today())
+        return path, suggestions
+
+    def accept_link(self, entity_id: str, qid: str) -> linking.VerifyResult:
+        """Check a proposed QID through the Wikidata API (settings.wikidata_api), then write it into links.yaml.
+
+        Raises LinkError (not proposed, or it does not match: nothing is written), WikidataUnavailable.
+        """
+        client = linking.WikidataClient(self.settings.wikidata_api)
+        corpus = load_corpus(self.sources)
+        return link_suggest.accept(corpus, self._registry_folder(), entity_id, qid, client, _today())
+
+    def reject_link(self, entity_id: str, qid: str) -> str:
+        """Record in links.yaml that a proposed QID is not the entity; the line written. Raises LinkError."""
+        return link_suggest.reject(load_corpus(self.sources), self._registry_folder(), entity_id, qid, _today())
+
+    def _registry_folder(self) -> Path:
+        """The sources folder whose links.yaml the link commands read and write."""
+        return self.sources or shipped_sources()
+
     # ------------------------------------------------------------------ reconciliation service (docs/linking.md)
 
     def reconciler(self) -> reconciliation.Reconciler:
@@ -440,6 +474,10 @@ class KnowledgeGraph:
     def drop_graph(self, graph: str | None) -> bool:
         """Remove a named graph (or empty the default graph); False when the named graph did not exist."""
         return self.store.drop_graph(graph)
+
+
+def _today() -> str:
+    return dt.datetime.now(dt.UTC).date().isoformat()
 
 
 def _plain(term: Any) -> Any:

@@ -35,7 +35,7 @@ GEONAMES_FEATURE = "https://sws.geonames.org/"
 QID_PATTERN = re.compile(r"^Q[1-9][0-9]*$")
 GEONAMES_PATTERN = re.compile(r"^[1-9][0-9]*$")
 IDENTIFIERS = ("wikidata", "dbpedia", "geonames")
-ENTRY_KEYS = {"id", "checked", "unlinked", "note", "label", *IDENTIFIERS}
+ENTRY_KEYS = {"id", "checked", "unlinked", "note", "label", "reconciled", "rejected", *IDENTIFIERS}
 CHECK_KEYS = {"source", "said", "covers", "date"}
 
 
@@ -61,6 +61,8 @@ class Link:
     unlinked: str | None = None  # why an entity has no identifier (looked for, none found or not exact)
     note: str | None = None  # e.g. why one kind of identifier is missing
     label: str | None = None  # the item's label as the checking source showed it, when it differs from ours
+    reconciled: str | None = None  # "<service> <date> score <n>": the QID was proposed by reconciliation, then verified
+    rejected: tuple[str, ...] = ()  # QIDs a reviewer turned down, each with how it had been proposed
 
     @property
     def identifiers(self) -> dict[str, str]:
@@ -127,6 +129,8 @@ def _parse_entry(entity_id: str, item: Mapping[str, Any], entity: Entity) -> Lin
         unlinked=_opt(item.get("unlinked")),
         note=_opt(item.get("note")),
         label=_opt(item.get("label")),
+        reconciled=_opt(item.get("reconciled")),
+        rejected=tuple(str(r) for r in (item.get("rejected") or [])),
     )
     covered = {kind for check in checks for kind in check.covers}
     for kind in link.identifiers:
