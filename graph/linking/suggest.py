@@ -13,7 +13,6 @@ review: a QID that was not proposed, or one that does not match).
 
 from __future__ import annotations
 
-import email.utils
 import json
 import re
 import time
@@ -31,7 +30,7 @@ from actorgraph.graph.errors import LinkError, ReconciliationUnavailable
 from actorgraph.graph.linking.reconcile import entity_countries
 from actorgraph.graph.linking.registry import Check, Link, corpus_links, entity_classes
 from actorgraph.graph.linking.verify import VerifyResult, compare
-from actorgraph.graph.linking.wikidata import USER_AGENT, WikidataClient, item_ids
+from actorgraph.graph.linking.wikidata import USER_AGENT, WikidataClient, item_ids, retry_after
 from actorgraph.graph.model import Corpus, Entity
 
 CANDIDATES_FILE = "link-candidates.yaml"
@@ -62,10 +61,11 @@ class ReconciliationClient:
             try:
                 return self._post(data)
             except urllib.error.HTTPError as exc:
+                exc.close()  # its unread body holds the socket
                 if exc.code != 429 or attempt == self.retries:
                     raise self._unavailable(f"answered HTTP {exc.code} {exc.reason}") from exc
                 self.sleep(self._wait(exc.headers.get("Retry-After")))
-        raise self._unavailable("kept refusing")  # not reached: the loop returns or raises
+        raise AssertionError("not reached: the loop returns or raises")
 
     def _post(self, data: bytes) -> dict[str, Any]:
         if urllib.parse.urlsplit(self.service_url).scheme not in ("http", "https"):
@@ -87,15 +87,9 @@ class ReconciliationClient:
             raise self._unavailable("answered something other than an object")
         return answer
 
-    def _wait(self, retry_after: str | None) -> float:
-        """Seconds Retry-After asks for (a number or an HTTP date); more than max_wait is an error."""
-        seconds = 1.0
-        if retry_after:
-            if retry_after.strip().isdigit():
-                seconds = float(retry_after)
-            else:
-                when = email.utils.parsedate_to_datetime(retry_after)
-                seconds = max(0.0, when.timestamp() - time.time())
+    def _wait(self, header: str | None) -> float:
+        """Seconds Retry-After asks for; more than max_wait is an error."""
+        seconds = retry_after(header)
         if seconds > self.max_wait:
             raise self._unavailable(f"rate-limits us and asks to wait {seconds:g} s (more than {self.max_wait:g} s)")
         return seconds
