@@ -267,7 +267,7 @@ class KnowledgeGraph:
 
     def link_of(self, entity_id: str) -> linking.Link | None:
         """The registry's entry for an entity: its identifiers and how each was checked (None: no entry)."""
-        return linking.corpus_links(load_corpus(self.sources)).get(entity_id)
+        return self.reconciler().links.get(entity_id)
 
     def suggest_links(self, only: Iterable[str] | None = None) -> tuple[Path, list[link_suggest.Suggestion]]:
         """Ask settings.reconcile_service for candidates of entities without a QID; write them for review.
@@ -287,11 +287,15 @@ class KnowledgeGraph:
         """
         client = linking.WikidataClient(self.settings.wikidata_api)
         corpus = load_corpus(self.sources)
-        return link_suggest.accept(corpus, self._registry_folder(), entity_id, qid, client, _today())
+        result = link_suggest.accept(corpus, self._registry_folder(), entity_id, qid, client, _today())
+        self._reconciler = None  # the registry changed
+        return result
 
     def reject_link(self, entity_id: str, qid: str) -> str:
         """Record in links.yaml that a proposed QID is not the entity; the line written. Raises LinkError."""
-        return link_suggest.reject(load_corpus(self.sources), self._registry_folder(), entity_id, qid, _today())
+        line = link_suggest.reject(load_corpus(self.sources), self._registry_folder(), entity_id, qid, _today())
+        self._reconciler = None  # the registry changed
+        return line
 
     def _registry_folder(self) -> Path:
         """The sources folder whose links.yaml the link commands read and write."""

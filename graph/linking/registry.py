@@ -222,6 +222,25 @@ def link_quads(corpus: Corpus) -> Iterator[Quad]:
             yield node, SKOS.exactMatch, URIRef(iri), graph
         if link.wikidata:
             yield node, URIRef(v.ag("wikidataId")), Literal(link.wikidata), graph
+        for predicate, text in _link_notes(link):
+            yield node, predicate, Literal(text), graph
+
+
+def _link_notes(link: Link) -> Iterator[tuple[URIRef, str]]:
+    """What the registry says about a link besides the identifiers, as SKOS documentation notes.
+
+    Why there is no identifier (editorialNote), why one kind is missing (note), how a QID was
+    found by reconciliation (changeNote), which proposed QIDs were turned down (historyNote). The
+    named query ``unlinked_entities`` reads them; they are not links, so the VoID linksets do not count them.
+    """
+    if link.unlinked:
+        yield SKOS.editorialNote, link.unlinked
+    if link.note:
+        yield SKOS.note, link.note
+    if link.reconciled:
+        yield SKOS.changeNote, f"reconciled: {link.reconciled}"
+    for line in link.rejected:
+        yield SKOS.historyNote, f"rejected: {line}"
 
 
 # --------------------------------------------------------------------------- report
