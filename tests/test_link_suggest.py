@@ -4,6 +4,7 @@ checked through the fake Wikidata API before anything is written (tests/reconcil
 from __future__ import annotations
 
 import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +19,9 @@ from actorgraph.graph.cli import cli
 from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import LinkError, ReconciliationUnavailable, WikidataUnavailable
 from actorgraph.graph.linking import WikidataClient
-from actorgraph.graph.linking.suggest import ReconciliationClient, check_candidate
+from actorgraph.graph.linking.reconcile import entity_countries
+from actorgraph.graph.linking.registry import corpus_links
+from actorgraph.graph.linking.suggest import ReconciliationClient, check_candidate, entity_query
 from actorgraph.graph.model import Entity
 from actorgraph.graph.sources import load_corpus
 
@@ -73,17 +76,13 @@ def test_suggest_sends_unlinked_entities_with_type_and_country(sources: Path, se
     assert review["taliban"]["candidates"] == []
 
 
-def test_suggest_sends_the_country_as_p17(sources: Path, service: MockService) -> None:
-    """Nabil's country is not in the fixture, so here a place of the shipped sources shows P17: Tehran in Iran."""
-    shipped = KnowledgeGraph(Settings(store_path=":memory:", reconcile_service=service.url))
+def test_suggest_sends_the_country_as_p17() -> None:
+    """The fixture places nothing, so a place of the shipped sources shows P17: Kerman, in Iran (Q794)."""
     corpus = load_corpus()
-    from actorgraph.graph.linking.reconcile import entity_countries
-    from actorgraph.graph.linking.registry import corpus_links
-    from actorgraph.graph.linking.suggest import entity_query
-
     query = entity_query(corpus.entities["kerman"], entity_countries(corpus)["kerman"], corpus_links(corpus), corpus)
     assert query == {"query": "Kerman", "limit": 3, "type": "Q515", "properties": [{"pid": "P17", "v": ["Q794"]}]}
-    assert shipped.settings.reconcile_service == service.url
+    unlinked_country = entity_query(corpus.entities["kurram"], {"pakistan", "kurram"}, {}, corpus)
+    assert unlinked_country["properties"] == [{"pid": "P17", "v": ["Pakistan"]}]  # no QID known: the label
 
 
 def test_accept_verifies_then_writes_links_yaml(sources: Path, service: MockService, wikidata: MockWikidata) -> None:
@@ -182,8 +181,6 @@ def test_client_honours_retry_after(service: MockService) -> None:
 
 
 def test_client_really_waits(service: MockService) -> None:
-    import time
-
     service.rate_limited, service.retry_after = 1, "1"
     start = time.monotonic()
     ReconciliationClient(service.url, max_wait=2).reconcile({"q0": {"query": "Tehran"}})

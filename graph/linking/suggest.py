@@ -28,7 +28,7 @@ import yaml
 
 from actorgraph.graph.errors import LinkError, ReconciliationUnavailable
 from actorgraph.graph.linking.reconcile import entity_countries
-from actorgraph.graph.linking.registry import Check, Link, corpus_links, entity_classes
+from actorgraph.graph.linking.registry import Link, corpus_links, entity_classes
 from actorgraph.graph.linking.verify import VerifyResult, compare
 from actorgraph.graph.linking.wikidata import USER_AGENT, WikidataClient, item_ids, retry_after
 from actorgraph.graph.model import Corpus, Entity
@@ -304,6 +304,3 @@ def _drop_candidates(folder: Path, entity_id: str, keep: list[dict[str, Any]] | 
     )
     path.write_text(header + (yaml.safe_dump(review, sort_keys=False, allow_unicode=True, width=120) if review else ""),
                     encoding="utf-8")  # fmt: skip
-
-
-__all__ = ["Check", "ReconciliationClient", "Suggestion", "accept", "reject", "suggest", "write_candidates"]
