@@ -3,6 +3,7 @@ checked through the fake Wikidata API before anything is written (tests/reconcil
 
 from __future__ import annotations
 
+import json
 import textwrap
 import time
 from collections.abc import Iterator
@@ -20,8 +21,9 @@ from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import LinkError, ReconciliationUnavailable, WikidataUnavailable
 from actorgraph.graph.linking import WikidataClient
 from actorgraph.graph.linking.reconcile import entity_countries
-from actorgraph.graph.linking.registry import corpus_links
+from actorgraph.graph.linking.registry import Link, corpus_links
 from actorgraph.graph.linking.suggest import ReconciliationClient, check_candidate, entity_query
+from actorgraph.graph.linking.verify import compare
 from actorgraph.graph.model import Entity
 from actorgraph.graph.sources import load_corpus
 
@@ -245,3 +247,16 @@ def test_link_verify_herat_province_against_the_mock(wikidata: MockWikidata) -> 
     out = CliRunner().invoke(cli, ["link", "verify", "--api-url", wikidata.url, "--entity", "herat"])
     assert out.exit_code == 0, out.output
     assert "Herat Province" in out.output and "1/1 QIDs match" in out.output
+
+
+def test_class_check_reads_the_superclasses_too() -> None:
+    """Instance of a class whose label says nothing of ours, but that is a subclass of one that does.
+
+    The class QIDs and labels here are illustrative (in memory), not Wikidata's.
+    """
+    city = Entity("tehran", ("City",), "Tehran")
+    item = json.loads((Path(__file__).parent / "data" / "wikidata" / "Q3616.json").read_text())["entities"]["Q3616"]
+    from_class_only = compare(city, Link("tehran", "Q3616"), item, {"Q515": "human settlement"})
+    assert from_class_only.problems == ["instance of (human settlement) does not fit our class City"]
+    with_broader = compare(city, Link("tehran", "Q3616"), item, {"Q515": "human settlement"}, {"Q515": ["big city"]})
+    assert with_broader.ok, with_broader.problems

@@ -29,7 +29,7 @@ import yaml
 from actorgraph.graph.errors import LinkError, ReconciliationUnavailable
 from actorgraph.graph.linking.reconcile import entity_countries
 from actorgraph.graph.linking.registry import Link, corpus_links, entity_classes
-from actorgraph.graph.linking.verify import VerifyResult, compare
+from actorgraph.graph.linking.verify import VerifyResult, class_hierarchy, compare
 from actorgraph.graph.linking.wikidata import USER_AGENT, WikidataClient, item_ids, retry_after
 from actorgraph.graph.model import Corpus, Entity
 
@@ -250,14 +250,8 @@ def reject(corpus: Corpus, folder: Path, entity_id: str, qid: str, today: str) -
 def check_candidate(entity: Entity, qid: str, wikidata: WikidataClient) -> VerifyResult:
     """What Wikidata says of a QID, compared with our entity (label or alias, instance of)."""
     data = wikidata.get_entities([qid], "labels|aliases|claims", ["en"])[qid]
-    classes = _p31(data)
-    labels = wikidata.get_entities(classes, "labels", ["en"]) if classes else {}
-    class_labels = {c: (e.get("labels", {}).get("en", {}).get("value")) for c, e in labels.items()}
-    return compare(entity, Link(entity.id, qid), data, class_labels)
-
-
-def _p31(data: Mapping[str, Any]) -> list[str]:
-    return item_ids(data, "P31")
+    class_labels, broader = class_hierarchy(wikidata, item_ids(data, "P31"))
+    return compare(entity, Link(entity.id, qid), data, class_labels, broader)
 
 
 KEY_ORDER = ("id", "wikidata", "dbpedia", "geonames", "label", "reconciled", "note", "unlinked", "rejected", "checked")
