@@ -159,6 +159,12 @@ def test_cli_suggest_accept_reject(sources: Path, service: MockService, wikidata
     out = runner.invoke(cli, accept, env=env)
     assert out.exit_code == 0, out.output
     assert "al-qaeda: Q34490 written into links.yaml" in out.output
+    # the entry the rejection wrote was replaced, not duplicated: the refusal kept, the reason for no link gone
+    text = (sources / "links.yaml").read_text(encoding="utf-8")
+    assert text.count("- id: al-qaeda\n") == 1 and text.startswith(LINKS)
+    link = load_corpus(sources).links["al-qaeda"]
+    assert link["wikidata"] == "Q34490" and "unlinked" not in link
+    assert [r.split(":")[0] for r in link["rejected"]] == ["Q2429253"]
 
 
 def test_cli_suggest_offline_says_so_in_one_line(sources: Path) -> None:
