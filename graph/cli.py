@@ -542,7 +542,7 @@ def review(document: str | None, list_only: bool, accept_ids: tuple[str, ...], r
            corrections: tuple[str, ...], entities: bool, build: bool, sources_dir: Path,
            store: str | None) -> None:  # fmt: skip
     """Accept, correct or reject candidate statements (interactive without --accept/--reject/--list)."""
-    from actorgraph.graph import review as rv
+    from actorgraph.graph.ingest import review as rv
 
     if entities:
         for new in rv.entity_candidates(sources_dir, document or ""):

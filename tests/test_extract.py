@@ -13,7 +13,8 @@ import pytest
 from ingest_support import INGEST, fixture_sources
 
 from actorgraph.graph.errors import ExtractionError
-from actorgraph.graph.extract.base import ExtractionResult, Proposal, get_extractor
+from actorgraph.graph.extract import get_extractor
+from actorgraph.graph.extract.base import ExtractionResult, Proposal
 from actorgraph.graph.extract.llm import LLMExtractor
 from actorgraph.graph.extract.mentions import Gazetteer
 from actorgraph.graph.extract.rules import RuleExtractor, suggest_type

@@ -9,7 +9,7 @@ import yaml
 from click.testing import CliRunner
 from ingest_support import INGEST, fixture_sources, rows
 
-from actorgraph.graph import review
+from actorgraph.graph.ingest import review
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.cli import cli
 from actorgraph.graph.config import Settings

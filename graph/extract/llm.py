@@ -168,3 +168,8 @@ def _proposal(item: Any, offset: int, piece: str) -> Proposal | None:
         at=str(year) if year else None,
         family=PREDICATE_FAMILY.get(predicate),
     )
+
+
+def from_env() -> LLMExtractor:
+    """The extractor registry's factory: an LLMExtractor configured from ACTORGRAPH_LLM_*."""
+    return LLMExtractor.from_env()

@@ -29,9 +29,10 @@ from typing import Any
 
 import yaml
 
-from actorgraph.graph import review
+from actorgraph.graph.ingest import review
 from actorgraph.graph.errors import ExtractionError, SourceError
-from actorgraph.graph.extract.base import ExtractionResult, Progress, get_extractor, no_progress
+from actorgraph.graph.extract import get_extractor
+from actorgraph.graph.extract.base import ExtractionResult, Progress, no_progress
 from actorgraph.graph.extract.verify import Verified, verify
 from actorgraph.graph.ingest.readers import ReadResult, read_file
 from actorgraph.graph.sources import load_corpus, load_documents, load_entities, shipped_sources
