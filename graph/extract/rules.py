@@ -13,6 +13,7 @@ Names the registry lacks become new-entity candidates with a suggested type.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import Counter
@@ -86,12 +87,13 @@ class RuleExtractor:
         gazetteer = Gazetteer(entities)
         tokens = tokenize(text)
         result.mentions = gazetteer.find(text, tokens)
-        fuzzy, result.new_entities = new_entity_candidates(text, result.mentions, gazetteer)
+        sents = sentences(text)
+        fuzzy, result.new_entities = new_entity_candidates(text, result.mentions, gazetteer, sents)
         result.mentions = sorted([*result.mentions, *fuzzy], key=lambda m: m.start)
         cues = [(cue, cue.regex()) for cue in CUES if cue.name not in self.config.disabled]
-        sents = sentences(text)
+        starts = [m.start for m in result.mentions]
         for done, sentence in enumerate(sents, 1):
-            inside = [m for m in result.mentions if sentence.start <= m.start and m.end <= sentence.end]
+            inside = _within(result.mentions, starts, sentence)
             if len(inside) >= 2 and not _CITATION.match(sentence.text):
                 result.proposals.extend(self._sentence(text, sentence, inside, entities, cues))
             progress(done, len(sents))
@@ -571,18 +573,37 @@ def suggest_type(name: str, context: str = "") -> tuple[str, float]:
     return "Agent", 0.2
 
 
+def _within(mentions: list[Mention], starts: list[int], sentence: Sentence) -> list[Mention]:
+    """The mentions inside a sentence, in order (mentions sorted by start; starts their start offsets).
+
+    A binary search rather than a scan of every mention per sentence: that scan made ingest quadratic.
+    """
+    found = []
+    for m in mentions[bisect.bisect_left(starts, sentence.start) :]:
+        if m.start >= sentence.end:
+            break
+        if m.end <= sentence.end:
+            found.append(m)
+    return found
+
+
 def new_entity_candidates(
-    text: str, mentions: list[Mention], gazetteer: Gazetteer
+    text: str, mentions: list[Mention], gazetteer: Gazetteer, sents: list[Sentence] | None = None
 ) -> tuple[list[Mention], list[EntityCandidate]]:
     """Capitalised names the registry lacks: near-spellings become fuzzy mentions, the rest candidates."""
-    covered = [(m.start, m.end) for m in mentions]
-    starts = {s.start + len(s.text) - len(s.text.lstrip()) for s in sentences(text)}
+    # One flag per character says whether a registry mention covers it: an overlap test per name
+    # that costs the name's length, not the number of mentions (linear in the text, not quadratic).
+    covered = bytearray(len(text) + 1)
+    for m in mentions:
+        covered[m.start : m.end] = b"\x01" * (m.end - m.start)
+    starts = {s.start + len(s.text) - len(s.text.lstrip()) for s in (sents if sents is not None else sentences(text))}
     fuzzy: list[Mention] = []
     found: dict[str, list[tuple[int, int]]] = {}
+    close_names: dict[str, tuple[str, float] | None] = {}
     for match in _NAME.finditer(text):
         start, end = match.span()
         name = match.group(0)
-        if any(s < end and start < e for s, e in covered):
+        if any(covered[start:end]):
             continue
         if re.search(r"['’]s$", name):
             name, end = name[:-2], end - 2
@@ -595,7 +616,9 @@ def new_entity_candidates(
         name = " ".join(words)
         if name.isupper() and len(name) <= 2:
             continue
-        close = gazetteer.fuzzy(name)
+        if name not in close_names:
+            close_names[name] = gazetteer.fuzzy(name)
+        close = close_names[name]
         if close is not None:
             fuzzy.append(
                 Mention(close[0], start, start + len(name), text[start : start + len(name)], close[1], "fuzzy")
