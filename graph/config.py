@@ -49,6 +49,10 @@ class Settings:
         "https://query.wikidata.org/sparql https://dbpedia.org/sparql",
         "Space-separated SPARQL endpoints SERVICE may call when federation is on.",
     )
+    ingest_max_bytes: int = _setting(
+        25_000_000, "Largest file `actorgraph ingest` reads (bytes); checked before the file is read."
+    )
+    ingest_workers: int = _setting(2, "Processes that read and extract documents when one ingest gets several.")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

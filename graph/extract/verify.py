@@ -32,8 +32,13 @@ def occurrences(text: str, quote: str) -> list[int]:
 
 
 def verify(result: ExtractionResult, text: str, entities: dict[str, Entity]) -> list[Verified]:
-    """Keep the proposals whose quote is verbatim in text and whose terms exist; count the rest."""
+    """Keep the proposals whose quote is verbatim in text and whose terms exist; count the rest.
+
+    A proposal may name a registry id or one of the result's new-entity candidates by its key.
+    """
     terms = ontology_terms()
+    known = set(entities) | {c.key for c in result.new_entities if c.key}
+    found: dict[str, list[int]] = {}  # quote -> its occurrences: one scan of the text per distinct quote
     kept: list[Verified] = []
     for proposal in result.proposals:
         named = [
@@ -42,13 +47,16 @@ def verify(result: ExtractionResult, text: str, entities: dict[str, Entity]) -> 
             *proposal.attributed_to,
             *([proposal.place] if proposal.place else []),
         ]
-        if any(name not in entities for name in named):
+        if any(name not in known for name in named):
             result.drop("unknown entity")
             continue
         if proposal.predicate not in terms.properties:
             result.drop("unknown predicate")
             continue
-        starts = occurrences(text, proposal.quote.strip()) if proposal.quote.strip() == proposal.quote else []
+        quote = proposal.quote
+        if quote not in found:
+            found[quote] = occurrences(text, quote) if quote.strip() == quote else []
+        starts = found[quote]
         if not starts:
             result.drop("quote not in text")
             continue
