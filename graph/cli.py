@@ -488,43 +488,78 @@ def user_sources_option(func: F) -> F:
     )(func)
 
 
+INGEST_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf")
+
+
 @cli.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--title", help="Title (default: from the file's metadata or first line).")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--title", help="Title (default: from the file's metadata or first line; one file only).")
 @click.option("--author", help="Author's name (default: from the file's metadata).")
 @click.option("--date", help="Publication date: 2024, 2024-04, 2024-04-03 or 'April 2024'.")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "pdf"]), default=None,
               help="Input format (default: from the file's first bytes and suffix).")  # fmt: skip
-@click.option("--extractor", type=click.Choice(["rules", "llm"]), default="rules", show_default=True,
-              help="'llm' calls ACTORGRAPH_LLM_URL (any OpenAI-compatible endpoint).")  # fmt: skip
-@click.option("--id", "doc_id", help="Document id (default: from the title).")
+@click.option("--extractor", default="rules", show_default=True,
+              help="Extractor, or several comma-separated to combine (rules, llm, parse; 'llm' calls "
+              "ACTORGRAPH_LLM_URL, any OpenAI-compatible endpoint).")  # fmt: skip
+@click.option("--id", "doc_id", help="Document id (default: from the title; one file only).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes extracting documents [env ACTORGRAPH_INGEST_WORKERS; default 2].")  # fmt: skip
 @click.option("--build/--no-build", default=True, show_default=True, help="Rebuild the store from the sources after.")
 @user_sources_option
 @store_option
 @reports_errors
-def ingest(file: Path, title: str | None, author: str | None, date: str | None, fmt: str | None, extractor: str,
-           doc_id: str | None, build: bool, sources_dir: Path, store: str | None) -> None:  # fmt: skip
-    """Read a document (text, Markdown, HTML, PDF), register it, propose candidate statements (docs/ingest.md)."""
+def ingest(files: tuple[Path, ...], title: str | None, author: str | None, date: str | None, fmt: str | None,
+           extractor: str, doc_id: str | None, workers: int | None, build: bool, sources_dir: Path,
+           store: str | None) -> None:  # fmt: skip
+    """Read documents (text, Markdown, HTML, PDF; files or folders), register them, propose candidates.
+
+    See docs/ingest.md.
+    """
     from rich.console import Console
     from rich.progress import Progress
+    from rich.table import Table
 
-    from actorgraph.graph.ingest import ingest_file
+    from actorgraph.graph.ingest import IngestOptions, ingest_files
 
+    settings = Settings.from_env(ingest_workers=workers)
+    paths = [p for f in files for p in (sorted(q for q in f.rglob("*") if q.is_file() and q.suffix.lower()
+                                               in INGEST_SUFFIXES) if f.is_dir() else [f])]  # fmt: skip
+    if not paths:
+        raise click.ClickException(f"no document ({' '.join(INGEST_SUFFIXES)}) in {', '.join(map(str, files))}")
+    options = IngestOptions(title, author, date, fmt, doc_id, extractor, settings.ingest_max_bytes)
     with Progress(console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task(f"extracting {file.name}", total=None)
-        report = ingest_file(file, sources_dir, title=title, author=author, date=date, fmt=fmt, extractor=extractor,
-                             doc_id=doc_id, progress=lambda done, total: progress.update(task, completed=done,
-                                                                                           total=total))  # fmt: skip
-    verb = "re-ingested" if report.replaced else "ingested"
-    click.echo(f"{verb} {file} as {report.document!r} ({report.format}, {report.characters} characters): "
-               f"{report.candidates} candidate statements, {report.mentions} mentions, "
-               f"{report.new_entities} new-entity candidates; {report.extractor}")  # fmt: skip
-    for reason, count in sorted(report.dropped.items()):
-        click.echo(f"  dropped {count:4d}  {reason}")
+        if len(paths) == 1:
+            task = progress.add_task(f"extracting {paths[0].name}", total=None)
+            reports = ingest_files(paths, sources_dir, options, progress=lambda done, total: progress.update(
+                task, completed=done, total=total))  # fmt: skip
+        else:
+            task = progress.add_task(f"extracting {len(paths)} documents", total=len(paths))
+            reports = ingest_files(paths, sources_dir, options, workers=settings.ingest_workers,
+                                   finished=lambda _path: progress.advance(task))  # fmt: skip
+    for report in reports:
+        if report.skipped:
+            click.echo(f"warning: {report.path} {report.skipped}: extraction skipped, the document is kept")
+    if len(reports) == 1:
+        report = reports[0]
+        verb = "re-ingested" if report.replaced else "ingested"
+        click.echo(f"{verb} {report.path} as {report.document!r} ({report.format}, {report.characters} characters): "
+                   f"{report.candidates} candidate statements, {report.mentions} mentions, "
+                   f"{report.new_entities} new-entity candidates; {report.extractor}")  # fmt: skip
+        for reason, count in sorted(report.dropped.items()):
+            click.echo(f"  dropped {count:4d}  {reason}")
+    else:
+        table = Table("document", "characters", "mentions", "new entities", "candidates", "dropped", box=None)
+        for r in reports:
+            dropped = ", ".join(f"{n} {why}" for why, n in sorted(r.dropped.items())) or "-"
+            table.add_row(r.document, str(r.characters), str(r.mentions), str(r.new_entities), str(r.candidates),
+                          dropped)  # fmt: skip
+        Console(width=160).print(table)
+        click.echo(f"ingested {len(reports)} documents: {sum(r.candidates for r in reports)} candidate statements")
     if build:
         built = make_kg(store, sources_dir).build()
         click.echo(f"built {built.location or store}: {built.statements} statements incl. candidates")
-    click.echo(f"review with: actorgraph review --sources {sources_dir} --document {report.document}")
+    only = f" --document {reports[0].document}" if len(reports) == 1 else ""
+    click.echo(f"review with: actorgraph review --sources {sources_dir}{only}")
 
 
 @cli.command()
@@ -534,23 +569,45 @@ def ingest(file: Path, title: str | None, author: str | None, date: str | None, 
 @click.option("--reject", "reject_ids", multiple=True, help="Reject this candidate id (repeatable).")
 @click.option("--set", "corrections", multiple=True, help="key=value correction applied with --accept (repeatable).")
 @click.option("--entities", is_flag=True, help="List the new-entity candidates of --document.")
+@click.option("--accept-entity", "accept_entities", multiple=True, metavar="NAME=ID",
+              help="Add the new-entity candidate NAME (or its new: key) of --document to the registry as ID "
+              "(type: --type, else the suggested one).")  # fmt: skip
+@click.option("--type", "entity_type", help="Class for --accept-entity (default: the suggested type).")
+@click.option(
+    "--merge-entity",
+    "merge_entities",
+    multiple=True,
+    metavar="NAME=ID",
+    help="Make the new-entity candidate NAME of --document an alias of the registry entity ID.",
+)
 @click.option("--build/--no-build", default=False, help="Rebuild the store from the sources after.")
 @user_sources_option
 @store_option
 @reports_errors
 def review(document: str | None, list_only: bool, accept_ids: tuple[str, ...], reject_ids: tuple[str, ...],
-           corrections: tuple[str, ...], entities: bool, build: bool, sources_dir: Path,
-           store: str | None) -> None:  # fmt: skip
-    """Accept, correct or reject candidate statements (interactive without --accept/--reject/--list)."""
+           corrections: tuple[str, ...], entities: bool, accept_entities: tuple[str, ...], entity_type: str | None,
+           merge_entities: tuple[str, ...], build: bool, sources_dir: Path, store: str | None) -> None:  # fmt: skip
+    """Accept, correct or reject candidate statements and new entities (interactive without options)."""
     from actorgraph.graph.ingest import review as rv
 
+    if (accept_entities or merge_entities) and not document:
+        raise click.ClickException("--accept-entity and --merge-entity need --document")
     if entities:
         for new in rv.entity_candidates(sources_dir, document or ""):
-            click.echo(f"{new['name']!r:40} {new['suggested_type']:24} x{new['count']}  …{new['context']}…")
+            click.echo(f"{new['name']!r:40} {new.get('key', '')!s:32} {new['suggested_type']:24} x{new['count']}  "
+                       f"…{new['context']}…")  # fmt: skip
     elif list_only:
         for c in rv.pending(sources_dir, document):
             click.echo(f"{c.document} {c.local_id}: {c.summary()}")
-    elif accept_ids or reject_ids:
+    elif accept_ids or reject_ids or accept_entities or merge_entities:
+        for pair in accept_entities:
+            name, _, entity_id = pair.rpartition("=")
+            entity = rv.accept_entity(sources_dir, document or "", name, entity_id, entity_type)
+            click.echo(f"accepted entity {name!r} as {entity['id']} ({entity['type']})")
+        for pair in merge_entities:
+            name, _, entity_id = pair.rpartition("=")
+            added = rv.merge_entity(sources_dir, document or "", name, entity_id)
+            click.echo(f"merged {name!r} into {entity_id}" + (f" (aliases added: {', '.join(added)})" if added else ""))
         fixes = rv.parse_corrections(corrections)
         for local_id in accept_ids:
             rv.accept(sources_dir, document or rv.find_document(sources_dir, local_id), local_id, fixes)
