@@ -128,12 +128,13 @@ class _FakeChat(BaseHTTPRequestHandler):
     """An OpenAI-compatible /chat/completions that answers with canned statements."""
 
     answers: ClassVar[list[dict[str, Any]]] = []
+    extra: ClassVar[dict[str, Any]] = {}  # more keys of the answer (new_entities)
     requests: ClassVar[list[dict[str, Any]]] = []
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).requests.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization")})
-        content = json.dumps({"statements": type(self).answers})
+        content = json.dumps({"statements": type(self).answers, **type(self).extra})
         payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}]}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
