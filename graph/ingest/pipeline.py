@@ -320,6 +320,15 @@ def _report(doc_id: str, title: str, item: Extracted, replaced: bool, files: lis
     )
 
 
+# libyaml's emitter when PyYAML has it: a large document's mentions took seconds with the Python one.
+_SafeDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML as the sources are written: keys in order, Unicode kept, long lines not folded."""
+    return yaml.dump(data, Dumper=_SafeDumper, sort_keys=False, allow_unicode=True, width=1000)
+
+
 def _append_entry(registry: str, entry: str) -> str:
     """The registry text with one more entry; an empty registry ("[]") keeps only its comments."""
     if not yaml.safe_load(registry):
@@ -433,9 +442,7 @@ def candidate_yaml(
         "# Review them with `actorgraph review`, or edit this file: delete 'candidate: true' to accept,\n"
         "# delete the entry to reject.\n"
     )
-    body = yaml.safe_dump(
-        {"document": doc_id, "statements": statements}, sort_keys=False, allow_unicode=True, width=1000
-    )
+    body = dump_yaml({"document": doc_id, "statements": statements})
     return header + body
 
 
@@ -480,7 +487,7 @@ def side_yaml(
     return (
         "# Mentions and new-entity candidates found by the extractor (in the candidates graph after a build);\n"
         "# `actorgraph review --entities` lists the new entities, --accept-entity / --merge-entity review them.\n"
-        + (yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000))
+        + dump_yaml(data)
     )
 
 
