@@ -17,7 +17,8 @@ from actorgraph.graph.extract import get_extractor
 from actorgraph.graph.extract.base import ExtractionResult, Proposal
 from actorgraph.graph.extract.llm import LLMExtractor
 from actorgraph.graph.extract.mentions import Gazetteer
-from actorgraph.graph.extract.rules import RuleExtractor, suggest_type
+from actorgraph.graph.extract.names import suggest_type
+from actorgraph.graph.extract.rules import RuleExtractor
 from actorgraph.graph.extract.verify import verify
 from actorgraph.graph.model import Entity
 from actorgraph.graph.sources import load_corpus, load_entities
