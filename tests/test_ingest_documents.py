@@ -253,3 +253,36 @@ def test_ingest_text_in_another_language_is_kept_without_extraction(tmp_path: Pa
     side = yaml.safe_load((sources / "candidates" / "note-de-frontiere.yaml").read_text(encoding="utf-8"))
     assert side["mentions"] == [] and "does not look like English" in side["skipped"]
     assert "note-de-frontiere" in load_corpus(sources).documents
+
+
+def test_ingest_cli_combines_rules_and_llm_without_duplicates(
+    fake_endpoint: str,  # noqa: F811 - the fixture
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    same = {
+        "subject": "ruritania", "subject_new": None, "predicate": "funds", "object": "red-hand-front",
+        "object_new": None, "quote": "In May 2022 Ruritania reportedly funded the Red Hand Front.",
+        "certainty": "reported", "attributed_to": None, "year": "2022", "confidence": 0.9,
+    }  # fmt: skip
+    _FakeChat.answers = [same, {**same, "predicate": "hosts", "quote": "Ruritania met with Borduria in Vienna"}]
+    monkeypatch.setenv("ACTORGRAPH_LLM_URL", fake_endpoint)
+    sources = fixture_sources(tmp_path)
+    note = tmp_path / "note.txt"
+    note.write_text(NOTE, encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["ingest", str(note), "--sources", str(sources), "--no-build", "--extractor", "rules,llm"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "rules/0.1.0 + llm/0.1.0 (default)" in result.output
+    assert "dropped    1  same as another extractor's" in result.output
+    statements = yaml.safe_load(
+        (sources / "statements" / "border-note-invented-for-the-actorgraph-tests.yaml").read_text()
+    )
+    said = sorted((s["subject"], s["predicate"], s["object"], s["extractor"]) for s in statements["statements"])
+    assert said == [
+        ("red-hand-front", "attacks", "borduria", "rules/0.1.0"),
+        ("ruritania", "funds", "red-hand-front", "llm/0.1.0 (default)"),
+        ("ruritania", "hosts", "red-hand-front", "llm/0.1.0 (default)"),
+        ("ruritania", "meetsWith", "borduria", "rules/0.1.0"),
+    ]
