@@ -286,3 +286,12 @@ def test_ingest_cli_combines_rules_and_llm_without_duplicates(
         ("ruritania", "hosts", "red-hand-front", "llm/0.1.0 (default)"),
         ("ruritania", "meetsWith", "borduria", "rules/0.1.0"),
     ]
+
+
+def test_ingest_cue_table_classes_are_ontology_classes() -> None:
+    from actorgraph.ontology import ontology_terms
+
+    table = load_cue_table()
+    named = {kind for _pattern, kind in table.type_hints} | set().union(*table.classes.values())
+    assert named - ontology_terms().classes == set()
+    assert table.version == "0.1.0"

@@ -44,6 +44,7 @@ class Cue:
 class CueTable:
     """Everything in cues.yaml, typed."""
 
+    version: str
     cues: tuple[Cue, ...]
     structural: dict[str, Cue]
     hedges: tuple[tuple[str, re.Pattern[str]], ...]
@@ -139,7 +140,11 @@ class _Checker:
         hints = tuple(self.type_hint(h) for h in self._get(raw, "type_hints", "top level"))
         classes_raw = self._get(raw, "classes", "top level")
         classes = {key: frozenset(map(str, self._get(classes_raw, key, "classes"))) for key in CLASS_GROUPS}
+        version = str(self._get(raw, "version", "top level"))
+        if not re.fullmatch(r"\d+\.\d+\.\d+", version):
+            raise self.fail("version", f"{version!r} is not major.minor.patch")
         return CueTable(
+            version=version,
             cues=cues,
             structural=structural,
             hedges=hedges,

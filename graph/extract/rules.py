@@ -33,7 +33,7 @@ from actorgraph.graph.extract.mentions import Gazetteer, tokenize
 from actorgraph.graph.extract.names import new_entity_candidates
 from actorgraph.graph.model import Entity
 
-VERSION = "0.1.0"
+VERSION = TABLE.version  # the cue table is most of what the extractor is
 PLACE_TYPES = TABLE.classes["place"]
 NON_ACTOR_TYPES = TABLE.classes["non_actor"]
 EVENT_TYPES = TABLE.classes["event"]

@@ -34,10 +34,10 @@ from actorgraph.graph.extract import get_extractors
 from actorgraph.graph.extract.base import EntityCandidate, Mention, Progress, no_progress
 from actorgraph.graph.extract.combine import Combined, combine, keyed
 from actorgraph.graph.extract.verify import Verified, verify
-from actorgraph.graph.ingest import review
 from actorgraph.graph.ingest.files import all_or_nothing
 from actorgraph.graph.ingest.language import not_english
 from actorgraph.graph.ingest.readers import ReadResult, read_file
+from actorgraph.graph.ingest.review import candidates_file, rejected
 from actorgraph.graph.model import Entity
 from actorgraph.graph.sources import load_corpus, load_documents, load_entities, shipped_sources
 from actorgraph.ontology.vocab import NEW_ENTITY_PREFIX
@@ -249,7 +249,7 @@ def _register(extracted: list[Extracted], sources: Path, options: IngestOptions)
         doc_id = options.doc_id or _batch_id(slugify(title), batch)
         replaced = _check_identity(doc_id, sha, documents, batch, item.path)
         batch[sha] = doc_id
-        previously_rejected = review.rejected(sources, doc_id)
+        previously_rejected = rejected(sources, doc_id)
         combined = item.combined
         statements = sources / "statements" / f"{doc_id}.yaml"
         files[sources / "documents" / f"{doc_id}.txt"] = data
@@ -257,7 +257,7 @@ def _register(extracted: list[Extracted], sources: Path, options: IngestOptions)
         files[statements] = candidate_yaml(doc_id, title, combined, _reviewed(statements), previously_rejected).encode(
             "utf-8"
         )
-        files[review.candidates_file(sources, doc_id)] = side_yaml(
+        files[candidates_file(sources, doc_id)] = side_yaml(
             doc_id, text, combined, previously_rejected, item.skipped
         ).encode("utf-8")
         if not replaced:
