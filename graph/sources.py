@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -263,6 +263,7 @@ def load_statement_file(
     if doc_id not in documents:
         raise ctx.error(f"unknown document {doc_id!r} (not in documents.yaml)", raw)
     reader = _StatementReader(ctx, documents[doc_id], entities, new_keys)
+    reader.occurrences = quote_occurrences(documents[doc_id].text, _quotes(raw))
     result = StatementFile(document=doc_id, path=str(path))
     result.citations = [reader.citation(item) for item in _items(ctx, raw, "citations")]
     reader.citation_ids = {c.local_id for c in result.citations}
@@ -270,6 +271,19 @@ def load_statement_file(
         result.statements.extend(reader.statements(item))
     result.no_claims = [reader.no_claim(item) for item in _items(ctx, raw, "no_claim")]
     return result
+
+
+def _quotes(node: Any) -> Iterator[str]:
+    """Every 'quote' value anywhere in a statements file (statements, claims, citations, passages)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "quote" and isinstance(value, str):
+                yield value
+            else:
+                yield from _quotes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _quotes(value)
 
 
 def _items(ctx: _Ctx, raw: dict[str, Any], key: str) -> Iterator[dict[str, Any]]:
@@ -294,6 +308,7 @@ class _StatementReader:
         self.entities = entities
         self.terms = ontology_terms()
         self.seen_ids: dict[str, int] = {}
+        self.occurrences: dict[str, list[int]] = {}  # quote -> its starts, found for the whole file at once
         self.citation_ids: set[str] = set()
 
     def _claim_local_id(self, item: dict[str, Any]) -> str:
@@ -397,7 +412,7 @@ class _StatementReader:
         if not isinstance(quote, str) or not quote.strip():
             raise self.ctx.error("missing 'quote' (the verbatim evidence)", item)
         try:
-            return locate_quote(self.document, quote, item.get("occurrence"))
+            return locate_quote(self.document, quote, item.get("occurrence"), self.occurrences.get(quote))
         except ValueError as exc:
             line = item.get(KEY_LINES, {}).get("quote") or item.get(LINE_KEY)
             raise QuoteError(str(exc), self.ctx.path, line) from exc
@@ -448,14 +463,17 @@ class _StatementReader:
 # --------------------------------------------------------------------------- values
 
 
-def locate_quote(document: Document, quote: str, occurrence: Any = None) -> Span:
+def locate_quote(document: Document, quote: str, occurrence: Any = None, starts: list[int] | None = None) -> Span:
     """Find a quote in the document text; raise ValueError when absent or ambiguous.
+
+    starts: the quote's occurrences when already known (``quote_occurrences``).
 
     >>> doc = Document("d", "d.txt", "T", "Iran and Iran.", "x")
     >>> locate_quote(doc, "and Iran").start
     5
     """
-    starts = [m.start() for m in re.finditer(re.escape(quote), document.text)]
+    if starts is None:
+        starts = quote_occurrences(document.text, [quote])[quote]
     if not starts:
         raise ValueError(_absent_message(document, quote))
     if occurrence is not None:
@@ -470,6 +488,38 @@ def locate_quote(document: Document, quote: str, occurrence: Any = None) -> Span
     else:
         start = starts[0]
     return Span(document.id, quote, start, start + len(quote))
+
+
+INDEX_MIN_TEXT = 200_000  # below this, one regex scan per quote is the faster way
+INDEX_PREFIX = 16
+
+
+def quote_occurrences(text: str, quotes: Iterable[str]) -> dict[str, list[int]]:
+    """Start offsets of the non-overlapping verbatim occurrences of each quote (as re.finditer finds them).
+
+    For a long text and many quotes, one pass over the text finds them all (positions whose first
+    16 characters begin some quote): a scan of the whole text per quote made loading the candidates
+    of a large ingested document quadratic.
+    """
+    wanted = {q for q in quotes if q}
+    if len(text) < INDEX_MIN_TEXT or len(wanted) < 20:
+        return {q: [m.start() for m in re.finditer(re.escape(q), text)] for q in wanted}
+    found: dict[str, list[int]] = {q: [] for q in wanted}
+    by_prefix: dict[str, list[str]] = {}
+    for q in wanted:
+        if len(q) >= INDEX_PREFIX:
+            by_prefix.setdefault(q[:INDEX_PREFIX], []).append(q)
+        else:
+            found[q] = [m.start() for m in re.finditer(re.escape(q), text)]
+    for i in range(len(text) - INDEX_PREFIX + 1):
+        group = by_prefix.get(text[i : i + INDEX_PREFIX])
+        if group is None:
+            continue
+        for q in group:
+            starts = found[q]
+            if text.startswith(q, i) and (not starts or starts[-1] + len(q) <= i):
+                starts.append(i)
+    return found
 
 
 def _normalise(text: str) -> str:

@@ -295,3 +295,23 @@ def test_ingest_cue_table_classes_are_ontology_classes() -> None:
     named = {kind for _pattern, kind in table.type_hints} | set().union(*table.classes.values())
     assert named - ontology_terms().classes == set()
     assert table.version == "0.1.0"
+
+
+def test_ingest_quote_index_agrees_with_a_scan_per_quote() -> None:
+    import random
+    import re
+
+    from actorgraph.graph.sources import quote_occurrences
+
+    random.seed(7)
+    words = ["Iran", "the", "Taliban", "backed", "and", "in", "2001", "aa", "Front", "."]
+    text = " ".join(random.choice(words) for _ in range(60_000)) + " aaaaaaaaaaaaaaaaaaaaaaaa"
+    assert len(text) > 200_000  # long enough for the one-pass index
+    quotes = [
+        text[i : i + n] for i, n in ((random.randrange(len(text) - 80), random.randrange(3, 80)) for _ in range(60))
+    ]
+    quotes += ["aaaaaaaaaaaaaaaaaa", "not in the text at all, not once"]
+    found = quote_occurrences(text, quotes)
+    for quote in quotes:
+        assert found[quote] == [m.start() for m in re.finditer(re.escape(quote), text)], quote
+    assert found["not in the text at all, not once"] == []

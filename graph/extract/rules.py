@@ -556,7 +556,8 @@ def _within(mentions: list[Mention], starts: list[int], sentence: Sentence) -> l
     A binary search rather than a scan of every mention per sentence: that scan made ingest quadratic.
     """
     found = []
-    for m in mentions[bisect.bisect_left(starts, sentence.start) :]:
+    for index in range(bisect.bisect_left(starts, sentence.start), len(mentions)):
+        m = mentions[index]
         if m.start >= sentence.end:
             break
         if m.end <= sentence.end:

@@ -7,11 +7,11 @@ where the extractor said it was (its offsets), and gets an ``occurrence`` number
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from actorgraph.graph.extract.base import ExtractionResult, Proposal
 from actorgraph.graph.model import Entity
+from actorgraph.graph.sources import quote_occurrences
 from actorgraph.ontology import ontology_terms
 
 
@@ -26,11 +26,6 @@ class Verified:
     occurrences: int
 
 
-def occurrences(text: str, quote: str) -> list[int]:
-    """Start offsets of every verbatim occurrence of quote."""
-    return [m.start() for m in re.finditer(re.escape(quote), text)] if quote else []
-
-
 def verify(result: ExtractionResult, text: str, entities: dict[str, Entity]) -> list[Verified]:
     """Keep the proposals whose quote is verbatim in text and whose terms exist; count the rest.
 
@@ -38,7 +33,7 @@ def verify(result: ExtractionResult, text: str, entities: dict[str, Entity]) -> 
     """
     terms = ontology_terms()
     known = set(entities) | {c.key for c in result.new_entities if c.key}
-    found: dict[str, list[int]] = {}  # quote -> its occurrences: one scan of the text per distinct quote
+    found = quote_occurrences(text, [p.quote for p in result.proposals if p.quote.strip() == p.quote])
     kept: list[Verified] = []
     for proposal in result.proposals:
         named = [
@@ -53,10 +48,7 @@ def verify(result: ExtractionResult, text: str, entities: dict[str, Entity]) -> 
         if proposal.predicate not in terms.properties:
             result.drop("unknown predicate")
             continue
-        quote = proposal.quote
-        if quote not in found:
-            found[quote] = occurrences(text, quote) if quote.strip() == quote else []
-        starts = found[quote]
+        starts = found.get(proposal.quote, [])
         if not starts:
             result.drop("quote not in text")
             continue
