@@ -42,9 +42,17 @@ def get_extractor(name: str) -> Extractor:
     return factory()
 
 
-def get_extractors(names: str) -> list[Extractor]:
-    """Extractors for a comma-separated list ("parse,llm"), each once, in the order given."""
+def extractor_list(names: str) -> list[str]:
+    """The names of a comma-separated list ("parse,llm"), each once, in the order given; all registered."""
     wanted = list(dict.fromkeys(n.strip() for n in names.split(",") if n.strip()))
     if not wanted:
         raise ExtractionError("no extractor named (give e.g. --extractor rules or --extractor parse,llm)")
-    return [get_extractor(n) for n in wanted]
+    unknown = [n for n in wanted if n not in FACTORIES]
+    if unknown:
+        raise ExtractionError(f"unknown extractor {unknown[0]!r} (known: {', '.join(extractor_names())})")
+    return wanted
+
+
+def get_extractors(names: str) -> list[Extractor]:
+    """Extractors for a comma-separated list ("parse,llm"), each once, in the order given."""
+    return [get_extractor(n) for n in extractor_list(names)]

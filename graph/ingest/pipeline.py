@@ -10,8 +10,10 @@ build sees everything. An ingest writes, for a document ``<id>``:
     statements/<id>.yaml          candidate statements (``candidate: true``), same format as curated ones
     candidates/<id>.yaml          mentions, new-entity candidates, what verification dropped
 
-All of it is written as one unit: when reading, extracting or the final check of the
-sources fails, every file is restored and the error is raised (the store is never touched here).
+Several files are read and extracted first (in worker processes), then all of them are
+written as one unit: when reading or extracting any file, or the final check of the sources,
+fails, nothing is written or every file is restored, and the error is raised (the store is
+never touched here).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from typing import Any
 import yaml
 
 from actorgraph.graph.errors import ExtractionError, KGError, SourceError
-from actorgraph.graph.extract import get_extractors
+from actorgraph.graph.extract import extractor_list, get_extractors
 from actorgraph.graph.extract.base import EntityCandidate, Mention, Progress, no_progress
 from actorgraph.graph.extract.combine import Combined, combine, keyed
 from actorgraph.graph.extract.verify import Verified, verify
@@ -167,6 +169,7 @@ def ingest_files(
     """
     if len(paths) > 1 and (options.title or options.doc_id):
         raise ExtractionError("--title and --id name one document; give them with one file only")
+    extractor_list(options.extractor)  # an unknown name is one error, not one per file
     registry_root = sources if (sources / "documents.yaml").exists() else shipped_sources()
     corpus = load_corpus(registry_root)  # a broken sources folder fails here, before anything is read or written
     jobs = [(path, options, corpus.entities) for path in paths]
