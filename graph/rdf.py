@@ -255,9 +255,10 @@ def candidate_file_quads(candidates: CandidateFile, doc: Document) -> Iterator[Q
     """New-entity candidates and entity mentions of an ingested document, in the candidates graph.
 
     A new entity: ``res:candidate/<doc>/<slug> a ag:CandidateEntity`` with its label, aliases,
-    suggested class, confidence and the document it was proposed in. A mention: a W3C Web
-    Annotation motivated by ``oa:identifying`` whose body is the entity and whose target is the
-    span of the document (TextPosition and TextQuote selectors), as evidence quotes are.
+    suggested class, confidence and the document it was proposed in. A mention
+    (``res:mention/<doc>/<start>-<end>/<entity>``): a W3C Web Annotation motivated by
+    ``oa:identifying`` whose body is the entity and whose target is the span of the document
+    (TextPosition and TextQuote selectors), as evidence quotes are.
     """
     graph = iri(v.CANDIDATES_GRAPH)
     document = iri(v.document_iri(doc.id))
@@ -275,7 +276,7 @@ def candidate_file_quads(candidates: CandidateFile, doc: Document) -> Iterator[Q
             yield node, ag("extractor"), Literal(new.extractor), graph
     for mention in candidates.mentions:
         span = mention.evidence
-        node = iri(v.mention_iri(doc.id, span.start, span.end))
+        node = iri(v.mention_iri(doc.id, span.start, span.end, mention.entity))
         yield node, oa("hasBody"), entity_node(doc.id, mention.entity), graph
         yield node, ag("confidence"), Literal(round(mention.confidence, 2), datatype=XSD.decimal), graph
         yield from _annotation_quads(node, node, span, doc, graph, motivation="identifying")

@@ -79,9 +79,9 @@ def candidate_entity_iri(doc_id: str, key: str) -> str:
     return RES + "candidate/" + doc_id + "/" + key.removeprefix(NEW_ENTITY_PREFIX)
 
 
-def mention_iri(doc_id: str, start: int, end: int) -> str:
-    """The annotation saying that the text at [start, end) of a document names an entity."""
-    return RES + "mention/" + doc_id + "/" + str(start) + "-" + str(end)
+def mention_iri(doc_id: str, start: int, end: int, entity: str) -> str:
+    """The annotation saying that the text at [start, end) of a document names an entity (id or new: key)."""
+    return RES + "mention/" + doc_id + "/" + str(start) + "-" + str(end) + "/" + entity.replace(":", "-")
 
 
 def passage_iri(doc_id: str, local_id: str) -> str:
