@@ -488,9 +488,6 @@ def user_sources_option(func: F) -> F:
     )(func)
 
 
-INGEST_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf")
-
-
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--title", help="Title (default: from the file's metadata or first line; one file only).")
@@ -519,13 +516,10 @@ def ingest(files: tuple[Path, ...], title: str | None, author: str | None, date:
     from rich.progress import Progress
     from rich.table import Table
 
-    from actorgraph.graph.ingest import IngestOptions, ingest_files
+    from actorgraph.graph.ingest import IngestOptions, documents_in, ingest_files
 
     settings = Settings.from_env(ingest_workers=workers)
-    paths = [p for f in files for p in (sorted(q for q in f.rglob("*") if q.is_file() and q.suffix.lower()
-                                               in INGEST_SUFFIXES) if f.is_dir() else [f])]  # fmt: skip
-    if not paths:
-        raise click.ClickException(f"no document ({' '.join(INGEST_SUFFIXES)}) in {', '.join(map(str, files))}")
+    paths = documents_in(list(files))
     options = IngestOptions(title, author, date, fmt, doc_id, extractor, settings.ingest_max_bytes)
     with Progress(console=Console(stderr=True), transient=True) as progress:
         if len(paths) == 1:

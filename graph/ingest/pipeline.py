@@ -38,7 +38,7 @@ from actorgraph.graph.extract.combine import Combined, combine, keyed
 from actorgraph.graph.extract.verify import Verified, verify
 from actorgraph.graph.ingest.files import all_or_nothing
 from actorgraph.graph.ingest.language import not_english
-from actorgraph.graph.ingest.readers import ReadResult, read_file
+from actorgraph.graph.ingest.readers import SUFFIXES, ReadResult, read_file
 from actorgraph.graph.ingest.review import candidates_file, rejected
 from actorgraph.graph.model import Entity
 from actorgraph.graph.sources import load_corpus, load_documents, load_entities, shipped_sources
@@ -129,6 +129,19 @@ class Extracted:
     date: str | None
     combined: Combined
     skipped: str | None = None  # why extraction was skipped (not English)
+
+
+def documents_in(paths: list[Path]) -> list[Path]:
+    """The files to ingest: files as given, and in folders every file with a known suffix (recursively)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
+        else:
+            found.append(path)
+    if not found:
+        raise ExtractionError(f"no document ({' '.join(sorted(SUFFIXES))}) in {', '.join(map(str, paths))}")
+    return found
 
 
 def ingest_file(
