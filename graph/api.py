@@ -11,21 +11,21 @@ from typing import IO, TYPE_CHECKING, Any
 
 from actorgraph.graph import build as build_mod
 from actorgraph.graph import linking
-from actorgraph.graph import review as candidate_review
 from actorgraph.graph.alliances import AllianceAnalysis, Hypothesis, SignedNetwork, Triad, network_graphml, network_svg
 from actorgraph.graph.checks.coverage import DocumentCoverage, coverage_report
 from actorgraph.graph.checks.hermit import ConsistencyResult, ProxyEvidence, check_consistency, proxy_evidence
 from actorgraph.graph.checks.shacl import ValidationResult, validate_sources
 from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import StoreError
-from actorgraph.graph.ingest import IngestReport, ingest_file
+from actorgraph.graph.ingest import IngestOptions, IngestReport, documents_in, ingest_files
+from actorgraph.graph.ingest import review as candidate_review
+from actorgraph.graph.ingest.review import Candidate
 from actorgraph.graph.linking import reconcile as reconciliation
 from actorgraph.graph.linking import suggest as link_suggest
 from actorgraph.graph.linking.void import void_graph
 from actorgraph.graph.named_queries import NamedQuery, load_all
 from actorgraph.graph.named_queries import get as named_query
 from actorgraph.graph.reasoning import infer
-from actorgraph.graph.review import Candidate
 from actorgraph.graph.sources import load_corpus, shipped_sources
 from actorgraph.graph.store import (
     GraphStore,
@@ -375,22 +375,32 @@ class KnowledgeGraph:
 
     def ingest(
         self,
-        path: Path,
+        paths: Sequence[Path],
+        options: IngestOptions,
         *,
-        title: str | None = None,
-        author: str | None = None,
-        date: str | None = None,
-        fmt: str | None = None,
-        extractor: str = "rules",
-        doc_id: str | None = None,
         progress: Callable[[int, int], None] = lambda _done, _total: None,
-    ) -> IngestReport:
-        """Read, register and extract one document into the ingest sources folder (settings.sources_path).
+        finished: Callable[[Path], None] | None = None,
+    ) -> list[IngestReport]:
+        """Read, register and extract documents (files, or every document in folders) into the ingest sources folder.
 
-        Raises ExtractionError (unreadable, binary, empty, unknown date) or SourceError.
+        All or nothing; several files are read in settings.ingest_workers processes. Raises ExtractionError
+        (unreadable, binary, empty, too large, unknown date) or SourceError.
         """
-        return ingest_file(path, self.settings.sources_dir, title=title, author=author, date=date, fmt=fmt,
-                           extractor=extractor, doc_id=doc_id, progress=progress)  # fmt: skip
+        files = documents_in(list(paths))
+        return ingest_files(files, self.settings.sources_dir, options, workers=self.settings.ingest_workers,
+                            progress=progress, finished=finished)  # fmt: skip
+
+    def ingest_options(self, **given: Any) -> IngestOptions:
+        """Ingest options with this graph's size cap (settings.ingest_max_bytes)."""
+        return IngestOptions(max_bytes=self.settings.ingest_max_bytes, **given)
+
+    def accept_entity(self, document: str, name: str, entity_id: str, entity_type: str | None = None) -> dict[str, Any]:
+        """Add a document's new-entity candidate (name or new: key) to the registry as entity_id."""
+        return candidate_review.accept_entity(self.settings.sources_dir, document, name, entity_id, entity_type)
+
+    def merge_entity(self, document: str, name: str, into: str) -> list[str]:
+        """Make a document's new-entity candidate an alias of the registry entity `into`; the aliases added."""
+        return candidate_review.merge_entity(self.settings.sources_dir, document, name, into)
 
     def pending_candidates(self, document: str | None = None) -> list[Candidate]:
         """The candidate statements not yet reviewed (of one document, or all)."""

@@ -72,6 +72,10 @@ class Settings:
     reconcile_service: str = _setting(
         RECONCILE_SERVICE, "Reconciliation service (W3C Reconciliation API) that 'link suggest' asks for candidates."
     )
+    ingest_max_bytes: int = _setting(
+        25_000_000, "Largest file `actorgraph ingest` reads (bytes); checked before the file is read."
+    )
+    ingest_workers: int = _setting(2, "Processes that read and extract documents when one ingest gets several.")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

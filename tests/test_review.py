@@ -9,12 +9,11 @@ import yaml
 from click.testing import CliRunner
 from ingest_support import INGEST, fixture_sources, rows
 
-from actorgraph.graph import review
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.cli import cli
 from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import SourceError
-from actorgraph.graph.ingest import ingest_file
+from actorgraph.graph.ingest import ingest_file, review
 from actorgraph.graph.sources import load_corpus
 
 FUNDS = "c001-ruritania-funds-red-hand-front"
