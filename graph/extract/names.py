@@ -1,0 +1,505 @@
+"""Who the words of a parsed text refer to: registry entities, new names, states by demonym or capital, anaphors.
+
+``resolve_names`` walks a spaCy parse once and gives every token that names an actor, place
+or event a ``Ref``: a registry id (through the registry's gazetteer: labels, aliases,
+metonyms, spelling variants) or a ``new:<slug>`` key for a name the registry lacks (from
+NER and proper-noun runs, split on coordination, typed from the head noun, the NER label
+and titles). Demonyms and capitals reach their state where the state acts ("Pakistani
+forces", "Beijing convened"); an acronym in brackets becomes an alias of the name before
+it; "it", "they", "the group" and relative pronouns point at the nearest compatible actor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from actorgraph.graph.extract.base import EntityCandidate, Mention
+from actorgraph.graph.extract.lexicon import Lexicon
+from actorgraph.graph.extract.mentions import Gazetteer
+from actorgraph.graph.model import Entity
+
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
+# Coarse kinds, the level the benchmark and coreference compare at.
+KIND_OF_CLASS: dict[str, str] = {
+    **dict.fromkeys(("State",), "state"),
+    **dict.fromkeys(
+        (
+            "StateOrgan", "Government", "Ministry", "ArmedForce", "IntelligenceService", "DiplomaticMission",
+            "Legislature",
+        ),
+        "organ",
+    ),
+    **dict.fromkeys(
+        (
+            "NonStateActor", "ArmedGroup", "InsurgentGroup", "Militia", "PoliticalMovement", "Faction", "Network",
+            "ProxyActor", "Coalition", "Organization", "IntergovernmentalOrganization", "MediaOutlet", "Group",
+            "Community", "EthnicGroup", "ReligiousGroup",
+        ),
+        "group",
+    ),
+    "Person": "person",
+    **dict.fromkeys(
+        ("Place", "Country", "Province", "District", "City", "Region", "River", "Border", "Infrastructure",
+         "MilitaryBase"),
+        "place",
+    ),
+    **dict.fromkeys(
+        (
+            "Event", "Attack", "Bombing", "Assassination", "MassKilling", "Agreement", "Meeting", "Visit",
+            "Negotiation", "Withdrawal", "PrisonerExchange", "Declaration", "Invasion", "Conflict", "Appointment",
+            "Election", "Protest", "Relocation",
+        ),
+        "event",
+    ),
+}  # fmt: skip
+ACTOR_KINDS = frozenset({"state", "organ", "group", "person"})
+PERSONAL = {"he": "person", "him": "person", "his": "person", "she": "person", "her": "person"}
+NEUTER = {"it": "singular", "its": "singular", "they": "plural", "them": "plural", "their": "plural"}
+RELATIVE = frozenset({"which", "who", "whom", "whose", "that"})
+PARTICLES = frozenset({"i", "e", "al", "ul", "el", "ur", "ud", "bin", "ibn", "-"})
+PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "across", "into", "from", "to", "inside"})
+COREF_WINDOW = 3  # sentences back an anaphor may reach
+ACRONYM = re.compile(r"[A-Z][A-Za-z]*[A-Z]+[a-z]?")
+
+
+def kind_of(types: tuple[str, ...] | list[str]) -> str:
+    """The coarse kind of an entity from its classes (state before organ before group, ...)."""
+    kinds = {KIND_OF_CLASS.get(t, "other") for t in types}
+    for kind in ("state", "organ", "person", "group", "event", "place"):
+        if kind in kinds:
+            return kind
+    return "other"
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """What a token refers to: an entity key (registry id or new:<slug>), its coarse kind and how it was found."""
+
+    key: str
+    kind: str
+    how: str = "name"  # name | demonym | capital | agent | acronym | coref
+
+    @property
+    def is_actor(self) -> bool:
+        return self.kind in ACTOR_KINDS
+
+
+@dataclass
+class _New:
+    name: str
+    kind_class: str
+    start: int
+    end: int
+    confidence: float
+    aliases: list[str] = field(default_factory=list)
+    count: int = 0
+
+
+@dataclass
+class Names:
+    """The result: token index -> Ref, plus the mentions and new-entity candidates to report."""
+
+    refs: dict[int, Ref] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    new: dict[str, _New] = field(default_factory=dict)
+
+    def ref(self, token: Token) -> Ref | None:
+        return self.refs.get(token.i)
+
+    def candidates(self) -> list[EntityCandidate]:
+        return sorted(
+            (
+                EntityCandidate(
+                    n.name, n.kind_class, n.start, n.end, max(n.count, 1), n.confidence, key, tuple(n.aliases)
+                )
+                for key, n in self.new.items()
+            ),
+            key=lambda c: (-c.count, c.start),
+        )
+
+
+class NameResolver:
+    """Builds ``Names`` for one parsed document."""
+
+    def __init__(self, doc: Doc, entities: dict[str, Entity], gazetteer: Gazetteer, lexicon: Lexicon) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.entities = entities
+        self.gazetteer = gazetteer
+        self.lexicon = lexicon
+        self.names = Names()
+        self._by_name: dict[str, str] = {}  # folded surface -> key, for acronyms and repeated names
+
+    def resolve(self) -> Names:
+        spans = self._name_spans()
+        self._registry(spans)
+        self._demonyms_and_capitals()
+        self._new_names(spans)
+        self._state_agents()
+        self._anaphors()
+        return self.names
+
+    # -- registry
+
+    def _registry(self, names: list[Span]) -> None:
+        for m in self.gazetteer.find(self.text):
+            if m.how == "nested":
+                continue
+            span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None or self._inside_longer_name(span, names):
+                continue
+            kind = kind_of(self.entities[m.entity].types)
+            if self._is_capital_acting(span, m.entity):
+                state = self._registry_state(self.lexicon.capitals[span.text.lower()])
+                if state is not None:
+                    self._mark(span, Ref(state, "state", "capital"))
+                    self.names.mentions.append(Mention(state, m.start, m.end, m.surface, 0.8, "capital"))
+                    continue
+            self._mark(span, Ref(m.entity, kind))
+            self.names.mentions.append(m)
+            self._by_name[span.text.lower()] = m.entity
+
+    def _inside_longer_name(self, span: Span, names: list[Span]) -> bool:
+        """'Taliban' in 'Tehrik-i-Taliban Pakistan', 'Iraq' in 'Islamic Resistance in Iraq': part of another name."""
+        for name in names:
+            if name.start <= span.start and span.end <= name.end and len(name) > len(span):
+                extra = [t for t in name if t.i < span.start or t.i >= span.end]
+                if any(t.text[:1].isupper() and t.lower_ not in self.lexicon.titles for t in extra):
+                    return not self.gazetteer.find(name.text) or self.gazetteer.find(name.text)[0].end < len(name.text)
+        return False
+
+    def _is_capital_acting(self, span: Span, entity_id: str) -> bool:
+        """A capital city's name standing for its state: the subject or possessor of what the state does."""
+        if span.text.lower() not in self.lexicon.capitals or kind_of(self.entities[entity_id].types) == "state":
+            return False
+        return acting(span.root)
+
+    def _registry_state(self, state_name: str) -> str | None:
+        for m in self.gazetteer.find(state_name):
+            if m.start == 0 and m.end == len(state_name) and kind_of(self.entities[m.entity].types) == "state":
+                return m.entity
+        return None
+
+    # -- demonyms and capitals the registry lacks
+
+    def _demonyms_and_capitals(self) -> None:
+        for token in self.doc:
+            if token.i in self.names.refs:
+                continue
+            word = token.text.lower()
+            state_name = self.lexicon.demonyms.get(word)
+            how = "demonym"
+            if state_name is None and word in self.lexicon.capitals and token.ent_type_ == "GPE" and acting(token):
+                state_name, how = self.lexicon.capitals[word], "capital"
+            if state_name is None or (how == "demonym" and not token.text[:1].isupper()):
+                continue
+            key = self._registry_state(state_name) or self._new_key(state_name, "State", token, 0.6)
+            self.names.refs[token.i] = Ref(key, "state", how)
+            if not key.startswith("new:"):
+                end = token.idx + len(token.text)
+                self.names.mentions.append(Mention(key, token.idx, end, token.text, 0.8, how))
+            elif token.text not in self.names.new[key].aliases and token.text != state_name:
+                self.names.new[key].aliases.append(token.text)
+
+    # -- names the registry lacks
+
+    def _new_names(self, spans: list[Span]) -> None:
+        for span in spans:
+            for part in split_coordination(span):
+                part = trim(part)
+                if len(part) == 0 or any(t.i in self.names.refs for t in part):
+                    continue
+                self._new_name(part)
+
+    def _name_spans(self) -> list[Span]:
+        """NER names, widened to the proper-noun compound they head ("Tehrik-i-Taliban Pakistan"), plus such
+        compounds NER missed; cut at a possessive ("Iran's IRGC" is two names)."""
+        units = [u for u in (self._compound_unit(t) for t in self.doc) if u is not None]
+        spans: list[tuple[int, int]] = []
+        for ent in self.doc.ents:
+            if ent.label_ not in NAME_LABELS:
+                continue
+            start, end = ent.start, ent.end
+            for u in units:
+                if u.start < end and start < u.end:
+                    start, end = min(start, u.start), max(end, u.end)
+            spans.append((start, end))
+        covered = {i for s, e in spans for i in range(s, e)}
+        spans += [(u.start, u.end) for u in units if not any(i in covered for i in range(u.start, u.end))]
+        result: list[Span] = []
+        for start, end in sorted(set(spans)):
+            result.extend(_cut_at_possessives(self.doc[start:end]))
+        return result
+
+    def _compound_unit(self, head: Token) -> Span | None:
+        """A proper noun with the proper nouns, hyphens and particles compounded to its left, stopping at titles."""
+        if head.pos_ != "PROPN" or head.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT"):
+            return None
+        if head.dep_ in ("compound", "flat", "nmod") and head.head.pos_ == "PROPN" and head.head.i > head.i:
+            return None  # not the head of its compound
+        left = head.i
+        j = head.i - 1
+        while j >= 0:
+            t = self.doc[j]
+            joined = t.text in ("-", "–") or self.doc[j + 1].text in ("-", "–") or t.whitespace_ == ""
+            name_part = t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in self.lexicon.titles
+            particle = t.lower_ in PARTICLES and joined
+            if not (name_part or particle or (t.text in ("-", "–") and t.whitespace_ == "")):
+                break
+            if t.dep_ not in ("compound", "flat", "nmod", "punct", "amod") and not particle:
+                break
+            left = j
+            j -= 1
+        while left < head.i and not self.doc[left].text[:1].isupper():
+            left += 1
+        unit = self.doc[left : head.i + 1]
+        if len(unit) == 1 and not (_standalone(head) and not head.ent_type_):
+            return None
+        return unit if head.text[:1].isupper() else None
+
+    def _new_name(self, span: Span) -> None:
+        name = span.text
+        folded = name.lower()
+        if folded in self.lexicon.demonyms or len(name) < 2 or not name[:1].isupper():
+            return
+        known = next((f for f in (folded, folded.removesuffix("s"), folded + "s") if f in self._by_name), None)
+        if known is not None:
+            key = self._by_name[known]
+            self._mark(span, Ref(key, self._kind(key), "name"))
+            self._count(key, span)
+            return
+        close = self.gazetteer.fuzzy(name)
+        if close is not None:
+            entity_id, score = close
+            self._mark(span, Ref(entity_id, kind_of(self.entities[entity_id].types)))
+            self.names.mentions.append(Mention(entity_id, span.start_char, span.end_char, name, score, "fuzzy"))
+            self._by_name[folded] = entity_id
+            return
+        registry = self._registry_acronym_after(span)
+        if registry is not None:  # "Tehrik-i-Taliban Pakistan (TTP)" where the registry knows "TTP"
+            self._mark(span, registry)
+            self.names.mentions.append(Mention(registry.key, span.start_char, span.end_char, name, 0.9, "variant"))
+            self._by_name[folded] = registry.key
+            return
+        kind_class, confidence = self.suggest_type(span)
+        key = self._new_key(name, kind_class, span[0], confidence, span)
+        self._mark(span, Ref(key, KIND_OF_CLASS.get(kind_class, "group")))
+        self._acronym_after(span, key)
+
+    def _registry_acronym_after(self, span: Span) -> Ref | None:
+        doc = self.doc
+        if span.end + 2 < len(doc) and doc[span.end].text == "(" and doc[span.end + 2].text == ")":
+            ref = self.names.refs.get(span.end + 1)
+            if ref is not None and not ref.key.startswith("new:"):
+                return ref
+        return None
+
+    def _acronym_after(self, span: Span, key: str) -> None:
+        """'Tehrik-i-Taliban Pakistan (TTP)': the bracketed acronym is an alias, and names the same entity later."""
+        doc = self.doc
+        if span.end + 2 < len(doc) and doc[span.end].text == "(" and doc[span.end + 2].text == ")":
+            acronym = doc[span.end + 1]
+            if ACRONYM.fullmatch(acronym.text) and acronym.i not in self.names.refs:
+                self.names.refs[acronym.i] = Ref(key, self.names.refs[span.root.i].kind, "acronym")
+                if acronym.text not in self.names.new[key].aliases:
+                    self.names.new[key].aliases.append(acronym.text)
+                self._by_name[acronym.text.lower()] = key
+
+    def _new_key(self, name: str, kind_class: str, token: Token, confidence: float, span: Span | None = None) -> str:
+        key = "new:" + slug(name)
+        if key not in self.names.new:
+            start = span.start_char if span is not None else token.idx
+            end = span.end_char if span is not None else token.idx + len(token.text)
+            self.names.new[key] = _New(name, kind_class, start, end, confidence)
+            self._by_name[name.lower()] = key
+        self.names.new[key].count += 1
+        return key
+
+    def _count(self, key: str, span: Span) -> None:
+        if key in self.names.new:
+            self.names.new[key].count += 1
+        else:
+            self.names.mentions.append(Mention(key, span.start_char, span.end_char, span.text, 0.9, "acronym"))
+
+    def _kind(self, key: str) -> str:
+        if key in self.names.new:
+            return KIND_OF_CLASS.get(self.names.new[key].kind_class, "group")
+        return kind_of(self.entities[key].types)
+
+    def suggest_type(self, span: Span) -> tuple[str, float]:
+        """A class for a new name: head noun (in or right after it), title, movement prefix, then NER label."""
+        lex = self.lexicon
+        words = [t.text.lower() for t in span]
+        after = self.doc[span.end] if span.end < len(self.doc) else None
+        before = self.doc[span.start - 1] if span.start > 0 else None
+        if after is not None and after.pos_ == "NOUN" and after.text.lower() in lex.name_heads:
+            return lex.name_heads[after.text.lower()], 0.7  # "Mes Aynak mine", "Khost and Paktika provinces"
+        if words[-1] in lex.name_heads:
+            head_class = lex.name_heads[words[-1]]
+            if head_class == "ArmedGroup" and words[-1] == "army" and _has_state_word(words[:-1], lex):
+                return "ArmedForce", 0.6  # "Pakistan Army" is the state's
+            return head_class, 0.7
+        if before is not None and before.text.lower().rstrip(".") in lex.titles:
+            return "Person", 0.7
+        if words[0] in lex.group_prefixes or any(w.split("-")[0] in lex.group_prefixes for w in words[:1]):
+            return "ArmedGroup", 0.6
+        label = span.label_ or (span.root.ent_type_ if span.root.ent_type_ else "")
+        if label == "PERSON" and before is not None and before.lower_ == "the":
+            return ("Region", 0.4) if span.root.head.lower_ in PLACE_PREPOSITIONS else ("NonStateActor", 0.4)
+        if label == "PERSON":
+            return "Person", 0.6
+        if label == "GPE":
+            if span.text.lower() in lex.states or acting(span.root):
+                return "State", 0.6
+            return "City", 0.5
+        if label in ("LOC", "FAC"):
+            return "Region" if label == "LOC" else "Infrastructure", 0.5
+        if label == "EVENT":
+            return "Event", 0.5
+        if label == "NORP":
+            return "NonStateActor", 0.5
+        if label == "ORG":
+            return "NonStateActor", 0.5
+        return "NonStateActor", 0.3
+
+    # -- "Pakistani forces", "US officials": the state acts through them
+
+    def _state_agents(self) -> None:
+        for token in self.doc:
+            if token.i in self.names.refs or token.lemma_.lower() not in self.lexicon.state_agents:
+                continue
+            for child in token.children:
+                ref = self.names.refs.get(child.i)
+                if child.dep_ in ("amod", "compound", "nmod", "poss") and ref is not None and ref.kind == "state":
+                    self.names.refs[token.i] = Ref(ref.key, "state", "agent")
+                    break
+
+    # -- light coreference
+
+    def _anaphors(self) -> None:
+        for token in self.doc:
+            if token.i in self.names.refs:
+                continue
+            word = token.text.lower()
+            if word in RELATIVE and token.dep_ in ("nsubj", "nsubjpass", "dobj", "poss") and token.head.dep_ == "relcl":
+                ref = self.names.refs.get(token.head.head.i)
+                if ref is not None:
+                    self.names.refs[token.i] = Ref(ref.key, ref.kind, "coref")
+                continue
+            wanted = self._wanted_kinds(token)
+            if wanted is None:
+                continue
+            antecedent = self._antecedent(token, wanted)
+            if antecedent is not None:
+                self.names.refs[token.i] = Ref(antecedent.key, antecedent.kind, "coref")
+                self._coref_mention(token, antecedent)
+
+    def _wanted_kinds(self, token: Token) -> frozenset[str] | None:
+        word = token.text.lower()
+        if token.pos_ == "PRON" and word in PERSONAL:
+            return frozenset({"person"})
+        if token.pos_ == "PRON" and word in NEUTER:
+            return frozenset({"group", "organ", "state"})
+        anaphor = self.lexicon.anaphors.get(token.lemma_.lower())
+        if anaphor is None or token.pos_ != "NOUN":
+            return None
+        determiners = [c for c in token.children if c.dep_ == "det"]
+        named = [c for c in token.children if c.dep_ in ("compound", "amod", "poss") and c.i in self.names.refs]
+        if not determiners or determiners[0].lower_ not in ("the", "this", "that") or named:
+            return None
+        if any(c.dep_ == "prep" for c in token.children):
+            return None  # "the group of ..." introduces, it does not refer back
+        return frozenset({"group": ("group",), "state": ("state",), "place": ("place",)}[anaphor])
+
+    def _antecedent(self, token: Token, wanted: frozenset[str]) -> Ref | None:
+        sentences = list(self.doc.sents)
+        sent_index = next(i for i, s in enumerate(sentences) if s.start <= token.i < s.end)
+        first = sentences[max(0, sent_index - COREF_WINDOW)].start
+        clause_head = token.head
+        for i in range(token.i - 1, first - 1, -1):
+            ref = self.names.refs.get(i)
+            if ref is None or ref.kind not in wanted or ref.how == "coref":
+                continue
+            other = self.doc[i]
+            if other.head == clause_head and other.dep_.startswith("nsubj") and token.dep_ in ("dobj", "pobj"):
+                continue  # "Iran supports it": "it" is not Iran
+            return ref
+        return None
+
+    def _coref_mention(self, token: Token, ref: Ref) -> None:
+        if not ref.key.startswith("new:"):
+            end = token.idx + len(token.text)
+            self.names.mentions.append(Mention(ref.key, token.idx, end, token.text, 0.5, "coref"))
+
+    def _mark(self, span: Span, ref: Ref) -> None:
+        for token in span:
+            self.names.refs.setdefault(token.i, ref)
+
+
+def acting(token: Token) -> bool:
+    """Does this token stand where an actor stands: a subject, a possessor, the agent of a passive, the
+    antecedent of a relative clause's subject, the one accused?"""
+    if token.dep_ in ("nsubj", "nsubjpass", "poss"):
+        return True
+    if any(c.dep_ == "relcl" and any(g.dep_ == "nsubj" and g.lower_ in RELATIVE for g in c.children)
+           for c in token.children):
+        return True
+    if token.dep_ == "dobj" and token.head.lemma_.lower() in ("accuse", "blame", "suspect", "urge", "press"):
+        return True
+    if token.dep_ == "pobj" and token.head.dep_ == "agent":
+        return True
+    return token.dep_ == "conj" and acting(token.head)
+
+
+def _cut_at_possessives(span: Span) -> list[Span]:
+    parts: list[Span] = []
+    start = span.start
+    for t in span:
+        if t.dep_ == "case" or t.text in ("'s", "’s"):
+            if t.i > start:
+                parts.append(span.doc[start : t.i])
+            start = t.i + 1
+    if span.end > start:
+        parts.append(span.doc[start : span.end])
+    return parts
+
+
+def split_coordination(span: Span) -> list[Span]:
+    """'Khyber Pakhtunkhwa and Balochistan' -> the two names; a name with no 'and' or comma stays whole."""
+    cuts = [t.i for t in span if t.dep_ == "cc" or t.text in (",", ";", "&")]
+    if not cuts:
+        return [span]
+    parts: list[Span] = []
+    start = span.start
+    for cut in [*cuts, span.end]:
+        if cut > start:
+            parts.append(span.doc[start:cut])
+        start = cut + 1
+    return parts
+
+
+def trim(span: Span) -> Span:
+    """Without a leading article, a trailing possessive or punctuation."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].dep_ == "det" or doc[start].is_punct or doc[start].lower_ == "the"):
+        start += 1
+    while end > start and (doc[end - 1].dep_ == "case" or doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s")):
+        end -= 1
+    return doc[start:end]
+
+
+def _standalone(token: Token) -> bool:
+    """A lone proper noun is a name unless it only opens the sentence (where any word is capitalised)."""
+    return (not token.is_sent_start and len(token.text) >= 3) or ACRONYM.fullmatch(token.text) is not None
+
+
+def _has_state_word(words: list[str], lexicon: Lexicon) -> bool:
+    return any(w in lexicon.states or w in lexicon.demonyms for w in words)
