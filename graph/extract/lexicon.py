@@ -46,6 +46,7 @@ class Lexicon:
     receiving_verbs: frozenset[str]
     roles: dict[str, Frame]
     copulas: frozenset[str]
+    partitives: frozenset[str]
     reporting: dict[str, str]
     hedges: dict[str, str]
     state_agents: frozenset[str]
@@ -98,6 +99,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         receiving_verbs=_words(raw["receiving_verbs"]),
         roles=roles,
         copulas=_words(raw["copulas"]),
+        partitives=_words(raw["partitives"]),
         reporting={k.lower(): v for k, v in raw["reporting"].items()},
         hedges={k.lower(): v for k, v in raw["hedges"].items()},
         state_agents=_words(raw["state_agents"]),

@@ -149,11 +149,18 @@ class NameResolver:
     # -- registry
 
     def _registry(self, names: list[Span]) -> None:
-        for m in self.gazetteer.find(self.text):
-            if m.how == "nested":
-                continue
-            span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
-            if span is None or self._inside_longer_name(span, names):
+        every = self.gazetteer.find(self.text)
+        # A name inside a longer registry name ("US" in "US military") is mentioned, but the tokens are the longer one's.
+        self.names.mentions.extend(m for m in every if m.how == "nested")
+        found = [
+            (m, span)
+            for m in every
+            if m.how != "nested" and (span := self.doc.char_span(m.start, m.end, alignment_mode="expand")) is not None
+        ]
+        covered = {t.i for _m, span in found for t in span}
+        for m, span in found:
+            if self._inside_longer_name(span, names, covered):
+                self.names.mentions.append(m)  # named in the text, though the name here is another's
                 continue
             kind = kind_of(self.entities[m.entity].types)
             if self._is_capital_acting(span, m.entity):
@@ -166,13 +173,19 @@ class NameResolver:
             self.names.mentions.append(m)
             self._by_name[span.text.lower()] = m.entity
 
-    def _inside_longer_name(self, span: Span, names: list[Span]) -> bool:
-        """'Taliban' in 'Tehrik-i-Taliban Pakistan', 'Iraq' in 'Islamic Resistance in Iraq': part of another name."""
+    def _inside_longer_name(self, span: Span, names: list[Span], covered: set[int]) -> bool:
+        """'Taliban' in 'Tehrik-i-Taliban Pakistan', 'Iraq' in 'Islamic Resistance in Iraq': part of a longer name
+        with a capitalised word no registry name explains ('US-Taliban deal' is two registry names, not a third)."""
         for name in names:
             if name.start <= span.start and span.end <= name.end and len(name) > len(span):
-                extra = [t for t in name if t.i < span.start or t.i >= span.end]
-                if any(t.text[:1].isupper() and t.lower_ not in self.lexicon.titles for t in extra):
-                    return not self.gazetteer.find(name.text) or self.gazetteer.find(name.text)[0].end < len(name.text)
+                extra = [t for t in name if (t.i < span.start or t.i >= span.end) and t.i not in covered]
+                return any(
+                    t.text[:1].isupper()
+                    and t.lower_ not in self.lexicon.titles
+                    and t.lower_ not in self.lexicon.demonyms
+                    and t.lower_ != "the"
+                    for t in extra
+                )
         return False
 
     def _is_capital_acting(self, span: Span, entity_id: str) -> bool:

@@ -245,6 +245,8 @@ class SentenceReader:
         if own or by:
             return own + by, None
         head = noun.head
+        if noun.dep_ in ("attr", "oprd") and head.lemma_.lower() in self.lex.copulas:
+            return self.subjects(head), None  # "Iran had become a safe haven for ..."
         if noun.dep_ in ("dobj", "pobj") and head.dep_ == "prep" and head.head.pos_ == "VERB":
             head = head.head  # "carried out attacks" parses as a particle; "engaged in talks" through a preposition
         if noun.dep_ in ("dobj", "nsubjpass", "pobj") and head.lemma_.lower() in self.lex.light_verbs:
@@ -323,10 +325,15 @@ class SentenceReader:
         seen: set[str] = set()
         for token in tokens:
             for t in (token, *token.conjuncts):
-                party = self._party(t)
-                if party is not None and party.ref.key not in seen:
-                    seen.add(party.ref.key)
-                    found.append(party)
+                if self.names.ref(t) is None and t.lemma_.lower() in self.lex.partitives:
+                    parties = self._prep_objects(t, "of")  # "members of the Taliban and Al-Qaeda"
+                else:
+                    party = self._party(t)
+                    parties = [party] if party is not None else []
+                for party in parties:
+                    if party.ref.key not in seen:
+                        seen.add(party.ref.key)
+                        found.append(party)
         return found
 
     def _party(self, token: Token) -> Party | None:
