@@ -61,7 +61,8 @@ NEUTER = {"it": "singular", "its": "singular", "they": "plural", "them": "plural
 RELATIVE = frozenset({"which", "who", "whom", "whose", "that"})
 PARTICLES = frozenset({"i", "e", "al", "ul", "el", "ur", "ud", "bin", "ibn", "-"})
 PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "across", "into", "from", "to", "inside"})
-COREF_WINDOW = 3  # sentences back an anaphor may reach
+COREF_WINDOW = 3
+LEADING_WORDS = frozenset({"the", "mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr."})  # sentences back an anaphor may reach
 ACRONYM = re.compile(r"[A-Z][A-Za-z]*[A-Z]+[a-z]?")
 
 
@@ -261,7 +262,10 @@ class NameResolver:
         j = head.i - 1
         while j >= 0:
             t = self.doc[j]
-            joined = t.text in ("-", "–") or self.doc[j + 1].text in ("-", "–") or t.whitespace_ == ""
+            hyphen_left = j > 0 and self.doc[j - 1].text in ("-", "–")
+            joined = t.text in ("-", "–") or self.doc[j + 1].text in ("-", "–") or t.whitespace_ == "" or hyphen_left
+            if hyphen_left and j > 1 and self.doc[j - 2].is_lower and t.text[:1].isupper():
+                break  # "anti-Taliban Northern Alliance": the prefixed name is not part of the next one
             name_part = t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in self.lexicon.titles
             particle = t.lower_ in PARTICLES and joined
             if not (name_part or particle or (t.text in ("-", "–") and t.whitespace_ == "")):
@@ -354,22 +358,26 @@ class NameResolver:
         before = self.doc[span.start - 1] if span.start > 0 else None
         if after is not None and after.pos_ == "NOUN" and after.text.lower() in lex.name_heads:
             return lex.name_heads[after.text.lower()], 0.7  # "Mes Aynak mine", "Khost and Paktika provinces"
-        if words[-1] in lex.name_heads:
-            head_class = lex.name_heads[words[-1]]
-            if head_class == "ArmedGroup" and words[-1] == "army" and _has_state_word(words[:-1], lex):
-                return "ArmedForce", 0.6  # "Pakistan Army" is the state's
-            return head_class, 0.7
-        if before is not None and before.text.lower().rstrip(".") in lex.titles:
+        if before is not None and before.text.lower().rstrip(".") in lex.titles or words[0].rstrip(".") in lex.titles:
             return "Person", 0.7
+        for word in reversed(words):  # the last head word rules: "National Directorate of Security"
+            if word in lex.name_heads:
+                head_class = lex.name_heads[word]
+                if head_class == "ArmedGroup" and word == "army" and _has_state_word(words, lex):
+                    return "ArmedForce", 0.6  # "Pakistan Army" is the state's
+                return head_class, 0.7 if word == words[-1] else 0.55
         if words[0] in lex.group_prefixes or any(w.split("-")[0] in lex.group_prefixes for w in words[:1]):
             return "ArmedGroup", 0.6
         label = span.label_ or (span.root.ent_type_ if span.root.ent_type_ else "")
+        in_place = span.root.dep_ == "pobj" and span.root.head.lower_ in PLACE_PREPOSITIONS
         if label == "PERSON" and before is not None and before.lower_ == "the":
-            return ("Region", 0.4) if span.root.head.lower_ in PLACE_PREPOSITIONS else ("NonStateActor", 0.4)
+            return ("Region", 0.4) if in_place else ("NonStateActor", 0.4)
+        if label == "PERSON" and in_place:
+            return "City", 0.4  # "in Logar": NER's person is a place where something happens
         if label == "PERSON":
             return "Person", 0.6
         if label == "GPE":
-            if span.text.lower() in lex.states or acting(span.root):
+            if span.text.lower() in lex.states or agentive(span.root, lex):
                 return "State", 0.6
             return "City", 0.5
         if label in ("LOC", "FAC"):
@@ -471,6 +479,15 @@ def acting(token: Token) -> bool:
     return token.dep_ == "conj" and acting(token.head)
 
 
+def agentive(token: Token, lexicon: Lexicon) -> bool:
+    """The subject of a verb that needs a will (supply, attack, say): a place name there stands for a state."""
+    while token.dep_ == "conj":
+        token = token.head
+    verb = token.head
+    lemma = verb.lemma_.lower()
+    return token.dep_ == "nsubj" and (lemma in lexicon.verbs or lemma in lexicon.reporting)
+
+
 def _cut_at_possessives(span: Span) -> list[Span]:
     parts: list[Span] = []
     start = span.start
@@ -486,7 +503,7 @@ def _cut_at_possessives(span: Span) -> list[Span]:
 
 def split_coordination(span: Span) -> list[Span]:
     """'Khyber Pakhtunkhwa and Balochistan' -> the two names; a name with no 'and' or comma stays whole."""
-    cuts = [t.i for t in span if t.dep_ == "cc" or t.text in (",", ";", "&")]
+    cuts = [t.i for t in span if (t.dep_ == "cc" and t.text != "&") or t.text in (",", ";")]
     if not cuts:
         return [span]
     parts: list[Span] = []
@@ -502,7 +519,7 @@ def trim(span: Span) -> Span:
     """Without a leading article, a trailing possessive or punctuation."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].dep_ == "det" or doc[start].is_punct or doc[start].lower_ == "the"):
+    while start < end and (doc[start].dep_ == "det" or doc[start].is_punct or doc[start].lower_ in LEADING_WORDS):
         start += 1
     while end > start and (doc[end - 1].dep_ == "case" or doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s")):
         end -= 1
