@@ -373,7 +373,7 @@ def _score_note(text: str, gold: dict, corpus: Corpus, extractor: Extractor, *, 
             e = corpus.entities.get(key)
             spellings = [e.label, *e.aliases, *e.metonyms] if e else []
         found = {name_key(n) for n in spellings}
-        found |= {k[:-1] + (k[-1].removesuffix("s"),) for k in found if k}
+        found |= {(*k[:-1], k[-1].removesuffix("s")) for k in found if k}
         return next((g for g, keys in names.items() if keys & found), None)
 
     known, new = Score(), Score()
@@ -489,9 +489,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _shipped(
-    name: str, extractor: Extractor, corpus: Corpus, golds: dict[str, Gold], *, show: bool
-) -> dict[str, str]:
+def _shipped(name: str, extractor: Extractor, corpus: Corpus, golds: dict[str, Gold], *, show: bool) -> dict[str, str]:
     rel, men, claim, new, typed = Score(), Score(), Score(), Score(), Score()
     ok = total = 0
     for doc_id, gold in golds.items():
@@ -527,13 +525,17 @@ def _heldout(name: str, folder: Path, extractor: Extractor, corpus: Corpus, *, s
             "held-out known-entity recall": f"{h.known.recall:.2f} ({h.known.found}/{h.known.gold})",
             "held-out new-entity recall": f"{h.new.recall:.2f} ({h.new.found}/{h.new.gold})",
             "held-out relation recall": f"{h.relations.recall:.2f} ({h.relations.found}/{h.relations.gold})",
-            "held-out relation precision": f"{h.relations.precision:.2f} ({h.relations.correct}/{h.relations.predicted})",
+            "held-out relation precision": _ratio(h.relations.precision, h.relations.correct, h.relations.predicted),
             "held-out attribution+certainty": f"{h.claims.precision:.2f} ({h.claims.correct}/{h.claims.predicted})",
             "held-out quotes verbatim": f"{h.verbatim[0]}/{h.verbatim[1]}",
         }
         if show:
             print("  suggested types of the new entities: " + ", ".join(f"{k}={v}" for k, v in h.types.items()))
     return rows
+
+
+def _ratio(value: float, part: int, whole: int) -> str:
+    return f"{value:.2f} ({part}/{whole})"
 
 
 def _print_table(table: dict[str, dict[str, str]]) -> None:

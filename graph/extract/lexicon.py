@@ -76,9 +76,13 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     verbs = {lemma: _frames(path, "verbs", lemma, frames, themes) for lemma, frames in raw["verbs"].items()}
     nouns = {lemma: _frames(path, "nouns", lemma, frames, themes) for lemma, frames in raw["nouns"].items()}
     roles = {noun: _frame(path, "roles", noun, entry, themes) for noun, entry in raw["roles"].items()}
-    for section in ("verbs", "nouns", "roles"):
-        found = {"verbs": verbs, "nouns": nouns, "roles": {k: (v,) for k, v in roles.items()}}[section]
-        for word, frames in found.items():
+    sections: dict[str, dict[str, tuple[Frame, ...]]] = {
+        "verbs": verbs,
+        "nouns": nouns,
+        "roles": {k: (v,) for k, v in roles.items()},
+    }
+    for section, entries in sections.items():
+        for word, frames in entries.items():
             for frame in frames:
                 if frame.predicate not in terms.properties:
                     raise ExtractionError(f"lexicon {section}.{word}: unknown predicate {frame.predicate!r}")

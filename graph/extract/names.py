@@ -62,7 +62,9 @@ RELATIVE = frozenset({"which", "who", "whom", "whose", "that"})
 PARTICLES = frozenset({"i", "e", "al", "ul", "el", "ur", "ud", "bin", "ibn", "-"})
 PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "across", "into", "from", "to", "inside"})
 COREF_WINDOW = 3
-LEADING_WORDS = frozenset({"the", "mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr."})  # sentences back an anaphor may reach
+LEADING_WORDS = frozenset(
+    {"the", "mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr."}
+)  # sentences back an anaphor may reach
 ACRONYM = re.compile(r"[A-Z][A-Za-z]*[A-Z]+[a-z]?")
 
 
@@ -151,7 +153,7 @@ class NameResolver:
 
     def _registry(self, names: list[Span]) -> None:
         every = self.gazetteer.find(self.text)
-        # A name inside a longer registry name ("US" in "US military") is mentioned, but the tokens are the longer one's.
+        # A name inside a longer registry name ("US" in "US military") is mentioned; its tokens are the longer one's.
         self.names.mentions.extend(m for m in every if m.how == "nested")
         found = [
             (m, span)
@@ -358,7 +360,7 @@ class NameResolver:
         before = self.doc[span.start - 1] if span.start > 0 else None
         if after is not None and after.pos_ == "NOUN" and after.text.lower() in lex.name_heads:
             return lex.name_heads[after.text.lower()], 0.7  # "Mes Aynak mine", "Khost and Paktika provinces"
-        if before is not None and before.text.lower().rstrip(".") in lex.titles or words[0].rstrip(".") in lex.titles:
+        if (before is not None and before.text.lower().rstrip(".") in lex.titles) or words[0].rstrip(".") in lex.titles:
             return "Person", 0.7
         for word in reversed(words):  # the last head word rules: "National Directorate of Security"
             if word in lex.name_heads:
@@ -469,8 +471,10 @@ def acting(token: Token) -> bool:
     antecedent of a relative clause's subject, the one accused?"""
     if token.dep_ in ("nsubj", "nsubjpass", "poss"):
         return True
-    if any(c.dep_ == "relcl" and any(g.dep_ == "nsubj" and g.lower_ in RELATIVE for g in c.children)
-           for c in token.children):
+    if any(
+        c.dep_ == "relcl" and any(g.dep_ == "nsubj" and g.lower_ in RELATIVE for g in c.children)
+        for c in token.children
+    ):
         return True
     if token.dep_ == "dobj" and token.head.lemma_.lower() in ("accuse", "blame", "suspect", "urge", "press"):
         return True

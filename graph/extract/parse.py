@@ -238,9 +238,7 @@ class SentenceReader:
                 break
 
     def _noun_subjects(self, noun: Token) -> tuple[list[Party], Token | None]:
-        own = self._parties(
-            c for c in noun.children if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < noun.i
-        )
+        own = self._parties(c for c in noun.children if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < noun.i)
         by = self._prep_objects(noun, "by")
         if own or by:
             return own + by, None
@@ -425,7 +423,9 @@ class SentenceReader:
         if not dates:
             return {}
         in_clause = [d for d in dates if anchor in d.root.ancestors or d.root.head == anchor]
-        chosen = in_clause[0] if in_clause else dates[0] if len(dates) == 1 or dates[0].start == sentence.start + 1 else None
+        chosen = (
+            in_clause[0] if in_clause else dates[0] if len(dates) == 1 or dates[0].start == sentence.start + 1 else None
+        )
         if chosen is None:
             return {}
         return date_qualifiers(chosen)
@@ -433,7 +433,7 @@ class SentenceReader:
     def place(self, anchor: Token) -> str | None:
         for prep in (c for c in anchor.children if c.dep_ == "prep" and c.lower_ in PLACE_PREPOSITIONS):
             for party in self._parties(p for p in prep.children if p.dep_ == "pobj"):
-                if party.ref.kind == "place" or party.ref.how == "name" and party.ref.kind == "state":
+                if party.ref.kind == "place" or (party.ref.how == "name" and party.ref.kind == "state"):
                     return party.ref.key
         return None
 
