@@ -145,6 +145,7 @@ class NameResolver:
         self._registry(spans)
         self._demonyms_and_capitals()
         self._new_names(spans)
+        self._repeated_single_names()
         self._state_agents()
         self._anaphors()
         return self.names
@@ -312,6 +313,16 @@ class NameResolver:
         self._mark(span, Ref(key, KIND_OF_CLASS.get(kind_class, "group")))
         self._acronym_after(span, key)
 
+    def _repeated_single_names(self) -> None:
+        """A one-word name or acronym seen before ("LeK", "LeK." at a sentence end) names the same entity again."""
+        for token in self.doc:
+            if token.i in self.names.refs or not token.text[:1].isupper():
+                continue
+            key = self._by_name.get(token.text.rstrip(".").lower())
+            if key is not None and key.startswith("new:"):
+                self.names.refs[token.i] = Ref(key, self._kind(key), "name")
+                self.names.new[key].count += 1
+
     def _registry_acronym_after(self, span: Span) -> Ref | None:
         doc = self.doc
         if span.end + 2 < len(doc) and doc[span.end].text == "(" and doc[span.end + 2].text == ")":
@@ -356,10 +367,10 @@ class NameResolver:
         """A class for a new name: head noun (in or right after it), title, movement prefix, then NER label."""
         lex = self.lexicon
         words = [t.text.lower() for t in span]
-        after = self.doc[span.end] if span.end < len(self.doc) else None
         before = self.doc[span.start - 1] if span.start > 0 else None
-        if after is not None and after.pos_ == "NOUN" and after.text.lower() in lex.name_heads:
-            return lex.name_heads[after.text.lower()], 0.7  # "Mes Aynak mine", "Khost and Paktika provinces"
+        head_after = self._head_noun_after(span)
+        if head_after is not None:
+            return lex.name_heads[head_after], 0.7  # "Mes Aynak mine", "Khost and Paktika provinces"
         if (before is not None and before.text.lower().rstrip(".") in lex.titles) or words[0].rstrip(".") in lex.titles:
             return "Person", 0.7
         for word in reversed(words):  # the last head word rules: "National Directorate of Security"
@@ -391,6 +402,17 @@ class NameResolver:
         if label == "ORG":
             return "NonStateActor", 0.5
         return "NonStateActor", 0.3
+
+    def _head_noun_after(self, span: Span) -> str | None:
+        """The common noun right after a name, or after names coordinated with it ("Khost and Paktika provinces")."""
+        i = span.end
+        while i < len(self.doc) and (self.doc[i].pos_ == "PROPN" or self.doc[i].lower_ in ("and", ",", "or", "-")):
+            i += 1
+        if i < len(self.doc) and self.doc[i].pos_ == "NOUN" and self.doc[i].lower_ in self.lexicon.name_heads:
+            between = self.doc[span.end : i]
+            if len(between) == 0 or between[0].lower_ in ("and", ",", "or"):
+                return self.doc[i].lower_
+        return None
 
     # -- "Pakistani forces", "US officials": the state acts through them
 
@@ -442,19 +464,26 @@ class NameResolver:
         return frozenset({"group": ("group",), "state": ("state",), "place": ("place",)}[anaphor])
 
     def _antecedent(self, token: Token, wanted: frozenset[str]) -> Ref | None:
-        sentences = list(self.doc.sents)
-        sent_index = next(i for i, s in enumerate(sentences) if s.start <= token.i < s.end)
-        first = sentences[max(0, sent_index - COREF_WINDOW)].start
+        """The nearest compatible actor before the anaphor, a subject preferred (centering: subjects persist)."""
+        sentence = token.sent
+        first = sentence.start
+        for _ in range(COREF_WINDOW):
+            if first == 0:
+                break
+            first = self.doc[first - 1].sent.start
         clause_head = token.head
+        nearest: Ref | None = None
         for i in range(token.i - 1, first - 1, -1):
             ref = self.names.refs.get(i)
-            if ref is None or ref.kind not in wanted or ref.how == "coref":
+            if ref is None or ref.kind not in wanted:
                 continue
             other = self.doc[i]
             if other.head == clause_head and other.dep_.startswith("nsubj") and token.dep_ in ("dobj", "pobj"):
                 continue  # "Iran supports it": "it" is not Iran
-            return ref
-        return None
+            if other.dep_.startswith("nsubj") and token.dep_.startswith("nsubj"):
+                return ref
+            nearest = nearest or ref
+        return nearest
 
     def _coref_mention(self, token: Token, ref: Ref) -> None:
         if not ref.key.startswith("new:"):

@@ -1,0 +1,252 @@
+"""The parse extractor on small sentences written for each construction it reads.
+
+Each test names the construction and asserts the exact candidate (subject, predicate, object,
+certainty, attribution, time). The pipeline is loaded once per session; the registry is a
+small one made here, so the tests do not depend on the shipped data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from actorgraph.graph.errors import ExtractionError
+from actorgraph.graph.extract.base import ExtractionResult, Proposal, get_extractor
+from actorgraph.graph.extract.lexicon import load_lexicon
+from actorgraph.graph.extract.nlp import load_pipeline, parse
+from actorgraph.graph.extract.parse import ParseExtractor
+from actorgraph.graph.model import Entity
+from actorgraph.graph.sources import load_corpus
+
+REGISTRY = {
+    e.id: e
+    for e in (
+        Entity("pakistan", ("State",), "Pakistan"),
+        Entity("afghanistan", ("State",), "Afghanistan"),
+        Entity("iran", ("State",), "Iran"),
+        Entity("china", ("State",), "China"),
+        Entity("russia", ("State",), "Russia"),
+        Entity("united-states", ("State",), "United States", aliases=("US",)),
+        Entity("taliban", ("ArmedGroup",), "Taliban"),
+        Entity("ttp", ("ArmedGroup",), "TTP"),
+        Entity("isi", ("IntelligenceService",), "Inter-Services Intelligence", aliases=("ISI",)),
+    )
+}
+
+
+@pytest.fixture(scope="session")
+def extractor() -> ParseExtractor:
+    return ParseExtractor()
+
+
+def extract(extractor: ParseExtractor, text: str) -> ExtractionResult:
+    return extractor.extract(text, REGISTRY)
+
+
+def triples(result: ExtractionResult) -> set[tuple[str, str, str]]:
+    return {(p.subject, p.predicate, p.object) for p in result.proposals}
+
+
+def only(result: ExtractionResult, subject: str, predicate: str, obj: str) -> Proposal:
+    found = [p for p in result.proposals if (p.subject, p.predicate, p.object) == (subject, predicate, obj)]
+    assert len(found) == 1, triples(result)
+    return found[0]
+
+
+def new_entity(result: ExtractionResult, name: str) -> tuple[str, str, tuple[str, ...]]:
+    found = [c for c in result.new_entities if c.name == name]
+    assert found, [c.name for c in result.new_entities]
+    return found[0].key, found[0].suggested_type, found[0].aliases
+
+
+def test_parse_passive_agent_and_demonym(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Pakistani soldiers were killed by the TTP in March 2023.")
+    p = only(result, "ttp", "kills", "pakistan")
+    assert (p.certainty, p.attributed_to, p.at, p.family) == ("stated", (), "2023-03", "killings")
+
+
+def test_parse_coordination_of_themes_and_objects(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Iran supplied funds, weapons and advisers to the Taliban and the TTP.")
+    assert triples(result) == {
+        ("iran", predicate, obj) for predicate in ("funds", "arms", "trains") for obj in ("taliban", "ttp")
+    }
+
+
+def test_parse_coordinated_verbs_share_their_object(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The ISI funded and armed the Taliban.")
+    assert triples(result) == {("isi", "funds", "taliban"), ("isi", "arms", "taliban")}
+
+
+def test_parse_apposition_and_acronym_make_an_aliased_new_entity(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Lashkar-e-Khurasan (LeK), an affiliate of the TTP, attacked Pakistan.")
+    key, kind, aliases = new_entity(result, "Lashkar-e-Khurasan")
+    assert (key, kind, aliases) == ("new:lashkar-e-khurasan", "ArmedGroup", ("LeK",))
+    assert triples(result) == {(key, "affiliateOf", "ttp"), (key, "attacks", "pakistan")}
+
+
+def test_parse_acronym_names_the_same_entity_later(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Lashkar-e-Khurasan (LeK) was formed in 2019. Iran later armed the LeK.")
+    assert triples(result) == {("iran", "arms", "new:lashkar-e-khurasan")}
+
+
+def test_parse_nominalisation_with_possessor(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Pakistan's support for the Taliban worried its neighbours.")
+    p = only(result, "pakistan", "supports", "taliban")
+    assert (p.certainty, p.cue) == ("stated", "noun:support")
+
+
+def test_parse_nominalisation_with_by_and_of(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The bombing of the Iranian embassy by the TTP shocked the region.")
+    assert triples(result) == {("ttp", "attacks", "iran")}
+
+
+def test_parse_light_verb_carries_the_noun(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The United States launched air strikes on Taliban positions in 2001.")
+    p = only(result, "united-states", "attacks", "taliban")
+    assert p.at == "2001"
+
+
+def test_parse_attribution_according_to(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "According to Afghan officials, Pakistan funded the TTP.")
+    p = only(result, "pakistan", "funds", "ttp")
+    assert (p.certainty, p.attributed_to) == ("reported", ("afghanistan",))
+
+
+def test_parse_accusation_with_capitals_for_states(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Washington accused Islamabad of arming the Taliban.")
+    p = only(result, "pakistan", "arms", "taliban")
+    assert (p.certainty, p.attributed_to) == ("alleged", ("united-states",))
+    assert ("united-states", "accuses", "pakistan") in triples(result)
+
+
+def test_parse_denial(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Pakistan denied sheltering the TTP.")
+    p = only(result, "pakistan", "hosts", "ttp")
+    assert (p.certainty, p.attributed_to) == ("denied", ("pakistan",))
+
+
+def test_parse_negation(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "China did not recognise the Taliban.")
+    p = only(result, "china", "recognises", "taliban")
+    assert (p.certainty, p.attributed_to) == ("denied", ())
+
+
+def test_parse_hedge_adverb(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russia reportedly supplied weapons to the Taliban.")
+    p = only(result, "russia", "arms", "taliban")
+    assert p.certainty == "reported"
+
+
+def test_parse_assessment_verb(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Analysts expect that Iran will arm the TTP.")
+    p = only(result, "iran", "arms", "ttp")
+    assert p.certainty == "forecast"
+
+
+def test_parse_time_month_since_and_decade(extractor: ParseExtractor) -> None:
+    at = only(extract(extractor, "In December 2022, the Taliban expelled Pakistani diplomats."), *_e("expels"))
+    since = only(extract(extractor, "Since October 2023 Iran has hosted the TTP."), "iran", "hosts", "ttp")
+    decade = only(extract(extractor, "In the 1990s the ISI funded the Taliban."), "isi", "funds", "taliban")
+    assert (at.at, at.start_time) == ("2022-12", None)
+    assert (since.start_time, since.at) == ("2023-10", None)
+    assert (decade.start_time, decade.end_time) == ("1990", "1999")
+
+
+def _e(predicate: str) -> tuple[str, str, str]:
+    return ("taliban", predicate, "pakistan")
+
+
+def test_parse_coreference_the_group_and_it(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The TTP was founded in 2007. The group attacked Pakistan. It also fought the Taliban.")
+    assert triples(result) == {("ttp", "attacks", "pakistan"), ("ttp", "hostileTo", "taliban")}
+    assert only(result, "ttp", "attacks", "pakistan").confidence < 0.7  # found through coreference
+
+
+def test_parse_relative_clause(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Pakistan attacked the TTP, which the Taliban have sheltered since 2021.")
+    assert triples(result) == {("taliban", "hosts", "ttp"), ("pakistan", "attacks", "ttp")}
+    assert only(result, "taliban", "hosts", "ttp").start_time == "2021"
+    passive = extract(extractor, "Pakistan attacked the TTP, which is sheltered by the Taliban.")
+    assert triples(passive) == {("taliban", "hosts", "ttp"), ("pakistan", "attacks", "ttp")}
+
+
+def test_parse_possessed_organ_is_part_of_its_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Pakistan's Inter-Services Intelligence trained the Taliban in 1995.")
+    organ = only(result, "isi", "partOf", "pakistan")
+    assert (organ.at, organ.cue) == (None, "possessed-organ")
+    assert only(result, "isi", "trains", "taliban").at == "1995"
+
+
+def test_parse_quantity_on_the_object(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The TTP killed at least 54 Pakistani soldiers.")
+    p = only(result, "ttp", "kills", "pakistan")
+    assert (p.quantity, p.unit) == (54, "soldiers")
+
+
+def test_parse_copular_role_makes_a_new_person_leader(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Noor Wali Mehsud is the leader of the TTP.")
+    key, kind, _aliases = new_entity(result, "Noor Wali Mehsud")
+    assert (key, kind) == ("new:noor-wali-mehsud", "Person")
+    assert triples(result) == {(key, "leaderOf", "ttp")}
+
+
+def test_parse_new_entities_split_and_typed(extractor: ParseExtractor) -> None:
+    result = extract(
+        extractor,
+        "General Asim Munir visited Khost and Paktika provinces, the Mes Aynak mine and the Zainabiyoun Brigade.",
+    )
+    kinds = {c.name: c.suggested_type for c in result.new_entities}
+    assert kinds["Asim Munir"] == "Person"
+    assert (kinds["Khost"], kinds["Paktika"]) == ("Province", "Province")
+    assert kinds["Mes Aynak"] == "Infrastructure"
+    assert kinds["Zainabiyoun Brigade"] == "Militia"
+
+
+def test_parse_capital_acts_for_its_state_in_talks(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Beijing convened talks between the Taliban and Pakistan.")
+    assert triples(result) == {("china", "mediates", "taliban"), ("china", "mediates", "pakistan")}
+
+
+def test_parse_mentions_carry_offsets_and_registry_ids(extractor: ParseExtractor) -> None:
+    text = "Pakistani officials met the TTP."
+    result = extract(extractor, text)
+    assert [(m.entity, text[m.start : m.end], m.how) for m in result.mentions] == [
+        ("pakistan", "Pakistani", "demonym"),
+        ("ttp", "TTP", "exact"),
+    ]
+
+
+def test_parse_every_quote_is_verbatim_on_a_shipped_document(extractor: ParseExtractor) -> None:
+    corpus = load_corpus()
+    doc = corpus.documents["yousafzai-2024"]
+    result = extractor.extract(doc.text, corpus.entities)
+    assert len(result.proposals) >= 10
+    assert all(doc.text[p.start : p.end] == p.quote for p in result.proposals if p.start is not None and p.end)
+    assert all("\n" not in p.quote for p in result.proposals)
+
+
+def test_parse_extractor_is_registered_and_versioned() -> None:
+    extractor = get_extractor("parse")
+    assert extractor.name == "parse"
+    assert load_lexicon().version in extractor.version
+
+
+def test_parse_pipeline_loads_once_and_parses_once() -> None:
+    model = ParseExtractor().model
+    assert load_pipeline(model) is load_pipeline(model)
+    assert parse("Iran armed the TTP.", model) is parse("Iran armed the TTP.", model)
+
+
+def test_parse_missing_pipeline_is_one_clear_error() -> None:
+    with pytest.raises(ExtractionError, match="spaCy pipeline 'no_such_pipeline' is not installed") as error:
+        load_pipeline("no_such_pipeline")
+    assert "\n" not in str(error.value)
+
+
+def test_parse_lexicon_with_an_unknown_predicate_is_refused(tmp_path: Path) -> None:
+    text = Path(load_lexicon.__wrapped__.__defaults__[0]).read_text(encoding="utf-8")  # type: ignore[attr-defined]
+    bad = tmp_path / "lexicon.yaml"
+    bad.write_text(text.replace("fund:      [{predicate: funds", "fund:      [{predicate: bankrolls"), encoding="utf-8")
+    with pytest.raises(ExtractionError, match=r"verbs\.fund: unknown predicate 'bankrolls'"):
+        load_lexicon(bad)
