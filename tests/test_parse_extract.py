@@ -250,3 +250,15 @@ def test_parse_lexicon_with_an_unknown_predicate_is_refused(tmp_path: Path) -> N
     bad.write_text(text.replace("fund:      [{predicate: funds", "fund:      [{predicate: bankrolls"), encoding="utf-8")
     with pytest.raises(ExtractionError, match=r"verbs\.fund: unknown predicate 'bankrolls'"):
         load_lexicon(bad)
+
+
+def test_parse_anti_prefix_makes_the_holder_hostile(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Iran armed the anti-Taliban Northern Alliance.")
+    key, _kind, _aliases = new_entity(result, "Northern Alliance")
+    assert triples(result) == {("iran", "arms", key), (key, "hostileTo", "taliban")}
+
+
+def test_parse_meeting_between_two_parties(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "In May 2023, China hosted a meeting between the Taliban and Pakistan.")
+    p = only(result, "taliban", "meetsWith", "pakistan")
+    assert (p.at, p.family) == ("2023-05", "meetings")

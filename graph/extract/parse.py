@@ -129,6 +129,8 @@ class SentenceReader:
                 yield from self._noun(token, sentence)
             if lemma in self.lex.roles and (token.pos_ in ("NOUN", "PROPN") or token.dep_ == "amod"):
                 yield from self._role(token, sentence)
+            if token.lower_ == "anti" and token.i + 2 < sentence.end and self.doc[token.i + 1].text == "-":
+                yield from self._anti(token, sentence)
             ref = self.names.ref(token)
             if ref is not None and ref.kind == "organ" and token == _name_root(token, self.names):
                 yield from self._organ(token, ref, sentence)
@@ -205,7 +207,12 @@ class SentenceReader:
         if include_dobj:  # "supplied money to X": "to" may hang on the verb or on its object
             heads += [c for c in head.children if c.dep_ in ("dobj", "nsubjpass")]
         preps = [c for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == preposition]
-        return self._parties(p for prep in preps for p in prep.children if p.dep_ == "pobj")
+        objects = [p for prep in preps for p in prep.children if p.dep_ == "pobj"]
+        if preposition == "between":
+            # "between the Taliban and Afghan opposition figures" is often parsed with the first party a
+            # modifier of the second's head noun; both are parties all the same
+            objects += [m for p in objects for m in p.children if m.dep_ in ("nmod", "compound") and m.i < p.i]
+        return self._parties(objects)
 
     def _backed(self, participle: Token, sentence: Span) -> Iterator[Proposal]:
         """'Iran-backed groups': the name before the hyphen backs what the noun names."""
@@ -257,6 +264,8 @@ class SentenceReader:
         for role in frame.object:
             if role == "between":
                 found = self._prep_objects(noun, "between")
+                if len(found) < 2 and noun.dep_ == "dobj":  # "facilitated a meeting between X and Y"
+                    found = self._prep_objects(noun.head, "between")
                 if len(found) >= 2:
                     return [found]
                 continue
@@ -304,6 +313,22 @@ class SentenceReader:
         if head.lemma_.lower() in self.lex.copulas:
             return self.subjects(head) or self._parties(c for c in head.children if c.dep_ == "nsubjpass")
         return []
+
+    def _anti(self, anti: Token, sentence: Span) -> Iterator[Proposal]:
+        """'the anti-Taliban Northern Alliance', "ISKP's anti-Shia stance": the holder is hostile to the named one."""
+        opposed = self._party(self.doc[anti.i + 2])
+        if opposed is None:
+            return
+        head = self.doc[anti.i + 2]
+        while head.dep_ in ("compound", "amod", "nmod", "npadvmod", "punct") and head.head.i > head.i:
+            head = head.head
+        holder = self._party(head)
+        if holder is None or holder.ref.key == opposed.ref.key:
+            owners = self._parties(c for c in head.children if c.dep_ == "poss") + self._prep_objects(head, "of")
+            holder = owners[0] if owners else None
+        if holder is not None and holder.ref.key != opposed.ref.key and holder.ref.is_actor:
+            frame = Frame("hostileTo", ("dobj",), None, 0.6)
+            yield self._proposal(frame, holder, opposed, head, sentence, cue="anti-prefix")
 
     def _organ(self, token: Token, ref: Ref, sentence: Span) -> Iterator[Proposal]:
         """'Pakistan's Inter-Services Intelligence', 'its Quds Force': the organ is part of its possessor."""
