@@ -112,6 +112,7 @@ class Names:
     refs: dict[int, Ref] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
     new: dict[str, _New] = field(default_factory=dict)
+    nested: dict[int, Ref] = field(default_factory=dict)  # start offset -> a registry name inside a longer one
 
     def ref(self, token: Token) -> Ref | None:
         return self.refs.get(token.i)
@@ -155,7 +156,10 @@ class NameResolver:
     def _registry(self, names: list[Span]) -> None:
         every = self.gazetteer.find(self.text)
         # A name inside a longer registry name ("US" in "US military") is mentioned; its tokens are the longer one's.
-        self.names.mentions.extend(m for m in every if m.how == "nested")
+        for m in every:
+            if m.how == "nested":
+                self.names.mentions.append(m)
+                self.names.nested.setdefault(m.start, Ref(m.entity, kind_of(self.entities[m.entity].types), "nested"))
         found = [
             (m, span)
             for m in every
@@ -230,7 +234,7 @@ class NameResolver:
     def _new_names(self, spans: list[Span]) -> None:
         for span in spans:
             for part in split_coordination(span):
-                part = trim(part)
+                part = trim(part, self.lexicon)
                 if len(part) == 0 or any(t.i in self.names.refs for t in part):
                     continue
                 self._new_name(part)
@@ -548,11 +552,23 @@ def split_coordination(span: Span) -> list[Span]:
     return parts
 
 
-def trim(span: Span) -> Span:
-    """Without a leading article, a trailing possessive or punctuation."""
+def trim(span: Span, lexicon: Lexicon) -> Span:
+    """Without a leading article, title or role ("the former Head of ..."), a trailing possessive or punctuation;
+    and within one sentence."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].dep_ == "det" or doc[start].is_punct or doc[start].lower_ in LEADING_WORDS):
+    for t in span[1:]:
+        if t.is_sent_start:
+            end = t.i
+            break
+    while start < end and (
+        doc[start].dep_ == "det"
+        or doc[start].is_punct
+        or doc[start].lower_ in LEADING_WORDS
+        or doc[start].lower_ in lexicon.titles
+        or doc[start].lower_ in lexicon.roles
+        or (doc[start].lower_ in ("of", "former") and start > span.start)
+    ):
         start += 1
     while end > start and (doc[end - 1].dep_ == "case" or doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s")):
         end -= 1

@@ -125,9 +125,15 @@ class SentenceReader:
                 yield from self._verb(token, sentence)
             elif token.dep_ == "amod" and token.tag_ == "VBN" and lemma in self.lex.verbs:
                 yield from self._backed(token, sentence)
-            if token.pos_ in ("NOUN", "PROPN") and lemma in self.lex.nouns:
+            in_proper_name = token.pos_ == "PROPN" and self.names.ref(token) is not None
+            # a word of a proper name ("Northern Alliance", "Supreme Leader Khamenei") is no predicate
+            if token.pos_ in ("NOUN", "PROPN") and lemma in self.lex.nouns and not in_proper_name:
                 yield from self._noun(token, sentence)
-            if lemma in self.lex.roles and (token.pos_ in ("NOUN", "PROPN") or token.dep_ == "amod"):
+            if (
+                lemma in self.lex.roles
+                and not in_proper_name
+                and (token.pos_ in ("NOUN", "PROPN") or token.dep_ == "amod")
+            ):
                 yield from self._role(token, sentence)
             if token.lower_ == "anti" and token.i + 2 < sentence.end and self.doc[token.i + 1].text == "-":
                 yield from self._anti(token, sentence)
@@ -164,8 +170,11 @@ class SentenceReader:
         if verb.dep_ == "pcomp" and head.lemma_.lower() == "by":
             return self.subjects(head.head) if head.head.pos_ in ("VERB", "AUX") else []
         if verb.dep_ == "acl":
-            parent = self.names.ref(head)
-            return [Party(parent, head)] if parent is not None else []
+            parent = self._party(head)
+            if parent is not None:
+                return [parent]
+            # "the efforts of the Quds Force to arm the Taliban", "Iran's decision to fund X"
+            return self._parties(c for c in head.children if c.dep_ == "poss") or self._prep_objects(head, "of")
         if verb.dep_ in SUBJECT_INHERITING and head.pos_ in ("VERB", "AUX") and not _is_passive(head):
             return self.subjects(head)
         return []
@@ -175,7 +184,7 @@ class SentenceReader:
         for role in frame.object:
             if role == "dobj":
                 if verb.dep_ == "acl" and verb.tag_ == "VBN":
-                    found = self._parties([verb.head]) if _is_passive(verb) else []  # "groups backed by Iran"
+                    found = self._parties([verb.head]) if _is_passive(verb) and not frame.theme else []
                 elif _is_passive(verb):
                     found = self._parties(c for c in verb.children if c.dep_ == "nsubjpass")
                 else:
@@ -199,6 +208,8 @@ class SentenceReader:
 
     def _theme_matches(self, verb: Token, frame: Frame) -> bool:
         themes = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+        if verb.dep_ == "acl":
+            themes.append(verb.head)  # "the threat posed by X to Y"
         words = [w for t in themes for w in (t, *t.conjuncts)]
         return any(self.lex.in_theme(frame.theme, w.lemma_) for w in words)
 
@@ -237,6 +248,9 @@ class SentenceReader:
                 objects, subjects = [subjects] if subjects else [], givers
             if not subjects and objects and len(objects[0]) >= 2 and "between" in frame.object:
                 first, *rest = objects[0]  # "tensions between X and Y"
+                subjects, objects = [first], [rest]
+            if len(subjects) >= 2 and not objects and family_of(frame.predicate) in SYMMETRIC:
+                first, *rest = subjects  # "Afghanistan-Iran cooperation", "US-Taliban talks"
                 subjects, objects = [first], [rest]
             for subject, obj in self._pairs(subjects, objects):
                 anchor = light if light is not None else noun
@@ -316,10 +330,14 @@ class SentenceReader:
 
     def _anti(self, anti: Token, sentence: Span) -> Iterator[Proposal]:
         """'the anti-Taliban Northern Alliance', "ISKP's anti-Shia stance": the holder is hostile to the named one."""
-        opposed = self._party(self.doc[anti.i + 2])
+        named = self.doc[anti.i + 2]
+        opposed = self._party(named)
+        nested = self.names.nested.get(named.idx)
+        if nested is not None:  # the registry knows the whole "anti-Taliban Northern Alliance"; "Taliban" is inside it
+            opposed = Party(nested, named)
         if opposed is None:
             return
-        head = self.doc[anti.i + 2]
+        head = named
         while head.dep_ in ("compound", "amod", "nmod", "npadvmod", "punct") and head.head.i > head.i:
             head = head.head
         holder = self._party(head)
@@ -363,6 +381,8 @@ class SentenceReader:
         ref = self.names.ref(token)
         if ref is not None:
             return Party(ref, token)
+        if token.dep_ == "appos" and self.names.ref(token.head) is not None:
+            return Party(self.names.refs[token.head.i], token.head)  # "the Hazara, a minority group supported by X"
         if token.lemma_.lower() in self.lex.roles:
             return None  # "the Taliban leader" is a person, not the Taliban
         for child in token.children:  # "Houthi targets", "US forces"
