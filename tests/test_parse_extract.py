@@ -262,3 +262,15 @@ def test_parse_meeting_between_two_parties(extractor: ParseExtractor) -> None:
     result = extract(extractor, "In May 2023, China hosted a meeting between the Taliban and Pakistan.")
     p = only(result, "taliban", "meetsWith", "pakistan")
     assert (p.at, p.family) == ("2023-05", "meetings")
+
+
+def test_parse_receiving_reverses_the_roles(extractor: ParseExtractor) -> None:
+    verb = extract(extractor, "The TTP received weapons from Iran.")
+    noun = extract(extractor, "The Taliban received support from Pakistan in 1996.")
+    assert triples(verb) == {("iran", "arms", "ttp")}
+    assert only(noun, "pakistan", "supports", "taliban").at == "1996"
+
+
+def test_parse_participle_backed(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The TTP, an Afghanistan-backed group, attacked Pakistan.")
+    assert ("afghanistan", "supports", "ttp") in triples(result)

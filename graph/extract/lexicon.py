@@ -32,6 +32,7 @@ class Frame:
     object: tuple[str, ...] = ("dobj",)
     theme: str | None = None
     confidence: float = 0.7
+    reverse: bool = False  # the grammatical subject receives: "X received weapons from Y"
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def _frame(path: Path, section: str, word: str, raw: Any, themes: dict[str, froz
     where = f"lexicon {path.name} {section}.{word}"
     if not isinstance(raw, dict) or "predicate" not in raw:
         raise ExtractionError(f"{where}: a frame needs a predicate")
-    unknown = set(raw) - {"predicate", "object", "theme", "confidence"}
+    unknown = set(raw) - {"predicate", "object", "theme", "confidence", "reverse"}
     if unknown:
         raise ExtractionError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
     roles = tuple(raw.get("object", ("dobj",)))
@@ -142,4 +143,4 @@ def _frame(path: Path, section: str, word: str, raw: Any, themes: dict[str, froz
     if theme is not None and theme not in themes:
         raise ExtractionError(f"{where}: unknown theme {theme!r}")
     confidence = float(raw.get("confidence", DEFAULT_CONFIDENCE[section]))
-    return Frame(str(raw["predicate"]), roles, theme, confidence)
+    return Frame(str(raw["predicate"]), roles, theme, confidence, bool(raw.get("reverse", False)))

@@ -150,8 +150,14 @@ class SentenceReader:
         for frame in self.lex.verbs[verb.lemma_.lower()]:
             if frame.theme is not None and not self._theme_matches(verb, frame):
                 continue
-            for subject, obj in self._pairs(subjects, self._objects(verb, frame)):
-                yield self._proposal(frame, subject, obj, verb, sentence, cue=f"verb:{verb.lemma_.lower()}")
+            objects = self._objects(verb, frame)
+            if frame.reverse:  # "X received weapons from Y": Y arms X
+                pairs = [(o, s) for s, o in self._pairs_any(subjects, objects)]
+            else:
+                pairs = list(self._pairs(subjects, objects))
+            for subject, obj in pairs:
+                if subject.ref.is_actor:
+                    yield self._proposal(frame, subject, obj, verb, sentence, cue=f"verb:{verb.lemma_.lower()}")
             if frame.theme is None and any(f.theme for f in self.lex.verbs[verb.lemma_.lower()]):
                 break  # the general reading of a transfer verb only when no themed one applied
 
@@ -393,10 +399,15 @@ class SentenceReader:
         return None
 
     def _pairs(self, subjects: list[Party], objects: list[list[Party]]) -> Iterator[tuple[Party, Party]]:
+        for subject, obj in self._pairs_any(subjects, objects):
+            if subject.ref.is_actor:
+                yield subject, obj
+
+    def _pairs_any(self, subjects: list[Party], objects: list[list[Party]]) -> Iterator[tuple[Party, Party]]:
         for obj_group in objects:
             for subject in subjects:
                 for obj in obj_group:
-                    if subject.ref.key != obj.ref.key and subject.ref.is_actor:
+                    if subject.ref.key != obj.ref.key:
                         yield subject, obj
 
     def _proposal(
