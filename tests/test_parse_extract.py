@@ -274,3 +274,8 @@ def test_parse_receiving_reverses_the_roles(extractor: ParseExtractor) -> None:
 def test_parse_participle_backed(extractor: ParseExtractor) -> None:
     result = extract(extractor, "The TTP, an Afghanistan-backed group, attacked Pakistan.")
     assert ("afghanistan", "supports", "ttp") in triples(result)
+
+
+def test_parse_examples_stand_for_the_noun_and_demonyms_only_through_state_agents(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Iran funded militant groups such as the TTP. Afghan refugees fled the Taliban.")
+    assert triples(result) == {("iran", "funds", "ttp")}

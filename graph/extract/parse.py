@@ -372,7 +372,10 @@ class SentenceReader:
         seen: set[str] = set()
         for token in tokens:
             for t in (token, *token.conjuncts):
-                if self.names.ref(t) is None and t.lemma_.lower() in self.lex.partitives:
+                examples = self._examples(t) if self.names.ref(t) is None else []
+                if examples:
+                    parties = examples  # "militias such as Kataib Hezbollah", "groups like the TTP"
+                elif self.names.ref(t) is None and t.lemma_.lower() in self.lex.partitives:
                     parties = self._prep_objects(t, "of")  # "members of the Taliban and Al-Qaeda"
                 else:
                     party = self._party(t)
@@ -383,6 +386,23 @@ class SentenceReader:
                         found.append(party)
         return found
 
+    def _examples(self, token: Token) -> list[Party]:
+        """The named instances a common noun introduces: "such as X", "like X", "including X"."""
+        preps = [
+            c
+            for c in token.children
+            if c.dep_ == "prep"
+            and (
+                c.lower_ in ("like", "including") or (c.lower_ == "as" and any(g.lower_ == "such" for g in c.children))
+            )
+        ]
+        preps += [c for c in token.children if c.dep_ == "amod" and c.lower_ == "such"]
+        pobjs = [p for prep in preps for p in prep.children if p.dep_ == "pobj"]
+        pobjs += [
+            p for prep in preps for a in prep.children if a.lower_ == "as" for p in a.children if p.dep_ == "pobj"
+        ]
+        return [party for p in pobjs for t in (p, *p.conjuncts) if (party := self._party(t)) is not None]
+
     def _party(self, token: Token) -> Party | None:
         ref = self.names.ref(token)
         if ref is not None:
@@ -391,10 +411,12 @@ class SentenceReader:
             return Party(self.names.refs[token.head.i], token.head)  # "the Hazara, a minority group supported by X"
         if token.lemma_.lower() in self.lex.roles:
             return None  # "the Taliban leader" is a person, not the Taliban
-        for child in token.children:  # "Houthi targets", "US forces"
+        for child in token.children:  # "Houthi targets", "US positions"
             if child.dep_ in ("compound", "amod", "nmod") and child.i < token.i:
                 ref = self.names.ref(child)
-                if ref is not None:
+                # a demonym makes its state the party only through the state's agents ("Pakistani forces",
+                # resolved with the names), not "Iraqi militias" or "Afghan refugees"
+                if ref is not None and ref.how not in ("demonym", "capital"):
                     return Party(ref, child)
         return None
 
