@@ -372,13 +372,16 @@ def _score_note(text: str, gold: dict, corpus: Corpus, extractor: Extractor, *, 
         else:
             e = corpus.entities.get(key)
             spellings = [e.label, *e.aliases, *e.metonyms] if e else []
+        return gold_of(spellings)
+
+    def gold_of(spellings: list[str]) -> str | None:
         found = {name_key(n) for n in spellings}
         found |= {(*k[:-1], k[-1].removesuffix("s")) for k in found if k}
         return next((g for g, keys in names.items() if keys & found), None)
 
     known, new = Score(), Score()
     mentioned = {gold_name(m.entity) for m in result.mentions}
-    proposed = {gold_name(c.key): c.suggested_type for c in result.new_entities}
+    proposed = {gold_of([c.name, *c.aliases]): c.suggested_type for c in result.new_entities}
     types: dict[str, str] = {}
     for g in gold["entities"]:
         score = known if g.get("known") else new

@@ -27,6 +27,7 @@ REGISTRY = {
         Entity("iran", ("State",), "Iran"),
         Entity("china", ("State",), "China"),
         Entity("russia", ("State",), "Russia"),
+        Entity("turkey", ("State",), "Turkey"),
         Entity("united-states", ("State",), "United States", aliases=("US",)),
         Entity("taliban", ("ArmedGroup",), "Taliban"),
         Entity("ttp", ("ArmedGroup",), "TTP"),
@@ -178,6 +179,14 @@ def test_parse_possessed_organ_is_part_of_its_state(extractor: ParseExtractor) -
     assert only(result, "isi", "trains", "taliban").at == "1995"
 
 
+def test_parse_possessing_person_leads_the_group(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "In 2014 Khalifa Haftar's Libyan National Army attacked the Taliban.")
+    kinds = {c.name: c.suggested_type for c in result.new_entities}
+    assert (kinds["Khalifa Haftar"], kinds["Libyan National Army"]) == ("Person", "ArmedGroup")
+    led = only(result, "new:khalifa-haftar", "leaderOf", "new:libyan-national-army")
+    assert (led.at, led.cue) == (None, "possessed-led")
+
+
 def test_parse_quantity_on_the_object(extractor: ParseExtractor) -> None:
     result = extract(extractor, "The TTP killed at least 54 Pakistani soldiers.")
     p = only(result, "ttp", "kills", "pakistan")
@@ -279,3 +288,11 @@ def test_parse_participle_backed(extractor: ParseExtractor) -> None:
 def test_parse_examples_stand_for_the_noun_and_demonyms_only_through_state_agents(extractor: ParseExtractor) -> None:
     result = extract(extractor, "Iran funded militant groups such as the TTP. Afghan refugees fled the Taliban.")
     assert triples(result) == {("iran", "funds", "ttp")}
+
+
+def test_parse_denied_copular_role_with_a_possessive_pronoun(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Ankara denies that the Syrian National Army (SNA) is its proxy.")
+    key, kind, aliases = new_entity(result, "Syrian National Army")
+    assert (kind, aliases) == ("ArmedGroup", ("SNA",))
+    p = only(result, key, "proxyOf", "turkey")
+    assert (p.certainty, p.attributed_to) == ("denied", ("turkey",))

@@ -144,7 +144,7 @@ class NameResolver:
     def resolve(self) -> Names:
         spans = self._name_spans()
         self._registry(spans)
-        self._demonyms_and_capitals()
+        self._demonyms_and_capitals(spans)
         self._new_names(spans)
         self._repeated_single_names()
         self._state_agents()
@@ -200,7 +200,7 @@ class NameResolver:
         """A capital city's name standing for its state: the subject or possessor of what the state does."""
         if span.text.lower() not in self.lexicon.capitals or kind_of(self.entities[entity_id].types) == "state":
             return False
-        return acting(span.root)
+        return capital_acts(span.root)
 
     def _registry_state(self, state_name: str) -> str | None:
         for m in self.gazetteer.find(state_name):
@@ -210,14 +210,16 @@ class NameResolver:
 
     # -- demonyms and capitals the registry lacks
 
-    def _demonyms_and_capitals(self) -> None:
+    def _demonyms_and_capitals(self, spans: list[Span]) -> None:
+        in_longer_name = {t.i for span in spans if len(span) > 1 for t in span if _is_name_span(span, self.lexicon)}
         for token in self.doc:
-            if token.i in self.names.refs:
-                continue
+            if token.i in self.names.refs or token.i in in_longer_name:
+                continue  # "Syrian" in "Syrian National Army" is part of that name
             word = token.text.lower()
             state_name = self.lexicon.demonyms.get(word)
             how = "demonym"
-            if state_name is None and word in self.lexicon.capitals and token.ent_type_ == "GPE" and acting(token):
+            capital = word in self.lexicon.capitals and token.text[:1].isupper()
+            if state_name is None and capital and capital_acts(token):
                 state_name, how = self.lexicon.capitals[word], "capital"
             if state_name is None or (how == "demonym" and not token.text[:1].isupper()):
                 continue
@@ -380,8 +382,10 @@ class NameResolver:
         for word in reversed(words):  # the last head word rules: "National Directorate of Security"
             if word in lex.name_heads:
                 head_class = lex.name_heads[word]
-                if head_class == "ArmedGroup" and word == "army" and _has_state_word(words, lex):
-                    return "ArmedForce", 0.6  # "Pakistan Army" is the state's
+                if head_class == "ArmedGroup" and word == "army" and _has_state_word(words, lex) and len(words) <= 2:
+                    return "ArmedForce", 0.6  # "Pakistan Army" is the state's; "Syrian National Army" is not
+                if head_class == "ArmedForce" and word in ("forces", "force", "army") and not _state_force(words, lex):
+                    return "ArmedGroup", 0.55  # "Syrian Democratic Forces"
                 return head_class, 0.7 if word == words[-1] else 0.55
         if words[0] in lex.group_prefixes or any(w.split("-")[0] in lex.group_prefixes for w in words[:1]):
             return "ArmedGroup", 0.6
@@ -484,10 +488,22 @@ class NameResolver:
             other = self.doc[i]
             if other.head == clause_head and other.dep_.startswith("nsubj") and token.dep_ in ("dobj", "pobj"):
                 continue  # "Iran supports it": "it" is not Iran
-            if other.dep_.startswith("nsubj") and token.dep_.startswith("nsubj"):
+            if (
+                token.dep_ == "poss"
+                and clause_head.dep_ in ("attr", "oprd")
+                and ref.key in self._subject_keys(clause_head.head)
+            ):
+                continue  # "the SNA is its proxy": "its" is not the SNA
+            subject_like = token.dep_.startswith("nsubj") or (
+                token.dep_ == "poss" and token.head.dep_.startswith("nsubj")  # "Its commander, ..., was killed"
+            )
+            if other.dep_.startswith("nsubj") and subject_like:
                 return ref
             nearest = nearest or ref
         return nearest
+
+    def _subject_keys(self, verb: Token) -> set[str]:
+        return {r.key for c in verb.children if c.dep_.startswith("nsubj") and (r := self.names.refs.get(c.i))}
 
     def _coref_mention(self, token: Token, ref: Ref) -> None:
         if not ref.key.startswith("new:"):
@@ -497,6 +513,32 @@ class NameResolver:
     def _mark(self, span: Span, ref: Ref) -> None:
         for token in span:
             self.names.refs.setdefault(token.i, ref)
+
+
+TERRITORIAL_VERBS = frozenset(
+    {"capture", "seize", "take", "enter", "besiege", "shell", "bomb", "storm", "reach", "visit", "leave", "flee", "hit"}
+)
+PLACE_OF = frozenset({"in", "at", "near", "to", "from", "into", "across", "outside", "inside", "around", "towards"})
+
+
+def capital_acts(token: Token) -> bool:
+    """A capital stands for its state ("Ankara denied", "talks between Kabul and Islamabad") unless it is where
+    something happens or is taken ("in Kabul", "captured Kabul")."""
+    while token.dep_ == "conj":
+        token = token.head
+    if token.dep_ == "pobj" and token.head.lower_ in PLACE_OF:
+        return False
+    if token.dep_ in ("dobj", "nsubjpass") and token.head.lemma_.lower() in TERRITORIAL_VERBS:
+        return False
+    return token.dep_ in ("nsubj", "nsubjpass", "poss", "dobj", "pobj", "appos") or acting(token)
+
+
+def _is_name_span(span: Span, lexicon: Lexicon) -> bool:
+    """A multi-word name with a capitalised word that is neither a demonym nor a title ("Syrian National Army")."""
+    return any(
+        t.text[:1].isupper() and t.lower_ not in lexicon.demonyms and t.lower_ not in lexicon.titles and not t.is_punct
+        for t in span
+    ) and any(t.lower_ in lexicon.demonyms for t in span)
 
 
 def acting(token: Token) -> bool:
@@ -578,6 +620,13 @@ def trim(span: Span, lexicon: Lexicon) -> Span:
 def _standalone(token: Token) -> bool:
     """A lone proper noun is a name unless it only opens the sentence (where any word is capitalised)."""
     return (not token.is_sent_start and len(token.text) >= 3) or ACRONYM.fullmatch(token.text) is not None
+
+
+def _state_force(words: list[str], lexicon: Lexicon) -> bool:
+    """'Pakistani Armed Forces', 'Afghan Security Forces', 'Pakistan Army': a state's; other named forces are groups."""
+    if any(w in ("armed", "security", "defence", "defense", "special", "air", "naval", "border") for w in words):
+        return True
+    return len(words) <= 2 and _has_state_word(words, lexicon)
 
 
 def _has_state_word(words: list[str], lexicon: Lexicon) -> bool:

@@ -60,6 +60,7 @@ END_PREPOSITIONS = frozenset({"until", "till", "through", "before"})
 PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "inside", "across", "outside"})
 SUBJECT_INHERITING = frozenset({"xcomp", "conj", "advcl", "pcomp", "ccomp"})
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)(s?)\b")
+SUPPORT_FAMILIES = frozenset({"support", "funding", "arming", "hosting"})
 NEW_ENTITY_FACTOR = 0.9
 INDIRECT_FACTOR = 0.85  # an argument found through coreference or an inherited subject
 
@@ -138,8 +139,8 @@ class SentenceReader:
             if token.lower_ == "anti" and token.i + 2 < sentence.end and self.doc[token.i + 1].text == "-":
                 yield from self._anti(token, sentence)
             ref = self.names.ref(token)
-            if ref is not None and ref.kind == "organ" and token == _name_root(token, self.names):
-                yield from self._organ(token, ref, sentence)
+            if ref is not None and ref.kind in ("organ", "group") and token == _name_root(token, self.names):
+                yield from self._possessed(token, ref, sentence)
 
     # -- verbs
 
@@ -239,6 +240,8 @@ class SentenceReader:
         subjects = self._parties(doer)
         objects = self._parties([participle.head])
         for frame in self.lex.verbs[participle.lemma_.lower()][:1]:
+            if family_of(frame.predicate) not in SUPPORT_FAMILIES:
+                continue  # "Iran-backed", "US-funded"; "Kurdish-led" names who, not which actor
             for subject, obj in self._pairs(subjects, [objects]):
                 yield self._proposal(frame, subject, obj, participle, sentence, cue="participle")
 
@@ -354,15 +357,22 @@ class SentenceReader:
             frame = Frame("hostileTo", ("dobj",), None, 0.6)
             yield self._proposal(frame, holder, opposed, head, sentence, cue="anti-prefix")
 
-    def _organ(self, token: Token, ref: Ref, sentence: Span) -> Iterator[Proposal]:
-        """'Pakistan's Inter-Services Intelligence', 'its Quds Force': the organ is part of its possessor."""
+    def _possessed(self, token: Token, ref: Ref, sentence: Span) -> Iterator[Proposal]:
+        """'Pakistan's Inter-Services Intelligence', 'its Quds Force': the organ is part of its possessor;
+        "Haftar's Libyan National Army": a person's group is led by that person."""
         owners = self._parties(c for c in token.children if c.dep_ == "poss")
-        frame = Frame("partOf", ("poss",), None, 0.6)
         for owner in owners:
-            if owner.ref.key != ref.key and owner.ref.kind in ("state", "organ", "group"):
-                proposal = self._proposal(frame, Party(ref, token), owner, token, sentence, cue="possessed-organ")
-                # what an organ is part of is structure, not an event of the sentence's date
-                yield replace(proposal, at=None, start_time=None, end_time=None, place=None)
+            if owner.ref.key == ref.key:
+                continue
+            if ref.kind == "organ" and owner.ref.kind in ("state", "organ", "group"):
+                frame, party, other, cue = Frame("partOf", ("poss",), None, 0.6), Party(ref, token), owner, "organ"
+            elif ref.kind in ("group", "organ") and owner.ref.kind == "person":
+                frame, party, other, cue = Frame("leaderOf", ("poss",), None, 0.5), owner, Party(ref, token), "led"
+            else:
+                continue
+            proposal = self._proposal(frame, party, other, token, sentence, cue=f"possessed-{cue}")
+            # what an organ is part of, or who leads a group, is structure, not an event of the sentence's date
+            yield replace(proposal, at=None, start_time=None, end_time=None, place=None)
 
     # -- parties and proposals
 
