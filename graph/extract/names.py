@@ -257,9 +257,24 @@ class NameResolver:
         covered = {i for s, e in spans for i in range(s, e)}
         spans += [(u.start, u.end) for u in units if not any(i in covered for i in range(u.start, u.end))]
         result: list[Span] = []
-        for start, end in sorted(set(spans)):
+        for start, end in sorted({(s, self._extend_right(e)) for s, e in spans}):
+            if result and start < result[-1].end:
+                continue  # already inside the name before, widened
             result.extend(_cut_at_possessives(self.doc[start:end]))
         return result
+
+    def _extend_right(self, end: int) -> int:
+        """Over the rest of a transliterated name NER cut short: "Jama'at Nusrat al-Islam wal-Muslimin"."""
+        doc = self.doc
+        while end < len(doc):
+            t = doc[end]
+            hyphen = t.text in ("-", "–") and doc[end - 1].whitespace_ == "" and t.whitespace_ == ""
+            particle = t.lower_ in PARTICLES | {"wal", "wa"} and end + 1 < len(doc) and doc[end + 1].text in ("-", "–")
+            name_part = t.pos_ == "PROPN" and t.text[:1].isupper() and t.ent_iob_ != "B" and t.is_alpha
+            if not (hyphen or particle or (name_part and doc[end - 1].text in ("-", "–"))):
+                break
+            end += 1
+        return end
 
     def _compound_unit(self, head: Token) -> Span | None:
         """A proper noun with the proper nouns, hyphens and particles compounded to its left, stopping at titles."""
@@ -387,14 +402,17 @@ class NameResolver:
                 if head_class == "ArmedForce" and word in ("forces", "force", "army") and not _state_force(words, lex):
                     return "ArmedGroup", 0.55  # "Syrian Democratic Forces"
                 return head_class, 0.7 if word == words[-1] else 0.55
-        if words[0] in lex.group_prefixes or any(w.split("-")[0] in lex.group_prefixes for w in words[:1]):
-            return "ArmedGroup", 0.6
+        folded = [re.sub(r"['’`]", "", w) for w in words]
+        if any(w in lex.group_prefixes or w.split("-")[0] in lex.group_prefixes for w in folded):
+            return "ArmedGroup", 0.6  # "Jama'at Nusrat al-Islam", "Lashkar-e-Taiba", "Kataib Hezbollah"
         label = span.label_ or (span.root.ent_type_ if span.root.ent_type_ else "")
+        if span.text.lower() in lex.states:
+            return "State", 0.7  # whatever NER says of "Niger"
         in_place = span.root.dep_ == "pobj" and span.root.head.lower_ in PLACE_PREPOSITIONS
         if label == "PERSON" and before is not None and before.lower_ == "the":
             return ("Region", 0.4) if in_place else ("NonStateActor", 0.4)
-        if label == "PERSON" and in_place:
-            return "City", 0.4  # "in Logar": NER's person is a place where something happens
+        if label in ("PERSON", "ORG", "NORP", "") and in_place and len(words) == 1:
+            return "City", 0.4  # "in Logar", "in Barsalogho": NER's person or group is a place something happens in
         if label == "PERSON":
             return "Person", 0.6
         if label == "GPE":

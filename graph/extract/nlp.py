@@ -21,16 +21,29 @@ from actorgraph.graph.errors import ExtractionError
 PARSE_CACHE_SIZE = 64  # documents; a parse of a 20,000-character note holds a few MB
 
 
+@Language.component("actorgraph_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: headings and list items are not joined to the next line's sentence."""
+    for token in doc[1:]:
+        if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
 @lru_cache(maxsize=4)
 def load_pipeline(model: str) -> Language:
-    """The spaCy pipeline installed under this package name (one instance per name and process)."""
+    """The spaCy pipeline installed under this package name (one instance per name and process), with
+    line breaks as sentence boundaries."""
     try:
-        return spacy.load(model)
+        nlp = spacy.load(model)
     except OSError as error:
         raise ExtractionError(
             f"spaCy pipeline {model!r} is not installed (make setup installs the default;"
             f" set ACTORGRAPH_SPACY_MODEL to one you installed): {str(error).splitlines()[0]}"
         ) from error
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("actorgraph_line_breaks", before="parser")
+    return nlp
 
 
 _parses: OrderedDict[tuple[str, str], Doc] = OrderedDict()
