@@ -296,3 +296,17 @@ def test_parse_denied_copular_role_with_a_possessive_pronoun(extractor: ParseExt
     assert (kind, aliases) == ("ArmedGroup", ("SNA",))
     p = only(result, key, "proxyOf", "turkey")
     assert (p.certainty, p.attributed_to) == ("denied", ("turkey",))
+
+
+def test_parse_blame_for_an_attack_names_doer_and_target(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Afghan officials blamed the TTP for the Kabul University attack in 2015.")
+    p = only(result, "ttp", "attacks", "new:kabul-university")
+    assert (p.certainty, p.attributed_to, p.at) == ("alleged", ("afghanistan",), "2015")
+    assert only(result, "afghanistan", "accuses", "ttp").certainty == "stated"
+
+
+def test_parse_date_of_a_relative_clause_stays_there(extractor: ParseExtractor) -> None:
+    text = "The TTP, which pledged allegiance to the Taliban in 2012, has attacked Pakistan since then."
+    result = extract(extractor, text)
+    assert only(result, "ttp", "affiliateOf", "taliban").at == "2012"
+    assert only(result, "ttp", "attacks", "pakistan").at is None

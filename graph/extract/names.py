@@ -308,7 +308,8 @@ class NameResolver:
     def _new_name(self, span: Span) -> None:
         name = span.text
         folded = name.lower()
-        if folded in self.lexicon.demonyms or len(name) < 2 or not name[:1].isupper():
+        capitalised = any(w[:1].isupper() for w in re.split(r"[\s-]", name))  # "al-Shabaab" is a name
+        if folded in self.lexicon.demonyms or len(name) < 2 or not capitalised:
             return
         known = next((f for f in (folded, folded.removesuffix("s"), folded + "s") if f in self._by_name), None)
         if known is not None:
@@ -390,8 +391,9 @@ class NameResolver:
         words = [t.text.lower() for t in span]
         before = self.doc[span.start - 1] if span.start > 0 else None
         head_after = self._head_noun_after(span)
-        if head_after is not None:
-            return lex.name_heads[head_after], 0.7  # "Mes Aynak mine", "Khost and Paktika provinces"
+        if head_after is not None and KIND_OF_CLASS.get(lex.name_heads[head_after]) != "event":
+            # "Mes Aynak mine", "Khost and Paktika provinces"; but "the Garissa University attack" names a place
+            return lex.name_heads[head_after], 0.7
         if (before is not None and before.text.lower().rstrip(".") in lex.titles) or words[0].rstrip(".") in lex.titles:
             return "Person", 0.7
         for word in reversed(words):  # the last head word rules: "National Directorate of Security"

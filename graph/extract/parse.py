@@ -61,6 +61,7 @@ PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "inside", "across", "outside
 SUBJECT_INHERITING = frozenset({"xcomp", "conj", "advcl", "pcomp", "ccomp"})
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)(s?)\b")
 SUPPORT_FAMILIES = frozenset({"support", "funding", "arming", "hosting"})
+ACCUSING = frozenset({"blame", "accuse", "suspect", "charge", "credit"})
 NEW_ENTITY_FACTOR = 0.9
 INDIRECT_FACTOR = 0.85  # an argument found through coreference or an inherited subject
 
@@ -251,7 +252,7 @@ class SentenceReader:
         subjects, light = self._noun_subjects(noun)
         receiving = light is not None and light.lemma_.lower() in self.lex.receiving_verbs
         for frame in self.lex.nouns[noun.lemma_.lower()]:
-            objects = self._noun_objects(noun, frame, light)
+            objects = self._noun_objects(noun, frame, light, subjects)
             if receiving:  # "X received support from Y": Y supports X
                 givers = self._prep_objects(light, "from", include_dobj=True) if light is not None else []
                 objects, subjects = [subjects] if subjects else [], givers
@@ -269,21 +270,38 @@ class SentenceReader:
 
     def _noun_subjects(self, noun: Token) -> tuple[list[Party], Token | None]:
         own = self._parties(c for c in noun.children if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < noun.i)
+        own = [p for p in own if p.ref.is_actor]  # "the Garissa University attack": a place is no doer
         by = self._prep_objects(noun, "by")
-        if own or by:
-            return own + by, None
         head = noun.head
+        if noun.dep_ == "pobj" and head.lower_ in ("for", "of") and head.head.lemma_.lower() in ACCUSING:
+            # "blamed X for the attack", "accused X of the killing": X is the noun's doer
+            return self._parties(c for c in head.head.children if c.dep_ in ("dobj", "nsubjpass")), None
+        if (own and not all(p.indirect for p in own)) or by:
+            return own + by, None
+        if own and not self._light_verb(noun):
+            return own, None  # "their support for X" with no verb to say whose
         if noun.dep_ in ("attr", "oprd") and head.lemma_.lower() in self.lex.copulas:
             return self.subjects(head), None  # "Iran had become a safe haven for ..."
         if noun.dep_ in ("dobj", "pobj") and head.dep_ == "prep" and head.head.pos_ == "VERB":
             head = head.head  # "carried out attacks" parses as a particle; "engaged in talks" through a preposition
         if noun.dep_ in ("dobj", "nsubjpass", "pobj") and head.lemma_.lower() in self.lex.light_verbs:
-            return self.subjects(head), head
-        if noun.dep_ == "pobj" and head.lemma_.lower() == "as":
-            return [], None
+            return self.subjects(head) or own, head  # "Turkey and Egypt deepened their cooperation with X"
         return [], None
 
-    def _noun_objects(self, noun: Token, frame: Frame, light: Token | None) -> list[list[Party]]:
+    def _light_verb(self, noun: Token) -> Token | None:
+        head = noun.head
+        if noun.dep_ in ("dobj", "pobj") and head.dep_ == "prep" and head.head.pos_ == "VERB":
+            head = head.head
+        is_light = noun.dep_ in ("dobj", "nsubjpass", "pobj") and head.lemma_.lower() in self.lex.light_verbs
+        return head if is_light else None
+
+    def _noun_objects(self, noun: Token, frame: Frame, light: Token | None, subjects: list[Party]) -> list[list[Party]]:
+        if family_of(frame.predicate) in ("attacks", "killings"):
+            doers = {p.ref.key for p in subjects}
+            targets = self._parties(c for c in noun.children if c.dep_ in ("compound", "nmod") and c.i < noun.i)
+            targets = [t for t in targets if t.ref.key not in doers and (doers or not t.ref.is_actor)]
+            if targets:  # "the Westgate mall attack", "blamed X for the Garissa University attack"
+                return [targets]
         for role in frame.object:
             if role == "between":
                 found = self._prep_objects(noun, "between")
@@ -481,6 +499,8 @@ class SentenceReader:
         if any(c.dep_ == "neg" for c in anchor.children):
             certainty = "denied"
         for word in (anchor, *anchor.ancestors):
+            if word is not anchor and _semicolon_between(anchor, word):
+                break  # "A; B is expected": the parser hangs A under B, the writer did not
             hedge = next(
                 (
                     self.lex.hedges[c.lower_]
@@ -508,9 +528,12 @@ class SentenceReader:
     def time(self, anchor: Token, sentence: Span) -> dict[str, str]:
         """at / start_time / end_time from the clause's date, else the sentence's only (or opening) date."""
         dates = [e for e in sentence.ents if e.label_ == "DATE" and YEAR.search(e.text)]
+        own_clause = anchor if anchor.pos_ in ("VERB", "AUX") else _clause_of(anchor)
+        in_clause = [d for d in dates if d.root.head == anchor or _clause_of(d.root) == own_clause]
+        # a date inside another clause ("X, which joined Y in 2012, controls Z") is not this clause's
+        dates = [d for d in dates if d in in_clause or _clause_of(d.root) in (anchor, *anchor.ancestors)]
         if not dates:
             return {}
-        in_clause = [d for d in dates if anchor in d.root.ancestors or d.root.head == anchor]
         chosen = (
             in_clause[0] if in_clause else dates[0] if len(dates) == 1 or dates[0].start == sentence.start + 1 else None
         )
@@ -579,6 +602,19 @@ def quote_span(sentence: Span, anchor: Token) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def _clause_of(token: Token) -> Token:
+    """The verb whose clause a token is in (the sentence root when there is none)."""
+    for ancestor in token.ancestors:
+        if ancestor.pos_ in ("VERB", "AUX"):
+            return ancestor
+    return token.sent.root
+
+
+def _semicolon_between(a: Token, b: Token) -> bool:
+    lo, hi = sorted((a.i, b.i))
+    return any(t.text == ";" for t in a.doc[lo:hi])
 
 
 def _is_passive(verb: Token) -> bool:
