@@ -11,6 +11,7 @@ it; "it", "they", "the group" and relative pronouns point at the nearest compati
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -140,6 +141,8 @@ class NameResolver:
         self.lexicon = lexicon
         self.names = Names()
         self._by_name: dict[str, str] = {}  # folded surface -> key, for acronyms and repeated names
+        self._sentence_starts = [s.start for s in doc.sents]
+        self._states: dict[str, str | None] = {}  # state name -> registry id, looked up once
 
     def resolve(self) -> Names:
         spans = self._name_spans()
@@ -203,10 +206,16 @@ class NameResolver:
         return capital_acts(span.root)
 
     def _registry_state(self, state_name: str) -> str | None:
-        for m in self.gazetteer.find(state_name):
-            if m.start == 0 and m.end == len(state_name) and kind_of(self.entities[m.entity].types) == "state":
-                return m.entity
-        return None
+        if state_name not in self._states:
+            self._states[state_name] = next(
+                (
+                    m.entity
+                    for m in self.gazetteer.find(state_name)
+                    if m.start == 0 and m.end == len(state_name) and kind_of(self.entities[m.entity].types) == "state"
+                ),
+                None,
+            )
+        return self._states[state_name]
 
     # -- demonyms and capitals the registry lacks
 
@@ -493,12 +502,8 @@ class NameResolver:
 
     def _antecedent(self, token: Token, wanted: frozenset[str]) -> Ref | None:
         """The nearest compatible actor before the anaphor, a subject preferred (centering: subjects persist)."""
-        sentence = token.sent
-        first = sentence.start
-        for _ in range(COREF_WINDOW):
-            if first == 0:
-                break
-            first = self.doc[first - 1].sent.start
+        at = bisect.bisect_right(self._sentence_starts, token.i) - 1
+        first = self._sentence_starts[max(0, at - COREF_WINDOW)]
         clause_head = token.head
         nearest: Ref | None = None
         for i in range(token.i - 1, first - 1, -1):

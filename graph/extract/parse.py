@@ -117,6 +117,7 @@ class SentenceReader:
 
     def __init__(self, doc: Doc, names: Names, lexicon: Lexicon) -> None:
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token on each access: once here
         self.names = names
         self.lex = lexicon
 
@@ -464,7 +465,7 @@ class SentenceReader:
         self, frame: Frame, subject: Party, obj: Party, anchor: Token, sentence: Span, *, cue: str
     ) -> Proposal:
         claim = self.claim(anchor, sentence)
-        start, end = quote_span(sentence, anchor)
+        start, end = quote_span(self.text, sentence, anchor)
         confidence = frame.confidence
         if subject.indirect or obj.indirect:
             confidence *= INDIRECT_FACTOR
@@ -476,7 +477,7 @@ class SentenceReader:
             subject=subject.ref.key,
             predicate=frame.predicate,
             object=obj.ref.key,
-            quote=self.doc.text[start:end],
+            quote=self.text[start:end],
             start=start,
             end=end,
             confidence=round(confidence, 3),
@@ -587,9 +588,8 @@ def number(text: str) -> int | None:
     return NUMBER_WORDS.get(cleaned)
 
 
-def quote_span(sentence: Span, anchor: Token) -> tuple[int, int]:
+def quote_span(text: str, sentence: Span, anchor: Token) -> tuple[int, int]:
     """The sentence's offsets, cut to the line that holds the anchor (spaCy may join a heading to a sentence)."""
-    text = sentence.doc.text
     start, end = sentence.start_char, sentence.end_char
     line_start = text.rfind("\n", start, anchor.idx) + 1
     if line_start > start:
@@ -606,10 +606,12 @@ def quote_span(sentence: Span, anchor: Token) -> tuple[int, int]:
 
 def _clause_of(token: Token) -> Token:
     """The verb whose clause a token is in (the sentence root when there is none)."""
+    top = token
     for ancestor in token.ancestors:
         if ancestor.pos_ in ("VERB", "AUX"):
             return ancestor
-    return token.sent.root
+        top = ancestor
+    return top  # the sentence root (Token.sent would walk the whole document)
 
 
 def _semicolon_between(a: Token, b: Token) -> bool:
