@@ -310,3 +310,25 @@ def test_parse_date_of_a_relative_clause_stays_there(extractor: ParseExtractor) 
     result = extract(extractor, text)
     assert only(result, "ttp", "affiliateOf", "taliban").at == "2012"
     assert only(result, "ttp", "attacks", "pakistan").at is None
+
+
+def test_parse_appositive_name_is_the_party(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Its intelligence service, the ISI, provided funds and training to the TTP.")
+    assert triples(result) == {("isi", "funds", "ttp"), ("isi", "trains", "ttp")}
+
+
+def test_parse_assessment_verb_outranks_a_modal(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Analysts argue that Islamabad may expel Taliban envoys.")
+    p = only(result, "pakistan", "expels", "taliban")
+    assert (p.certainty, p.attributed_to) == ("assessed", ())
+
+
+def test_parse_plural_demonym_object_is_people_not_the_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Pakistan deported 500,000 Afghans between November 2023 and April 2024.")
+    assert triples(result) == set()
+
+
+def test_parse_hosting_visitors_is_a_meeting(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "China hosted Taliban ministers in Beijing in May 2023.")
+    p = only(result, "china", "meetsWith", "taliban")
+    assert p.at == "2023-05"

@@ -61,7 +61,7 @@ PERSONAL = {"he": "person", "him": "person", "his": "person", "she": "person", "
 NEUTER = {"it": "singular", "its": "singular", "they": "plural", "them": "plural", "their": "plural"}
 RELATIVE = frozenset({"which", "who", "whom", "whose", "that"})
 PARTICLES = frozenset({"i", "e", "al", "ul", "el", "ur", "ud", "bin", "ibn", "-"})
-PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "across", "into", "from", "to", "inside"})
+PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "across", "into", "inside"})
 COREF_WINDOW = 3
 LEADING_WORDS = frozenset(
     {"the", "mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr."}
@@ -232,6 +232,8 @@ class NameResolver:
                 state_name, how = self.lexicon.capitals[word], "capital"
             if state_name is None or (how == "demonym" and not token.text[:1].isupper()):
                 continue
+            if how == "demonym" and token.tag_ in ("NNS", "NNPS") and not acting(token):
+                continue  # "deported 500,000 Afghans": people, not the state
             key = self._registry_state(state_name) or self._new_key(state_name, "State", token, 0.6)
             self.names.refs[token.i] = Ref(key, "state", how)
             if not key.startswith("new:"):
@@ -459,9 +461,11 @@ class NameResolver:
                 continue
             for child in token.children:
                 ref = self.names.refs.get(child.i)
-                if child.dep_ in ("amod", "compound", "nmod", "poss") and ref is not None and ref.kind == "state":
-                    self.names.refs[token.i] = Ref(ref.key, "state", "agent")
-                    break
+                if child.dep_ in ("amod", "compound", "nmod", "poss") and ref is not None and ref.is_actor:
+                    # "Pakistani forces" act for Pakistan; "the Taliban's defence ministry" for the Taliban
+                    if ref.kind == "state" or child.dep_ == "poss":
+                        self.names.refs[token.i] = Ref(ref.key, ref.kind, "agent")
+                        break
 
     # -- light coreference
 

@@ -150,9 +150,13 @@ class SentenceReader:
         subjects = self.subjects(verb)
         if not subjects:
             return
+        themed = False  # the general reading of a transfer verb only when no themed one applied
         for frame in self.lex.verbs[verb.lemma_.lower()]:
             if frame.theme is not None and not self._theme_matches(verb, frame):
                 continue
+            if frame.theme is None and themed:
+                continue
+            themed = themed or frame.theme is not None
             objects = self._objects(verb, frame)
             if frame.reverse:  # "X received weapons from Y": Y arms X
                 pairs = [(o, s) for s, o in self._pairs_any(subjects, objects)]
@@ -161,8 +165,6 @@ class SentenceReader:
             for subject, obj in pairs:
                 if subject.ref.is_actor:
                     yield self._proposal(frame, subject, obj, verb, sentence, cue=f"verb:{verb.lemma_.lower()}")
-            if frame.theme is None and any(f.theme for f in self.lex.verbs[verb.lemma_.lower()]):
-                break  # the general reading of a transfer verb only when no themed one applied
 
     def subjects(self, verb: Token) -> list[Party]:
         """The doers: nsubj, or a passive's agent, or inherited from the governing word."""
@@ -405,7 +407,10 @@ class SentenceReader:
                 if examples:
                     parties = examples  # "militias such as Kataib Hezbollah", "groups like the TTP"
                 elif self.names.ref(t) is None and t.lemma_.lower() in self.lex.partitives:
-                    parties = self._prep_objects(t, "of")  # "members of the Taliban and Al-Qaeda"
+                    # "members of the Taliban and Al-Qaeda", "its leaders"
+                    parties = self._prep_objects(t, "of") or self._parties(c for c in t.children if c.dep_ == "poss")
+                    if not parties and (party := self._party(t)) is not None:
+                        parties = [party]  # "Taliban envoys"
                 else:
                     party = self._party(t)
                     parties = [party] if party is not None else []
@@ -436,10 +441,13 @@ class SentenceReader:
         ref = self.names.ref(token)
         if ref is not None:
             return Party(ref, token)
+        named = next((c for c in token.children if c.dep_ == "appos" and self.names.ref(c) is not None), None)
+        if named is not None:  # "its intelligence service, the ISI, ..."
+            return Party(self.names.refs[named.i], named)
         if token.dep_ == "appos" and self.names.ref(token.head) is not None:
             return Party(self.names.refs[token.head.i], token.head)  # "the Hazara, a minority group supported by X"
-        if token.lemma_.lower() in self.lex.roles:
-            return None  # "the Taliban leader" is a person, not the Taliban
+        if token.lemma_.lower() in self.lex.roles and token.tag_ not in ("NNS", "NNPS"):
+            return None  # "the Taliban leader" is a person, not the Taliban; "Taliban ministers" act for it
         for child in token.children:  # "Houthi targets", "US positions"
             if child.dep_ in ("compound", "amod", "nmod") and child.i < token.i:
                 ref = self.names.ref(child)
@@ -496,6 +504,7 @@ class SentenceReader:
     def claim(self, anchor: Token, sentence: Span) -> Claim:
         """Certainty and attribution: negation, hedges, a reporting verb above, 'according to X'."""
         certainty: str | None = None
+        modal = False
         sources: list[str] = []
         if any(c.dep_ == "neg" for c in anchor.children):
             certainty = "denied"
@@ -511,9 +520,11 @@ class SentenceReader:
                 None,
             )
             if hedge is not None and certainty is None:
-                certainty = hedge
+                certainty, modal = hedge, hedge_is_modal(word, self.lex)
             if word is not anchor and word.lemma_.lower() in self.lex.reporting and word.pos_ == "VERB":
-                certainty = certainty or self.lex.reporting[word.lemma_.lower()]
+                if certainty is None or (modal and certainty != "denied"):
+                    # "analysts argue that X may ...": the writer's verb judges, the modal is inside the judgement
+                    certainty = self.lex.reporting[word.lemma_.lower()]
                 if any(c.dep_ == "neg" for c in word.children) and certainty != "denied":
                     certainty = "denied"
                 sources = [p.ref.key for p in self.subjects(word) if p.ref.is_actor]
@@ -540,6 +551,10 @@ class SentenceReader:
         )
         if chosen is None:
             return {}
+        if chosen.root.head.lower_ == "between":  # "between November 2023 and April 2024"
+            until = next((d for d in sentence.ents if d.label_ == "DATE" and d.root.head == chosen.root), None)
+            if until is not None and until.root.dep_ == "conj":
+                return {"start_time": date_qualifiers(chosen).get("at", ""), "end_time": date_qualifiers(until)["at"]}
         return date_qualifiers(chosen)
 
     def place(self, anchor: Token) -> str | None:
@@ -602,6 +617,13 @@ def quote_span(text: str, sentence: Span, anchor: Token) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def hedge_is_modal(word: Token, lexicon: Lexicon) -> bool:
+    """Is the hedge on this word a modal auxiliary ("may", "will") rather than an adverb ("reportedly")?"""
+    return any(c.dep_ == "aux" and c.lower_ in lexicon.hedges for c in word.children) and not any(
+        c.dep_ == "advmod" and c.lower_ in lexicon.hedges for c in word.children
+    )
 
 
 def _clause_of(token: Token) -> Token:
