@@ -461,11 +461,11 @@ class NameResolver:
                 continue
             for child in token.children:
                 ref = self.names.refs.get(child.i)
-                if child.dep_ in ("amod", "compound", "nmod", "poss") and ref is not None and ref.is_actor:
-                    # "Pakistani forces" act for Pakistan; "the Taliban's defence ministry" for the Taliban
-                    if ref.kind == "state" or child.dep_ == "poss":
-                        self.names.refs[token.i] = Ref(ref.key, ref.kind, "agent")
-                        break
+                modifies = child.dep_ in ("amod", "compound", "nmod", "poss") and ref is not None and ref.is_actor
+                # "Pakistani forces" act for Pakistan; "the Taliban's defence ministry" for the Taliban
+                if modifies and ref is not None and (ref.kind == "state" or child.dep_ == "poss"):
+                    self.names.refs[token.i] = Ref(ref.key, ref.kind, "agent")
+                    break
 
     # -- light coreference
 
