@@ -272,7 +272,10 @@ class SentenceReader:
                 break
 
     def _noun_subjects(self, noun: Token) -> tuple[list[Party], Token | None]:
-        own = self._parties(c for c in noun.children if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < noun.i)
+        modifiers = [c for c in noun.children if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < noun.i]
+        # "Afghanistan-Iran cooperation": the first name hangs on the second through the hyphen
+        modifiers += [g for m in modifiers for g in m.children if g.dep_ == "compound" and g.nbor().text == "-"]
+        own = self._parties(modifiers)
         own = [p for p in own if p.ref.is_actor]  # "the Garissa University attack": a place is no doer
         by = self._prep_objects(noun, "by")
         head = noun.head
@@ -435,7 +438,12 @@ class SentenceReader:
         pobjs += [
             p for prep in preps for a in prep.children if a.lower_ == "as" for p in a.children if p.dep_ == "pobj"
         ]
-        return [party for p in pobjs for t in (p, *p.conjuncts) if (party := self._party(t)) is not None]
+        found: list[Party] = []
+        for t in (t for p in pobjs for t in (p, *p.conjuncts)):
+            party = self._party(t)
+            # "bases such as A, and projects such as B": each example list in turn
+            found += [party] if party is not None else self._examples(t)
+        return found
 
     def _party(self, token: Token) -> Party | None:
         ref = self.names.ref(token)
