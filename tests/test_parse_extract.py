@@ -332,3 +332,11 @@ def test_parse_hosting_visitors_is_a_meeting(extractor: ParseExtractor) -> None:
     result = extract(extractor, "China hosted Taliban ministers in Beijing in May 2023.")
     p = only(result, "china", "meetsWith", "taliban")
     assert p.at == "2023-05"
+
+
+def test_parse_they_stands_for_a_coordination(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Taliban and the TTP met in Kabul. Later they attacked Pakistan.")
+    assert {t for t in triples(result) if t[1] == "attacks"} == {
+        ("taliban", "attacks", "pakistan"),
+        ("ttp", "attacks", "pakistan"),
+    }

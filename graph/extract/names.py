@@ -89,6 +89,7 @@ class Ref:
     key: str
     kind: str
     how: str = "name"  # name | demonym | capital | agent | acronym | coref
+    also: tuple[str, ...] = ()  # "they" for "the Taliban and the Haqqani Network": the other conjuncts' keys
 
     @property
     def is_actor(self) -> bool:
@@ -484,7 +485,7 @@ class NameResolver:
                 continue
             antecedent = self._antecedent(token, wanted)
             if antecedent is not None:
-                self.names.refs[token.i] = Ref(antecedent.key, antecedent.kind, "coref")
+                self.names.refs[token.i] = Ref(antecedent.key, antecedent.kind, "coref", antecedent.also)
                 self._coref_mention(token, antecedent)
 
     def _wanted_kinds(self, token: Token) -> frozenset[str] | None:
@@ -523,6 +524,8 @@ class NameResolver:
                 and ref.key in self._subject_keys(clause_head.head)
             ):
                 continue  # "the SNA is its proxy": "its" is not the SNA
+            if NEUTER.get(token.lower_) == "plural":
+                ref = self._with_conjuncts(other, ref)
             subject_like = token.dep_.startswith("nsubj") or (
                 token.dep_ == "poss" and token.head.dep_.startswith("nsubj")  # "Its commander, ..., was killed"
             )
@@ -530,6 +533,18 @@ class NameResolver:
                 return ref
             nearest = nearest or ref
         return nearest
+
+    def _with_conjuncts(self, token: Token, ref: Ref) -> Ref:
+        """For they/their: the whole coordination the antecedent is in ("the Taliban and the Haqqani Network")."""
+        while token.dep_ == "conj":
+            token = token.head
+        while token.dep_ in ("compound", "flat") and self.names.refs.get(token.head.i) == self.names.refs.get(token.i):
+            token = token.head
+        keys = [r.key for t in (token, *token.conjuncts) if (r := self.names.refs.get(t.i)) is not None and r.is_actor]
+        keys = list(dict.fromkeys(keys))
+        if len(keys) < 2:
+            return ref
+        return Ref(keys[0], ref.kind, ref.how, tuple(keys[1:]))
 
     def _subject_keys(self, verb: Token) -> set[str]:
         return {r.key for c in verb.children if c.dep_.startswith("nsubj") and (r := self.names.refs.get(c.i))}

@@ -417,7 +417,7 @@ class SentenceReader:
                 else:
                     party = self._party(t)
                     parties = [party] if party is not None else []
-                for party in parties:
+                for party in [*parties, *(p for q in parties for p in _also(q))]:
                     if party.ref.key not in seen:
                         seen.add(party.ref.key)
                         found.append(party)
@@ -625,6 +625,11 @@ def quote_span(text: str, sentence: Span, anchor: Token) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def _also(party: Party) -> list[Party]:
+    """The other members of a coordination a plural pronoun stands for."""
+    return [Party(Ref(key, party.ref.kind, "coref"), party.token) for key in party.ref.also]
 
 
 def hedge_is_modal(word: Token, lexicon: Lexicon) -> bool:
