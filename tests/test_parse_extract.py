@@ -340,3 +340,9 @@ def test_parse_they_stands_for_a_coordination(extractor: ParseExtractor) -> None
         ("taliban", "attacks", "pakistan"),
         ("ttp", "attacks", "pakistan"),
     }
+
+
+def test_parse_casualties_of_an_attack(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The TTP attacked Pakistan in May 2023, killing at least 54 people.")
+    p = only(result, "ttp", "attacks", "pakistan")
+    assert (p.quantity, p.unit, p.at) == (54, "people killed", "2023-05")

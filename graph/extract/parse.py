@@ -489,6 +489,8 @@ class SentenceReader:
             confidence *= NEW_ENTITY_FACTOR
         times = self.time(anchor, sentence)
         quantity, unit = self.quantity(obj.token)
+        if quantity is None:
+            quantity, unit = self._casualties(anchor)
         return Proposal(
             subject=subject.ref.key,
             predicate=frame.predicate,
@@ -571,6 +573,17 @@ class SentenceReader:
                 if party.ref.kind == "place" or (party.ref.how == "name" and party.ref.kind == "state"):
                     return party.ref.key
         return None
+
+    def _casualties(self, anchor: Token) -> tuple[int | None, str | None]:
+        """'attacked X on 7 October, killing about 1,200 people': the count of a participle the act caused."""
+        for child in anchor.children:
+            frames = self.lex.verbs.get(child.lemma_.lower(), ())
+            if child.dep_ in ("advcl", "conj", "xcomp") and any(f.predicate == "kills" for f in frames):
+                for obj in (c for c in child.children if c.dep_ == "dobj"):
+                    value, noun = self.quantity(obj)
+                    if value is not None:
+                        return value, f"{noun} killed"
+        return None, None
 
     def quantity(self, token: Token) -> tuple[int | None, str | None]:
         """'killed at least 54 people', 'three US soldiers': the number on the object noun."""
