@@ -63,6 +63,7 @@ RELATIVE = frozenset({"which", "who", "whom", "whose", "that"})
 PARTICLES = frozenset({"i", "e", "al", "ul", "el", "ur", "ud", "bin", "ibn", "-"})
 PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "across", "into", "inside"})
 COREF_WINDOW = 3
+FOOTNOTE_MARKS = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹")
 LEADING_WORDS = frozenset(
     {"the", "mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr."}
 )  # sentences back an anaphor may reach
@@ -644,8 +645,8 @@ def trim(span: Span, lexicon: Lexicon) -> Span:
     start, end = span.start, span.end
     doc = span.doc
     for t in span[1:]:
-        if t.is_sent_start:
-            end = t.i
+        if t.is_sent_start or any(ch in FOOTNOTE_MARKS for ch in t.text) or t.text in (".", "!", "?"):
+            end = t.i  # "population.¹¹ Nevertheless": a footnote mark or a full stop ends the name
             break
     while start < end and (
         doc[start].dep_ == "det"

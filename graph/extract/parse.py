@@ -61,6 +61,7 @@ PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "inside", "across", "outside
 SUBJECT_INHERITING = frozenset({"xcomp", "conj", "advcl", "pcomp", "ccomp"})
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)(s?)\b")
 SUPPORT_FAMILIES = frozenset({"support", "funding", "arming", "hosting"})
+PERSON_ROLES = frozenset({"leaderOf", "officialOf"})
 ACCUSING = frozenset({"blame", "accuse", "suspect", "charge", "credit"})
 NEW_ENTITY_FACTOR = 0.9
 INDIRECT_FACTOR = 0.85  # an argument found through coreference or an inherited subject
@@ -339,6 +340,8 @@ class SentenceReader:
                 c for c in noun.head.children if c.dep_ in ("compound", "nmod", "poss") and c.i < noun.i
             )
         holders = [h for h in holders if h.ref.key not in {r.ref.key for r in relata}]
+        if frame.predicate in PERSON_ROLES:
+            holders = [h for h in holders if h.ref.kind == "person"]  # leaderOf/officialOf: a person's (domain)
         for holder, relatum in self._pairs(holders, [relata]):
             yield self._proposal(frame, holder, relatum, noun, sentence, cue=f"role:{noun.lemma_.lower()}")
 
