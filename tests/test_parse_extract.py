@@ -346,3 +346,9 @@ def test_parse_casualties_of_an_attack(extractor: ParseExtractor) -> None:
     result = extract(extractor, "The TTP attacked Pakistan in May 2023, killing at least 54 people.")
     p = only(result, "ttp", "attacks", "pakistan")
     assert (p.quantity, p.unit, p.at) == (54, "people killed", "2023-05")
+
+
+def test_parse_with_backing_helps_the_clause_subject(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "With Iranian backing, the TTP attacked Pakistan in 2022.")
+    assert triples(result) == {("iran", "supports", "ttp"), ("ttp", "attacks", "pakistan")}
+    assert only(result, "iran", "supports", "ttp").at == "2022"

@@ -260,6 +260,12 @@ class SentenceReader:
             if receiving:  # "X received support from Y": Y supports X
                 givers = self._prep_objects(light, "from", include_dobj=True) if light is not None else []
                 objects, subjects = [subjects] if subjects else [], givers
+            helped = self._with_phrase(noun)
+            if family_of(frame.predicate) in SUPPORT_FAMILIES and not objects and helped is not None:
+                # "With Iranian backing, the Houthis ...", "the TTP, with support from Iran, ...": the
+                # clause's subject is helped by whoever the noun names
+                subjects = subjects or self._prep_objects(noun, "from")
+                objects = [self.subjects(helped)]
             if not subjects and objects and len(objects[0]) >= 2 and "between" in frame.object:
                 first, *rest = objects[0]  # "tensions between X and Y"
                 subjects, objects = [first], [rest]
@@ -294,6 +300,13 @@ class SentenceReader:
         if noun.dep_ in ("dobj", "nsubjpass", "pobj") and head.lemma_.lower() in self.lex.light_verbs:
             return self.subjects(head) or own, head  # "Turkey and Egypt deepened their cooperation with X"
         return [], None
+
+    def _with_phrase(self, noun: Token) -> Token | None:
+        """The verb a "with <noun>" phrase modifies, if the noun is in one."""
+        head = noun.head
+        if noun.dep_ == "pobj" and head.lower_ == "with" and head.head.pos_ in ("VERB", "AUX"):
+            return head.head
+        return None
 
     def _light_verb(self, noun: Token) -> Token | None:
         head = noun.head
