@@ -352,3 +352,13 @@ def test_parse_with_backing_helps_the_clause_subject(extractor: ParseExtractor) 
     result = extract(extractor, "With Iranian backing, the TTP attacked Pakistan in 2022.")
     assert triples(result) == {("iran", "supports", "ttp"), ("ttp", "attacks", "pakistan")}
     assert only(result, "iran", "supports", "ttp").at == "2022"
+
+
+def test_parse_relation_adjectives(extractor: ParseExtractor) -> None:
+    copula = extract(extractor, "Since 2021 the TTP has remained hostile to Pakistan.")
+    attributive = extract(extractor, "Militias loyal to Iran attacked the TTP.")
+    assert only(copula, "ttp", "hostileTo", "pakistan").start_time == "2021"
+    assert ("iran", "attacks", "ttp") not in triples(attributive)
+    assert triples(extract(extractor, "The TTP is closely allied with the Taliban.")) == {
+        ("ttp", "alliedWith", "taliban")
+    }

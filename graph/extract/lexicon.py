@@ -43,6 +43,7 @@ class Lexicon:
     themes: dict[str, frozenset[str]]
     verbs: dict[str, tuple[Frame, ...]]
     nouns: dict[str, tuple[Frame, ...]]
+    adjectives: dict[str, tuple[Frame, ...]]
     light_verbs: frozenset[str]
     receiving_verbs: frozenset[str]
     roles: dict[str, Frame]
@@ -76,10 +77,12 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     themes = {name: frozenset(w.lower() for w in words) for name, words in raw.get("themes", {}).items()}
     verbs = {lemma: _frames(path, "verbs", lemma, frames, themes) for lemma, frames in raw["verbs"].items()}
     nouns = {lemma: _frames(path, "nouns", lemma, frames, themes) for lemma, frames in raw["nouns"].items()}
+    adjectives = {w: _frames(path, "nouns", w, frames, themes) for w, frames in raw.get("adjectives", {}).items()}
     roles = {noun: _frame(path, "roles", noun, entry, themes) for noun, entry in raw["roles"].items()}
     sections: dict[str, dict[str, tuple[Frame, ...]]] = {
         "verbs": verbs,
         "nouns": nouns,
+        "adjectives": adjectives,
         "roles": {k: (v,) for k, v in roles.items()},
     }
     for section, entries in sections.items():
@@ -100,6 +103,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         themes=themes,
         verbs=verbs,
         nouns=nouns,
+        adjectives=adjectives,
         light_verbs=_words(raw["light_verbs"]),
         receiving_verbs=_words(raw["receiving_verbs"]),
         roles=roles,

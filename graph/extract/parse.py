@@ -61,6 +61,7 @@ PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "inside", "across", "outside
 SUBJECT_INHERITING = frozenset({"xcomp", "conj", "advcl", "pcomp", "ccomp"})
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)(s?)\b")
 SUPPORT_FAMILIES = frozenset({"support", "funding", "arming", "hosting"})
+ADJ_DEPS = frozenset({"acomp", "oprd", "amod", "appos"})
 PERSON_ROLES = frozenset({"leaderOf", "officialOf"})
 ACCUSING = frozenset({"blame", "accuse", "suspect", "charge", "credit"})
 NEW_ENTITY_FACTOR = 0.9
@@ -139,6 +140,8 @@ class SentenceReader:
                 and (token.pos_ in ("NOUN", "PROPN") or token.dep_ == "amod")
             ):
                 yield from self._role(token, sentence)
+            if token.pos_ in ("ADJ", "VERB") and token.lower_ in self.lex.adjectives and token.dep_ in ADJ_DEPS:
+                yield from self._adjective(token, sentence)
             if token.lower_ == "anti" and token.i + 2 < sentence.end and self.doc[token.i + 1].text == "-":
                 yield from self._anti(token, sentence)
             ref = self.names.ref(token)
@@ -171,6 +174,10 @@ class SentenceReader:
         """The doers: nsubj, or a passive's agent, or inherited from the governing word."""
         if _is_passive(verb):
             agents = [c for c in verb.children if c.dep_ == "agent"]
+            frames = self.lex.verbs.get(verb.lemma_.lower(), ())
+            if not agents and frames and all("dobj" not in f.object for f in frames):
+                # a stative passive: "the TTP is allied with the Taliban", "X is affiliated with Y"
+                return self._parties(c for c in verb.children if c.dep_ == "nsubjpass")
             return self._parties(p for a in agents for p in a.children if p.dep_ == "pobj")
         found = self._parties(c for c in verb.children if c.dep_ in ("nsubj", "csubj"))
         if found or verb.dep_ == "ROOT":
@@ -376,6 +383,24 @@ class SentenceReader:
         if head.lemma_.lower() in self.lex.copulas:
             return self.subjects(head) or self._parties(c for c in head.children if c.dep_ == "nsubjpass")
         return []
+
+    def _adjective(self, adjective: Token, sentence: Span) -> Iterator[Proposal]:
+        """'X is hostile to Y', 'X remained allied with Y', 'groups loyal to Y'."""
+        head = adjective.head
+        if adjective.dep_ in ("acomp", "oprd"):
+            subjects = self.subjects(head)
+            anchor = head
+        else:  # "amod" after its noun or "appos": the noun it describes
+            subjects, anchor = self._parties([head]), adjective
+        for frame in self.lex.adjectives[adjective.lower_]:
+            objects = []
+            for role in frame.object:
+                found = self._prep_objects(adjective, role.split(":", 1)[1])
+                if found:
+                    objects = [found]
+                    break
+            for subject, obj in self._pairs(subjects, objects):
+                yield self._proposal(frame, subject, obj, anchor, sentence, cue=f"adjective:{adjective.lower_}")
 
     def _anti(self, anti: Token, sentence: Span) -> Iterator[Proposal]:
         """'the anti-Taliban Northern Alliance', "ISKP's anti-Shia stance": the holder is hostile to the named one."""
