@@ -362,3 +362,9 @@ def test_parse_relation_adjectives(extractor: ParseExtractor) -> None:
     assert triples(extract(extractor, "The TTP is closely allied with the Taliban.")) == {
         ("ttp", "alliedWith", "taliban")
     }
+
+
+def test_parse_the_two_countries(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Iran and Pakistan share a border. In 2024, tensions between the two countries rose.")
+    p = only(result, "iran", "hostileTo", "pakistan")
+    assert p.at == "2024"

@@ -484,7 +484,7 @@ class NameResolver:
             wanted = self._wanted_kinds(token)
             if wanted is None:
                 continue
-            antecedent = self._antecedent(token, wanted)
+            antecedent = self._pair(token, wanted) if _is_pair(token) else self._antecedent(token, wanted)
             if antecedent is not None:
                 self.names.refs[token.i] = Ref(antecedent.key, antecedent.kind, "coref", antecedent.also)
                 self._coref_mention(token, antecedent)
@@ -498,13 +498,26 @@ class NameResolver:
         anaphor = self.lexicon.anaphors.get(token.lemma_.lower())
         if anaphor is None or token.pos_ != "NOUN":
             return None
-        determiners = [c for c in token.children if c.dep_ == "det"]
+        determiners = [c for c in token.children if c.dep_ in ("det", "predet")]
         named = [c for c in token.children if c.dep_ in ("compound", "amod", "poss") and c.i in self.names.refs]
-        if not determiners or determiners[0].lower_ not in ("the", "this", "that") or named:
+        if not determiners or determiners[0].lower_ not in ("the", "this", "that", "both") or named:
             return None
         if any(c.dep_ == "prep" for c in token.children):
             return None  # "the group of ..." introduces, it does not refer back
         return frozenset({"group": ("group",), "state": ("state",), "place": ("place",)}[anaphor])
+
+    def _pair(self, token: Token, wanted: frozenset[str]) -> Ref | None:
+        """'the two countries', 'both groups': the two nearest distinct compatible actors before."""
+        at = bisect.bisect_right(self._sentence_starts, token.i) - 1
+        first = self._sentence_starts[max(0, at - COREF_WINDOW)]
+        found: list[Ref] = []
+        for i in range(token.i - 1, first - 1, -1):
+            ref = self.names.refs.get(i)
+            if ref is not None and ref.kind in wanted and ref.key not in {f.key for f in found}:
+                found.append(ref)
+                if len(found) == 2:
+                    return Ref(found[1].key, found[1].kind, "coref", (found[0].key,))
+        return None
 
     def _antecedent(self, token: Token, wanted: frozenset[str]) -> Ref | None:
         """The nearest compatible actor before the anaphor, a subject preferred (centering: subjects persist)."""
@@ -610,6 +623,13 @@ def agentive(token: Token, lexicon: Lexicon) -> bool:
     verb = token.head
     lemma = verb.lemma_.lower()
     return token.dep_ == "nsubj" and (lemma in lexicon.verbs or lemma in lexicon.reporting)
+
+
+def _is_pair(token: Token) -> bool:
+    """'the two countries', 'both groups'."""
+    return token.tag_ in ("NNS", "NNPS") and any(
+        (c.dep_ == "nummod" and c.lower_ in ("two", "2")) or c.lower_ == "both" for c in token.children
+    )
 
 
 def _cut_at_possessives(span: Span) -> list[Span]:
