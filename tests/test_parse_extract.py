@@ -368,3 +368,9 @@ def test_parse_the_two_countries(extractor: ParseExtractor) -> None:
     result = extract(extractor, "Iran and Pakistan share a border. In 2024, tensions between the two countries rose.")
     p = only(result, "iran", "hostileTo", "pakistan")
     assert p.at == "2024"
+
+
+def test_parse_claimed_responsibility(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The TTP claimed responsibility for the bombing of a Pakistani army convoy.")
+    p = only(result, "ttp", "attacks", "pakistan")
+    assert (p.certainty, p.attributed_to) == ("reported", ("ttp",))

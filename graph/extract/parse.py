@@ -293,6 +293,10 @@ class SentenceReader:
         own = [p for p in own if p.ref.is_actor]  # "the Garissa University attack": a place is no doer
         by = self._prep_objects(noun, "by")
         head = noun.head
+        if noun.dep_ == "pobj" and head.lower_ == "for" and head.head.lemma_.lower() == "responsibility":
+            # "X claimed responsibility for the bombing of Y": X did it, by its own claim (the verb above says so)
+            owner = head.head.head
+            return (self.subjects(owner) if owner.pos_ in ("VERB", "AUX") else []), None
         if noun.dep_ == "pobj" and head.lower_ in ("for", "of") and head.head.lemma_.lower() in ACCUSING:
             # "blamed X for the attack", "accused X of the killing": X is the noun's doer
             return self._parties(c for c in head.head.children if c.dep_ in ("dobj", "nsubjpass")), None
