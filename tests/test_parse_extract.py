@@ -374,3 +374,9 @@ def test_parse_claimed_responsibility(extractor: ParseExtractor) -> None:
     result = extract(extractor, "The TTP claimed responsibility for the bombing of a Pakistani army convoy.")
     p = only(result, "ttp", "attacks", "pakistan")
     assert (p.certainty, p.attributed_to) == ("reported", ("ttp",))
+
+
+def test_parse_group_in_a_country_is_based_there(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The TTP in Afghanistan attacked Pakistan.")
+    assert triples(result) == {("ttp", "basedIn", "afghanistan"), ("ttp", "attacks", "pakistan")}
+    assert only(result, "ttp", "basedIn", "afghanistan").place is None

@@ -147,6 +147,7 @@ class SentenceReader:
             ref = self.names.ref(token)
             if ref is not None and ref.kind in ("organ", "group") and token == _name_root(token, self.names):
                 yield from self._possessed(token, ref, sentence)
+                yield from self._based(token, ref, sentence)
 
     # -- verbs
 
@@ -405,6 +406,20 @@ class SentenceReader:
                     break
             for subject, obj in self._pairs(subjects, objects):
                 yield self._proposal(frame, subject, obj, anchor, sentence, cue=f"adjective:{adjective.lower_}")
+
+    def _based(self, token: Token, ref: Ref, sentence: Span) -> Iterator[Proposal]:
+        """'Hezbollah-like groups in Y', 'the TTP in Afghanistan', 'X, based in Y': a group or organ's base."""
+        heads = [token, *(c for c in token.children if c.dep_ == "acl" and c.lemma_.lower() == "base")]
+        places = [
+            p
+            for h in heads
+            for p in self._prep_objects(h, "in")
+            if p.ref.kind == "place" or (p.ref.kind == "state" and p.ref.how != "agent")
+        ]
+        frame = Frame("basedIn", ("prep:in",), None, 0.5)
+        for place in places:
+            proposal = self._proposal(frame, Party(ref, token), place, token, sentence, cue="based-in")
+            yield replace(proposal, place=None)
 
     def _anti(self, anti: Token, sentence: Span) -> Iterator[Proposal]:
         """'the anti-Taliban Northern Alliance', "ISKP's anti-Shia stance": the holder is hostile to the named one."""
