@@ -44,7 +44,7 @@ def test_ingest_each_format_gives_expected_candidates_with_true_offsets(
     fmt: str, tmp_path: Path, pdf_fixture: Path
 ) -> None:
     sources = fixture_sources(tmp_path)
-    report = ingest_file(_source(fmt, pdf_fixture), sources, doc_id=f"fixture-{fmt}")
+    report = ingest_file(_source(fmt, pdf_fixture), sources, doc_id=f"fixture-{fmt}", extractor="rules")
     assert report.format == fmt
     assert report.candidates == len(EXPECTED)
     assert _candidates(sources, f"fixture-{fmt}") == EXPECTED

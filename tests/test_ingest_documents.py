@@ -315,3 +315,24 @@ def test_ingest_quote_index_agrees_with_a_scan_per_quote() -> None:
     for quote in quotes:
         assert found[quote] == [m.start() for m in re.finditer(re.escape(quote), text)], quote
     assert found["not in the text at all, not once"] == []
+
+
+def test_ingest_parse_extractor_end_to_end_through_sparql(tmp_path: Path) -> None:
+    # The parse extractor on its own (the default combines it with the cue table): the note's three claims,
+    # as the text makes them, then the mentions and the new militia through SPARQL.
+    sources = fixture_sources(tmp_path)
+    note = tmp_path / "note.txt"
+    note.write_text(NOTE, encoding="utf-8")
+    report = ingest_file(note, sources, doc_id="note", extractor="parse")
+    assert (report.candidates, report.new_entities) == (3, 2)
+    entries = yaml.safe_load((sources / "statements" / "note.yaml").read_text(encoding="utf-8"))["statements"]
+    assert {(e["subject"], e["predicate"], e["object"], e.get("certainty", "stated")) for e in entries} == {
+        ("ruritania", "funds", "red-hand-front", "reported"),
+        ("red-hand-front", "attacks", "borduria", "stated"),
+        ("ruritania", "meetsWith", "borduria", "stated"),
+    }
+    assert next(e for e in entries if e["predicate"] == "meetsWith")["place"] == "vienna"
+    kg = _kg(sources)
+    assert _mentioning(kg, "borduria", candidates=True) == {"note": (2, 2)}
+    new = rows(kg, f"SELECT ?label WHERE {{ GRAPH <{CANDIDATES}> {{ ?e a ag:CandidateEntity ; rdfs:label ?label }} }}")
+    assert {"label": "Silver Crescent Brigade"} in new

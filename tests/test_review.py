@@ -25,7 +25,7 @@ STATEMENT = "https://w3id.org/actorgraph/resource/statement/fx/"
 @pytest.fixture
 def sources(tmp_path: Path) -> Path:
     root = fixture_sources(tmp_path)
-    ingest_file(INGEST / "fixture.txt", root, doc_id="fx")
+    ingest_file(INGEST / "fixture.txt", root, doc_id="fx", extractor="rules")
     return root
 
 
@@ -77,7 +77,7 @@ def test_review_rejected_candidate_is_gone_and_not_proposed_again(sources: Path)
     assert HOSTS not in {c.local_id for c in review.pending(sources, "fx")}
     assert review.rejected(sources, "fx")[0]["reason"] == "the text says it did not"
     review.accept(sources, "fx", FUNDS)
-    ingest_file(INGEST / "fixture.txt", sources, doc_id="fx")  # re-ingest the same text
+    ingest_file(INGEST / "fixture.txt", sources, doc_id="fx", extractor="rules")  # re-ingest the same text
     statements = load_corpus(sources).statements
     assert not any(s.predicate == "hosts" for s in statements)
     assert [s.candidate for s in statements if s.predicate == "funds"] == [False]

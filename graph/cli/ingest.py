@@ -11,6 +11,7 @@ from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.cli.errors import reports_errors
 from actorgraph.graph.cli.options import store_option, user_sources_option
 from actorgraph.graph.config import Settings, setting_help
+from actorgraph.graph.extract import DEFAULT_EXTRACTORS
 from actorgraph.graph.ingest import IngestReport
 
 
@@ -27,7 +28,7 @@ def _user_kg(store: str | None, sources_dir: Path | None, **overrides: Any) -> K
 @click.option("--date", help="Publication date: 2024, 2024-04, 2024-04-03 or 'April 2024'.")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "pdf"]), default=None,
               help="Input format (default: from the file's first bytes and suffix).")  # fmt: skip
-@click.option("--extractor", default="rules", show_default=True,
+@click.option("--extractor", default=DEFAULT_EXTRACTORS, show_default=True,
               help="Extractor, or several comma-separated to combine (rules, parse, llm; 'llm' calls the llm_url "
               "setting, any OpenAI-compatible endpoint).")  # fmt: skip
 @click.option("--id", "doc_id", help="Document id (default: from the title; one file only).")

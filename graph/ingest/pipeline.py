@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 
 from actorgraph.graph.errors import ExtractionError, KGError, SourceError
-from actorgraph.graph.extract import extractor_list, get_extractors
+from actorgraph.graph.extract import DEFAULT_EXTRACTORS, extractor_list, get_extractors
 from actorgraph.graph.extract.base import EntityCandidate, Mention, Progress, no_progress
 from actorgraph.graph.extract.combine import Combined, combine, keyed
 from actorgraph.graph.extract.verify import Verified, verify
@@ -116,7 +116,7 @@ class IngestOptions:
     date: str | None = None
     fmt: str | None = None
     doc_id: str | None = None
-    extractor: str = "rules"  # one name or several, comma-separated ("parse,llm")
+    extractor: str = DEFAULT_EXTRACTORS  # one name or several, comma-separated ("parse,llm")
     max_bytes: int = 25_000_000
 
 
@@ -152,7 +152,7 @@ def ingest_file(
     author: str | None = None,
     date: str | None = None,
     fmt: str | None = None,
-    extractor: str = "rules",
+    extractor: str = DEFAULT_EXTRACTORS,
     doc_id: str | None = None,
     progress: Progress = no_progress,
     max_bytes: int = 25_000_000,
