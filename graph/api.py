@@ -337,9 +337,12 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ writing (SPARQL Update, Graph Store)
 
-    def update(self, sparql: str) -> None:
-        """Run SPARQL Update in one transaction. Raises ReadOnlyStore, InvalidQuery, QueryEvaluationError."""
-        self.store.update(sparql)
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run SPARQL Update in one transaction (relative IRIs against base_iri).
+
+        Raises ReadOnlyStore, InvalidQuery, QueryEvaluationError.
+        """
+        self.store.update(sparql, base_iri=base_iri)
 
     def graph_exists(self, graph: str | None) -> bool:
         """Whether a named graph is in the store (None, the store's default graph, always is)."""
