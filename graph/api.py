@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from actorgraph.graph import build as build_mod
-from actorgraph.graph import linking
+from actorgraph.graph import leases, linking
 from actorgraph.graph import review as candidate_review
 from actorgraph.graph.alliances import AllianceAnalysis, Hypothesis, SignedNetwork, Triad, network_graphml, network_svg
 from actorgraph.graph.checks.coverage import DocumentCoverage, coverage_report
@@ -93,6 +94,8 @@ class KnowledgeGraph:
                         raise StoreError(f"no store at {self.settings.store_path}: run 'actorgraph build' first")
                     self._store = GraphStore.open(target, read_only=self.settings.read_only)
                     self._target = target
+                    # Held while any thread still has this store object: a rebuild will not delete it.
+                    weakref.finalize(self._store, leases.hold(target).release)
         return self._store
 
     def open(self) -> None:

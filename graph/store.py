@@ -20,6 +20,7 @@ from typing import IO, Any, TypeGuard
 
 import pyoxigraph as ox
 
+from actorgraph.graph import leases
 from actorgraph.graph.config import MEMORY
 from actorgraph.graph.errors import (
     InvalidIRI,
@@ -495,7 +496,8 @@ def _prune_builds(path: Path, keep: Path) -> None:
     builds = sorted(builds_dir(path).iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
     survivors = [keep, *[b for b in builds if b != keep][: KEEP_BUILDS - 1]]
     for build in builds:
-        if build not in survivors:
+        # A build some process still reads (graph/leases.py) stays until a later build finds it unread.
+        if build not in survivors and not leases.in_use(build):
             shutil.rmtree(build, ignore_errors=True)
 
 
