@@ -202,9 +202,20 @@ class KnowledgeGraph:
 
         Raises UnknownQuery, QueryParameterError.
         """
+        sparql, options = self.prepare_named(name, params, include_candidates=include_candidates)
+        return self.query(sparql, **options)
+
+    def prepare_named(
+        self, name: str, params: dict[str, str] | None = None, *, include_candidates: bool = False
+    ) -> tuple[str, dict[str, Any]]:
+        """A named query's text and its query options (bound parameters, dataset), checked, not run.
+
+        For callers that run it under their own limits (the server's row cap). Raises UnknownQuery,
+        QueryParameterError.
+        """
         query = named_query(name)
         bindings = {key: term_for(kind, value) for key, (kind, value) in query.bindings(params or {}).items()}
-        return self.query(query.sparql, substitutions=bindings, **self.reviewed_dataset(include_candidates))
+        return query.sparql, {"substitutions": bindings, **self.reviewed_dataset(include_candidates)}
 
     def named_queries(self) -> dict[str, NamedQuery]:
         """Every named query (queries/*.rq) by name, with its title and parameters."""
