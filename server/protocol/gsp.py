@@ -54,10 +54,11 @@ def target() -> tuple[bool, str | None]:
 @bp.route("/store", methods=["GET", "PUT", "POST", "DELETE"])
 def store() -> Response:
     """GET (and HEAD) a graph, or PUT/POST/DELETE it with the token."""
+    if request.method not in ("GET", "HEAD"):
+        require_token()  # first: a write without the token is a 401 whatever its parameters
     named, graph = target()
     if request.method in ("GET", "HEAD"):
         return _read(named, graph)
-    require_token()
     if not named:
         if request.method != "POST":
             raise BadRequest("name the graph to write with ?graph=<iri> or ?default")

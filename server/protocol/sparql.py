@@ -184,6 +184,8 @@ def protocol_answer(endpoint: Endpoint, req: Request) -> Answer | None:
         fmt = args.get("format")
     if not text.strip():
         raise BadRequest("empty query")
+    if "" in default_graphs or "" in named_graphs:
+        raise BadRequest("an empty default-graph-uri or named-graph-uri: give a graph IRI")
     # Protocol: once the request names graphs, the dataset is exactly those (an empty default graph
     # when only named graphs are given); otherwise the default graph is the union of all graphs.
     dataset_default: list[str] | None = default_graphs or ([] if named_graphs else None)

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from actorgraph.graph.store import named_node
 from actorgraph.server import context
-from actorgraph.server.errors import BadRequest, Forbidden, MethodNotAllowed, Unauthorized, UnsupportedMediaType
+from actorgraph.server.errors import BadRequest, Forbidden, Unauthorized, UnsupportedMediaType
 from actorgraph.server.protocol.limits import mask
 
 bp = Blueprint("update", __name__)
@@ -38,11 +38,9 @@ def require_token() -> None:
         )
 
 
-@bp.route("/update", methods=["GET", "POST"])
+@bp.route("/update", methods=["POST"])  # GET is werkzeug's 405, whose Allow lists only what is served
 def update() -> Response:
     """Run a SPARQL Update in one transaction; 204 on success."""
-    if request.method == "GET":
-        raise MethodNotAllowed("SPARQL Update must be sent by POST", {"Allow": "POST, OPTIONS"})
     require_token()
     if request.mimetype == FORM:
         values = request.form.getlist("update")
