@@ -115,8 +115,11 @@ class KnowledgeGraph:
         if self.settings.in_memory:
             self._store = GraphStore.memory()
             return build_mod.build(None, self.sources, step, memory_store=self._store, reason=reason)
-        self.settings.store_dir.parent.mkdir(parents=True, exist_ok=True)
-        report = build_mod.build(self.settings.store_dir, self.sources, step, reason=reason)
+        try:
+            self.settings.store_dir.parent.mkdir(parents=True, exist_ok=True)
+            report = build_mod.build(self.settings.store_dir, self.sources, step, reason=reason)
+        except OSError as exc:  # a read-only or full disk, a file where a folder should be: the old store stays
+            raise StoreError(f"cannot build the store at {self.settings.store_path}: {exc}") from exc
         self.close()
         return report
 

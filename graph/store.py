@@ -164,7 +164,7 @@ class GraphStore:
             raise StoreError(f"no store at {path}: run 'actorgraph build' first")
         try:
             store = ox.Store.read_only(str(target)) if read_only else ox.Store(str(target))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB's "Corruption" (a store left by a crash)
             raise StoreError(f"cannot open store {target}: {exc}") from exc
         return cls(store, read_only=read_only, location=target)
 

@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
     app.config["MAX_CONTENT_LENGTH"] = 256 * 1024 * 1024  # Graph Store uploads; queries have their own limit
     app.config["MAX_FORM_MEMORY_SIZE"] = form_body_cap(settings.max_query_length)  # query=/update= form fields
     errors.register(app)
+    app.after_request(ui.secure_every_answer)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.wsgi_app = RequestLog(sparql.FastPath(app.wsgi_app, endpoint))  # type: ignore[method-assign]

@@ -86,7 +86,9 @@ def answer(kg: KnowledgeGraph, run: Callable[[], QueryResult], accept: str | Non
         current = first.pop() if first else run()
         kg.serialize(current, out, chosen.name)
 
-    return Answer(workers.body(write), chosen.content_type, [("Vary", "Accept"), *(headers or [])])
+    # nosniff: CSV/TSV/text answers hold the client's own strings; no browser may run them as HTML.
+    return Answer(workers.body(write), chosen.content_type,
+                  [("Vary", "Accept"), ("X-Content-Type-Options", "nosniff"), *(headers or [])])  # fmt: skip
 
 
 def answer_sparql(endpoint: Endpoint, sparql: str, *, substitutions: dict[str, Any] | None = None,
