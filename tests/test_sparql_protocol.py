@@ -249,3 +249,32 @@ def test_a_query_over_the_limit_is_413_by_form_and_body_alike(kg: KnowledgeGraph
         assert "limit of 1000" in response.get_data(as_text=True)
     way_over = client.post("/sparql", data=query * 10, content_type="application/sparql-query")
     assert way_over.status_code == 413
+
+
+def test_store_default_and_sparql_default_differ_and_the_description_says_so(client: FlaskClient) -> None:
+    """/sparql's default graph is the union; /store?default is the store's own, empty after a build (both tested)."""
+    union = client.get("/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
+    assert int(union.json["results"]["bindings"][0]["n"]["value"]) > 1000  # type: ignore[index]
+    own = client.get("/store?default", headers={"Accept": "application/n-triples"})
+    assert own.status_code == 200
+    assert own.data.strip() == b""
+    graph = Graph().parse(data=client.get("/sparql", headers={"Accept": "text/turtle"}).data, format="turtle")
+    description = str(graph.value(URIRef("http://localhost/sparql"), URIRef("http://purl.org/dc/terms/description")))
+    assert "/store?default is different: it is the store's own default graph, empty after a build" in description
+    assert "may be 1000000 characters long" in description
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"query": "SELECT (<urn:fn:unknown>(1) AS ?x) {}"}, "query failed: The custom function <urn:fn:unknown>"),
+        ({"query": "ASK {}", "named-graph-uri": "not an iri"}, "not a valid IRI: 'not an iri'"),
+        ({"query": "ASK {}", "default-graph-uri": "%zz"}, "not a valid IRI: '%zz'"),
+        ({"query": "ASK {}", "named-graph-uri": ""}, "an empty default-graph-uri or named-graph-uri"),
+        ({"query": ""}, "empty query"),
+    ],
+)
+def test_bad_inputs_that_were_500s_are_400s(client: FlaskClient, params: dict[str, str], message: str) -> None:
+    response = client.get("/sparql", query_string=params)
+    assert response.status_code == 400
+    assert response.get_data(as_text=True).startswith(message)
