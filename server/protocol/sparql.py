@@ -146,6 +146,11 @@ def _single(values: list[str], name: str) -> str | None:
     return values[0] if values else None
 
 
+def _no_empty_graphs(default_graphs: list[str], named_graphs: list[str]) -> None:
+    if "" in default_graphs or "" in named_graphs:
+        raise BadRequest("an empty default-graph-uri or named-graph-uri: give a graph IRI")
+
+
 def protocol_answer(endpoint: Endpoint, req: Request) -> Answer | None:
     """Answer a GET/POST query request; None when it asks for no query (the service description)."""
     args = req.args
@@ -179,15 +184,15 @@ def protocol_answer(endpoint: Endpoint, req: Request) -> Answer | None:
         if "update" in args:
             raise BadRequest("SPARQL Update is not accepted by GET: POST it to /update")
         text = _single(args.getlist("query"), "query")
-        if text is None:
-            return None
         default_graphs = args.getlist("default-graph-uri")
         named_graphs = args.getlist("named-graph-uri")
         fmt = args.get("format")
+        if text is None:
+            _no_empty_graphs(default_graphs, named_graphs)
+            return None
     if not text.strip():
         raise BadRequest("empty query")
-    if "" in default_graphs or "" in named_graphs:
-        raise BadRequest("an empty default-graph-uri or named-graph-uri: give a graph IRI")
+    _no_empty_graphs(default_graphs, named_graphs)
     # Protocol: once the request names graphs, the dataset is exactly those (an empty default graph
     # when only named graphs are given); otherwise the default graph is the union of all graphs.
     dataset_default: list[str] | None = default_graphs or ([] if named_graphs else None)
