@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 import weakref
@@ -19,28 +20,30 @@ from actorgraph.graph.checks.shacl import ValidationResult, validate_sources
 from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import StoreError
 from actorgraph.graph.ingest import IngestReport, ingest_file
+from actorgraph.graph.linking import reconcile as reconciliation
+from actorgraph.graph.linking import suggest as link_suggest
 from actorgraph.graph.linking.void import void_graph
 from actorgraph.graph.named_queries import NamedQuery, load_all
 from actorgraph.graph.named_queries import get as named_query
 from actorgraph.graph.reasoning import infer
 from actorgraph.graph.review import Candidate
-from actorgraph.graph.sources import load_corpus
+from actorgraph.graph.sources import load_corpus, shipped_sources
 from actorgraph.graph.store import (
     GraphStore,
     QueryResult,
+    as_solutions,
     current_target,
     named_node,
     serialize_results,
     serialize_triples,
     typed_literal,
 )
+from actorgraph.ontology import vocab as v
 from actorgraph.ontology.docs import write_docs
-from actorgraph.ontology.vocab import CANDIDATES_GRAPH, VOID_GRAPH
+from actorgraph.ontology.vocab import CANDIDATES_GRAPH, VOID_GRAPH, XSD
 
 if TYPE_CHECKING:
     from rdflib import Graph
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def term_for(kind: str, value: str) -> Any:
@@ -68,6 +71,7 @@ class KnowledgeGraph:
         self._link: str | None = None
         self._lock = threading.Lock()
         self._alliances: AllianceAnalysis | None = None
+        self._reconciler: reconciliation.Reconciler | None = None
 
     # ------------------------------------------------------------------ store
 
@@ -276,6 +280,114 @@ class KnowledgeGraph:
         linking.write_enrichment(self.store, result)
         return result
 
+    def link_of(self, entity_id: str) -> linking.Link | None:
+        """The registry's entry for an entity: its identifiers and how each was checked (None: no entry)."""
+        return self.reconciler().links.get(entity_id)
+
+    def suggest_links(self, only: Iterable[str] | None = None) -> tuple[Path, list[link_suggest.Suggestion]]:
+        """Ask settings.reconcile_service for candidates of entities without a QID; write them for review.
+
+        Returns the review file (link-candidates.yaml beside links.yaml) and the suggestions.
+        Raises ReconciliationUnavailable when the service cannot be reached, LinkError for an unknown id.
+        """
+        client = link_suggest.ReconciliationClient(self.settings.reconcile_service)
+        suggestions = link_suggest.suggest(load_corpus(self.sources), client, only)
+        path = link_suggest.write_candidates(self._registry_folder(), suggestions, client.service_url, _today())
+        return path, suggestions
+
+    def accept_link(self, entity_id: str, qid: str) -> linking.VerifyResult:
+        """Check a proposed QID through the Wikidata API (settings.wikidata_api), then write it into links.yaml.
+
+        Raises LinkError (not proposed, or it does not match: nothing is written), WikidataUnavailable.
+        """
+        client = linking.WikidataClient(self.settings.wikidata_api)
+        corpus = load_corpus(self.sources)
+        result = link_suggest.accept(corpus, self._registry_folder(), entity_id, qid, client, _today())
+        self._reconciler = None  # the registry changed
+        return result
+
+    def reject_link(self, entity_id: str, qid: str) -> str:
+        """Record in links.yaml that a proposed QID is not the entity; the line written. Raises LinkError."""
+        line = link_suggest.reject(load_corpus(self.sources), self._registry_folder(), entity_id, qid, _today())
+        self._reconciler = None  # the registry changed
+        return line
+
+    def _registry_folder(self) -> Path:
+        """The sources folder whose links.yaml the link commands read and write."""
+        return self.sources or shipped_sources()
+
+    # ------------------------------------------------------------------ reconciliation service (docs/linking.md)
+
+    def reconciler(self) -> reconciliation.Reconciler:
+        """The matcher over the registry's entities and links (built once per instance)."""
+        if self._reconciler is None:
+            corpus = load_corpus(self.sources)
+            self._reconciler = reconciliation.Reconciler(corpus, linking.corpus_links(corpus))
+        return self._reconciler
+
+    def reconcile(self, batch: dict[str, Any]) -> dict[str, Any]:
+        """Answer a reconciliation query batch ({key: {query, type, limit, properties}}).
+
+        Raises ValueError when a query is malformed.
+        """
+        return self.reconciler().reconcile_batch(batch)
+
+    def reconcile_suggest(self, kind: str, prefix: str) -> list[dict[str, Any]]:
+        """Suggest entities, types or properties (kind) for a prefix. Raises ValueError for another kind."""
+        if kind == "entity":
+            return self.reconciler().suggest_entities(prefix)
+        if kind == "type":
+            return reconciliation.suggest_types(prefix)
+        if kind == "property":
+            known = reconciliation.RECONCILE_PROPERTIES | reconciliation.EXTEND_PROPERTIES
+            return reconciliation.suggest_properties(prefix, known)
+        raise ValueError(f"nothing to suggest of kind {kind!r} (entity, type, property)")
+
+    def reconcile_card(self, entity_id: str) -> reconciliation.EntityCard | None:
+        """The preview card of an entity: label, types, aliases, identifiers, three statements with evidence."""
+        if entity_id not in self.reconciler().entities:
+            return None
+        bindings = {"entity": named_node(v.entity_iri(entity_id))}
+        rows = self.select(reconciliation.PREVIEW_STATEMENTS, substitutions=bindings, **self.reviewed_dataset())
+        return reconciliation.entity_card(self.reconciler(), entity_id, rows)
+
+    def reconcile_extend(self, ids: list[str], properties: list[dict[str, Any]]) -> dict[str, Any]:
+        """Data extension: type, Wikidata QID, sponsors, adversaries in a year of each entity.
+
+        Raises ValueError for an unknown property or a bad setting.
+        """
+        meta = reconciliation.extension_meta(properties)
+        rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for entity_id in ids:
+            rows[entity_id] = {str(p["id"]): self._extension_values(entity_id, p) for p in properties}
+        return {"meta": meta, "rows": rows}
+
+    def _extension_values(self, entity_id: str, prop: dict[str, Any]) -> list[dict[str, Any]]:
+        reconciler = self.reconciler()
+        entity = reconciler.entities.get(entity_id)
+        if entity is None:
+            return []
+        pid = prop["id"]
+        if pid == "type":
+            return [{"id": t["id"], "name": t["name"]} for t in reconciler.types_json(entity)]
+        if pid == "wikidata":
+            link = reconciler.links.get(entity_id)
+            return [{"str": link.wikidata}] if link and link.wikidata else []
+        iri = v.entity_iri(entity_id)
+        if pid == "sponsor":
+            found = [(r["sponsor"], r["sponsorLabel"]) for r in self._named_rows("proxies_and_sponsors", {})
+                     if r["proxy"] == iri]  # fmt: skip
+        else:
+            year = str(reconciliation.year_setting(prop))
+            rows = self._named_rows("adversaries_at_year", {"actor": iri, "year": year})
+            found = [(r["adversary"], r["adversaryLabel"]) for r in rows]
+        return [{"id": ref.removeprefix(v.RES), "name": name} for ref, name in dict(found).items()]
+
+    def _named_rows(self, name: str, params: dict[str, str]) -> list[dict[str, Any]]:
+        result = as_solutions(self.run_named(name, params))
+        variables = [var.value for var in result.variables]
+        return [{key: _plain(row[key]) for key in variables} for row in result]
+
     # ------------------------------------------------------------------ ingest and review (settings.sources_path)
 
     def ingest(
@@ -384,6 +496,10 @@ class KnowledgeGraph:
     def drop_graph(self, graph: str | None) -> bool:
         """Remove a named graph (or empty the default graph); False when the named graph did not exist."""
         return self.store.drop_graph(graph)
+
+
+def _today() -> str:
+    return dt.datetime.now(dt.UTC).date().isoformat()
 
 
 def _plain(term: Any) -> Any:

@@ -14,6 +14,7 @@ from typing import Any
 ENV_PREFIX = "ACTORGRAPH_"
 MEMORY = ":memory:"
 WIKIDATA_API = "https://www.wikidata.org/w/api.php"
+RECONCILE_SERVICE = "https://wikidata.reconci.link/en/api"  # Wikidata's reconciliation service (OpenRefine's default)
 
 
 def _setting(default: Any, help: str, env: str | None = None, *, secret: bool = False) -> Any:  # noqa: A002 - "help" mirrors click
@@ -70,6 +71,9 @@ class Settings:
     llm_model: str = _setting("default", "Model name the 'llm' extractor asks for.")
     llm_key: str = _setting("", "Bearer token for the LLM endpoint (empty: none).", secret=True)
     llm_timeout: float = _setting(120.0, "Seconds the 'llm' extractor waits for one answer.")
+    reconcile_service: str = _setting(
+        RECONCILE_SERVICE, "Reconciliation service (W3C Reconciliation API) that 'link suggest' asks for candidates."
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 CERTAINTIES = ("stated", "reported", "alleged", "suspected", "denied", "assessed", "forecast")
-QUALIFIERS = ("start", "end", "point_in_time", "place", "quantity", "unit", "role")
 
 
 @dataclass(frozen=True)

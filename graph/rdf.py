@@ -41,7 +41,6 @@ from actorgraph.ontology import vocab as v
 
 Quad = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal, URIRef]
 
-OA = "http://www.w3.org/ns/oa#"
 CONTEXT_CHARS = 32  # prefix/suffix length of TextQuoteSelector, as hypothes.is does
 
 
@@ -54,7 +53,7 @@ def ag(local: str) -> URIRef:
 
 
 def oa(local: str) -> URIRef:
-    return URIRef(OA + local)
+    return URIRef(v.OA + local)
 
 
 def literal(value: LiteralValue) -> Literal:

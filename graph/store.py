@@ -401,11 +401,6 @@ def to_term(value: Any) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     raise TypeError(f"cannot bind {value!r} as an RDF term")
 
 
-def parse_ntriples_terms(data: str) -> set[tuple[str, str, str]]:
-    """Triples of an N-Triples text as Oxigraph's N-Triples term strings (for comparing graphs)."""
-    return {(str(t.subject), str(t.predicate), str(t.object)) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)}
-
-
 def named_node(value: str) -> ox.NamedNode:
     """An IRI as a term; raises InvalidIRI when it is not a valid IRI."""
     try:

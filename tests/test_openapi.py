@@ -65,3 +65,11 @@ def test_openapi_paths_exist_in_the_app(app: Flask, spec: dict[str, Any]) -> Non
         for method in operations:
             if method in ("get", "post", "put", "delete", "head", "options"):
                 urls.match(sample, method=method.upper())  # raises NotFound / MethodNotAllowed
+
+
+def test_openapi_documents_the_reconciliation_service(spec: dict[str, Any]) -> None:
+    paths = spec["paths"]
+    assert {"get", "post"} <= set(paths["/reconcile"])
+    assert "application/x-www-form-urlencoded" in paths["/reconcile"]["post"]["requestBody"]["content"]
+    for path in ("/reconcile/suggest/{kind}", "/reconcile/preview", "/reconcile/propose_properties"):
+        assert paths[path]["get"]["tags"] == ["Reconciliation"], path

@@ -10,8 +10,10 @@ import click
 
 from actorgraph.graph.cli.errors import reports_errors
 from actorgraph.graph.cli.options import make_kg, sources_option, store_option
+from actorgraph.graph.store import QUAD_FORMATS, TRIPLE_FORMATS
 
-EXPORT_FORMATS = ("nquads", "trig", "turtle", "ntriples", "jsonld", "rdfxml")
+# The store's one format table: every dataset format, then every graph format (exported as the union).
+EXPORT_FORMATS = tuple(f.name for f in QUAD_FORMATS + TRIPLE_FORMATS)
 
 
 @click.command()

@@ -470,6 +470,7 @@ def build_spec() -> dict[str, Any]:
     }
     for query in load_all().values():
         paths[f"/queries/{query.name}"] = {"get": _named_operation(query)}
+    paths.update(_reconcile_paths())
     return {
         "openapi": "3.1.0",
         "info": {
@@ -543,6 +544,74 @@ def build_spec() -> dict[str, Any]:
             },
         },
     }
+
+
+def _reconcile_paths() -> dict[str, Any]:
+    """The W3C Reconciliation Service API (0.2) at /reconcile (server/web/reconcile.py, docs/linking.md)."""
+    json_answer = {"content": {"application/json": {"schema": {"type": "object"}}}}
+    form = {
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "queries": {"type": "string", "description": "A query batch as JSON: {key: {query, type, "
+                                    "limit, properties: [{pid, v}]}}."},
+                        "extend": {"type": "string", "description": "A data extension query as JSON: "
+                                   "{ids: [...], properties: [{id, settings}]}."},
+                    },
+                }
+            }
+        }
+    }  # fmt: skip
+    service = {
+        "tags": ["Reconciliation"],
+        "parameters": [
+            _q("queries", "A query batch (JSON); without it and 'extend', the answer is the service manifest."),
+            _q("extend", "A data extension query (JSON): type, wikidata, sponsor, adversaries (setting 'year')."),
+        ],
+        "responses": {
+            "200": {"description": "The manifest, the candidates per query key, or the extension rows.", **json_answer},
+            "400": _text("A malformed query batch or extension query."),
+        },
+    }
+    return {
+        "/reconcile": {
+            "get": {**service, "summary": "Reconciliation service: manifest, queries, data extension",
+                    "operationId": "reconcile"},
+            "post": {**service, "summary": "Reconciliation service (form POST, as OpenRefine sends it)",
+                     "operationId": "reconcilePost", "requestBody": form},
+        },
+        "/reconcile/suggest/{kind}": {
+            "get": {
+                "tags": ["Reconciliation"],
+                "summary": "Suggest entities, types or properties for a prefix",
+                "operationId": "reconcileSuggest",
+                "parameters": [_path("kind", "entity, type or property"), _q("prefix", "What the user typed.")],
+                "responses": {"200": {"description": "{result: [{id, name, ...}]}", **json_answer},
+                              "404": _text("No suggest service of that kind.")},
+            }
+        },
+        "/reconcile/preview": {
+            "get": {
+                "tags": ["Reconciliation"],
+                "summary": "A small HTML card of an entity (label, type, aliases, external ids, three statements)",
+                "operationId": "reconcilePreview",
+                "parameters": [_q("id", "The entity id (e.g. iran).")],
+                "responses": {"200": {"description": "The card.", "content": {"text/html": {}}},
+                              "404": _text("No such entity.")},
+            }
+        },
+        "/reconcile/propose_properties": {
+            "get": {
+                "tags": ["Reconciliation"],
+                "summary": "The properties data extension can fetch",
+                "operationId": "reconcileProposeProperties",
+                "parameters": [_q("type", "A type id (the same properties for every type).")],
+                "responses": {"200": {"description": "{type, properties: [{id, name}]}", **json_answer}},
+            }
+        },
+    }  # fmt: skip
 
 
 def _path(name: str, description: str) -> dict[str, Any]:

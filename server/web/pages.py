@@ -103,7 +103,8 @@ def _page(iri: str, rest: str) -> Response | None:
     if view is None:
         return None
     template = "statement.html" if view.kind == "statement" else "resource.html"
-    return Response(render_template(template, view=view, formats=ALTERNATES), mimetype=HTML)
+    link = kg().link_of(rest) if "/" not in rest else None  # how each external identifier was checked
+    return Response(render_template(template, view=view, formats=ALTERNATES, link=link), mimetype=HTML)
 
 
 @bp.get("/ontology")
