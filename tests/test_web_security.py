@@ -10,7 +10,6 @@ from __future__ import annotations
 import hmac
 import http.server
 import shutil
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,10 +30,10 @@ TOKEN = "security-token"
 
 
 @pytest.fixture(scope="module")
-def hostile() -> KnowledgeGraph:
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
     """The fixture sources with hostile text in a label, an alias and the document (and a statement quoting it)."""
 
-    folder = Path(tempfile.mkdtemp()) / "sources"
+    folder = tmp_path_factory.mktemp("hostile") / "sources"  # kept: pages read the sources (link registry)
     shutil.copytree(FIXTURE, folder)
     entities = folder / "entities" / "fixture.yaml"
     text = entities.read_text(encoding="utf-8")
@@ -65,7 +64,6 @@ def hostile() -> KnowledgeGraph:
     )
     graph = KnowledgeGraph(Settings(store_path=":memory:"), sources=folder)
     graph.build()
-    shutil.rmtree(folder.parent, ignore_errors=True)
     return graph
 
 
