@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from actorgraph.graph import build as build_mod
-from actorgraph.graph import linking
+from actorgraph.graph import leases, linking
 from actorgraph.graph.alliances import AllianceAnalysis, Hypothesis, SignedNetwork, Triad, network_graphml, network_svg
 from actorgraph.graph.checks.coverage import DocumentCoverage, coverage_report
 from actorgraph.graph.checks.hermit import ConsistencyResult, ProxyEvidence, check_consistency, proxy_evidence
@@ -97,6 +98,8 @@ class KnowledgeGraph:
                         raise StoreError(f"no store at {self.settings.store_path}: run 'actorgraph build' first")
                     self._store = GraphStore.open(target, read_only=self.settings.read_only)
                     self._target = target
+                    # Held while any thread still has this store object: a rebuild will not delete it.
+                    weakref.finalize(self._store, leases.hold(target).release)
         return self._store
 
     def open(self) -> None:
@@ -116,8 +119,11 @@ class KnowledgeGraph:
         if self.settings.in_memory:
             self._store = GraphStore.memory()
             return build_mod.build(None, self.sources, step, memory_store=self._store, reason=reason)
-        self.settings.store_dir.parent.mkdir(parents=True, exist_ok=True)
-        report = build_mod.build(self.settings.store_dir, self.sources, step, reason=reason)
+        try:
+            self.settings.store_dir.parent.mkdir(parents=True, exist_ok=True)
+            report = build_mod.build(self.settings.store_dir, self.sources, step, reason=reason)
+        except OSError as exc:  # a read-only or full disk, a file where a folder should be: the old store stays
+            raise StoreError(f"cannot build the store at {self.settings.store_path}: {exc}") from exc
         self.close()
         return report
 
@@ -203,9 +209,20 @@ class KnowledgeGraph:
 
         Raises UnknownQuery, QueryParameterError.
         """
+        sparql, options = self.prepare_named(name, params, include_candidates=include_candidates)
+        return self.query(sparql, **options)
+
+    def prepare_named(
+        self, name: str, params: dict[str, str] | None = None, *, include_candidates: bool = False
+    ) -> tuple[str, dict[str, Any]]:
+        """A named query's text and its query options (bound parameters, dataset), checked, not run.
+
+        For callers that run it under their own limits (the server's row cap). Raises UnknownQuery,
+        QueryParameterError.
+        """
         query = named_query(name)
         bindings = {key: term_for(kind, value) for key, (kind, value) in query.bindings(params or {}).items()}
-        return self.query(query.sparql, substitutions=bindings, **self.reviewed_dataset(include_candidates))
+        return query.sparql, {"substitutions": bindings, **self.reviewed_dataset(include_candidates)}
 
     def named_queries(self) -> dict[str, NamedQuery]:
         """Every named query (queries/*.rq) by name, with its title and parameters."""
@@ -459,9 +476,12 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ writing (SPARQL Update, Graph Store)
 
-    def update(self, sparql: str) -> None:
-        """Run SPARQL Update in one transaction. Raises ReadOnlyStore, InvalidQuery, QueryEvaluationError."""
-        self.store.update(sparql)
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run SPARQL Update in one transaction (relative IRIs against base_iri).
+
+        Raises ReadOnlyStore, InvalidQuery, QueryEvaluationError.
+        """
+        self.store.update(sparql, base_iri=base_iri)
 
     def graph_exists(self, graph: str | None) -> bool:
         """Whether a named graph is in the store (None, the store's default graph, always is)."""

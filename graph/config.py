@@ -38,7 +38,9 @@ class Settings:
     )
     read_only: bool = _setting(True, "Serve the store read-only (updates need an update token as well).")
     max_rows: int = _setting(100_000, "Most rows a query over HTTP returns before it is cut off.")
-    max_query_length: int = _setting(100_000, "Longest SPARQL text (characters) the server accepts.")
+    # 1 MB: generated queries (VALUES blocks of thousands of IRIs) are that big; the request body
+    # cap follows from it (server/protocol/limits.py body_cap), so the two always agree.
+    max_query_length: int = _setting(1_000_000, "Longest SPARQL text (characters) the server accepts.")
     query_timeout: float = _setting(30.0, "Seconds a query may run on the server before it is ended (503).")
     host: str = _setting("127.0.0.1", "Interface the server binds to.")
     port: int = _setting(8000, "Port the server listens on.")

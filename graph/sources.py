@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from actorgraph.graph.errors import QuoteError, SourceError
+from actorgraph.graph.errors import KGError, QuoteError, SourceError
 from actorgraph.graph.model import (
     CERTAINTIES,
     CandidateFile,
@@ -94,6 +94,10 @@ def read_yaml(path: Path) -> Any:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
         raise SourceError(f"YAML syntax: {exc.problem or exc}", path, line) from exc
+    except yaml.YAMLError as exc:  # a character YAML does not allow (ReaderError): found by tests/test_fuzz.py
+        raise SourceError(f"YAML: {exc}".replace("\n", " "), path) from exc
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"not UTF-8: {exc}", path) from exc
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror}", path) from exc
 
@@ -255,11 +259,26 @@ def load_statement_file(
 
     Candidate statements may also name the document's new-entity candidates (new_keys, "new:<slug>").
     """
+    try:
+        return _read_statement_file(path, documents, entities, new_keys)
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:
+        # A value of an unexpected shape (a list where an id belongs, ...) that no check named yet:
+        # still the file's fault, so a SourceError with the file, not a traceback (tests/test_fuzz.py).
+        if isinstance(exc, KGError):
+            raise
+        raise SourceError(f"a value of an unexpected type or shape ({type(exc).__name__}: {exc})", path) from exc
+
+
+def _read_statement_file(
+    path: Path, documents: dict[str, Document], entities: dict[str, Entity], new_keys: frozenset[str]
+) -> StatementFile:
     ctx = _Ctx(path)
     raw = read_yaml(path)
     if not isinstance(raw, dict) or "document" not in raw:
         raise ctx.error("expected a mapping with 'document' and 'statements'")
     doc_id = raw["document"]
+    if not isinstance(doc_id, str):
+        raise ctx.error(f"'document' must be a document id, got {doc_id!r}", raw)
     if doc_id not in documents:
         raise ctx.error(f"unknown document {doc_id!r} (not in documents.yaml)", raw)
     reader = _StatementReader(ctx, documents[doc_id], entities, new_keys)

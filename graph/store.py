@@ -20,6 +20,7 @@ from typing import IO, Any, TypeGuard
 
 import pyoxigraph as ox
 
+from actorgraph.graph import leases
 from actorgraph.graph.config import MEMORY
 from actorgraph.graph.errors import (
     InvalidIRI,
@@ -163,7 +164,7 @@ class GraphStore:
             raise StoreError(f"no store at {path}: run 'actorgraph build' first")
         try:
             store = ox.Store.read_only(str(target)) if read_only else ox.Store(str(target))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB's "Corruption" (a store left by a crash)
             raise StoreError(f"cannot open store {target}: {exc}") from exc
         return cls(store, read_only=read_only, location=target)
 
@@ -195,12 +196,12 @@ class GraphStore:
         """Replace one named graph's content atomically (SPARQL Update in one transaction)."""
         self.write_graph(graph, data, fmt, replace=True)
 
-    def update(self, sparql: str) -> None:
-        """Run SPARQL Update (atomic: one transaction)."""
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run SPARQL Update (atomic: one transaction); relative IRIs resolve against base_iri."""
         check_query_shape(sparql)
         writable = self._writable()
         try:
-            writable.update(sparql)
+            writable.update(sparql, base_iri=base_iri)
         except SyntaxError as exc:
             raise _invalid(exc) from exc
         except OSError as exc:
@@ -223,15 +224,19 @@ class GraphStore:
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         prefixes: dict[str, str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """Run a SPARQL query; the default graph is the union of all graphs unless graphs are named.
 
-        prefixes are declared for the parser (the query text need not repeat PREFIX lines).
+        prefixes are declared for the parser (the query text need not repeat PREFIX lines);
+        relative IRIs resolve against base_iri (the protocol: the endpoint's URL).
         Raises InvalidQuery, QueryEvaluationError, StoreError.
         """
         kwargs: dict[str, Any] = {}
         if prefixes:
             kwargs["prefixes"] = prefixes
+        if base_iri:
+            kwargs["base_iri"] = base_iri
         if default_graphs is not None:  # [] is an empty default graph (only named graphs given)
             kwargs["default_graph"] = [named_node(g) for g in default_graphs]
         else:
@@ -431,9 +436,14 @@ def serialize_results(result: QueryResult, output: IO[bytes], fmt: str) -> None:
         raise QueryEvaluationError(f"query failed: {exc}") from exc
 
 
-def convert_rdf(data: bytes | str, from_fmt: str, to_fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
-    """Re-serialise a small RDF document (service description, VoID) with pyoxigraph."""
-    out: bytes | None = ox.serialize(ox.parse(data, format=_RDF[from_fmt]), format=_RDF[to_fmt],
+def convert_rdf(
+    data: bytes | str, from_fmt: str, to_fmt: str, prefixes: dict[str, str] | None = None, base_iri: str | None = None
+) -> bytes:
+    """Re-serialise a small RDF document (service description, VoID, uploads) with pyoxigraph.
+
+    Relative IRIs resolve against base_iri. Raises SyntaxError when data does not parse.
+    """
+    out: bytes | None = ox.serialize(ox.parse(data, format=_RDF[from_fmt], base_iri=base_iri), format=_RDF[to_fmt],
                                      prefixes=prefixes)  # fmt: skip
     return out or b""
 
@@ -481,7 +491,8 @@ def _prune_builds(path: Path, keep: Path) -> None:
     builds = sorted(builds_dir(path).iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
     survivors = [keep, *[b for b in builds if b != keep][: KEEP_BUILDS - 1]]
     for build in builds:
-        if build not in survivors:
+        # A build some process still reads (graph/leases.py) stays until a later build finds it unread.
+        if build not in survivors and not leases.in_use(build):
             shutil.rmtree(build, ignore_errors=True)
 
 

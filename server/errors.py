@@ -172,6 +172,7 @@ def text_response(found: Problem) -> Response:
     """The SPARQL protocol's answer: the message in text/plain."""
     response = Response(found.message.rstrip("\n") + "\n", status=found.status, mimetype="text/plain")
     response.headers.update(found.headers)
+    response.headers["X-Content-Type-Options"] = "nosniff"  # the message may echo the client's input
     return response
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -25,6 +26,9 @@ def build(store: str | None, sources: Path | None, reason: bool) -> None:
     from rich.console import Console  # start-up cost: rich loads only when a command draws progress
     from rich.progress import Progress  # start-up cost, as above
 
+    # SIGTERM as an exception, so the half-written build is removed (build_store cleans up on any
+    # exception) and the old store stays; the default action would end the process on the spot.
+    signal.signal(signal.SIGTERM, _terminated)
     kg = make_kg(store, sources)
     steps = ["read and check sources", "swap the new store in", "compile RDF", "load into Oxigraph"]
     steps += ["reason"] if reason else []
@@ -43,6 +47,10 @@ def build(store: str | None, sources: Path | None, reason: bool) -> None:
         click.echo(f"  quads       {count:6d}  {graph}")
     if report.inference:
         click.echo(report.inference)
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 @click.command()
