@@ -72,6 +72,11 @@ class Settings:
     reconcile_service: str = _setting(
         RECONCILE_SERVICE, "Reconciliation service (W3C Reconciliation API) that 'link suggest' asks for candidates."
     )
+    curation_token: str = _setting(
+        "",
+        "Token analysts log in with to curate in the browser (/review); the update token works too (empty: off).",
+        secret=True,
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
