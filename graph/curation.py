@@ -523,7 +523,7 @@ def _new_statement(
     occurrence = None
     if len(starts) > 1:
         try:
-            start = int(form.get("start", ""))
+            start = int(form.get("quote_start", ""))
         except ValueError as exc:
             raise CurationError(
                 "the quote occurs several times: select it in the text (its offset is missing)"

@@ -219,7 +219,7 @@ def document_post(document: str) -> BaseResponse | tuple[str, int]:
         target=request.form.get("target", ""),
         fields={
             k: request.form[k]
-            for k in (*ACTION_FIELDS, "quote", "into", "id", "type", "label", "aliases")
+            for k in (*ACTION_FIELDS, "quote", "quote_start", "into", "id", "type", "label", "aliases")
             if k in request.form
         },
         reason=request.form.get("reason", ""),
