@@ -54,7 +54,8 @@ def test_curation_accept_removes_the_mark_records_the_reviewer_and_changes_nothi
         kg,
         f"""SELECT ?type ?who ?when WHERE {{
         <https://w3id.org/actorgraph/resource/statement/{DOC}/{ACCEPT}> a ?type ;
-            prov:wasDerivedFrom ?ann . ?ann prov:wasAttributedTo ?r ; prov:generatedAtTime ?when . ?r rdfs:label ?who }}""",
+            prov:wasDerivedFrom ?ann . ?ann prov:wasAttributedTo ?r ; prov:generatedAtTime ?when .
+        ?r rdfs:label ?who }}""",
     )
     assert found == [{"type": "https://w3id.org/actorgraph/ontology#Statement", "who": "Ana",
                       "when": "2026-12-02T11:00:00Z"}]  # fmt: skip
@@ -124,7 +125,7 @@ def test_curation_add_picks_the_selected_occurrence_of_a_repeated_quote(kg: Know
                 },
             ),
             "not verbatim",
-        ),  # fmt: skip
+        ),
         (Change("correct", CORRECT, {"object": "atlantis"}), "unknown entity 'atlantis'"),
         (Change("correct", CORRECT, {"predicate": "adores"}), "unknown relation 'adores'"),
         (Change("correct", CORRECT, {"at": "spring of 2020"}), "at: 'spring of 2020' is not a year"),
@@ -208,8 +209,7 @@ def test_curation_history_and_undo_restore_the_files_byte_for_byte(kg: Knowledge
     curate(kg, Change("undo"), who="Ana")
     now = snapshot(sources(kg))
     assert now["statements/frontier-notes.yaml"] == before["statements/frontier-notes.yaml"]
-    assert [c.local_id for c in kg.review_state(DOC).candidates] == [ACCEPT, "c002-general-tarkov-leaderOf-red-hand-front",
-                                                                    REJECT]  # fmt: skip
+    assert [c.local_id for c in kg.review_state(DOC).candidates] == [ACCEPT, CORRECT, REJECT]
 
 
 def test_curation_reviewer_name_is_checked(kg: KnowledgeGraph) -> None:
