@@ -76,4 +76,5 @@ if (text && quoteBox && startBox) {
   quoteBox.addEventListener("input", () => { startBox.value = ""; if (where) where.textContent = ""; });
 }
 
-if (location.hash === "" && cards.length && !document.getElementById("message")) focusCard(0);
+// The first open candidate is the current one, so the keys work at once (not after an error: read it first).
+if (cards.length && !document.getElementById("message")) focusCard(0);
