@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from pathlib import Path
@@ -23,6 +24,7 @@ from curation_support import (
 from flask.testing import FlaskClient
 
 from actorgraph.graph.api import KnowledgeGraph
+from actorgraph.graph.errors import StoreError
 from actorgraph.server import create_app
 from actorgraph.server.web.review import CSRF_COOKIE, SESSION_COOKIE
 
@@ -252,6 +254,25 @@ def test_review_upload_pasted_text_runs_the_ingest_and_opens_the_review_page(tmp
     assert found == [{"n": "3"}]
 
 
+def test_review_upload_a_markdown_file(tmp_path: Path) -> None:
+    kg = curation_graph(tmp_path, ingest=False, curation_token=TOKEN)
+    client = new_client(kg)
+    login(client)
+    page = client.get("/review/upload").text
+    markdown = "# Frontier notes\n\n" + NOTE.read_text(encoding="utf-8").split("\n", 2)[2]
+    data = {"csrf": hidden(page, "csrf"), "title": "Frontier notes", "file": (io.BytesIO(markdown.encode()), "n.md")}
+    response = client.post("/review/upload", data=data, content_type="multipart/form-data")
+    for _ in range(200):
+        status = client.get(response.location)
+        if status.status_code == 302:
+            break
+        time.sleep(0.1)
+    assert status.location == PAGE
+    state = kg.review_state(DOC)
+    assert state.document.file == f"{DOC}.txt" and "# " not in state.document.text
+    assert [c.local_id for c in state.candidates] == [ACCEPT, CORRECT, REJECT]
+
+
 def test_review_upload_refuses_an_unknown_file_type(analyst: FlaskClient) -> None:
     page = analyst.get("/review/upload").text
     data = {"csrf": hidden(page, "csrf"), "title": "x", "file": (NOTE.open("rb"), "note.exe")}
@@ -337,3 +358,30 @@ def test_review_labels_and_text_are_escaped_and_scripts_limited_to_ours(tmp_path
     assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")
     scripts = re.findall(r"<script[^>]*>", page.text)
     assert scripts == ['<script type="module" src="/static/review.js">']
+
+
+def test_review_failed_rebuild_gets_a_message_and_leaves_the_sources(
+    analyst: FlaskClient, kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot(sources(kg))
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise StoreError("disk full while building the store")
+
+    monkeypatch.setattr(kg, "build", broken)
+    status, text = post(analyst, {"action": "accept", "target": ACCEPT})
+    assert status == 400 and "disk full while building the store" in message(text)
+    assert snapshot(sources(kg)) == before
+
+
+def test_review_on_disk_store_is_rebuilt_and_served_without_a_restart(tmp_path: Path) -> None:
+    memory = curation_graph(tmp_path / "a")  # the sources, ingested
+    settings = memory.settings.with_(store_path=str(tmp_path / "store"), curation_token=TOKEN)
+    kg = KnowledgeGraph(settings)
+    kg.build(sources=settings.sources_dir)
+    client = new_client(kg)
+    assert client.get(f"/resource/statement/{DOC}/{ACCEPT}").status_code == 404  # a candidate: not shown
+    login(client)
+    assert post(client, {"action": "accept", "target": ACCEPT})[0] == 302
+    page = client.get(f"/resource/statement/{DOC}/{ACCEPT}")
+    assert page.status_code == 200 and 'id="reviewed-by">Ana' in page.text

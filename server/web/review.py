@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+import logging
+import re
 import secrets
 import tempfile
 import threading
@@ -51,6 +54,7 @@ from actorgraph.server.context import kg, settings
 from actorgraph.server.errors import Forbidden, NotFound
 from actorgraph.server.web.ui import href, install_template_helpers, secure_html
 
+log = logging.getLogger("actorgraph.server")
 bp = Blueprint("review", __name__)
 bp.record_once(lambda state: install_template_helpers(state.app))
 bp.after_request(secure_html)
@@ -315,19 +319,41 @@ def _segments(state: DocumentState, labels: dict[str, str]) -> list[Segment]:
 
 @dataclass
 class Job:
-    """An ingest running in a thread: the page polls it."""
+    """An ingest running in a thread. Its state is a small file in the sources folder, so the page
+    polling it may reach any worker process of the server, not only the one running it."""
 
     id: str
     title: str
+    folder: Path
     done: int = 0
     total: int = 0
     document: str | None = None
     error: str | None = None
     finished: bool = False
 
+    @property
+    def path(self) -> Path:
+        return self.folder / f"{self.id}.json"
 
-_JOBS: dict[str, Job] = {}
-_JOBS_LOCK = threading.Lock()
+    def save(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fields = {k: getattr(self, k) for k in ("id", "title", "done", "total", "document", "error", "finished")}
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(fields), encoding="utf-8")
+        tmp.replace(self.path)
+
+    @classmethod
+    def load(cls, folder: Path, job_id: str) -> Job | None:
+        if not JOB_ID.fullmatch(job_id) or not (folder / f"{job_id}.json").exists():
+            return None
+        return cls(folder=folder, **json.loads((folder / f"{job_id}.json").read_text(encoding="utf-8")))
+
+
+JOB_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def _jobs() -> Path:
+    return kg().settings.sources_dir / ".uploads"
 
 
 @bp.get("/review/upload")
@@ -358,9 +384,8 @@ def upload() -> BaseResponse | tuple[str, int]:
     stem = secure_filename(Path(upload_file.filename).stem) if upload_file and upload_file.filename else "pasted"
     path = folder / f"{stem or 'document'}{suffix}"
     path.write_bytes(data)
-    job = Job(uuid.uuid4().hex, title)
-    with _JOBS_LOCK:
-        _JOBS[job.id] = job
+    job = Job(uuid.uuid4().hex, title, _jobs())
+    job.save()
     meta = {k: request.form.get(k, "").strip() or None for k in ("author", "date")}
     worker = threading.Thread(target=_run_ingest, args=(kg(), job, path, title, meta), daemon=True)
     worker.start()
@@ -369,7 +394,10 @@ def upload() -> BaseResponse | tuple[str, int]:
 
 def _run_ingest(graph: KnowledgeGraph, job: Job, path: Path, title: str, meta: dict[str, str | None]) -> None:
     def progress(done: int, total: int) -> None:
-        job.done, job.total = done, total
+        # A file write per step of a tenth: enough for the page, cheap for a long document.
+        if done == total or total < 10 or done % max(1, total // 10) == 0:
+            job.done, job.total = done, total
+            job.save()
 
     try:
         report = graph.ingest(path, title=title, author=meta["author"], date=meta["date"], progress=progress)
@@ -377,8 +405,12 @@ def _run_ingest(graph: KnowledgeGraph, job: Job, path: Path, title: str, meta: d
         job.document = report.document
     except KGError as exc:
         job.error = str(exc)
+    except Exception:  # a bug: logged with its traceback, the page says so (no thread dies silently)
+        log.exception("upload %s failed", job.id)
+        job.error = "an internal error (logged)"
     finally:
         job.finished = True
+        job.save()
         for leftover in _files(path.parent):
             leftover.unlink(missing_ok=True)
         path.parent.rmdir()
@@ -391,7 +423,7 @@ def _files(folder: Path) -> Iterator[Path]:
 @bp.get("/review/upload/<job_id>")
 def upload_status(job_id: str) -> BaseResponse | str:
     """The progress page (it reloads itself every second); opens the review page when done."""
-    job = _JOBS.get(job_id)
+    job = Job.load(_jobs(), job_id)
     if job is None:
         raise NotFound("no such upload")
     if job.finished and job.document:
