@@ -435,6 +435,19 @@ class KnowledgeGraph:
         """One document's text, candidates, mentions, new entities, history and version. Raises SourceError."""
         return curation.document_state(self.settings.sources_dir, document)
 
+    def add_document(
+        self, path: Path, *, title: str, author: str | None, date: str | None, progress: Callable[[int, int], None]
+    ) -> IngestReport:
+        """Ingest a document into the ingest sources folder and rebuild the graph from it (the upload page).
+
+        Holds the curation lock, so no analyst's change runs between the ingest and the rebuild.
+        """
+        sources = self.settings.sources_dir
+        with curation.locked(sources):
+            report = self.ingest(path, title=title, author=author, date=date, progress=progress)
+            self.build(sources=sources)
+        return report
+
     def curate(self, document: str, change: curation.Change, *, reviewer: str, version: str) -> curation.Applied:
         """Make one analyst change to the ingest sources, then rebuild the graph from them (all or nothing).
 

@@ -320,7 +320,7 @@ def apply(
     when = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
     if change.action not in ACTIONS:
         raise CurationError(f"unknown action {change.action!r}")
-    with _locked(sources):
+    with locked(sources):
         current = version_of(sources, document)
         if version != current:
             raise Conflict(
@@ -366,7 +366,8 @@ def _write(path: Path, content: str | None) -> None:
 
 
 @contextlib.contextmanager
-def _locked(sources: Path) -> Iterator[None]:
+def locked(sources: Path) -> Iterator[None]:
+    """Hold the sources folder's curation lock: one writer at a time, across threads and processes."""
     with _LOCK:
         sources.mkdir(parents=True, exist_ok=True)
         with (sources / ".curation.lock").open("a") as handle:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
+from actorgraph.ontology.vocab import sparql_prefixes
 
 DATA = Path(__file__).parent / "data"
 NOTE = DATA / "curation" / "frontier-notes.txt"
@@ -43,3 +44,8 @@ def snapshot(sources: Path) -> dict[str, bytes]:
         for p in sorted(sources.rglob("*"))
         if p.is_file() and p.name != ".curation.lock"
     }
+
+
+def rows(kg: KnowledgeGraph, sparql: str) -> list[dict[str, str]]:
+    """SELECT rows as plain strings, with the project's prefixes prepended."""
+    return kg.select(sparql_prefixes() + sparql)

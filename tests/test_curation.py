@@ -8,13 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from curation_support import ACCEPT, CORRECT, DOC, NEW_ENTITY, NEW_QUOTE, REJECT, curation_graph, snapshot
+from curation_support import ACCEPT, CORRECT, DOC, NEW_ENTITY, NEW_QUOTE, REJECT, curation_graph, rows, snapshot
 
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.curation import Change, Conflict, CurationError, apply, document_state, version_of
 from actorgraph.graph.errors import SourceError
-
-from conftest import rows
 
 NOW = dt.datetime(2026, 12, 2, 11, 0, tzinfo=dt.UTC)
 

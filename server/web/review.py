@@ -234,9 +234,17 @@ def document_post(document: str) -> BaseResponse | tuple[str, int]:
         return _render(_state(document), error=str(exc)), 409
     except KGError as exc:  # bad input or sources that would not load: nothing was changed
         return _render(state, error=_message(exc), form=request.form), 400
-    record = applied.record
-    done = f"{record['action'].replace('_', ' ')}: {record.get('summary', record.get('target', ''))}"
-    return redirect(url_for("review.document_page", document=document, done=done, _anchor="top"))
+    # The page names the change from the history: no text of the URL is shown (no message can be forged).
+    return redirect(url_for("review.document_page", document=document, done=applied.record["n"], _anchor="top"))
+
+
+def _done(state: DocumentState) -> str | None:
+    """What change ?done=<n> made, for the confirmation line."""
+    number = request.args.get("done", "")
+    record = next((h for h in state.history if str(h.get("n")) == number), None)
+    if record is None:
+        return None
+    return f"{str(record['action']).replace('_', ' ')}: {record.get('summary') or record.get('target', '')}"
 
 
 def _message(exc: KGError) -> str:
@@ -259,7 +267,7 @@ def _render(state: DocumentState, *, error: str | None = None, form: Any = None)
         classes=class_choices(),
         certainties=CERTAINTIES,
         error=error,
-        done=request.args.get("done") if error is None else None,
+        done=_done(state) if error is None else None,
         form=form or {},
         statement_href=lambda local_id: href(statement_iri(state.document.id, local_id)),
     )
@@ -400,8 +408,7 @@ def _run_ingest(graph: KnowledgeGraph, job: Job, path: Path, title: str, meta: d
             job.save()
 
     try:
-        report = graph.ingest(path, title=title, author=meta["author"], date=meta["date"], progress=progress)
-        graph.build(sources=graph.settings.sources_dir)
+        report = graph.add_document(path, title=title, author=meta["author"], date=meta["date"], progress=progress)
         job.document = report.document
     except KGError as exc:
         job.error = str(exc)
