@@ -49,6 +49,7 @@ from actorgraph.graph.curation import (
 )
 from actorgraph.graph.errors import KGError, SourceError
 from actorgraph.graph.model import CERTAINTIES
+from actorgraph.graph.sentences import sentences
 from actorgraph.ontology.vocab import statement_iri
 from actorgraph.server.context import kg, settings
 from actorgraph.server.errors import Forbidden, NotFound
@@ -264,6 +265,7 @@ def _render(state: DocumentState, *, error: str | None = None, form: Any = None)
         entities=entities,
         labels=labels,
         relations=relation_choices(),
+        relation_labels=dict(relation_choices()),
         classes=class_choices(),
         certainties=CERTAINTIES,
         error=error,
@@ -275,40 +277,45 @@ def _render(state: DocumentState, *, error: str | None = None, form: Any = None)
 
 @dataclass
 class Group:
-    """The candidates taken from one passage (a sentence, as the extractor quotes it)."""
+    """The candidates taken from one sentence of the text."""
 
     span: tuple[int, int] | None
-    quote: str
+    sentence: str
     candidates: list[Any] = field(default_factory=list)
 
 
 def _groups(state: DocumentState) -> list[Group]:
+    """Candidates grouped by the sentence their evidence starts in (unlocated ones last, by quote)."""
+    found = sentences(state.document.text)
     groups: dict[tuple[int, int] | None, Group] = {}
     for entry in state.candidates:
-        group = groups.setdefault(entry.span, Group(entry.span, str(entry.data.get("quote", ""))))
-        group.candidates.append(entry)
+        home = next((x for x in found if entry.span and x.start <= entry.span[0] < x.end), None)
+        key = (home.start, home.end) if home else entry.span
+        text = home.text if home else str(entry.data.get("quote", ""))
+        groups.setdefault(key, Group(key, text)).candidates.append(entry)
     return sorted(groups.values(), key=lambda g: g.span or (1 << 30, 0))
 
 
 @dataclass(frozen=True)
 class Segment:
-    """A piece of the text and what covers it: mentions (entity ids) and evidence (statement ids)."""
+    """A piece of the text and what covers it: mentions, new names, evidence (statement ids)."""
 
     text: str
     start: int
     mentions: tuple[str, ...] = ()
     candidates: tuple[str, ...] = ()
     reviewed: tuple[str, ...] = ()
+    new_names: tuple[str, ...] = ()
 
 
 def _segments(state: DocumentState, labels: dict[str, str]) -> list[Segment]:
-    """The text cut at every edge of a mention or an evidence span."""
+    """The text cut at every edge of a mention, a new-entity candidate or an evidence span."""
     text = state.document.text
-    mentions = [(int(m["start"]), int(m["end"]), str(m.get("entity", ""))) for m in state.mentions
-                if isinstance(m.get("start"), int) and isinstance(m.get("end"), int)]  # fmt: skip
+    mentions = _spans(state.mentions, "entity")
+    names = _spans(state.new_entities, "name")
     evidence = [(e.span[0], e.span[1], e.local_id, e.candidate) for e in (*state.candidates, *state.reviewed) if e.span]
-    edges = sorted({0, len(text)} | {s for s, _, _ in mentions} | {e for _, e, _ in mentions}
-                   | {s for s, _, _, _ in evidence} | {e for _, e, _, _ in evidence})  # fmt: skip
+    edges = {0, len(text)} | {x for s, e, _ in (*mentions, *names) for x in (s, e)}
+    edges |= {x for s, e, _, _ in evidence for x in (s, e)}
     return [
         Segment(
             text[a:b],
@@ -316,10 +323,16 @@ def _segments(state: DocumentState, labels: dict[str, str]) -> list[Segment]:
             tuple(labels.get(m, m) for s, e, m in mentions if s <= a and b <= e),
             tuple(i for s, e, i, cand in evidence if cand and s <= a and b <= e),
             tuple(i for s, e, i, cand in evidence if not cand and s <= a and b <= e),
+            tuple(n for s, e, n in names if s <= a and b <= e),
         )
-        for a, b in pairwise(edges)
+        for a, b in pairwise(sorted(edges))
         if 0 <= a < b <= len(text)
     ]
+
+
+def _spans(items: list[dict[str, Any]], key: str) -> list[tuple[int, int, str]]:
+    return [(int(i["start"]), int(i["end"]), str(i.get(key, ""))) for i in items
+            if isinstance(i.get("start"), int) and isinstance(i.get("end"), int)]  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- upload

@@ -17,6 +17,7 @@ import pytest
 import yaml
 from curation_support import ACCEPT, CORRECT, DOC, NEW_ENTITY, NEW_QUOTE, NOTE, REJECT, TOKEN, curation_graph
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -73,8 +74,15 @@ def wait(browser: WebDriver, css: str, timeout: float = 30) -> WebElement:
     return found
 
 
-def done_message(browser: WebDriver) -> str:
-    return wait(browser, "#done").text
+def expect_done(browser: WebDriver, expected: str) -> None:
+    """Wait for the page after the change to confirm it (the old page may still be showing)."""
+    try:
+        WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(
+            lambda b: b.find_element(By.ID, "done").text == expected
+        )
+    except TimeoutException as exc:
+        shown = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#done, #message")]
+        raise AssertionError(f"the page did not confirm {expected!r}; it shows {shown}") from exc
 
 
 def card(browser: WebDriver, local_id: str) -> WebElement:
@@ -111,9 +119,9 @@ def test_browser_review_from_upload_to_reviewed_statements(
     assert browser.find_elements(By.CSS_SELECTOR, "#doctext .mention")
 
     # Accept the first candidate with the keyboard: the page focuses it, "a" accepts it.
-    assert "current" in (card(browser, ACCEPT).get_attribute("class") or "")
+    WebDriverWait(browser, 30).until(lambda b: "current" in (card(b, ACCEPT).get_attribute("class") or ""))
     browser.find_element(By.TAG_NAME, "body").send_keys("a")
-    assert done_message(browser) == "accept: ruritania funds red-hand-front"
+    expect_done(browser, "accept: ruritania funds red-hand-front")
 
     # Correct the second: Tarkov is a member, from 2015.
     correct = card(browser, CORRECT)
@@ -121,7 +129,7 @@ def test_browser_review_from_upload_to_reviewed_statements(
     Select(correct.find_element(By.CSS_SELECTOR, "select.cor-predicate")).select_by_value("memberOf")
     correct.find_element(By.CSS_SELECTOR, "input.cor-start").send_keys("2015")
     correct.find_element(By.CSS_SELECTOR, "form.correct-form button[type=submit]").click()
-    assert done_message(browser) == "correct: general-tarkov memberOf red-hand-front"
+    expect_done(browser, "correct: general-tarkov memberOf red-hand-front")
 
     # Reject the third, the one left: the page focuses it, "r" focuses its reason.
     body = browser.find_element(By.TAG_NAME, "body")
@@ -130,7 +138,7 @@ def test_browser_review_from_upload_to_reviewed_statements(
     assert reason.get_attribute("class") == "reason"
     reason.send_keys("one post, not the front")
     card(browser, REJECT).find_element(By.CSS_SELECTOR, "form.reject-form button").click()
-    assert done_message(browser) == "reject: red-hand-front attacks borduria"
+    expect_done(browser, "reject: red-hand-front attacks borduria")
 
     # Add one by selecting its passage in the text.
     browser.execute_script(
@@ -159,7 +167,7 @@ def test_browser_review_from_upload_to_reviewed_statements(
     form.find_element(By.CSS_SELECTOR, "input.new-object").send_keys("borduria")
     form.find_element(By.CSS_SELECTOR, "input.new-at").send_keys("2022")
     browser.find_element(By.ID, "new-submit").click()
-    assert done_message(browser) == "add: ruritania hostileTo borduria"
+    expect_done(browser, "add: ruritania hostileTo borduria")
 
     # Accept the new entity into the registry.
     entity = browser.find_element(By.CSS_SELECTOR, f'article.entity-card[data-name="{NEW_ENTITY}"]')
@@ -168,7 +176,7 @@ def test_browser_review_from_upload_to_reviewed_statements(
     identifier.send_keys("zembla-province")
     Select(entity.find_element(By.CSS_SELECTOR, "select.ent-type")).select_by_value("Province")
     entity.find_element(By.CSS_SELECTOR, "form.entity-accept button").click()
-    assert done_message(browser) == "accept entity: zembla-province (Province) 'Zembla Province'"
+    expect_done(browser, "accept entity: zembla-province (Province) 'Zembla Province'")
     assert browser.find_element(By.ID, "open-count").text == "0"
 
     # The YAML files say what the analyst did.
