@@ -385,3 +385,16 @@ def test_review_on_disk_store_is_rebuilt_and_served_without_a_restart(tmp_path: 
     assert post(client, {"action": "accept", "target": ACCEPT})[0] == 302
     page = client.get(f"/resource/statement/{DOC}/{ACCEPT}")
     assert page.status_code == 200 and 'id="reviewed-by">Ana' in page.text
+
+
+def test_review_logout_needs_the_csrf_token_and_ends_the_session(analyst: FlaskClient) -> None:
+    assert analyst.post("/review/logout", data={"csrf": "forged"}).status_code == 403
+    assert "Logged in as" in analyst.get("/review").text
+    response = analyst.post("/review/logout", data={"csrf": hidden(analyst.get("/review").text, "csrf")})
+    assert response.status_code == 302
+    assert "Logged in as" not in analyst.get("/review").text
+
+
+def test_review_unknown_document_is_404(analyst: FlaskClient) -> None:
+    response = analyst.get("/review/no-such-document")
+    assert response.status_code == 404 and "no document &#39;no-such-document&#39; to review" in response.text
