@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from actorgraph.graph import build as build_mod
-from actorgraph.graph import leases, linking
+from actorgraph.graph import curation, leases, linking
 from actorgraph.graph.alliances import AllianceAnalysis, Hypothesis, SignedNetwork, Triad, network_graphml, network_svg
 from actorgraph.graph.checks.coverage import DocumentCoverage, coverage_report
 from actorgraph.graph.checks.hermit import ConsistencyResult, ProxyEvidence, check_consistency, proxy_evidence
@@ -114,14 +114,22 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ build
 
-    def build(self, step: build_mod.Step = lambda _: None, *, reason: bool = False) -> build_mod.BuildReport:
-        """Build the graph from the sources (atomically on disk; in place in memory), optionally reasoning."""
+    def build(
+        self, step: build_mod.Step = lambda _: None, *, reason: bool = False, sources: Path | None = None
+    ) -> build_mod.BuildReport:
+        """Build the graph from the sources (atomically on disk; in place in memory), optionally reasoning.
+
+        ``sources`` overrides the folder this graph was opened with (curation builds the ingest folder).
+        """
+        sources = sources or self.sources
         if self.settings.in_memory:
-            self._store = GraphStore.memory()
-            return build_mod.build(None, self.sources, step, memory_store=self._store, reason=reason)
+            store = GraphStore.memory()
+            report = build_mod.build(None, sources, step, memory_store=store, reason=reason)
+            self._store = store  # swapped in only once built: readers never see a half-built store
+            return report
         try:
             self.settings.store_dir.parent.mkdir(parents=True, exist_ok=True)
-            report = build_mod.build(self.settings.store_dir, self.sources, step, reason=reason)
+            report = build_mod.build(self.settings.store_dir, sources, step, reason=reason)
         except OSError as exc:  # a read-only or full disk, a file where a folder should be: the old store stays
             raise StoreError(f"cannot build the store at {self.settings.store_path}: {exc}") from exc
         self.close()
@@ -443,6 +451,40 @@ class KnowledgeGraph:
     ) -> dict[str, int]:
         """Walk through the pending candidates interactively; returns how many were accepted, rejected, ..."""
         return candidate_review.session(self.settings.sources_dir, document, ask, say)
+
+    # ------------------------------------------------------------------ curation in the browser (docs/curation.md)
+
+    def review_documents(self) -> list[tuple[Any, int, int]]:
+        """Documents of the ingest sources folder with their open candidates and new-entity candidates."""
+        return curation.open_counts(self.settings.sources_dir)
+
+    def review_state(self, document: str) -> curation.DocumentState:
+        """One document's text, candidates, mentions, new entities, history and version. Raises SourceError."""
+        return curation.document_state(self.settings.sources_dir, document)
+
+    def add_document(
+        self, path: Path, *, title: str, author: str | None, date: str | None, progress: Callable[[int, int], None]
+    ) -> IngestReport:
+        """Ingest a document into the ingest sources folder and rebuild the graph from it (the upload page).
+
+        Holds the curation lock, so no analyst's change runs between the ingest and the rebuild.
+        """
+        sources = self.settings.sources_dir
+        with curation.locked(sources):
+            options = self.ingest_options(title=title, author=author, date=date)
+            [report] = self.ingest([path], options, progress=progress)
+            self.build(sources=sources)
+        return report
+
+    def curate(self, document: str, change: curation.Change, *, reviewer: str, version: str) -> curation.Applied:
+        """Make one analyst change to the ingest sources, then rebuild the graph from them (all or nothing).
+
+        Raises Conflict, CurationError, SourceError; the sources are unchanged when it raises.
+        """
+        sources = self.settings.sources_dir
+        return curation.apply(
+            sources, document, change, reviewer=reviewer, version=version, rebuild=lambda: self.build(sources=sources)
+        )
 
     # ------------------------------------------------------------------ resource pages
 

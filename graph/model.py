@@ -100,6 +100,9 @@ class Statement:
     confidence: float | None = None
     extractor: str | None = None
     origin: Origin | None = None
+    # Who reviewed (accepted, corrected or wrote) the statement in the review pages, and when (ISO 8601).
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
 
 
 @dataclass(frozen=True)

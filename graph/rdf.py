@@ -18,6 +18,7 @@ into a graph of their own, for joins and for OWL reasoning.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from urllib.parse import quote
 
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.graph import Graph
@@ -248,6 +249,24 @@ def statement_quads(statement: Statement, doc: Document, graph: URIRef) -> Itera
         yield node, ag("contradicts"), other, graph
         yield other, ag("contradicts"), node, graph
     yield from evidence_quads(node, statement.evidence, doc, graph)
+    yield from review_quads(node, statement, graph)
+
+
+def review_quads(node: URIRef, statement: Statement, graph: URIRef) -> Iterator[Quad]:
+    """Who reviewed the statement and when, as PROV on its evidence annotation.
+
+    On the annotation, not the statement node: there prov:wasAttributedTo already names whom the
+    text attributes the claim to. The annotation (this quote supports this claim) is the reviewer's work.
+    """
+    if statement.reviewed_by is None:
+        return
+    ann = iri(str(node) + "/evidence")
+    reviewer = iri(v.RES + "reviewer/" + quote(statement.reviewed_by, safe=""))
+    yield ann, PROV.wasAttributedTo, reviewer, graph
+    yield reviewer, RDF.type, PROV.Agent, graph
+    yield reviewer, RDFS.label, Literal(statement.reviewed_by), graph
+    if statement.reviewed_at is not None:
+        yield ann, PROV.generatedAtTime, Literal(statement.reviewed_at, datatype=XSD.dateTime), graph
 
 
 def candidate_file_quads(candidates: CandidateFile, doc: Document) -> Iterator[Quad]:

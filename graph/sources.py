@@ -56,8 +56,10 @@ STATEMENT_KEYS = {
     "id", "quote", "occurrence", "subject", "predicate", "object", "value", "datatype", "lang",
     "certainty", "attributed_to", "start", "end", "at", "place", "quantity", "unit", "role",
     "cites", "note", "claims", "candidate", "confidence", "extractor", "contradicts",
+    "reviewed_by", "reviewed_at",
 }  # fmt: skip
-INHERITED_KEYS = ("quote", "occurrence", "certainty", "attributed_to", "cites", "start", "end", "at", "place", "note")
+INHERITED_KEYS = ("quote", "occurrence", "certainty", "attributed_to", "cites", "start", "end", "at", "place", "note",
+                  "reviewed_by", "reviewed_at")  # fmt: skip
 
 
 def shipped_sources() -> Path:
@@ -396,6 +398,8 @@ class _StatementReader:
             confidence=float(item["confidence"]) if "confidence" in item else None,
             extractor=_opt_str(item.get("extractor")),
             origin=self.ctx.origin(item),
+            reviewed_by=_opt_str(item.get("reviewed_by")),
+            reviewed_at=self.reviewed_at(item),
         )
 
     def statement_refs(self, item: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -469,6 +473,18 @@ class _StatementReader:
             return time_value(item[key])
         except ValueError as exc:
             raise self.ctx.error(f"{key}: {exc}", item) from exc
+
+    def reviewed_at(self, item: dict[str, Any]) -> str | None:
+        """When a reviewer wrote or accepted the statement: an ISO 8601 date-time (graph/curation.py)."""
+        value = item.get("reviewed_at")
+        if value is None:
+            return None
+        text = value.isoformat() if isinstance(value, dt.datetime) else str(value)
+        try:
+            dt.datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise self.ctx.error(f"reviewed_at: {text!r} is not a date-time (2026-12-02T11:00:00Z)", item) from exc
+        return text
 
     def quantity(self, item: dict[str, Any]) -> LiteralValue | None:
         if "quantity" not in item:

@@ -17,10 +17,10 @@ from actorgraph.server.protocol import gsp, service, sparql, update
 from actorgraph.server.protocol.federation import FederationPolicy
 from actorgraph.server.protocol.limits import form_body_cap
 from actorgraph.server.protocol.workers import RequestLog
-from actorgraph.server.web import network, openapi, pages, queries_http, reconcile, ui
+from actorgraph.server.web import network, openapi, pages, queries_http, reconcile, review, ui
 
 BLUEPRINTS = (sparql.bp, update.bp, gsp.bp, service.bp, ui.bp, pages.bp, queries_http.bp, openapi.bp, network.bp,
-              reconcile.bp)  # fmt: skip
+              reconcile.bp, review.bp)  # fmt: skip
 
 
 def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = None) -> Flask:
