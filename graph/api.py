@@ -40,7 +40,7 @@ from actorgraph.graph.store import (
 )
 from actorgraph.ontology import vocab as v
 from actorgraph.ontology.docs import write_docs
-from actorgraph.ontology.vocab import CANDIDATES_GRAPH, VOID_GRAPH, XSD
+from actorgraph.ontology.vocab import CANDIDATES_GRAPH, INFERRED_GRAPH, VOID_GRAPH, XSD
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -473,8 +473,15 @@ class KnowledgeGraph:
         with curation.locked(sources):
             options = self.ingest_options(title=title, author=author, date=date)
             [report] = self.ingest([path], options, progress=progress)
-            self.build(sources=sources)
+            self.build(sources=sources, reason=self._reasoned())
         return report
+
+    def _reasoned(self) -> bool:
+        """Whether the store serves an inferred graph, which a rebuild after a curation change must keep."""
+        try:
+            return INFERRED_GRAPH in self.store.named_graphs()
+        except StoreError:
+            return False  # no store yet: the first build decides
 
     def curate(self, document: str, change: curation.Change, *, reviewer: str, version: str) -> curation.Applied:
         """Make one analyst change to the ingest sources, then rebuild the graph from them (all or nothing).
@@ -482,8 +489,14 @@ class KnowledgeGraph:
         Raises Conflict, CurationError, SourceError; the sources are unchanged when it raises.
         """
         sources = self.settings.sources_dir
+        reason = self._reasoned()
         return curation.apply(
-            sources, document, change, reviewer=reviewer, version=version, rebuild=lambda: self.build(sources=sources)
+            sources,
+            document,
+            change,
+            reviewer=reviewer,
+            version=version,
+            rebuild=lambda: self.build(sources=sources, reason=reason),
         )
 
     # ------------------------------------------------------------------ resource pages

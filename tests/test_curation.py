@@ -222,3 +222,13 @@ def test_curation_state_locates_candidates_and_mentions(kg: KnowledgeGraph) -> N
     assert spans[ACCEPT] == "In 2019 Ruritania reportedly funded the Red Hand Front in the east."
     assert {"ruritania", "borduria", "red-hand-front", "general-tarkov"} <= {m["entity"] for m in state.mentions}
     assert [e["name"] for e in state.new_entities] == [NEW_ENTITY]
+
+
+def test_curation_rebuild_keeps_the_inferred_graph_of_a_reasoned_store(kg: KnowledgeGraph) -> None:
+    # `make serve` builds with --reason: an analyst's change must not drop the OWL 2 RL closure.
+    kg.build(sources=sources(kg), reason=True)
+    inferred = "https://w3id.org/actorgraph/graph/inferred"
+    before = kg.stats().get(inferred, 0)
+    assert before > 0
+    curate(kg, Change("accept", ACCEPT))
+    assert kg.stats().get(inferred, 0) > 0
