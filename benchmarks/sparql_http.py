@@ -537,8 +537,11 @@ def bench_runaway_and_large(store: Path, queries: dict[str, Callable[[random.Ran
                   f"lookups {found['alone']:.0f} q/s alone, {found['beside']:.0f} q/s beside it "
                   f"({found['beside'] / found['alone']:.0%})", flush=True)  # fmt: skip
             big = large_result(server, args.large_rows)
-            print(f"{system}: {big['rows']:.0f} rows ({big['mb']:.0f} MB TSV) in {big['seconds']:.2f} s; peak RSS "
-                  f"of its processes {big['rss_before']:.0f} MB before, {big['rss_after']:.0f} MB after", flush=True)  # fmt: skip
+            rss = f"peak RSS of its processes {big['rss_before']:.0f} MB before, {big['rss_after']:.0f} MB after"
+            print(
+                f"{system}: {big['rows']:.0f} rows ({big['mb']:.0f} MB TSV) in {big['seconds']:.2f} s; {rss}",
+                flush=True,
+            )
         finally:
             server.stop()
 
