@@ -192,13 +192,22 @@ def run_wrk(port: int, paths: list[str], accept: str, seconds: float, connection
     script = folder / "bench.lua"
     script.write_text(LUA % (", ".join('"' + p.replace('"', '\\"') + '"' for p in paths), accept))
     threads = min(connections, 2)
-    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s", "--timeout", "60s",
-                          "-s", str(script), f"http://127.0.0.1:{port}"], capture_output=True, text=True,
-                         check=True).stdout  # fmt: skip
-    line = next(line for line in out.splitlines() if line.startswith("RESULT"))
-    requests, micros, bad, broken = (int(x) for x in line.split()[1:])
+    done = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s", "--timeout", "60s",
+                           "-s", str(script), f"http://127.0.0.1:{port}"], capture_output=True, text=True)  # fmt: skip
+    found = [line for line in done.stdout.splitlines() if line.startswith("RESULT")]
+    if not found:
+        print(f"  (wrk failed: {done.returncode} {done.stderr[-300:]!r})", flush=True)
+        return float("nan")
+    requests, micros, bad, broken = (int(x) for x in found[0].split()[1:])
     if bad or broken:
-        print(f"  ({bad} non-2xx answers, {broken} socket errors)", flush=True)
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", paths[0], headers={"Accept": accept})
+            sample = conn.getresponse()
+            now = f"{sample.status} {sample.read()[:120]!r}"
+        except (OSError, http.client.HTTPException) as exc:
+            now = repr(exc)
+        print(f"  ({bad} non-2xx answers, {broken} socket errors; one request now: {now})", flush=True)
     return (requests - bad - broken) / (micros / 1e6)
 
 
