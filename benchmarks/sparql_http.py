@@ -277,10 +277,10 @@ def wait_until_up(port: int, path: str, process: subprocess.Popen[bytes], limit:
 
 
 def spawn(name: str, args: list[str], log: Path, path: str = "/sparql", port: int | None = None,
-          env: dict[str, str] | None = None) -> Server:  # fmt: skip
+          env: dict[str, str] | None = None, cwd: Path | None = None) -> Server:  # fmt: skip
     port = port or free_port()
     args = [a.replace("{port}", str(port)) for a in args]
-    process = subprocess.Popen(args, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env)
+    process = subprocess.Popen(args, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env, cwd=cwd)
     wait_until_up(port, path, process)
     return Server(name, process, port, path)
 
@@ -296,11 +296,13 @@ def start_ours(store: Path, workers: int, max_rows: int, timeout: float, log: Pa
 
 
 def start_granian(target: str, threads: int, log: Path, store: Path | None = None, factory: bool = False) -> Server:
-    env = dict(os.environ, ACTORGRAPH_STORE=str(store)) if store else None
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent))  # to import bare_wsgi
+    if store:
+        env["ACTORGRAPH_STORE"] = str(store)
     args = [sys.executable, "-m", "granian", "--interface", "wsgi", "--blocking-threads", str(threads), "--port",
-            "{port}", "--working-dir", str(Path(__file__).resolve().parent), "--no-ws", "--log-level", "warning",
-            *(["--factory"] if factory else []), target]  # fmt: skip
-    return spawn(target, args, log, env=env)
+            "{port}", "--no-ws", "--log-level", "warning", *(["--factory"] if factory else []), target]  # fmt: skip
+    # Not from the checkout: granian names the module after a working directory that is a package.
+    return spawn(target, args, log, env=env, cwd=log.parent)
 
 
 def start_oxigraph(store: Path, timeout: float | None, log: Path) -> Server:
@@ -457,6 +459,50 @@ def runaway_beside_lookups(server: Server, paths: list[str], seconds: float, fol
     return {"alone": alone, "beside": beside, **outcome}
 
 
+def _constant_app(environ: dict[str, object], start_response: Callable[..., object]) -> list[bytes]:
+    start_response("200 OK", [("Content-Type", JSON_RESULTS), ("Content-Length", "2")])
+    return [b"{}"]
+
+
+def handoff_cost(calls: int = 5000) -> float:
+    """Microseconds one request costs to hand to a query process and back (a constant app behind the
+    same wire, in another process), beyond calling the app in place."""
+    from actorgraph.server import wire  # the server's own framing, measured as it is used
+    from actorgraph.server.query_process import Handler
+
+    front, back = socket.socketpair()
+
+    def serve() -> None:
+        front.close()  # the child's copy: the parent's close must end the connection
+        Handler(_constant_app).serve(back)
+
+    child = multiprocessing.get_context("fork").Process(target=serve)
+    child.start()
+    back.close()
+    strings = {"REQUEST_METHOD": "GET", "PATH_INFO": "/sparql", "QUERY_STRING": "query=ASK%7B%7D",
+               "HTTP_ACCEPT": JSON_RESULTS, "REMOTE_ADDR": "127.0.0.1"}  # fmt: skip
+    reader = wire.Reader(front)
+
+    def remote() -> None:
+        front.sendall(wire.frame(wire.REQUEST, wire.encode((strings, b""))))
+        reader.read()
+
+    def local() -> None:
+        _constant_app(dict(strings), lambda *a: None)
+
+    def per_call(call: Callable[[], None]) -> float:
+        started = time.perf_counter()
+        for _ in range(calls):
+            call()
+        return (time.perf_counter() - started) / calls
+
+    per_call(remote)
+    cost = (per_call(remote) - per_call(local)) * 1e6
+    front.close()
+    child.join(timeout=5)
+    return cost
+
+
 # ---------------------------------------------------------------------------------------------- main
 
 
@@ -578,6 +624,7 @@ def main() -> None:
     try:
         print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; pyoxigraph {ox.__version__}; "
               f"client: {'wrk' if shutil.which('wrk') else 'python http.client (wrk not found)'}")  # fmt: skip
+        print(f"hand-off to a query process and back (constant app, Unix socket): {handoff_cost():.0f} us per request")
         started = time.perf_counter()
         store, data, triples = synthetic_store(folder, statements, actors)
         print(f"synthetic graph: {triples} triples, built in {time.perf_counter() - started:.0f} s", flush=True)

@@ -41,6 +41,13 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 NO_BODY = frozenset({204, 304})
 
 
+def has_length(headers: wire.Headers) -> bool:
+    for name, _ in headers:
+        if name == "Content-Length" or name.lower() == "content-length":
+            return True
+    return False
+
+
 class Sink:
     """A file the answer is written to: buffered up to the cap, then streamed as frames.
 
@@ -90,8 +97,7 @@ class Sink:
             return
         data = b"".join(self.parts)
         status, headers = self.head()
-        if (self.method != "HEAD" and int(status[:3]) not in NO_BODY
-                and not any(k.lower() == "content-length" for k, _ in headers)):  # fmt: skip
+        if self.method != "HEAD" and int(status[:3]) not in NO_BODY and not has_length(headers):
             headers = [*headers, ("Content-Length", str(len(data)))]
         self.conn.sendall(wire.frame(wire.ALL, wire.encode((status, headers, data))))
 
