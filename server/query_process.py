@@ -42,10 +42,7 @@ NO_BODY = frozenset({204, 304})
 
 
 def has_length(headers: wire.Headers) -> bool:
-    for name, _ in headers:
-        if name == "Content-Length" or name.lower() == "content-length":
-            return True
-    return False
+    return any(name.lower() == "content-length" for name, _ in headers)
 
 
 class Sink:

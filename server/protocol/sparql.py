@@ -12,6 +12,7 @@ Everything else (HEAD, OPTIONS, the service description) goes on to Flask's rout
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import urllib.parse
@@ -183,10 +184,9 @@ def query_args(raw: str) -> ImmutableMultiDict[str, str]:
     The same decoding as werkzeug's (``+`` is a space, bad escapes are replaced), without its
     generic form machinery, which cost more than a small query does.
     """
-    try:  # WSGI hands over the URL's bytes as Latin-1; they are UTF-8, like werkzeug reads them
+    # WSGI hands over the URL's bytes as Latin-1; they are UTF-8, like werkzeug reads them.
+    with contextlib.suppress(UnicodeEncodeError):  # not Latin-1: already text
         raw = raw.encode("latin-1").decode("utf-8", "replace")
-    except UnicodeEncodeError:
-        pass  # already text
     return ImmutableMultiDict(urllib.parse.parse_qsl(raw, keep_blank_values=True, errors="replace"))
 
 

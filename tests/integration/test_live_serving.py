@@ -3,6 +3,7 @@ disturbing others, a share kept for cheap queries, bounded request reading, and 
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import signal
 import socket
@@ -116,10 +117,8 @@ def test_live_an_oversized_request_line_is_refused_quickly(live: LiveServer) -> 
         sock = socket.create_connection(address(live), timeout=10)
         try:
             started = time.monotonic()
-            try:
+            with contextlib.suppress(OSError):  # the server may answer and close before the whole line is sent
                 sock.sendall(b"GET /sparql?query=" + b"a" * size + b" HTTP/1.1\r\nHost: x\r\n\r\n")
-            except OSError:
-                pass  # the server may answer and close before the whole line is sent
             status = int(sock.recv(4096).split(b" ", 2)[1])
             assert status in expected
             assert time.monotonic() - started < 2
