@@ -142,7 +142,6 @@ class QueryPool:
         args = [sys.executable, "-m", "actorgraph.server.query_process", member.path, str(self.settings_file),
                 str(member.slots)]  # fmt: skip
         member.popen = subprocess.Popen(args, stdin=subprocess.DEVNULL)
-        member.alive = True
 
     def _connect(self, member: Process) -> None:
         """Open the process's connections once it listens, and make them available."""
@@ -165,18 +164,24 @@ class QueryPool:
             self.idle.put(Slot(member, sock, wire.Reader(sock)))
 
     def _replace(self, member: Process) -> None:
-        """After a process ended: reap it and start another in its place (in the background)."""
+        """After a process ended: reap it and start another in its place (in the background).
+
+        The replacement is a new Process: connections to the old one, still queued as idle,
+        stay dead (acquire() drops them).
+        """
         if member.popen is not None:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 member.popen.wait(timeout=10)
         if self.closing:
             return
+        fresh = Process(member.index, member.path, member.slots)
+        self.members[member.index] = fresh
         try:
-            self._spawn(member)
-            self._connect(member)
-            log.info("query process %d replaced (pid %d)", member.index, member.popen.pid if member.popen else 0)
+            self._spawn(fresh)
+            self._connect(fresh)
+            log.info("query process %d replaced (pid %d)", fresh.index, fresh.popen.pid if fresh.popen else 0)
         except RuntimeError:
-            log.exception("could not replace query process %d", member.index)
+            log.exception("could not replace query process %d", fresh.index)
 
     def end(self, slot: Slot, why: str) -> None:
         """End the process running slot's request (the one request this is about; its connections go too)."""

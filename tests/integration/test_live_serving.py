@@ -163,3 +163,27 @@ def test_live_sigterm_shuts_down_cleanly(tmp_path: Path) -> None:
     while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in below):
         time.sleep(0.1)
     assert not [pid for pid in below if Path(f"/proc/{pid}").exists()]  # no process left behind
+
+
+def test_live_a_timeout_on_the_writer_keeps_its_writes_and_the_next_request_is_served(tmp_path: Path) -> None:
+    store = build_store(tmp_path / "store", FIXTURE_SOURCES)
+    server = start_server(["--store", str(store), "--update-token", "tok3n", "--timeout", "1"], tmp_path / "server.log")
+    try:
+        with httpx.Client(timeout=20) as http:
+            update = "INSERT DATA { GRAPH <urn:x-test:kept> { <urn:x-test:a> <urn:x-test:b> <urn:x-test:c> } }"
+            done = http.post(server.url + "/update", data={"update": update},
+                             headers={"Authorization": "Bearer tok3n"})  # fmt: skip
+            assert done.status_code == 204
+            started = time.monotonic()
+            runaway = http.get(server.sparql, params={"query": RUNAWAY})
+            assert runaway.status_code == 503 and "timed out" in runaway.text
+            assert time.monotonic() - started < 1 + 1
+            # The writer was ended and replaced: the next requests are served, and the write is there.
+            deadline = time.monotonic() + 30
+            ask = http.get(server.sparql, params={"query": "ASK { <urn:x-test:a> <urn:x-test:b> <urn:x-test:c> }"})
+            while ask.status_code == 503 and time.monotonic() < deadline:  # waiting for the replacement
+                time.sleep(0.2)
+                ask = http.get(server.sparql, params={"query": "ASK { <urn:x-test:a> <urn:x-test:b> <urn:x-test:c> }"})
+            assert ask.status_code == 200 and ask.json()["boolean"] is True
+    finally:
+        server.stop()
