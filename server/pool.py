@@ -320,6 +320,8 @@ class Relay:
         self.pool = pool
         self.timeout = timeout
         self.body_timeout = min(BODY_TIMEOUT, timeout)
+        # granian merges the process environment into every environ: HTTP_PROXY and the like are not headers.
+        self.ambient = {key: value for key, value in os.environ.items() if key.startswith("HTTP_")}
         self.readers = concurrent.futures.ThreadPoolExecutor(max_workers=16, thread_name_prefix="actorgraph-body")
 
     def __call__(self, environ: dict[str, Any], start_response: Start) -> Iterable[bytes]:
@@ -358,7 +360,8 @@ class Relay:
         return Streamed(self, slot)
 
     def _strings(self, environ: dict[str, Any]) -> tuple[dict[str, str], int]:
-        strings = {key: value for key, value in environ.items() if key in ENVIRON_KEYS or key[:5] == "HTTP_"}
+        strings = {key: value for key, value in environ.items()
+                   if key in ENVIRON_KEYS or (key[:5] == "HTTP_" and self.ambient.get(key) != value)}  # fmt: skip
         size = sum(len(value) for key, value in strings.items() if key[:5] == "HTTP_")
         return strings, size
 
