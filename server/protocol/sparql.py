@@ -36,6 +36,8 @@ from actorgraph.server.protocol.limits import limit_rows
 from actorgraph.server.protocol.service import service_description_response
 
 bp = Blueprint("sparql", __name__)
+# The row-limit rewrite is a pure function of the text: clients repeat the same queries.
+limited_rows = functools.lru_cache(maxsize=4096)(limit_rows)
 log = logging.getLogger("actorgraph.server")
 
 FORM = "application/x-www-form-urlencoded"
@@ -119,7 +121,7 @@ def answer_sparql(endpoint: Endpoint, sparql: str, *, substitutions: dict[str, A
     if len(sparql) > config.max_query_length:
         raise PayloadTooLarge(f"query of {len(sparql)} characters exceeds the limit of {config.max_query_length}")
     endpoint.policy.check_query(sparql)
-    limited = limit_rows(sparql, config.max_rows)
+    limited = limited_rows(sparql, config.max_rows)
     graph = endpoint.kg
     options: dict[str, Any] = {"substitutions": substitutions, "default_graphs": default_graphs,
                                "named_graphs": named_graphs}  # fmt: skip
