@@ -45,6 +45,8 @@ import pyoxigraph as ox
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
 from actorgraph.graph.store import GraphStore, build_store
+from actorgraph.server import wire
+from actorgraph.server.query_process import Handler
 
 AG = "https://w3id.org/actorgraph/ontology#"
 RES = "https://w3id.org/actorgraph/resource/"
@@ -467,8 +469,6 @@ def _constant_app(environ: dict[str, object], start_response: Callable[..., obje
 def handoff_cost(calls: int = 5000) -> float:
     """Microseconds one request costs to hand to a query process and back (a constant app behind the
     same wire, in another process), beyond calling the app in place."""
-    from actorgraph.server import wire  # the server's own framing, measured as it is used
-    from actorgraph.server.query_process import Handler
 
     front, back = socket.socketpair()
 

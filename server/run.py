@@ -27,6 +27,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from granian.constants import Interfaces
+from granian.http import HTTP1Settings
+from granian.log import LogLevels
+from granian.server import MPServer
+
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
 from actorgraph.server.pool import Limits, QueryPool, Relay
@@ -95,13 +100,8 @@ def start_front(settings: Settings) -> Any:
     return RequestLog(Relay(pool, settings.query_timeout), stream=sys.stderr)
 
 
-def granian_server(settings: Settings) -> Any:
+def granian_server(settings: Settings) -> MPServer:
     """granian's server for these settings (one front process; request threads for every slot)."""
-    from granian.constants import Interfaces  # only when serving: importing run.py must stay cheap
-    from granian.http import HTTP1Settings
-    from granian.log import LogLevels
-    from granian.server import MPServer
-
     processes, slots = pool_shape(settings)
     threads = 2 * processes * slots + 4  # requests waiting for a free process hold a thread too
     return MPServer("actorgraph.server.run:front", address=settings.host, port=settings.port,
