@@ -187,3 +187,20 @@ def test_live_a_timeout_on_the_writer_keeps_its_writes_and_the_next_request_is_s
             assert ask.status_code == 200 and ask.json()["boolean"] is True
     finally:
         server.stop()
+
+
+def test_live_a_large_answer_read_slowly_outlives_the_timeout_and_arrives_whole(live: LiveServer) -> None:
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    expected = int(httpx.get(live.sparql, params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+                             timeout=10).json()["results"]["bindings"][0]["n"]["value"])  # fmt: skip
+    started = time.monotonic()
+    size = lines = 0
+    with httpx.stream("GET", live.sparql, params={"query": query, "format": "tsv"}, timeout=30) as response:
+        assert response.status_code == 200
+        assert "content-length" not in response.headers  # over 1 MiB: streamed
+        for chunk in response.iter_raw(1 << 16):
+            size += len(chunk)
+            lines += chunk.count(b"\n")
+            time.sleep(0.05)  # a slow client: the whole answer takes longer than the 2 s timeout
+    assert time.monotonic() - started > 2
+    assert size > 1 << 20 and lines - 1 == expected
