@@ -38,6 +38,8 @@ test: setup system-deps check
 
 # The HTTP benchmark (docs/server.md): a few minutes with --quick, longer on the full ~1M-triple graph.
 bench-http: setup
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
+	@command -v virtuoso-t >/dev/null 2>&1 || apt-get install -y -qq virtuoso-opensource || true
 	$(PY) -m pip install --quiet -e ".[bench]"
 	$(PY) benchmarks/sparql_http.py --quick
 

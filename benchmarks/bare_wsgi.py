@@ -1,7 +1,9 @@
-"""The floor under any Python HTTP front: apps that answer a fixed SPARQL JSON body, no query run.
+"""The floors under our server: granian answering a constant, and our app inside granian without the pool.
 
-sparql_http.py serves these with gunicorn like our server (same workers, same client) to show
-how much of a request's cost is the HTTP stack itself rather than anything ActorGraph does.
+sparql_http.py serves these with granian, like our server's front (same request threads, same
+client): ``raw`` shows what the HTTP stack alone costs; ``inprocess`` (a factory: the store comes
+from ACTORGRAPH_STORE) runs our whole application in granian's process, without the query
+processes, so the difference to ``actorgraph serve`` is the cost of handing a query over.
 """
 
 from __future__ import annotations
@@ -9,22 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask
+from actorgraph.graph.config import Settings
+from actorgraph.server import create_app
 
 ANSWER = b'{"head":{"vars":["s"]},"results":{"bindings":[]}}'
 HEADERS = [("Content-Type", "application/sparql-results+json"), ("Content-Length", str(len(ANSWER)))]
 
 
 def raw(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    """A plain WSGI callable: what gunicorn alone costs."""
+    """A plain WSGI callable: what granian alone costs."""
     start_response("200 OK", HEADERS)
     return [ANSWER]
 
 
-flask_app = Flask(__name__)
-
-
-@flask_app.get("/sparql")
-def sparql() -> tuple[bytes, int, list[tuple[str, str]]]:
-    """The same answer through Flask's routing and request objects."""
-    return ANSWER, 200, HEADERS
+def inprocess() -> Any:
+    """Our application, served in granian's own process: no hand-off, and no timeout."""
+    app = create_app(Settings.from_env())
+    return app.wsgi_app

@@ -31,8 +31,8 @@ from actorgraph.graph.config import Settings, setting_help
 def serve(store: str | None, host: str | None, port: int | None, memory: bool, workers: int | None,
           threads: int | None, query_timeout: float | None, max_rows: int | None, max_query_length: int | None,
           update_token: str | None, federation: bool | None, service_allowlist: str | None) -> None:  # fmt: skip
-    """Serve SPARQL (query, update, graph store) and the web front end with gunicorn (docs/server.md)."""
-    # Start-up cost: flask and gunicorn load only when the server starts, not for `actorgraph --help`.
+    """Serve SPARQL (query, update, graph store) and the web front end: granian, query processes (docs/server.md)."""
+    # Start-up cost: flask and granian load only when the server starts, not for `actorgraph --help`.
     from actorgraph.server.run import run
 
     settings = Settings.from_env(store_path=":memory:" if memory else store, host=host, port=port, workers=workers,

@@ -1,32 +1,46 @@
-"""Running the application under gunicorn: sync workers with a timeout watchdog each.
+"""Running the server: granian in front, a pool of query processes behind (docs/server.md).
 
-Process model (docs/server.md): without an update token, ``workers`` gunicorn sync workers
-each open the store read-only and answer one request at a time; a query past its deadline
-ends its worker (see workers.Watchdog) and gunicorn starts a new one. With an update token,
-one worker opens the store read-write (RocksDB allows a single writer, and read-only
-instances would not see its writes) and answers with ``threads`` threads. ``--memory`` builds
-the shipped sources into a temporary on-disk store first, so workers can open it too.
+Process model. ``actorgraph serve`` starts granian's main process; its one worker process (the
+front) runs ``pool.Relay`` on granian's request threads, with HTTP parsing, keep-alive and socket
+I/O in Rust outside the GIL. The front starts the query processes (server/query_process.py):
+without an update token, ``workers`` of them, each opening the store read-only and answering one
+request at a time; with a token, one that opens the store read-write (RocksDB allows a single
+writer, and read-only instances would not see its writes) and answers with ``threads`` threads.
+A query past its deadline ends its query process only (see pool.py). ``--memory`` builds the
+shipped sources into a temporary on-disk store first, so the query processes can open it too.
+
+Shutdown. SIGTERM or Ctrl+C: granian stops accepting and finishes the requests in flight, the
+front sends SIGTERM to each query process (which exits at once, without the interpreter's
+teardown), and the command exits 0.
 """
 
 from __future__ import annotations
 
 import atexit
 import logging
+import multiprocessing.util
 import os
+import pickle
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from granian.constants import Interfaces
+from granian.http import HTTP1Settings
+from granian.log import LogLevels
+from granian.server import MPServer
 
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
-from actorgraph.server import create_app
-from actorgraph.server.protocol.workers import RequestLog, Watchdog
+from actorgraph.server.pool import Limits, QueryPool, Relay
+from actorgraph.server.protocol.workers import RequestLog
 
 log = logging.getLogger("actorgraph.server")
+
+HEADER_READ_TIMEOUT_MS = 10_000  # a client has this long to send its request line and headers
+SLOW_AFTER = 1.0  # seconds after which a query counts as long-running (capped below by the timeout / 4)
 
 
 def configure_logging() -> None:
@@ -43,7 +57,7 @@ def prepare(settings: Settings) -> Settings:
     if settings.in_memory:
         folder = tempfile.mkdtemp(prefix="actorgraph-serve-")
         master = os.getpid()
-        # Forked workers inherit atexit handlers: only the master removes the folder.
+        # The forked front inherits atexit handlers: only the main process removes the folder.
 
         def cleanup() -> None:
             if os.getpid() == master:
@@ -56,68 +70,56 @@ def prepare(settings: Settings) -> Settings:
     return settings.with_(read_only=not settings.update_token)
 
 
-def gunicorn_options(settings: Settings, kg: KnowledgeGraph, watchdog: Watchdog) -> dict[str, Any]:
-    """gunicorn's configuration for these settings."""
-    writable = not settings.read_only
-
-    def post_fork(server: Any, worker: Any) -> None:
-        kg.close()  # never share a RocksDB handle across fork: each worker opens its own
-
-    def post_worker_init(worker: Any) -> None:
-        kg.open()  # now, so the worker's first request does not pay for it
-        # A sync worker only tells the arbiter it is alive between requests; a long answer that
-        # keeps streaming must not be taken for a hung worker, so each chunk sent says so too.
-        watchdog.heartbeat = worker.notify
-
-    return {
-        "bind": f"{settings.host}:{settings.port}",
-        "workers": 1 if writable else settings.workers,
-        "worker_class": "gthread" if writable else "sync",
-        "threads": settings.threads if writable else 1,
-        # gunicorn's own kill is a backstop behind the watchdog, which answers 503 first.
-        "timeout": int(settings.query_timeout) + 15,
-        "graceful_timeout": 5,
-        "limit_request_line": 0,  # long GET queries are bounded by max_query_length instead
-        "accesslog": None,
-        "errorlog": "-",
-        "loglevel": "warning",
-        "post_fork": post_fork,
-        "post_worker_init": post_worker_init,
-        "proc_name": "actorgraph",
-    }
+def pool_shape(settings: Settings) -> tuple[int, int]:
+    """(query processes, connections to each): one writer with threads, or read-only workers."""
+    return (1, settings.threads) if not settings.read_only else (settings.workers, 1)
 
 
-def build_app(settings: Settings) -> tuple[Flask, KnowledgeGraph, Watchdog]:
-    """The app as served: opened once to fail early, closed again before workers fork."""
-    kg = KnowledgeGraph(settings)
-    kg.open()  # a missing store fails here, before we listen
-    kg.close()
-    app = create_app(settings, kg)
-    if isinstance(app.wsgi_app, RequestLog):
-        app.wsgi_app.stream = sys.stderr  # direct lines: cheaper than a LogRecord per request
-    watchdog = Watchdog(app.wsgi_app, settings.query_timeout)
-    app.wsgi_app = watchdog  # type: ignore[method-assign]
-    return app, kg, watchdog
+def limits(settings: Settings) -> Limits:
+    """The share for cheap queries: at most all but one process, and half of them per client, run long."""
+    processes, _ = pool_shape(settings)
+    return Limits(timeout=settings.query_timeout, slow_after=min(SLOW_AFTER, settings.query_timeout / 4),
+                  long_cap=max(1, processes - 1), client_cap=max(1, processes // 2))  # fmt: skip
+
+
+def start_front(settings: Settings) -> Any:
+    """In granian's worker: start the query processes, and return the WSGI app that relays to them."""
+    folder = Path(tempfile.mkdtemp(prefix="actorgraph-pool-"))
+    settings_file = folder / "settings.pickle"
+    settings_file.write_bytes(pickle.dumps(settings))
+    processes, slots = pool_shape(settings)
+    pool = QueryPool(folder, settings_file, processes, slots, limits(settings))
+
+    def stop() -> None:
+        pool.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    # granian's worker is a multiprocessing process: its exit runs these finalizers, not atexit.
+    multiprocessing.util.Finalize(None, stop, exitpriority=10)
+    pool.start()
+    return RequestLog(Relay(pool, settings.query_timeout), stream=sys.stderr)
+
+
+def granian_server(settings: Settings) -> MPServer:
+    """granian's server for these settings (one front process; request threads for every slot)."""
+    processes, slots = pool_shape(settings)
+    threads = 2 * processes * slots + 4  # requests waiting for a free process hold a thread too
+    return MPServer("actorgraph.server.run:front", address=settings.host, port=settings.port,
+                    interface=Interfaces.WSGI, workers=1, blocking_threads=threads, backpressure=threads,
+                    http1_settings=HTTP1Settings(header_read_timeout=HEADER_READ_TIMEOUT_MS),
+                    log_level=LogLevels.warning, workers_kill_timeout=int(settings.query_timeout) + 5)  # fmt: skip
 
 
 def run(settings: Settings) -> None:
     """Serve until interrupted."""
-    from gunicorn.app.base import BaseApplication  # only when serving: importing run.py must stay cheap
-
     configure_logging()
     settings = prepare(settings)
-    app, kg, watchdog = build_app(settings)
-    options = gunicorn_options(settings, kg, watchdog)
-
-    class Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            for key, value in options.items():
-                self.cfg.set(key, value)
-
-        def load(self) -> Flask:
-            return app
-
+    kg = KnowledgeGraph(settings)
+    kg.open()  # a missing store fails here, before we listen
+    kg.close()
+    server = granian_server(settings)
+    processes, _ = pool_shape(settings)
     mode = "read-write, updates on" if not settings.read_only else "read-only"
-    print(f"ActorGraph serving http://{settings.host}:{settings.port}/sparql ({options['workers']} worker(s), "
+    print(f"ActorGraph serving http://{settings.host}:{settings.port}/sparql ({processes} query process(es), "
           f"{mode}, timeout {settings.query_timeout:g} s)", flush=True)  # fmt: skip
-    Server().run()
+    server.serve(target_loader=lambda target: start_front(settings))

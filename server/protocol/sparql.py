@@ -12,13 +12,17 @@ Everything else (HEAD, OPTIONS, the service description) goes on to Flask's rout
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
-from collections.abc import Callable, Iterable, Iterator
+import urllib.parse
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
 from flask import Blueprint, Response, request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.wrappers import Request
 
 from actorgraph.graph.api import KnowledgeGraph
@@ -32,10 +36,14 @@ from actorgraph.server.protocol.limits import direct_body_cap, form_body_cap, li
 from actorgraph.server.protocol.service import service_description_response
 
 bp = Blueprint("sparql", __name__)
+# The row-limit rewrite is a pure function of the text: clients repeat the same queries.
+limited_rows = functools.lru_cache(maxsize=4096)(limit_rows)
 log = logging.getLogger("actorgraph.server")
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
+# Set in the environ by a query process, which sends a Deferred body itself (server/query_process.py).
+SINK = "actorgraph.sink"
 CORS = [
     ("Access-Control-Allow-Origin", "*"),
     ("Access-Control-Allow-Methods", "GET, POST, HEAD, OPTIONS"),
@@ -46,49 +54,64 @@ CORS = [
 
 @dataclass
 class Answer:
-    """A response reduced to what a query answer needs; a WSGI app itself."""
+    """A response reduced to what a query answer needs; a WSGI app itself.
 
-    body: bytes | Iterator[bytes]
+    A query's body is a ``workers.Deferred`` that runs the query, negotiates its format (which
+    sets the content type) and serialises it, all in one thread (pyoxigraph's results stay in
+    the thread that made them). A query process runs it itself, calling ``on_start`` for the
+    headers just before its first byte; anywhere else it is primed first (run in a producer
+    thread up to its first chunk), so an error is still answered as one.
+    """
+
+    body: bytes | workers.Deferred
     content_type: str
     headers: list[tuple[str, str]]
     status: int = 200
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        headers = [("Content-Type", self.content_type), *self.headers]
-        if isinstance(self.body, bytes):
-            headers.append(("Content-Length", str(len(self.body))))
-        start_response(f"{self.status} {HTTPStatus(self.status).phrase}", headers)
+        status = f"{self.status} {HTTPStatus(self.status).phrase}"
+        body = self.body
+        if isinstance(body, bytes):
+            start_response(status, [("Content-Type", self.content_type), *self.headers,
+                                    ("Content-Length", str(len(body)))])  # fmt: skip
+            return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
+        if SINK in environ and environ.get("REQUEST_METHOD") != "HEAD":
+            body.on_start = lambda: start_response(status, [("Content-Type", body.content_type), *self.headers])
+            return body
+        body.prime()
+        start_response(status, [("Content-Type", body.content_type), *self.headers])
         if environ.get("REQUEST_METHOD") == "HEAD":
-            if isinstance(self.body, workers.Stream):
-                self.body.close()  # nobody will read it: stop the producer
+            body.close()
             return []
-        return [self.body] if isinstance(self.body, bytes) else self.body
+        return body
 
     def response(self) -> Response:
         """The same answer as a Flask response (for views)."""
-        return Response(self.body, status=self.status, content_type=self.content_type, headers=self.headers)
+        if isinstance(self.body, bytes):
+            return Response(self.body, status=self.status, content_type=self.content_type, headers=self.headers)
+        self.body.prime()
+        return Response(self.body, status=self.status, content_type=self.body.content_type, headers=self.headers)
 
 
 def answer(kg: KnowledgeGraph, run: Callable[[], QueryResult], accept: str | None, fmt: str | None,
            headers: list[tuple[str, str]] | None = None) -> Answer:  # fmt: skip
     """Run a query and serialise its result negotiated (Accept or ``format``), streamed when large.
 
-    run() may be called a second time when the answer is larger than the in-memory cap, so it
-    must be repeatable (a read-only query is). Raises NotAcceptable, UnknownFormat, KGError.
+    The result is evaluated once, by whoever sends the body (see ``Answer``). Raises (when the
+    body is run) NotAcceptable, UnknownFormat, KGError.
     """
-    result = run()
-    family = negotiation.GRAPH if is_triples(result) else negotiation.RESULTS
-    chosen = negotiation.choose(family, accept, fmt)
-    first = [result]
+    deferred = workers.Deferred(lambda out: None)
 
     def write(out: Any) -> None:
-        # The first pass uses the result already evaluated; a streaming second pass re-runs.
-        current = first.pop() if first else run()
-        kg.serialize(current, out, chosen.name)
+        result = run()
+        family = negotiation.GRAPH if is_triples(result) else negotiation.RESULTS
+        chosen = negotiation.choose(family, accept, fmt)
+        deferred.content_type = chosen.content_type
+        kg.serialize(result, out, chosen.name)
 
+    deferred.write = write
     # nosniff: CSV/TSV/text answers hold the client's own strings; no browser may run them as HTML.
-    return Answer(workers.body(write), chosen.content_type,
-                  [("Vary", "Accept"), ("X-Content-Type-Options", "nosniff"), *(headers or [])])  # fmt: skip
+    return Answer(deferred, "", [("Vary", "Accept"), ("X-Content-Type-Options", "nosniff"), *(headers or [])])
 
 
 def answer_sparql(endpoint: Endpoint, sparql: str, *, substitutions: dict[str, Any] | None = None,
@@ -103,7 +126,7 @@ def answer_sparql(endpoint: Endpoint, sparql: str, *, substitutions: dict[str, A
     if len(sparql) > config.max_query_length:
         raise PayloadTooLarge(f"query of {len(sparql)} characters exceeds the limit of {config.max_query_length}")
     endpoint.policy.check_query(sparql)
-    limited = limit_rows(sparql, config.max_rows)
+    limited = limited_rows(sparql, config.max_rows)
     graph = endpoint.kg
     options: dict[str, Any] = {"substitutions": substitutions, "default_graphs": default_graphs,
                                "named_graphs": named_graphs, "base_iri": base_iri}  # fmt: skip
@@ -125,8 +148,23 @@ def answer_sparql(endpoint: Endpoint, sparql: str, *, substitutions: dict[str, A
 
 def query_response(run: Callable[[], QueryResult], *, accept: str | None = None, fmt: str | None = None,
                    headers: dict[str, str] | None = None) -> Response:  # fmt: skip
-    """For views: run a query and answer negotiated and streamed (see ``answer``)."""
-    return answer(context.kg(), run, accept, fmt, list((headers or {}).items())).response()
+    """For views: run a query and answer negotiated, streamed when large.
+
+    run() may be called a second time, in another thread, when the answer is larger than the
+    in-memory cap (a view may hand over a result it has evaluated already), so it must be repeatable.
+    """
+    graph = context.kg()
+    chosen: list[str] = []
+
+    def write(out: Any) -> None:
+        result = run()
+        family = negotiation.GRAPH if is_triples(result) else negotiation.RESULTS
+        found = negotiation.choose(family, accept, fmt)
+        chosen[:] = [found.content_type]
+        graph.serialize(result, out, found.name)
+
+    body = workers.buffered(write)
+    return Response(body, content_type=chosen[0], headers=[("Vary", "Accept"), *(headers or {}).items()])
 
 
 def sparql_response(sparql: str, *, substitutions: dict[str, Any] | None = None,
@@ -151,9 +189,22 @@ def _no_empty_graphs(default_graphs: list[str], named_graphs: list[str]) -> None
         raise BadRequest("an empty default-graph-uri or named-graph-uri: give a graph IRI")
 
 
+@functools.lru_cache(maxsize=4096)  # clients repeat the same requests (dashboards, pages, benchmarks)
+def query_args(raw: str) -> ImmutableMultiDict[str, str]:
+    """The URL parameters of a raw query string, decoded once per distinct string.
+
+    The same decoding as werkzeug's (``+`` is a space, bad escapes are replaced), without its
+    generic form machinery, which cost more than a small query does.
+    """
+    # WSGI hands over the URL's bytes as Latin-1; they are UTF-8, like werkzeug reads them.
+    with contextlib.suppress(UnicodeEncodeError):  # not Latin-1: already text
+        raw = raw.encode("latin-1").decode("utf-8", "replace")
+    return ImmutableMultiDict(urllib.parse.parse_qsl(raw, keep_blank_values=True, errors="replace"))
+
+
 def protocol_answer(endpoint: Endpoint, req: Request) -> Answer | None:
     """Answer a GET/POST query request; None when it asks for no query (the service description)."""
-    args = req.args
+    args = query_args(req.environ.get("QUERY_STRING", ""))
     if req.method == "POST":
         mimetype = req.mimetype
         limit = endpoint.settings.max_query_length
@@ -215,13 +266,13 @@ class FastPath:
         req = Request(environ)
         try:
             result = protocol_answer(self.endpoint, req)
+            if result is None:
+                return self.app(environ, start_response)  # the service description, from Flask
+            return result(environ, start_response)
         except Exception as exc:  # the one error table (werkzeug's own too); unknown ones are logged as 500
             response = error_response(exc)
             response.headers.extend(CORS)
             return response(environ, start_response)
-        if result is None:
-            return self.app(environ, start_response)  # the service description, from Flask
-        return result(environ, start_response)
 
 
 @bp.route("/sparql", methods=["GET", "POST"])

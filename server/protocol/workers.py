@@ -1,22 +1,15 @@
-"""Query execution for the server: streamed bodies, request logs, and the timeout watchdog.
+"""Answer bodies and request logs, shared by the in-process app and the query processes.
 
-Timeouts. pyoxigraph cannot cancel a query, so the process running it must end. The server
-runs queries inside gunicorn *sync* workers, one request per process at a time (see run.py).
-Each worker has a watchdog thread (pyoxigraph releases the GIL while it evaluates, so the
-thread runs during a query). When a request passes its deadline, the watchdog writes a
-complete ``503`` response to the client's socket if no byte of the answer has been sent yet,
-then ends the process with ``os._exit``; the gunicorn arbiter starts a fresh worker, which
-opens the store read-only again. Other clients are answered by the other workers meanwhile.
-The deadline bounds the time to the first chunk and every pause in which the query produces
-nothing: a large answer that keeps streaming, or waits for a slow client to read, is not cut
-(the row limit bounds its size).
-Cost per request: a dict insert, a thread-local and two closures (see benchmarks/sparql_http.py).
+Bodies. pyoxigraph serialises a whole result in one call that writes to a file object. ``body()``
+returns a ``Deferred``: the serialisation, not yet run. A query process (server/query_process.py)
+runs it once straight into the socket to the front, buffering the first megabyte so that small
+answers go out with a Content-Length and larger ones stream with back-pressure; the result is
+evaluated exactly once either way. Anything else that iterates a Deferred (Flask views, the test
+client) gets the same single run in a producer thread writing into a bounded queue, so a
+million-row answer never sits in memory.
 
-Streaming. pyoxigraph serialises a whole result in one call that writes to a file object.
-A body is first written into a capped buffer; small answers (the common case) are returned
-as bytes with a Content-Length. When the cap is hit, the serialisation is started again in a
-producer thread writing into a bounded queue that the response iterates, so a million-row
-answer never sits in memory; the cost is running a large query's first megabyte twice.
+Timeouts are the front's business (server/pool.py): it ends the query process that runs past its
+deadline. ``timeout_message`` is the table's 503 as raw bytes, for a socket outside any server.
 """
 
 from __future__ import annotations
@@ -27,6 +20,7 @@ import os
 import queue
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
@@ -38,21 +32,51 @@ access_log = logging.getLogger("actorgraph.access")
 Writer = Callable[[IO[bytes]], None]
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
-# The running request's "still making progress" callback, set by Watchdog in the request's thread
-# and captured by stream() for its producer thread.
-_request = threading.local()
-
 BUFFER_CAP = 1 << 20  # answers up to 1 MiB are sent from memory with a Content-Length
 CHUNK = 1 << 16
 QUEUE_DEPTH = 8  # at most CHUNK * QUEUE_DEPTH bytes wait between producer and client
 
 
-class _Overflow(Exception):
-    """The capped buffer is full: stream instead."""
-
-
 class _Cancelled(Exception):
     """The client went away: stop serialising."""
+
+
+class Deferred:
+    """A body still to be written: ``write(file)`` produces it, exactly once.
+
+    A query process calls ``write`` itself with its socket sink; iterating it (Flask, WSGI servers,
+    tests) runs ``write`` in a producer thread instead (see ``stream``).
+    """
+
+    def __init__(self, write: Writer, cap: int = BUFFER_CAP) -> None:
+        self.write = write
+        self.cap = cap
+        self.content_type = "application/octet-stream"  # write() may set it before its first byte
+        self.on_start: Callable[[], Any] | None = None  # a query process calls it before its first byte
+        self._stream: Stream | None = None
+
+    def prime(self) -> None:
+        """Start the producer thread and wait for its first chunk (its error, if any, is raised here)."""
+        self._stream = stream(self.write)
+        self._stream.peek()
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self._stream is None:
+            self._stream = stream(self.write)
+        return self._stream
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+
+
+def body(write: Writer, cap: int | None = None) -> Deferred:
+    """The body write() produces, run once by whoever sends it (``cap``: what a sender may buffer)."""
+    return Deferred(write, BUFFER_CAP if cap is None else cap)
+
+
+class _Overflow(Exception):
+    """The capped buffer is full: stream instead."""
 
 
 class _CappedBuffer:
@@ -74,9 +98,10 @@ class _CappedBuffer:
         pass
 
 
-def body(write: Writer, cap: int = BUFFER_CAP) -> bytes | Stream:
-    """The bytes write() produces, in memory when small, else a stream (write() then runs again)."""
-    buffer = _CappedBuffer(cap)
+def buffered(write: Writer, cap: int | None = None) -> bytes | Stream:
+    """For views whose result is already evaluated in the request's thread: the bytes write() produces
+    when small; else a stream in which write() runs again (pyoxigraph's results stay in their thread)."""
+    buffer = _CappedBuffer(BUFFER_CAP if cap is None else cap)
     try:
         write(buffer)  # type: ignore[arg-type]
     except _Overflow:
@@ -87,12 +112,10 @@ def body(write: Writer, cap: int = BUFFER_CAP) -> bytes | Stream:
 class _QueueWriter:
     """A file whose writes become CHUNK-sized items of a bounded queue (blocks when full)."""
 
-    def __init__(self, items: queue.Queue[Any], cancelled: threading.Event,
-                 touch: Callable[[], None] | None = None) -> None:  # fmt: skip
+    def __init__(self, items: queue.Queue[Any], cancelled: threading.Event) -> None:
         self.items = items
         self.cancelled = cancelled
         self.pending = bytearray()
-        self.touch = touch
 
     def write(self, data: bytes) -> int:
         self.pending += data
@@ -108,11 +131,8 @@ class _QueueWriter:
         while True:
             if self.cancelled.is_set():
                 raise _Cancelled
-            if self.touch is not None:
-                # Producing, or waiting for a slow client: either way the query is not stalled.
-                self.touch()
             try:
-                self.items.put(item, timeout=0.1)  # well under any query timeout (>= 0.5 s)
+                self.items.put(item, timeout=0.1)  # so a cancelled stream notices within 0.1 s
                 return
             except queue.Full:
                 continue
@@ -128,14 +148,22 @@ class Stream:
         self.items = items
         self.cancelled = cancelled
         self.done = False
+        self.first: Any = None
 
     def __iter__(self) -> Stream:
         return self
 
+    def peek(self) -> None:
+        """Wait for the first chunk, so an error before any byte is raised here, before the headers."""
+        self.first = self.items.get()
+        if isinstance(self.first, BaseException):
+            self.close()
+            raise self.first
+
     def __next__(self) -> bytes:
         if self.done:
             raise StopIteration
-        item = self.items.get()
+        item, self.first = (self.first, None) if self.first is not None else (self.items.get(), None)
         if isinstance(item, bytes):
             return item
         self.close()
@@ -154,7 +182,7 @@ def stream(write: Writer) -> Stream:
     """Run write() in a producer thread and yield its output in chunks, with back-pressure."""
     items: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_DEPTH)
     cancelled = threading.Event()
-    out = _QueueWriter(items, cancelled, getattr(_request, "touch", None))
+    out = _QueueWriter(items, cancelled)
 
     def produce() -> None:
         try:
@@ -164,7 +192,9 @@ def stream(write: Writer) -> Stream:
             out.put(_DONE)
         except _Cancelled:
             pass
-        except BaseException as exc:  # handed to the consumer, which logs it
+        except BaseException as exc:  # handed to the consumer, which raises or logs it
+            # Drop the frames' locals here: a pyoxigraph result must not be freed in another thread.
+            traceback.clear_frames(exc.__traceback__)
             with contextlib.suppress(_Cancelled):
                 out.put(exc)
 
@@ -239,99 +269,3 @@ def timeout_message(timeout: float) -> bytes:
     lines = [f"HTTP/1.1 {status}", *(f"{k}: {v}" for k, v in headers), "Connection: close",
              "Access-Control-Allow-Origin: *"]  # fmt: skip
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
-
-
-class _Armed:
-    """One request under watch: its deadline, client socket, and whether its answer has begun."""
-
-    __slots__ = ("beat", "deadline", "socket", "started")
-
-    def __init__(self, deadline: float, socket: Any) -> None:
-        self.deadline = deadline
-        self.socket = socket
-        self.started = False
-        self.beat = time.monotonic()
-
-
-class Watchdog:
-    """WSGI middleware: end the process when a request outlives its deadline (see module docstring).
-
-    Only for worker processes that may die (gunicorn workers); never install it in tests or the
-    CLI. Arming costs a dict insert and no wake-up: the watchdog thread sleeps at most
-    ``timeout`` at a time, so it always looks again before a deadline armed meanwhile passes.
-    In a threaded worker (updates on) the process ends with all its requests; only the one
-    that ran out of time is told why.
-    """
-
-    def __init__(self, app: WSGIApp, timeout: float, exit: Callable[[int], Any] = os._exit) -> None:  # noqa: A002
-        self.app = app
-        self.timeout = timeout
-        self._exit = exit
-        self._active: dict[int, _Armed] = {}
-        self._pid = 0
-        self.heartbeat: Callable[[], Any] | None = None  # the gunicorn worker's notify(), set after fork
-
-    def _ensure_thread(self) -> None:
-        # Threads do not survive fork: each worker starts its own on its first request.
-        if self._pid != os.getpid():
-            self._pid = os.getpid()
-            threading.Thread(target=self._watch, name="actorgraph-watchdog", daemon=True).start()
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        self._ensure_thread()
-        key = id(environ)
-        armed = _Armed(time.monotonic() + self.timeout, environ.get("gunicorn.socket"))
-        self._active[key] = armed
-
-        def mark(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            armed.started = True
-            return start_response(status, headers, exc_info)
-
-        def disarm() -> None:
-            self._active.pop(key, None)
-            _request.touch = None
-
-        def touch() -> None:
-            now = time.monotonic()
-            armed.deadline = now + self.timeout
-            if self.heartbeat is not None and now - armed.beat > 1.0:  # a syscall: at most once a second
-                self.heartbeat()
-                armed.beat = now
-
-        _request.touch = touch
-        try:
-            result = self.app(environ, mark)
-        except BaseException:
-            disarm()
-            raise
-        return _Closing(result, disarm, self._progress(result, touch))
-
-    def _progress(self, body: Iterable[bytes], touch: Callable[[], None]) -> Iterator[bytes]:
-        """Yield the body; each chunk sent moves the deadline (a stream may pause, not stall)."""
-        for chunk in body:
-            touch()
-            yield chunk
-
-    def _watch(self) -> None:
-        while True:
-            now = time.monotonic()
-            late = [armed for armed in list(self._active.values()) if armed.deadline <= now]
-            if late:
-                self._expire(late[0])
-                continue
-            upcoming = [armed.deadline for armed in list(self._active.values())]
-            time.sleep(min([self.timeout, *(d - now for d in upcoming)]))
-
-    def _expire(self, armed: _Armed) -> None:
-        log.error("request exceeded the %.0f s query timeout: ending worker %d", self.timeout, os.getpid())
-        sock = armed.socket
-        if sock is not None:
-            try:
-                if not armed.started:
-                    sock.sendall(timeout_message(self.timeout))
-                sock.close()
-            except OSError:
-                pass
-        logging.shutdown()
-        self._active.clear()
-        self._exit(0)

@@ -1,0 +1,442 @@
+"""The HTTP front's side of serving: a pool of query processes, deadlines, and a share kept for cheap queries.
+
+Process model (docs/server.md): granian (Rust, keep-alive, HTTP parsing and I/O outside the GIL)
+calls ``Relay`` in one front process. ``Relay`` hands each request to an idle query process
+(server/query_process.py, the whole application behind a Unix socket) and waits for its answer
+with a deadline. pyoxigraph cannot cancel a query, so when the deadline passes the front ends
+that one process (SIGKILL), answers ``503`` through the error table, and starts a replacement in
+the background; no other request notices. A large answer streams from the query process through
+the front to the client chunk by chunk, each chunk renewing the deadline.
+
+A share for cheap queries: a query still running after ``slow_after`` seconds is long-running.
+Its process is reniced (so a runaway does not take a core from the cheap queries), and at most
+``long_cap`` long-running queries may hold processes at once, at most ``client_cap`` of them from
+one client address; a query that would pass either cap is ended right away with a ``503`` that
+says why, so some process always turns over quickly for the lookups behind it.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import logging
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from actorgraph.server import wire
+from actorgraph.server.errors import HTTPError, QueryTimeout, error_response
+
+log = logging.getLogger("actorgraph.server")
+
+Start = Callable[..., Any]
+STARTUP = 120.0  # seconds a new query process may take to open the store and listen
+NICE = 19
+MAX_HEADERS = 64 * 1024  # bytes of request headers (the request line is capped by granian: 414 / 431)
+BODY_TIMEOUT = 10.0  # seconds to receive a request body, at most (and at most the query timeout)
+# What a query process needs of the environ besides the headers (os.environ is merged in by granian).
+ENVIRON_KEYS = frozenset({"REQUEST_METHOD", "PATH_INFO", "QUERY_STRING", "CONTENT_TYPE", "CONTENT_LENGTH",
+                          "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL", "SCRIPT_NAME", "REMOTE_ADDR",
+                          "wsgi.url_scheme"})  # fmt: skip
+
+
+OVER_SHARE = (
+    "Query ended: the server is busy with other long-running queries (of yours, or in all); it keeps "
+    "a share of its processes for short ones. Try again later."
+)
+
+
+class RequestTimeout(HTTPError):
+    """The request's body did not arrive in time."""
+
+    status = 408
+
+
+class HeadersTooLarge(HTTPError):
+    status = 431
+
+
+class ProcessGone(Exception):
+    """A query process ended in the middle of a request (it crashed, or another request's timeout ended it)."""
+
+
+@dataclass(eq=False)
+class Process:
+    """One query process: its socket path, its subprocess, and how many connections it serves."""
+
+    index: int
+    path: str
+    slots: int
+    popen: subprocess.Popen[bytes] | None = None
+    alive: bool = True
+
+
+@dataclass(eq=False)
+class Slot:
+    """One connection to a query process, leased to one request at a time."""
+
+    process: Process
+    sock: socket.socket
+    reader: wire.Reader
+    client: str = ""
+    started: float = 0.0
+    niced: bool = False
+    ended: str = ""  # why the front ended this request's process ("" while it may run)
+
+    def send(self, data: bytes) -> None:
+        self.sock.sendall(data)
+
+    def read(self, timeout: float) -> tuple[bytes, bytes]:
+        self.sock.settimeout(max(timeout, 0.001))
+        return self.reader.read()
+
+
+@dataclass
+class Limits:
+    """The pool's timing and fairness settings."""
+
+    timeout: float
+    slow_after: float
+    long_cap: int
+    client_cap: int
+
+
+@dataclass
+class QueryPool:
+    """Query processes, their connections (slots), and the policy that ends them."""
+
+    folder: Path
+    settings_file: Path
+    processes: int
+    slots_per_process: int
+    limits: Limits
+    # Last in, first out: the process used last has the hottest caches (CPU, RocksDB blocks).
+    idle: queue.LifoQueue[Slot] = field(default_factory=queue.LifoQueue)
+    busy: set[Slot] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    members: list[Process] = field(default_factory=list)
+    closing: bool = False
+
+    # ------------------------------------------------------------------ processes
+
+    def start(self) -> None:
+        """Start every process and wait until each answers on its socket."""
+        self.members = [Process(i, str(self.folder / f"q{i}.sock"), self.slots_per_process)
+                        for i in range(self.processes)]  # fmt: skip
+        for member in self.members:
+            self._spawn(member)
+        for member in self.members:
+            self._connect(member)
+        threading.Thread(target=self._monitor, name="actorgraph-pool-monitor", daemon=True).start()
+
+    def _spawn(self, member: Process) -> None:
+        Path(member.path).unlink(missing_ok=True)
+        args = [sys.executable, "-m", "actorgraph.server.query_process", member.path, str(self.settings_file),
+                str(member.slots)]  # fmt: skip
+        member.popen = subprocess.Popen(args, stdin=subprocess.DEVNULL)
+
+    def _connect(self, member: Process) -> None:
+        """Open the process's connections once it listens, and make them available."""
+        deadline = time.monotonic() + STARTUP
+        while True:
+            try:
+                socks = []
+                for _ in range(member.slots):
+                    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    sock.connect(member.path)
+                    socks.append(sock)
+                break
+            except OSError:
+                if member.popen is not None and member.popen.poll() is not None:
+                    raise RuntimeError(f"query process {member.index} exited with {member.popen.returncode}") from None
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"query process {member.index} did not start in {STARTUP:g} s") from None
+                time.sleep(0.05)
+        for sock in socks:
+            self.idle.put(Slot(member, sock, wire.Reader(sock)))
+
+    def _replace(self, member: Process) -> None:
+        """After a process ended: reap it and start another in its place (in the background).
+
+        The replacement is a new Process: connections to the old one, still queued as idle,
+        stay dead (acquire() drops them).
+        """
+        if member.popen is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                member.popen.wait(timeout=10)
+        if self.closing:
+            return
+        fresh = Process(member.index, member.path, member.slots)
+        self.members[member.index] = fresh
+        try:
+            self._spawn(fresh)
+            self._connect(fresh)
+            log.info("query process %d replaced (pid %d)", fresh.index, fresh.popen.pid if fresh.popen else 0)
+        except RuntimeError:
+            log.exception("could not replace query process %d", fresh.index)
+
+    def end(self, slot: Slot, why: str) -> None:
+        """End the process running slot's request (the one request this is about; its connections go too)."""
+        member = slot.process
+        with self.lock:
+            if not member.alive:
+                return
+            member.alive = False
+            for other in self.busy:
+                if other.process is member and not other.ended:
+                    other.ended = "restarted"
+            slot.ended = why
+        if member.popen is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(member.popen.pid, signal.SIGKILL)
+        threading.Thread(target=self._replace, args=(member,), daemon=True).start()
+
+    def close(self) -> None:
+        """Stop every process (SIGTERM: each exits at once) and wait for them."""
+        self.closing = True
+        for member in self.members:
+            if member.popen is not None and member.popen.poll() is None:
+                member.popen.terminate()
+        for member in self.members:
+            if member.popen is not None:
+                try:
+                    member.popen.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    member.popen.kill()
+
+    # ------------------------------------------------------------------ leases
+
+    def acquire(self, client: str, deadline: float) -> Slot:
+        """An idle connection to a live process; TimeoutError when none frees before the deadline."""
+        while True:
+            slot = self.idle.get(timeout=max(deadline - time.monotonic(), 0.001))  # queue.Empty past it
+            if slot.process.alive:
+                break
+            slot.sock.close()  # a connection of a process that was ended: its replacement brings new ones
+        slot.client = client
+        slot.started = time.monotonic()
+        slot.ended = ""
+        with self.lock:
+            self.busy.add(slot)
+        return slot
+
+    def release(self, slot: Slot) -> None:
+        """The request is answered: the connection serves the next one."""
+        with self.lock:
+            self.busy.discard(slot)
+        if slot.niced and slot.process.alive:
+            slot.niced = False
+            if not self._unnice(slot.process):
+                self.retire(slot)
+                return
+        if slot.process.alive:
+            self.idle.put(slot)
+        else:
+            slot.sock.close()
+
+    def abandon(self, slot: Slot) -> None:
+        """The client left in the middle of an answer: drop this connection, open a fresh one.
+
+        The query process notices the closed socket at its next write and goes back to accepting.
+        """
+        with self.lock:
+            self.busy.discard(slot)
+        slot.sock.close()
+        member = slot.process
+        if member.alive:
+
+            def reconnect() -> None:
+                with contextlib.suppress(OSError):
+                    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    sock.connect(member.path)
+                    self.idle.put(Slot(member, sock, wire.Reader(sock)))
+
+            threading.Thread(target=reconnect, daemon=True).start()
+
+    def retire(self, slot: Slot) -> None:
+        """Replace a process that cannot be given its priority back (not root)."""
+        slot.process.alive = False
+        slot.sock.close()
+        if slot.process.popen is not None:
+            slot.process.popen.terminate()
+        threading.Thread(target=self._replace, args=(slot.process,), daemon=True).start()
+
+    @staticmethod
+    def _unnice(member: Process) -> bool:
+        if member.popen is None:
+            return False
+        try:
+            os.setpriority(os.PRIO_PROCESS, member.popen.pid, 0)
+        except OSError:
+            return False
+        return True
+
+    # ------------------------------------------------------------------ the share for cheap queries
+
+    def _monitor(self) -> None:
+        while not self.closing:
+            time.sleep(0.1)
+            if self.slots_per_process == 1:  # the single read-write process serves everything: never end it early
+                self.police()
+
+    def police(self) -> None:
+        """Renice long-running queries; end those beyond the global or the per-client cap."""
+        now = time.monotonic()
+        limits = self.limits
+        with self.lock:
+            long = sorted((s for s in self.busy if not s.ended and now - s.started > limits.slow_after),
+                          key=lambda s: s.started)  # fmt: skip
+        per_client: dict[str, int] = {}
+        kept = 0
+        for slot in long:
+            if not slot.niced and slot.process.popen is not None:
+                with contextlib.suppress(OSError):
+                    os.setpriority(os.PRIO_PROCESS, slot.process.popen.pid, NICE)
+                slot.niced = True
+            count = per_client.get(slot.client, 0)
+            if count >= limits.client_cap or kept >= limits.long_cap:
+                log.warning("ending a long-running query of %s: over the share of long-running queries", slot.client)
+                self.end(slot, "busy")
+                continue
+            per_client[slot.client] = count + 1
+            kept += 1
+
+
+# ---------------------------------------------------------------------- the front's WSGI application
+
+
+class Relay:
+    """The front's WSGI app: each request goes to a query process, with the pool's deadline."""
+
+    def __init__(self, pool: QueryPool, timeout: float) -> None:
+        self.pool = pool
+        self.timeout = timeout
+        self.body_timeout = min(BODY_TIMEOUT, timeout)
+        # granian merges the process environment into every environ: HTTP_PROXY and the like are not headers.
+        self.ambient = {key: value for key, value in os.environ.items() if key.startswith("HTTP_")}
+        self.readers = concurrent.futures.ThreadPoolExecutor(max_workers=16, thread_name_prefix="actorgraph-body")
+
+    def __call__(self, environ: dict[str, Any], start_response: Start) -> Iterable[bytes]:
+        try:
+            strings, size = self._strings(environ)
+            if size > MAX_HEADERS:
+                raise HeadersTooLarge(f"request headers of {size} bytes exceed the limit of {MAX_HEADERS}")
+            data = self._body(environ)
+        except HTTPError as exc:
+            return self._error(exc, environ, start_response)
+        deadline = time.monotonic() + self.timeout
+        try:
+            slot = self.pool.acquire(strings.get("REMOTE_ADDR", ""), deadline)
+        except queue.Empty:
+            busy = f"Server busy: no query process was free within the server's limit of {self.timeout:g} s."
+            return self._error(QueryTimeout(busy, {"Retry-After": "1"}), environ, start_response)
+        try:
+            slot.send(wire.frame(wire.REQUEST, wire.encode((strings, data))))
+            kind, payload = slot.read(deadline - time.monotonic())
+        except TimeoutError:
+            self.pool.end(slot, "timeout")
+            self.pool.release(slot)
+            return self._error(self._timeout(), environ, start_response)
+        except (wire.Closed, OSError):
+            gone = self._gone(slot)
+            self.pool.end(slot, slot.ended or "crashed")  # a crash: replace the process
+            self.pool.release(slot)
+            return self._error(gone, environ, start_response)
+        if kind == wire.ALL:
+            status, headers, body = wire.decode(payload)
+            self.pool.release(slot)
+            start_response(status, headers)
+            return [body]
+        status, headers = wire.decode(payload)
+        start_response(status, headers)
+        return Streamed(self, slot)
+
+    def _strings(self, environ: dict[str, Any]) -> tuple[dict[str, str], int]:
+        strings = {key: value for key, value in environ.items()
+                   if key in ENVIRON_KEYS or (key[:5] == "HTTP_" and self.ambient.get(key) != value)}  # fmt: skip
+        size = sum(len(value) for key, value in strings.items() if key[:5] == "HTTP_")
+        return strings, size
+
+    def _body(self, environ: dict[str, Any]) -> bytes:
+        """The request body, read within the body timeout: a client that sends less than it announced
+        gets a 408 instead of holding a request thread."""
+        length = environ.get("CONTENT_LENGTH")
+        if not length or length == "0":
+            return b""
+        stream = environ["wsgi.input"]
+        reading = self.readers.submit(stream.read)
+        try:
+            data: bytes = reading.result(timeout=self.body_timeout)
+        except concurrent.futures.TimeoutError:
+            raise RequestTimeout(f"the request body did not arrive within {self.body_timeout:g} s") from None
+        return data
+
+    def _timeout(self) -> QueryTimeout:
+        return QueryTimeout(f"Query timed out: it ran longer than the server's limit of {self.timeout:g} s.",
+                            {"Retry-After": "1"})  # fmt: skip
+
+    def _gone(self, slot: Slot) -> Exception:
+        if slot.ended == "busy":
+            return QueryTimeout(OVER_SHARE, {"Retry-After": "5"})
+        if slot.ended == "restarted":
+            return QueryTimeout("Query ended: its process was restarted after another request's timeout.",
+                                {"Retry-After": "1"})  # fmt: skip
+        return ProcessGone("a query process ended in the middle of a request")
+
+    def _error(self, exc: Exception, environ: dict[str, Any], start_response: Start) -> Iterable[bytes]:
+        response = error_response(exc)
+        if environ.get("PATH_INFO") == "/sparql":
+            response.headers["Access-Control-Allow-Origin"] = "*"
+        return response(environ, start_response)
+
+
+class Streamed:
+    """A streamed answer: chunks relayed from the query process, each within the deadline."""
+
+    def __init__(self, relay: Relay, slot: Slot) -> None:
+        self.relay = relay
+        self.slot: Slot | None = slot
+
+    def __iter__(self) -> Iterator[bytes]:
+        slot = self.slot
+        while slot is not None:
+            try:
+                kind, payload = slot.read(self.relay.timeout)
+            except TimeoutError:
+                log.error("a streamed answer stalled past the %g s timeout: ending its query process",
+                          self.relay.timeout)  # fmt: skip
+                self.relay.pool.end(slot, "timeout")
+                self._finish(release=True)
+                return
+            except (wire.Closed, OSError):
+                self.relay.pool.end(slot, slot.ended or "crashed")
+                self._finish(release=True)
+                return
+            if kind == wire.CHUNK:
+                yield payload
+                continue
+            if kind == wire.FAIL:
+                log.error("a streamed answer failed after its headers: the body is truncated")
+            self._finish(release=True)
+            return
+
+    def _finish(self, *, release: bool) -> None:
+        slot, self.slot = self.slot, None
+        if slot is not None:
+            if release:
+                self.relay.pool.release(slot)
+            else:
+                self.relay.pool.abandon(slot)
+
+    def close(self) -> None:
+        """The server is done: if the answer did not end, the client left, so the connection is dropped."""
+        self._finish(release=False)
