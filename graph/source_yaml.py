@@ -77,6 +77,7 @@ class FileContext:
 
 
 def mapping_items(ctx: FileContext, raw: dict[str, Any], key: str) -> Iterator[dict[str, Any]]:
+    """The entries of the list under key (absent: none); each must be a mapping."""
     value = raw.get(key) or []
     if not isinstance(value, list):
         raise ctx.error(f"{key!r} must be a list", raw)
