@@ -18,6 +18,8 @@ Hierarchy::
     ├── RuleError            a reasoning rule file does not follow the rule format
     ├── UnsupportedRule      a rule body the Python reasoning engine cannot evaluate
     ├── ExtractionError      a document could not be read or turned into candidates
+    ├── CurationError        a curation change that cannot be made as asked (also a ValueError)
+    │   └── Conflict         the document changed since the analyst loaded it
     ├── LinkError            the link registry is wrong: bad QID, duplicate, identifier without a check
     │                        (also a ValueError)
     ├── WikidataUnavailable  the Wikidata API cannot be reached or answered with an error
@@ -134,3 +136,11 @@ class WikidataUnavailable(KGError, ConnectionError):
 
 class ReconciliationUnavailable(KGError, ConnectionError):
     """A reconciliation service could not be reached, answered with an error, or kept rate-limiting us."""
+
+
+class CurationError(KGError, ValueError):
+    """A change that cannot be made as asked (unknown entity, quote not verbatim, bad date...)."""
+
+
+class Conflict(CurationError):
+    """The document changed since the analyst loaded it: the change was not made."""
