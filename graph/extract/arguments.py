@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from actorgraph.graph.extract.lexicon import Lexicon
-from actorgraph.graph.extract.referents import Names, Ref
+from actorgraph.graph.extract.name_refs import Names, Ref
 
 SUBJECT_INHERITING = frozenset({"xcomp", "conj", "advcl", "pcomp", "ccomp"})
 

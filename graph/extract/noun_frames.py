@@ -18,8 +18,8 @@ from actorgraph.graph.extract.arguments import ArgumentReader, Party
 from actorgraph.graph.extract.base import Proposal
 from actorgraph.graph.extract.families import SYMMETRIC, family_of
 from actorgraph.graph.extract.lexicon import Frame, Lexicon
+from actorgraph.graph.extract.name_refs import Names, Ref
 from actorgraph.graph.extract.qualifiers import Qualifiers
-from actorgraph.graph.extract.referents import Names, Ref
 from actorgraph.graph.extract.verb_frames import SUPPORT_FAMILIES
 
 PERSON_ROLES = frozenset({"leaderOf", "officialOf"})

@@ -26,10 +26,11 @@ from actorgraph.graph.extract.base import ExtractionResult, Progress, Proposal, 
 from actorgraph.graph.extract.families import SYMMETRIC
 from actorgraph.graph.extract.lexicon import Lexicon, load_lexicon
 from actorgraph.graph.extract.mentions import Gazetteer
+from actorgraph.graph.extract.name_refs import Names
 from actorgraph.graph.extract.nlp import parse
 from actorgraph.graph.extract.noun_frames import NounFrames
 from actorgraph.graph.extract.qualifiers import Qualifiers
-from actorgraph.graph.extract.referents import NameResolver, Names
+from actorgraph.graph.extract.referents import NameResolver
 from actorgraph.graph.extract.verb_frames import VerbFrames
 from actorgraph.graph.model import Entity
 
