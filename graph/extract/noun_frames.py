@@ -39,6 +39,8 @@ class NounFrames:
         self.qualifiers = qualifiers
 
     def noun(self, noun: Token, sentence: Span) -> Iterator[Proposal]:
+        """A nominalisation: its doer from a possessor, a name before it, "by X" or a light verb; its object
+        from its prepositions."""
         subjects, light = self._noun_subjects(noun)
         receiving = light is not None and light.lemma_.lower() in self.lex.receiving_verbs
         for frame in self.lex.nouns[noun.lemma_.lower()]:
@@ -133,6 +135,7 @@ class NounFrames:
     # -- role nouns: "X, the leader of Y", "Y's affiliate X", "HTS leader X", "X became Syria's president"
 
     def role(self, noun: Token, sentence: Span) -> Iterator[Proposal]:
+        """A role noun: who holds the role (apposition, compound, copula) and of whom."""
         frame = self.lex.roles[noun.lemma_.lower()]
         holders = self._role_holders(noun)
         relata = self.args.parties(c for c in noun.children if c.dep_ in ("poss", "compound", "nmod") and c.i < noun.i)

@@ -32,6 +32,7 @@ class VerbFrames:
         self.qualifiers = qualifiers
 
     def verb(self, verb: Token, sentence: Span) -> Iterator[Proposal]:
+        """A verb the lexicon knows: each of its frames, its subjects against the objects the frame's roles find."""
         subjects = self.args.subjects(verb)
         if not subjects:
             return
