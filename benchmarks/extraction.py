@@ -51,9 +51,9 @@ from actorgraph.graph.extract import get_extractor
 from actorgraph.graph.extract.base import Extractor, Proposal
 from actorgraph.graph.extract.families import EVENT_FAMILIES, FAMILIES, SYMMETRIC, family_of
 from actorgraph.graph.extract.mentions import name_key
+from actorgraph.graph.extract.name_kinds import kind_of
 from actorgraph.graph.extract.nlp import clear_parses, load_pipeline
 from actorgraph.graph.extract.parse import ParseExtractor
-from actorgraph.graph.extract.referents import kind_of
 from actorgraph.graph.extract.rules import EVENT_TYPES, RuleConfig, RuleExtractor
 from actorgraph.graph.model import Corpus, Document
 from actorgraph.graph.sentences import sentences

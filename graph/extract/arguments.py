@@ -1,0 +1,167 @@
+"""Who the arguments of a predicate are, read from the parse: its subjects, the objects of its prepositions.
+
+A ``Party`` is an entity together with the token that names it in the sentence. Coordination
+is read on both sides (each conjunct is a party), a missing subject is inherited from the
+governing word, "such as X" lists and "members of X" reach the named instances, and a plural
+pronoun for a coordination ("they") stands for every member of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from actorgraph.graph.extract.lexicon import Lexicon
+from actorgraph.graph.extract.name_refs import Names, Ref
+
+SUBJECT_INHERITING = frozenset({"xcomp", "conj", "advcl", "pcomp", "ccomp"})
+
+
+@dataclass(frozen=True)
+class Party:
+    """An argument of a predicate: the entity and the token that names it there."""
+
+    ref: Ref
+    token: Token
+
+    @property
+    def indirect(self) -> bool:
+        return self.ref.how == "coref"
+
+
+class ArgumentReader:
+    """The parties a token names or a predicate takes, from the parse and the resolved names."""
+
+    def __init__(self, names: Names, lexicon: Lexicon) -> None:
+        self.names = names
+        self.lex = lexicon
+
+    def subjects(self, verb: Token) -> list[Party]:
+        """The doers: nsubj, or a passive's agent, or inherited from the governing word."""
+        if is_passive(verb):
+            agents = [c for c in verb.children if c.dep_ == "agent"]
+            frames = self.lex.verbs.get(verb.lemma_.lower(), ())
+            if not agents and frames and all("dobj" not in f.object for f in frames):
+                # a stative passive: "the TTP is allied with the Taliban", "X is affiliated with Y"
+                return self.parties(c for c in verb.children if c.dep_ == "nsubjpass")
+            return self.parties(p for a in agents for p in a.children if p.dep_ == "pobj")
+        found = self.parties(c for c in verb.children if c.dep_ in ("nsubj", "csubj"))
+        if found or verb.dep_ == "ROOT":
+            return found
+        head = verb.head
+        if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.lemma_.lower() in ("accuse", "suspect"):
+            # "X accused Y of funding Z": Y funds Z (the accusation is the claim's source)
+            return self.parties(c for c in head.head.children if c.dep_ in ("dobj", "nsubjpass"))
+        if verb.dep_ == "pcomp" and head.lemma_.lower() == "by":
+            return self.subjects(head.head) if head.head.pos_ in ("VERB", "AUX") else []
+        if verb.dep_ == "acl":
+            parent = self.party(head)
+            if parent is not None:
+                return [parent]
+            # "the efforts of the Quds Force to arm the Taliban", "Iran's decision to fund X"
+            return self.parties(c for c in head.children if c.dep_ == "poss") or self.prep_objects(head, "of")
+        if verb.dep_ in SUBJECT_INHERITING and head.pos_ in ("VERB", "AUX") and not is_passive(head):
+            return self.subjects(head)
+        return []
+
+    def prep_objects(self, head: Token, preposition: str, *, include_dobj: bool = False) -> list[Party]:
+        heads = [head]
+        if include_dobj:  # "supplied money to X": "to" may hang on the verb or on its object
+            heads += [c for c in head.children if c.dep_ in ("dobj", "nsubjpass")]
+        preps = [c for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == preposition]
+        objects = [p for prep in preps for p in prep.children if p.dep_ == "pobj"]
+        if preposition == "between":
+            # "between the Taliban and Afghan opposition figures" is often parsed with the first party a
+            # modifier of the second's head noun; both are parties all the same
+            objects += [m for p in objects for m in p.children if m.dep_ in ("nmod", "compound") and m.i < p.i]
+        return self.parties(objects)
+
+    def parties(self, tokens: Iterable[Token]) -> list[Party]:
+        """The entities these tokens name, each conjunct separately ("the Taliban and the TTP")."""
+        found: list[Party] = []
+        seen: set[str] = set()
+        for token in tokens:
+            for t in (token, *token.conjuncts):
+                examples = self._examples(t) if self.names.ref(t) is None else []
+                if examples:
+                    parties = examples  # "militias such as Kataib Hezbollah", "groups like the TTP"
+                elif self.names.ref(t) is None and t.lemma_.lower() in self.lex.partitives:
+                    # "members of the Taliban and Al-Qaeda", "its leaders"
+                    parties = self.prep_objects(t, "of") or self.parties(c for c in t.children if c.dep_ == "poss")
+                    if not parties and (party := self.party(t)) is not None:
+                        parties = [party]  # "Taliban envoys"
+                else:
+                    party = self.party(t)
+                    parties = [party] if party is not None else []
+                for party in [*parties, *(p for q in parties for p in _also(q))]:
+                    if party.ref.key not in seen:
+                        seen.add(party.ref.key)
+                        found.append(party)
+        return found
+
+    def _examples(self, token: Token) -> list[Party]:
+        """The named instances a common noun introduces: "such as X", "like X", "including X"."""
+        preps = [
+            c
+            for c in token.children
+            if c.dep_ == "prep"
+            and (
+                c.lower_ in ("like", "including") or (c.lower_ == "as" and any(g.lower_ == "such" for g in c.children))
+            )
+        ]
+        preps += [c for c in token.children if c.dep_ == "amod" and c.lower_ == "such"]
+        pobjs = [p for prep in preps for p in prep.children if p.dep_ == "pobj"]
+        pobjs += [
+            p for prep in preps for a in prep.children if a.lower_ == "as" for p in a.children if p.dep_ == "pobj"
+        ]
+        found: list[Party] = []
+        for t in (t for p in pobjs for t in (p, *p.conjuncts)):
+            party = self.party(t)
+            # "bases such as A, and projects such as B": each example list in turn
+            found += [party] if party is not None else self._examples(t)
+        return found
+
+    def party(self, token: Token) -> Party | None:
+        ref = self.names.ref(token)
+        if ref is not None:
+            return Party(ref, token)
+        named = next((c for c in token.children if c.dep_ == "appos" and self.names.ref(c) is not None), None)
+        if named is not None:  # "its intelligence service, the ISI, ..."
+            return Party(self.names.refs[named.i], named)
+        if token.dep_ == "appos" and self.names.ref(token.head) is not None:
+            return Party(self.names.refs[token.head.i], token.head)  # "the Hazara, a minority group supported by X"
+        if token.lemma_.lower() in self.lex.roles and token.tag_ not in ("NNS", "NNPS"):
+            return None  # "the Taliban leader" is a person, not the Taliban; "Taliban ministers" act for it
+        for child in token.children:  # "Houthi targets", "US positions"
+            if child.dep_ in ("compound", "amod", "nmod") and child.i < token.i:
+                ref = self.names.ref(child)
+                # a demonym makes its state the party only through the state's agents ("Pakistani forces",
+                # resolved with the names), not "Iraqi militias" or "Afghan refugees"
+                if ref is not None and ref.how not in ("demonym", "capital"):
+                    return Party(ref, child)
+        return None
+
+    def pairs(self, subjects: list[Party], objects: list[list[Party]]) -> Iterator[tuple[Party, Party]]:
+        for subject, obj in self.pairs_any(subjects, objects):
+            if subject.ref.is_actor:
+                yield subject, obj
+
+    def pairs_any(self, subjects: list[Party], objects: list[list[Party]]) -> Iterator[tuple[Party, Party]]:
+        for obj_group in objects:
+            for subject in subjects:
+                for obj in obj_group:
+                    if subject.ref.key != obj.ref.key:
+                        yield subject, obj
+
+
+def _also(party: Party) -> list[Party]:
+    """The other members of a coordination a plural pronoun stands for."""
+    return [Party(Ref(key, party.ref.kind, "coref"), party.token) for key in party.ref.also]
+
+
+def is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
+        verb.dep_ == "acl" and verb.tag_ == "VBN" and any(c.dep_ == "agent" for c in verb.children)
+    )

@@ -1,0 +1,131 @@
+"""Light coreference: "it", "they", "the group", "the two countries" and relative pronouns point at the
+nearest compatible actor of the last few sentences, a subject preferred."""
+
+from __future__ import annotations
+
+import bisect
+
+from spacy.tokens import Doc, Token
+
+from actorgraph.graph.extract.base import Mention
+from actorgraph.graph.extract.lexicon import Lexicon
+from actorgraph.graph.extract.name_refs import Names, Ref
+
+PERSONAL = {"he": "person", "him": "person", "his": "person", "she": "person", "her": "person"}
+NEUTER = {"it": "singular", "its": "singular", "they": "plural", "them": "plural", "their": "plural"}
+RELATIVE = frozenset({"which", "who", "whom", "whose", "that"})
+COREF_WINDOW = 3  # sentences back an anaphor may reach
+
+
+class Coreference:
+    """Gives anaphors in ``names`` the Ref of their antecedent (and reports registry ones as mentions)."""
+
+    def __init__(self, doc: Doc, names: Names, lexicon: Lexicon) -> None:
+        self.doc = doc
+        self.names = names
+        self.lexicon = lexicon
+        self._sentence_starts = [s.start for s in doc.sents]
+
+    def resolve(self) -> None:
+        for token in self.doc:
+            if token.i in self.names.refs:
+                continue
+            word = token.text.lower()
+            if word in RELATIVE and token.dep_ in ("nsubj", "nsubjpass", "dobj", "poss") and token.head.dep_ == "relcl":
+                ref = self.names.refs.get(token.head.head.i)
+                if ref is not None:
+                    self.names.refs[token.i] = Ref(ref.key, ref.kind, "coref")
+                continue
+            wanted = self._wanted_kinds(token)
+            if wanted is None:
+                continue
+            antecedent = self._pair(token, wanted) if _is_pair(token) else self._antecedent(token, wanted)
+            if antecedent is not None:
+                self.names.refs[token.i] = Ref(antecedent.key, antecedent.kind, "coref", antecedent.also)
+                self._coref_mention(token, antecedent)
+
+    def _wanted_kinds(self, token: Token) -> frozenset[str] | None:
+        word = token.text.lower()
+        if token.pos_ == "PRON" and word in PERSONAL:
+            return frozenset({"person"})
+        if token.pos_ == "PRON" and word in NEUTER:
+            return frozenset({"group", "organ", "state"})
+        anaphor = self.lexicon.anaphors.get(token.lemma_.lower())
+        if anaphor is None or token.pos_ != "NOUN":
+            return None
+        determiners = [c for c in token.children if c.dep_ in ("det", "predet")]
+        named = [c for c in token.children if c.dep_ in ("compound", "amod", "poss") and c.i in self.names.refs]
+        if not determiners or determiners[0].lower_ not in ("the", "this", "that", "both") or named:
+            return None
+        if any(c.dep_ == "prep" for c in token.children):
+            return None  # "the group of ..." introduces, it does not refer back
+        return frozenset({"group": ("group",), "state": ("state",), "place": ("place",)}[anaphor])
+
+    def _pair(self, token: Token, wanted: frozenset[str]) -> Ref | None:
+        """'the two countries', 'both groups': the two nearest distinct compatible actors before."""
+        at = bisect.bisect_right(self._sentence_starts, token.i) - 1
+        first = self._sentence_starts[max(0, at - COREF_WINDOW)]
+        found: list[Ref] = []
+        for i in range(token.i - 1, first - 1, -1):
+            ref = self.names.refs.get(i)
+            if ref is not None and ref.kind in wanted and ref.key not in {f.key for f in found}:
+                found.append(ref)
+                if len(found) == 2:
+                    return Ref(found[1].key, found[1].kind, "coref", (found[0].key,))
+        return None
+
+    def _antecedent(self, token: Token, wanted: frozenset[str]) -> Ref | None:
+        """The nearest compatible actor before the anaphor, a subject preferred (centering: subjects persist)."""
+        at = bisect.bisect_right(self._sentence_starts, token.i) - 1
+        first = self._sentence_starts[max(0, at - COREF_WINDOW)]
+        clause_head = token.head
+        nearest: Ref | None = None
+        for i in range(token.i - 1, first - 1, -1):
+            ref = self.names.refs.get(i)
+            if ref is None or ref.kind not in wanted:
+                continue
+            other = self.doc[i]
+            if other.head == clause_head and other.dep_.startswith("nsubj") and token.dep_ in ("dobj", "pobj"):
+                continue  # "Iran supports it": "it" is not Iran
+            if (
+                token.dep_ == "poss"
+                and clause_head.dep_ in ("attr", "oprd")
+                and ref.key in self._subject_keys(clause_head.head)
+            ):
+                continue  # "the SNA is its proxy": "its" is not the SNA
+            if NEUTER.get(token.lower_) == "plural":
+                ref = self._with_conjuncts(other, ref)
+            subject_like = token.dep_.startswith("nsubj") or (
+                token.dep_ == "poss" and token.head.dep_.startswith("nsubj")  # "Its commander, ..., was killed"
+            )
+            if other.dep_.startswith("nsubj") and subject_like:
+                return ref
+            nearest = nearest or ref
+        return nearest
+
+    def _with_conjuncts(self, token: Token, ref: Ref) -> Ref:
+        """For they/their: the whole coordination the antecedent is in ("the Taliban and the Haqqani Network")."""
+        while token.dep_ == "conj":
+            token = token.head
+        while token.dep_ in ("compound", "flat") and self.names.refs.get(token.head.i) == self.names.refs.get(token.i):
+            token = token.head
+        keys = [r.key for t in (token, *token.conjuncts) if (r := self.names.refs.get(t.i)) is not None and r.is_actor]
+        keys = list(dict.fromkeys(keys))
+        if len(keys) < 2:
+            return ref
+        return Ref(keys[0], ref.kind, ref.how, tuple(keys[1:]))
+
+    def _subject_keys(self, verb: Token) -> set[str]:
+        return {r.key for c in verb.children if c.dep_.startswith("nsubj") and (r := self.names.refs.get(c.i))}
+
+    def _coref_mention(self, token: Token, ref: Ref) -> None:
+        if not ref.key.startswith("new:"):
+            end = token.idx + len(token.text)
+            self.names.mentions.append(Mention(ref.key, token.idx, end, token.text, 0.5, "coref"))
+
+
+def _is_pair(token: Token) -> bool:
+    """'the two countries', 'both groups'."""
+    return token.tag_ in ("NNS", "NNPS") and any(
+        (c.dep_ == "nummod" and c.lower_ in ("two", "2")) or c.lower_ == "both" for c in token.children
+    )

@@ -1,0 +1,142 @@
+"""What kind of thing a name names: the coarse kind of a registry class, and a class for a new name.
+
+``kind_of`` maps an entity's classes to the coarse kind (state, organ, group, person, place,
+event) that coreference and the benchmark compare at. ``suggest_type`` gives a name the registry
+lacks a class: from the head noun in or right after it, a title, a movement prefix, then the
+NER label.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from actorgraph.graph.extract.lexicon import Lexicon
+
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
+# Coarse kinds, the level the benchmark and coreference compare at.
+KIND_OF_CLASS: dict[str, str] = {
+    **dict.fromkeys(("State",), "state"),
+    **dict.fromkeys(
+        (
+            "StateOrgan", "Government", "Ministry", "ArmedForce", "IntelligenceService", "DiplomaticMission",
+            "Legislature",
+        ),
+        "organ",
+    ),
+    **dict.fromkeys(
+        (
+            "NonStateActor", "ArmedGroup", "InsurgentGroup", "Militia", "PoliticalMovement", "Faction", "Network",
+            "ProxyActor", "Coalition", "Organization", "IntergovernmentalOrganization", "MediaOutlet", "Group",
+            "Community", "EthnicGroup", "ReligiousGroup",
+        ),
+        "group",
+    ),
+    "Person": "person",
+    **dict.fromkeys(
+        ("Place", "Country", "Province", "District", "City", "Region", "River", "Border", "Infrastructure",
+         "MilitaryBase"),
+        "place",
+    ),
+    **dict.fromkeys(
+        (
+            "Event", "Attack", "Bombing", "Assassination", "MassKilling", "Agreement", "Meeting", "Visit",
+            "Negotiation", "Withdrawal", "PrisonerExchange", "Declaration", "Invasion", "Conflict", "Appointment",
+            "Election", "Protest", "Relocation",
+        ),
+        "event",
+    ),
+}  # fmt: skip
+ACTOR_KINDS = frozenset({"state", "organ", "group", "person"})
+PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "across", "into", "inside"})
+
+
+def kind_of(types: tuple[str, ...] | list[str]) -> str:
+    """The coarse kind of an entity from its classes (state before organ before group, ...)."""
+    kinds = {KIND_OF_CLASS.get(t, "other") for t in types}
+    for kind in ("state", "organ", "person", "group", "event", "place"):
+        if kind in kinds:
+            return kind
+    return "other"
+
+
+def suggest_type(span: Span, lexicon: Lexicon) -> tuple[str, float]:
+    """A class for a new name: head noun (in or right after it), title, movement prefix, then NER label."""
+    lex = lexicon
+    doc = span.doc
+    words = [t.text.lower() for t in span]
+    before = doc[span.start - 1] if span.start > 0 else None
+    head_after = _head_noun_after(span, lexicon)
+    if head_after is not None and KIND_OF_CLASS.get(lex.name_heads[head_after]) != "event":
+        # "Mes Aynak mine", "Khost and Paktika provinces"; but "the Garissa University attack" names a place
+        return lex.name_heads[head_after], 0.7
+    if (before is not None and before.text.lower().rstrip(".") in lex.titles) or words[0].rstrip(".") in lex.titles:
+        return "Person", 0.7
+    for word in reversed(words):  # the last head word rules: "National Directorate of Security"
+        if word in lex.name_heads:
+            head_class = lex.name_heads[word]
+            if head_class == "ArmedGroup" and word == "army" and _has_state_word(words, lex) and len(words) <= 2:
+                return "ArmedForce", 0.6  # "Pakistan Army" is the state's; "Syrian National Army" is not
+            if head_class == "ArmedForce" and word in ("forces", "force", "army") and not _state_force(words, lex):
+                return "ArmedGroup", 0.55  # "Syrian Democratic Forces"
+            return head_class, 0.7 if word == words[-1] else 0.55
+    folded = [re.sub(r"['’`]", "", w) for w in words]
+    if any(w in lex.group_prefixes or w.split("-")[0] in lex.group_prefixes for w in folded):
+        return "ArmedGroup", 0.6  # "Jama'at Nusrat al-Islam", "Lashkar-e-Taiba", "Kataib Hezbollah"
+    label = span.label_ or (span.root.ent_type_ if span.root.ent_type_ else "")
+    if span.text.lower() in lex.states:
+        return "State", 0.7  # whatever NER says of "Niger"
+    in_place = span.root.dep_ == "pobj" and span.root.head.lower_ in PLACE_PREPOSITIONS
+    if label == "PERSON" and before is not None and before.lower_ == "the":
+        return ("Region", 0.4) if in_place else ("NonStateActor", 0.4)
+    if label in ("PERSON", "ORG", "NORP", "") and in_place and len(words) == 1:
+        return "City", 0.4  # "in Logar", "in Barsalogho": NER's person or group is a place something happens in
+    if label == "PERSON":
+        return "Person", 0.6
+    if label == "GPE":
+        if span.text.lower() in lex.states or agentive(span.root, lex):
+            return "State", 0.6
+        return "City", 0.5
+    if label in ("LOC", "FAC"):
+        return "Region" if label == "LOC" else "Infrastructure", 0.5
+    if label == "EVENT":
+        return "Event", 0.5
+    if label == "NORP":
+        return "NonStateActor", 0.5
+    if label == "ORG":
+        return "NonStateActor", 0.5
+    return "NonStateActor", 0.3
+
+
+def _head_noun_after(span: Span, lexicon: Lexicon) -> str | None:
+    """The common noun right after a name, or after names coordinated with it ("Khost and Paktika provinces")."""
+    doc = span.doc
+    i = span.end
+    while i < len(doc) and (doc[i].pos_ == "PROPN" or doc[i].lower_ in ("and", ",", "or", "-")):
+        i += 1
+    if i < len(doc) and doc[i].pos_ == "NOUN" and doc[i].lower_ in lexicon.name_heads:
+        between = doc[span.end : i]
+        if len(between) == 0 or between[0].lower_ in ("and", ",", "or"):
+            return doc[i].lower_
+    return None
+
+
+def agentive(token: Token, lexicon: Lexicon) -> bool:
+    """The subject of a verb that needs a will (supply, attack, say): a place name there stands for a state."""
+    while token.dep_ == "conj":
+        token = token.head
+    verb = token.head
+    lemma = verb.lemma_.lower()
+    return token.dep_ == "nsubj" and (lemma in lexicon.verbs or lemma in lexicon.reporting)
+
+
+def _state_force(words: list[str], lexicon: Lexicon) -> bool:
+    """'Pakistani Armed Forces', 'Afghan Security Forces', 'Pakistan Army': a state's; other named forces are groups."""
+    if any(w in ("armed", "security", "defence", "defense", "special", "air", "naval", "border") for w in words):
+        return True
+    return len(words) <= 2 and _has_state_word(words, lexicon)
+
+
+def _has_state_word(words: list[str], lexicon: Lexicon) -> bool:
+    return any(w in lexicon.states or w in lexicon.demonyms for w in words)

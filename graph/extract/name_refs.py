@@ -1,0 +1,61 @@
+"""What the words of a parsed text refer to: a ``Ref`` per token, and the ``Names`` a resolver reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from actorgraph.graph.extract.base import EntityCandidate, Mention
+from actorgraph.graph.extract.name_kinds import ACTOR_KINDS
+
+
+@dataclass(frozen=True)
+class Ref:
+    """What a token refers to: an entity key (registry id or new:<slug>), its coarse kind and how it was found."""
+
+    key: str
+    kind: str
+    how: str = "name"  # name | demonym | capital | agent | acronym | coref
+    also: tuple[str, ...] = ()  # "they" for "the Taliban and the Haqqani Network": the other conjuncts' keys
+
+    @property
+    def is_actor(self) -> bool:
+        return self.kind in ACTOR_KINDS
+
+
+@dataclass
+class NewName:
+    """A name the registry lacks, as first seen, with its suggested class, aliases and how often it recurs."""
+
+    name: str
+    kind_class: str
+    start: int
+    end: int
+    confidence: float
+    aliases: list[str] = field(default_factory=list)
+    count: int = 0
+
+
+@dataclass
+class Names:
+    """The result: token index -> Ref, plus the mentions and new-entity candidates to report."""
+
+    refs: dict[int, Ref] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    new: dict[str, NewName] = field(default_factory=dict)
+    nested: dict[int, Ref] = field(default_factory=dict)  # start offset -> a registry name inside a longer one
+
+    def ref(self, token: Token) -> Ref | None:
+        return self.refs.get(token.i)
+
+    def candidates(self) -> list[EntityCandidate]:
+        return sorted(
+            (
+                EntityCandidate(
+                    n.name, n.kind_class, n.start, n.end, max(n.count, 1), n.confidence, key, tuple(n.aliases)
+                )
+                for key, n in self.new.items()
+            ),
+            key=lambda c: (-c.count, c.start),
+        )

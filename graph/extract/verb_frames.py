@@ -1,0 +1,122 @@
+"""Verb frames: who does what to whom with a verb the lexicon knows, a participle ("Iran-backed"), or an
+adjective of relation ("hostile to", "allied with").
+
+The subject is ``nsubj`` (the ``agent`` of a passive, "was killed by X"), the object ``dobj``,
+``dative``, the object of a named preposition or "between X and Y"; coordinated verbs share their
+object; the object's word class picks a transfer verb's reading ("supplied money, missiles and
+training" funds, arms and trains).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Doc, Span, Token
+
+from actorgraph.graph.extract.arguments import ArgumentReader, Party, is_passive
+from actorgraph.graph.extract.base import Proposal
+from actorgraph.graph.extract.families import family_of
+from actorgraph.graph.extract.lexicon import Frame, Lexicon
+from actorgraph.graph.extract.qualifiers import Qualifiers
+
+SUPPORT_FAMILIES = frozenset({"support", "funding", "arming", "hosting"})
+
+
+class VerbFrames:
+    """Proposals from verbs, participles and adjectives of relation."""
+
+    def __init__(self, doc: Doc, lexicon: Lexicon, arguments: ArgumentReader, qualifiers: Qualifiers) -> None:
+        self.doc = doc
+        self.lex = lexicon
+        self.args = arguments
+        self.qualifiers = qualifiers
+
+    def verb(self, verb: Token, sentence: Span) -> Iterator[Proposal]:
+        """A verb the lexicon knows: each of its frames, its subjects against the objects the frame's roles find."""
+        subjects = self.args.subjects(verb)
+        if not subjects:
+            return
+        themed = False  # the general reading of a transfer verb only when no themed one applied
+        for frame in self.lex.verbs[verb.lemma_.lower()]:
+            if frame.theme is not None and not self._theme_matches(verb, frame):
+                continue
+            if frame.theme is None and themed:
+                continue
+            themed = themed or frame.theme is not None
+            objects = self._objects(verb, frame)
+            if frame.reverse:  # "X received weapons from Y": Y arms X
+                pairs = [(o, s) for s, o in self.args.pairs_any(subjects, objects)]
+            else:
+                pairs = list(self.args.pairs(subjects, objects))
+            for subject, obj in pairs:
+                if subject.ref.is_actor:
+                    yield self.qualifiers.proposal(
+                        frame, subject, obj, verb, sentence, cue=f"verb:{verb.lemma_.lower()}"
+                    )
+
+    def _objects(self, verb: Token, frame: Frame) -> list[list[Party]]:
+        """For each role of the frame in order, the parties found there; the first role that has any wins."""
+        for role in frame.object:
+            if role == "dobj":
+                if verb.dep_ == "acl" and verb.tag_ == "VBN":
+                    found = self.args.parties([verb.head]) if is_passive(verb) and not frame.theme else []
+                elif is_passive(verb):
+                    found = self.args.parties(c for c in verb.children if c.dep_ == "nsubjpass")
+                else:
+                    found = self.args.parties(c for c in verb.children if c.dep_ == "dobj")
+                    if not found and not any(c.dep_ == "dobj" for c in verb.children):
+                        # "funded and armed the Taliban": the object after the last conjunct is shared
+                        found = self.args.parties(c for v in verb.conjuncts for c in v.children if c.dep_ == "dobj")
+            elif role == "dative":
+                found = self.args.parties(c for c in verb.children if c.dep_ == "dative" and c.pos_ != "ADP")
+                found += self.args.prep_objects(verb, "to", include_dobj=True)
+            elif role == "between":
+                between = self.args.prep_objects(verb, "between", include_dobj=True)
+                if len(between) >= 2:
+                    return [between]
+                continue
+            else:
+                found = self.args.prep_objects(verb, role.split(":", 1)[1], include_dobj=True)
+            if found:
+                return [found]
+        return []
+
+    def _theme_matches(self, verb: Token, frame: Frame) -> bool:
+        themes = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+        if verb.dep_ == "acl":
+            themes.append(verb.head)  # "the threat posed by X to Y"
+        words = [w for t in themes for w in (t, *t.conjuncts)]
+        return any(self.lex.in_theme(frame.theme, w.lemma_) for w in words)
+
+    def backed(self, participle: Token, sentence: Span) -> Iterator[Proposal]:
+        """'Iran-backed groups': the name before the hyphen backs what the noun names."""
+        doer = [c for c in participle.children if c.dep_ in ("npadvmod", "compound", "nmod", "advmod")]
+        if participle.i >= 2 and self.doc[participle.i - 1].text == "-":
+            doer.append(self.doc[participle.i - 2])
+        subjects = self.args.parties(doer)
+        objects = self.args.parties([participle.head])
+        for frame in self.lex.verbs[participle.lemma_.lower()][:1]:
+            if family_of(frame.predicate) not in SUPPORT_FAMILIES:
+                continue  # "Iran-backed", "US-funded"; "Kurdish-led" names who, not which actor
+            for subject, obj in self.args.pairs(subjects, [objects]):
+                yield self.qualifiers.proposal(frame, subject, obj, participle, sentence, cue="participle")
+
+    def adjective(self, adjective: Token, sentence: Span) -> Iterator[Proposal]:
+        """'X is hostile to Y', 'X remained allied with Y', 'groups loyal to Y'."""
+        head = adjective.head
+        if adjective.dep_ in ("acomp", "oprd"):
+            subjects = self.args.subjects(head)
+            anchor = head
+        else:  # "amod" after its noun or "appos": the noun it describes
+            subjects, anchor = self.args.parties([head]), adjective
+        for frame in self.lex.adjectives[adjective.lower_]:
+            objects = []
+            for role in frame.object:
+                found = self.args.prep_objects(adjective, role.split(":", 1)[1])
+                if found:
+                    objects = [found]
+                    break
+            for subject, obj in self.args.pairs(subjects, objects):
+                yield self.qualifiers.proposal(
+                    frame, subject, obj, anchor, sentence, cue=f"adjective:{adjective.lower_}"
+                )
