@@ -142,3 +142,13 @@ def test_ui_html_pages_carry_a_content_security_policy(client: FlaskClient) -> N
         policy = client.get(path).headers["Content-Security-Policy"]
         assert "default-src 'self'" in policy, path
     assert "Content-Security-Policy" not in client.get("/resource/iran?format=ttl").headers
+
+
+def test_ui_a_long_query_is_echoed_once_not_four_times(client: FlaskClient) -> None:
+    # The probe sent 20 MB and got 84 MB of HTML back: the editor holds the text, the links leave it out.
+    long_query = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 50_000
+    page = client.get("/", query_string={"query": long_query}).get_data(as_text=True)
+    short = client.get("/", query_string={"query": "ASK {}"}).get_data(as_text=True)
+    assert page.count("x" * 50_000) == 1
+    assert len(page) - len(short) < len(long_query) + 1000  # the page grows by the query once
+    assert 'href="/?query=ASK%20%7B%7D"' in short

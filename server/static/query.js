@@ -202,6 +202,7 @@
     updateLinks(editor.value);
     fit();
   });
+  updateLinks(editor.value); // the server leaves a long query out of the links: fill them here
   document.querySelectorAll("button.example").forEach((button) => {
     button.addEventListener("click", () => {
       const name = button.dataset.name;

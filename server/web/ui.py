@@ -142,14 +142,21 @@ def examples() -> list[dict[str, Any]]:
     ]
 
 
+LINK_ECHO_LIMIT = 4000  # characters: about a screenful of SPARQL
+
+
 @bp.get("/")
 def index() -> str:
     """The query page; ``?query=`` (a permalink) fills the editor and runs the query."""
     given = request.args.get("query", "")
     default = sparql_prefixes() + "\n" + DEFAULT_QUERY
+    query = given or default
     return render_template(
         "query.html",
-        query=given or default,
+        query=query,
+        # The editor holds the query once; the links repeat it only when it is short (a long one would
+        # come back three times more, URL-encoded): the page's script fills them in either way.
+        link_query=query if len(query) <= LINK_ECHO_LIMIT else "",
         default_query=default,
         autorun=bool(given.strip()),
         examples=examples(),
