@@ -156,6 +156,24 @@ class Endpoint:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
 
+_clients: dict[tuple[str, str, str], httpx.Client] = {}
+_clients_lock = threading.Lock()
+
+
+def shared_client(endpoint: Endpoint) -> httpx.Client:
+    """One connection pool per set of credentials, for the whole process.
+
+    Every RemoteStore of the process (a server's, a rebuild's, a reasoner's) reuses the same
+    keep-alive connections, and none is left for the garbage collector to close.
+    """
+    key = (endpoint.user, endpoint.password, endpoint.token)
+    with _clients_lock:
+        if key not in _clients:
+            # Uploads and dumps may take longer than a query: only queries carry the query timeout.
+            _clients[key] = httpx.Client(auth=endpoint.auth(), headers=endpoint.headers(), timeout=600.0)
+        return _clients[key]
+
+
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _OPAQUE = re.compile(
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"\s]*>|#[^\n]*'
@@ -192,8 +210,7 @@ class RemoteStore:
         self.endpoint = endpoint
         self.read_only = read_only
         self.timeout = timeout
-        # Uploads and dumps may take longer than a query: only queries carry the query timeout.
-        self._client = client or httpx.Client(auth=endpoint.auth(), headers=endpoint.headers(), timeout=600.0)
+        self._client = client or shared_client(endpoint)
         self._graphs: tuple[float, list[str]] | None = None
         self._lock = threading.Lock()
 
@@ -207,9 +224,6 @@ class RemoteStore:
 
     def describe(self) -> str:
         return f"{self.endpoint.kind.name} SPARQL server at {self.endpoint.query_url}"
-
-    def close(self) -> None:
-        self._client.close()
 
     # ---------------------------------------------------------------- HTTP
 
