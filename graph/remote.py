@@ -178,6 +178,7 @@ def shared_client(endpoint: Endpoint) -> httpx.Client:
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _OPAQUE = re.compile(
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"\s]*>|#[^\n]*'
 )
@@ -270,13 +271,16 @@ class RemoteStore:
     def _post_query(self, sparql: str, params: dict[str, Any]) -> QueryResult:
         kind = self.endpoint.kind
         form: dict[str, Any] = {"query": sparql, **params}
+        # One family per query form: offered both, Virtuoso answers a CONSTRUCT's Accept with 406.
+        found = _FORM.search(_OPAQUE.sub(" ", sparql))
+        graph_form = found is not None and found.group(1).upper() in ("CONSTRUCT", "DESCRIBE")
         if self.timeout and kind.timeout_param:
             name, unit = kind.timeout_param
             form[name] = str(int(self.timeout * unit)) if unit > 1 else f"{self.timeout:g}"
         # A little more than the server's own bound, so the server's answer (an error) comes first.
         wait = self.timeout + 2.0 if self.timeout else None
         response = self._send("POST", self.endpoint.query_url, data=form, timeout=wait,
-                              headers={"Accept": f"{kind.results}, {RDF_ACCEPT}"})  # fmt: skip
+                              headers={"Accept": RDF_ACCEPT if graph_form else kind.results})  # fmt: skip
         if response.status_code == 404:
             raise StoreError(f"no SPARQL endpoint at {self.endpoint.query_url}")
         if kind.partial_header and response.headers.get(kind.partial_header):

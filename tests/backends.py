@@ -70,6 +70,7 @@ class Server:
 
     url: str
     kind: str
+    pid: int = 0  # the server process, for its memory (benchmarks/backends.py)
 
 
 def free_port() -> int:
@@ -121,7 +122,7 @@ def oxigraph_server(folder: Path) -> Iterator[Server]:
     try:
         url = f"http://127.0.0.1:{port}/query"
         wait_until_answering(url, process, 30, log)
-        yield Server(url, "oxigraph")
+        yield Server(url, "oxigraph", process.pid)
     finally:
         stop(process)
 
@@ -145,6 +146,6 @@ def virtuoso_server(folder: Path) -> Iterator[Server]:
                                capture_output=True, timeout=60, check=False)  # fmt: skip
         if grant.returncode != 0 or b"Error" in grant.stdout + grant.stderr:
             raise BackendUnavailable(f"cannot grant SPARQL_UPDATE: {(grant.stdout + grant.stderr).decode()[-800:]}")
-        yield Server(url, "virtuoso")
+        yield Server(url, "virtuoso", process.pid)
     finally:
         stop(process)
