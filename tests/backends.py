@@ -44,6 +44,8 @@ DirsAllowed = ., {db}
 NumberOfBuffers = 40000
 MaxDirtyBuffers = 30000
 ThreadsPerQuery = 2
+; One switch request moves every graph in one transaction: its log must hold a whole build (default 50 MB).
+TransactionAfterImageLimit = 4000000000
 [HTTPServer]
 ServerPort = {http}
 ServerRoot = {db}
