@@ -479,6 +479,10 @@ class RemoteStore:
     def load(self, data: bytes | str | IO[bytes], fmt: str = "nquads", graph: str | None = None, *,
              trusted: bool = False) -> None:  # fmt: skip
         """Add RDF to the server (per graph; a triple format to graph, or to the default graph)."""
+        if graph is None and fmt not in ("nquads", "trig"):
+            payload = data if isinstance(data, bytes | str) else data.read()
+            self.write_graph(None, payload, fmt, replace=False)
+            return
         staged = GraphStore.memory()
         staged.load(data, fmt, graph, trusted=trusted)
         for name in staged.named_graphs():

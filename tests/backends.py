@@ -45,7 +45,7 @@ NumberOfBuffers = 40000
 MaxDirtyBuffers = 30000
 ThreadsPerQuery = 2
 ; One switch request moves every graph in one transaction: its log must hold a whole build (default 50 MB).
-TransactionAfterImageLimit = 4000000000
+TransactionAfterImageLimit = 1500000000
 [HTTPServer]
 ServerPort = {http}
 ServerRoot = {db}
