@@ -85,7 +85,7 @@ class Kind:
 def _replace_tail(old: str, new: str) -> Callable[[str], str]:
     def derive(url: str) -> str:
         base = url.rstrip("/")
-        return base[: -len(old)] + new if base.endswith(old) else base + new
+        return base[: -len(old)] + new if old and base.endswith(old) else base + new
 
     return derive
 
