@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: setup serve test check system-deps clean bench-http
+.PHONY: setup serve test check system-deps clean bench-http soak
 
 setup: $(VENV)/.installed
 
@@ -42,6 +42,15 @@ test: setup system-deps check
 bench-http: setup
 	$(PY) -m pip install --quiet -e ".[bench]"
 	$(PY) benchmarks/sparql_http.py --quick
+
+# The hardening campaign run longer than in CI (issue #13): more fuzz inputs per property and more
+# schemathesis cases per operation; the figures of the last run are in benchmarks/README.md.
+SOAK_FUZZ ?= 5000
+SOAK_SCHEMATHESIS ?= 100
+soak: setup
+	ACTORGRAPH_FUZZ_EXAMPLES=$(SOAK_FUZZ) $(BIN)/pytest -p no:cacheprovider -s -q tests/test_fuzz.py
+	ACTORGRAPH_SCHEMATHESIS_EXAMPLES=$(SOAK_SCHEMATHESIS) $(BIN)/pytest -p no:cacheprovider -s -q \
+		tests/integration/test_schemathesis_live.py
 
 clean:
 	rm -rf $(VENV) var build dist *.egg-info

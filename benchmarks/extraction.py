@@ -1,7 +1,16 @@
-"""Quality of the default (rule-based) extractor against the curated statements of both documents.
+"""Quality and speed of the extractors (rules, parse) on the shipped documents and the held-out notes.
 
-    .venv/bin/python benchmarks/extraction.py            # default rules, then tuned on one, scored on the other
-    .venv/bin/python benchmarks/extraction.py --errors   # also list false positives and misses per document
+    .venv/bin/python benchmarks/extraction.py            # rules and parse: shipped, held-out, speed, one table
+    .venv/bin/python benchmarks/extraction.py --errors   # also false positives and misses per document
+    .venv/bin/python benchmarks/extraction.py --tune     # also the rules tuned on one document, scored on the other
+    .venv/bin/python benchmarks/extraction.py --heldout DIR --extractors parse
+
+Held-out notes (default ../shared/heldout/, when it exists) are scored against their .gold.yaml: entities
+(known ones by any registry mention, new ones by a new-entity candidate with a matching name or alias),
+relations by family (our predicates mapped onto the note's families, symmetric ones in either direction;
+right when subject, object and family match a gold relation whose quote overlaps the proposal's sentence),
+and attribution + certainty among the relations found. They are for measuring only: tune nothing to them.
+Speed: the whole parse extraction against spaCy's bare pipeline on the same texts, in the same run.
 
 Relations are compared by *family* (support, funding, arming, hosting, cooperation, hostility,
 attacks, killings, meetings, negotiations, membership, leadership; graph.extract.families):
@@ -33,9 +42,18 @@ import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from pathlib import Path
 
-from actorgraph.graph.extract.base import Proposal
+import spacy
+import yaml
+
+from actorgraph.graph.extract import get_extractor
+from actorgraph.graph.extract.base import Extractor, Proposal
 from actorgraph.graph.extract.families import EVENT_FAMILIES, FAMILIES, SYMMETRIC, family_of
+from actorgraph.graph.extract.mentions import name_key
+from actorgraph.graph.extract.nlp import clear_parses, load_pipeline
+from actorgraph.graph.extract.parse import ParseExtractor
+from actorgraph.graph.extract.referents import kind_of
 from actorgraph.graph.extract.rules import EVENT_TYPES, RuleConfig, RuleExtractor
 from actorgraph.graph.model import Corpus, Document
 from actorgraph.graph.sentences import sentences
@@ -88,12 +106,15 @@ class Gold:
         self.starts = [s.start for s in self.sentences]
         statements = [s for s in corpus.statements if s.document == doc.id and not s.candidate]
         self.relations: dict[Unit, set[int]] = defaultdict(set)
+        # How the text makes each claim: (sentences, certainty, attributed_to) per unit.
+        self.claims: dict[Unit, list[tuple[set[int], str, frozenset[str]]]] = defaultdict(list)
         for s in statements:
             family = family_of(s.predicate)
             if family and s.object:
-                self.relations[_unit(family, s.subject, s.object)] |= self.sentence_ids(
-                    s.evidence.start, s.evidence.end
-                )
+                sids = self.sentence_ids(s.evidence.start, s.evidence.end)
+                unit = _unit(family, s.subject, s.object)
+                self.relations[unit] |= sids
+                self.claims[unit].append((sids, s.certainty, frozenset(s.attributed_to)))
         self._events(corpus, statements)
         self.participants: dict[int, set[str]] = defaultdict(set)
         for s in statements:
@@ -257,9 +278,203 @@ def errors(gold: Gold, proposals: list[Proposal]) -> None:
             print(f"  MISS {unit[0]:12} {unit[1]} {unit[2]}  {gold.sentences[sid].text[:100]!r}")
 
 
+def claims_right(gold: Gold, proposals: list[Proposal]) -> Score:
+    """Among proposals that match a gold unit: is the certainty and the attribution the gold's? (correct/predicted)."""
+    score = Score()
+    for p in proposals:
+        if not p.family or p.start is None:
+            continue
+        unit = _unit(p.family, p.subject, p.object)
+        sids = gold.sentence_ids(p.start, p.start + len(p.quote))
+        claims = [c for c in gold.claims.get(unit, []) if c[0] & sids]
+        if not claims and not any(sid in gold.relations.get(unit, set()) for sid in sids):
+            continue
+        score.predicted += 1
+        score.correct += any(p.certainty == cert and frozenset(p.attributed_to) == attr for _s, cert, attr in claims)
+    return score
+
+
+def verbatim(text: str, proposals: list[Proposal]) -> tuple[int, int]:
+    """(proposals whose quote is at its offsets in the text, all proposals)."""
+    ok = sum(1 for p in proposals if p.start is not None and text[p.start : p.start + len(p.quote)] == p.quote)
+    return ok, len(proposals)
+
+
+def coarse(kind_class: str) -> str:
+    return kind_of((kind_class,))
+
+
+def new_entity_recall(corpus: Corpus, gold: Gold, extractor: Extractor) -> tuple[Score, Score]:
+    """The document read with an EMPTY registry: are its curated participants proposed as new entities, and typed right?
+
+    Gold: the actors and places of the document's curated statements that the text names by their label or an
+    alias. Found: a new-entity candidate whose name or alias has the same token key as one of those names.
+    """
+    result = extractor.extract(gold.doc.text, {})
+    keys: dict[tuple[str, ...], str] = {}
+    for c in result.new_entities:
+        for name in (c.name, *c.aliases):
+            keys.setdefault(name_key(name), c.suggested_type)
+    found, typed = Score(), Score()
+    participants = {e for ents in gold.named.values() for e in ents}
+    for entity_id in sorted(participants):
+        entity = corpus.entities[entity_id]
+        if kind_of(entity.types) in ("other", "event"):
+            continue
+        found.gold += 1
+        hit = next((keys[k] for k in (name_key(n) for n in (entity.label, *entity.aliases)) if k in keys), None)
+        if hit is not None:
+            found.found += 1
+            typed.gold += 1
+            typed.found += coarse(hit) == kind_of(entity.types)
+    return found, typed
+
+
+# ---------------------------------------------------------------------------- the held-out note
+
+HELDOUT_FAMILIES: dict[str, str] = {
+    **dict.fromkeys(("supports", "sponsors", "funds", "arms", "trains", "hosts", "facilitates", "directs"), "supports"),
+    **dict.fromkeys(("alliedWith", "cooperatesWith", "rapprochementWith"), "allied_with"),
+    **dict.fromkeys(("hostileTo", "rivalOf"), "hostile_to"),
+    **dict.fromkeys(("attacks", "targets"), "attacked"),
+    "kills": "killed",
+    **dict.fromkeys(("negotiatesWith", "meetsWith", "engagesWith"), "negotiated_with/met_with"),
+    **dict.fromkeys(("leaderOf", "memberOf", "officialOf"), "leader_of/member_of/official_of"),
+    **dict.fromkeys(("affiliateOf", "branchOf", "partOf"), "affiliate_of/part_of"),
+    "proxyOf": "proxy_of",
+    **dict.fromkeys(("locatedIn", "basedIn"), "located_in"),
+}
+HELDOUT_SYMMETRIC = frozenset({"allied_with", "hostile_to", "negotiated_with/met_with", "agreement"})
+
+
+@dataclass
+class HeldoutScores:
+    known: Score
+    new: Score
+    relations: Score
+    claims: Score
+    verbatim: tuple[int, int]
+    types: dict[str, str]
+
+
+def heldout_dir(arg: str | None) -> Path | None:
+    path = Path(arg) if arg else Path(__file__).resolve().parents[2] / "shared" / "heldout"
+    return path if path.is_dir() else None
+
+
+def score_heldout(folder: Path, corpus: Corpus, extractor: Extractor, *, show: bool = False) -> list[HeldoutScores]:
+    """Every note in the folder with a .gold.yaml beside it (measure only: never tune to these sentences)."""
+    results = []
+    for gold_path in sorted(folder.glob("*.gold.yaml")):
+        text = gold_path.with_name(gold_path.name.replace(".gold.yaml", ".txt")).read_text(encoding="utf-8")
+        gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
+        results.append(_score_note(text, gold, corpus, extractor, show=show))
+    return results
+
+
+def _score_note(text: str, gold: dict, corpus: Corpus, extractor: Extractor, *, show: bool) -> HeldoutScores:  # type: ignore[type-arg]
+    result = extractor.extract(text, corpus.entities)
+    names = {g["name"]: {name_key(a) for a in (g["name"], *g.get("aliases", ()))} for g in gold["entities"]}
+
+    def gold_name(key: str) -> str | None:
+        if key.startswith("new:"):
+            cand = next((c for c in result.new_entities if c.key == key), None)
+            spellings = [cand.name, *cand.aliases] if cand else []
+        else:
+            e = corpus.entities.get(key)
+            spellings = [e.label, *e.aliases, *e.metonyms] if e else []
+        return gold_of(spellings)
+
+    def gold_of(spellings: list[str]) -> str | None:
+        found = {name_key(n) for n in spellings}
+        found |= {(*k[:-1], k[-1].removesuffix("s")) for k in found if k}
+        return next((g for g, keys in names.items() if keys & found), None)
+
+    known, new = Score(), Score()
+    mentioned = {gold_name(m.entity) for m in result.mentions}
+    proposed = {gold_of([c.name, *c.aliases]): c.suggested_type for c in result.new_entities}
+    types: dict[str, str] = {}
+    for g in gold["entities"]:
+        score = known if g.get("known") else new
+        score.gold += 1
+        hit = g["name"] in mentioned or g["name"] in proposed
+        score.found += hit
+        if not g.get("known"):
+            types[g["name"]] = proposed.get(g["name"], "-")
+    relations, claims = Score(), Score()
+    spans = {r["id"]: _locate(text, r["quote"]) for r in gold["relations"]}
+    found_ids: set[str] = set()
+    for p in result.proposals:
+        family = HELDOUT_FAMILIES.get(p.predicate)
+        if family is None or p.start is None:
+            continue
+        relations.predicted += 1
+        s, o = gold_name(p.subject), gold_name(p.object)
+        matches = [
+            r
+            for r in gold["relations"]
+            if r["family"] == family
+            and ((r["s"], r["o"]) == (s, o) or (family in HELDOUT_SYMMETRIC and (r["o"], r["s"]) == (s, o)))
+            and spans[r["id"]][0] < p.start + len(p.quote)
+            and p.start < spans[r["id"]][1]
+        ]
+        relations.correct += bool(matches)
+        if matches:
+            found_ids.update(r["id"] for r in matches)
+            claims.predicted += 1
+            attributed = {gold_name(a) for a in p.attributed_to}
+            claims.correct += any(
+                p.certainty == r.get("certainty", "stated")
+                and attributed == ({r["attributed_to"]} if r.get("attributed_to") else set())
+                for r in matches
+            )
+        if show:
+            print(f"  {'OK' if matches else 'FP'} {family:32} {s} -> {o}  [{p.cue}] {p.certainty} {p.attributed_to}")
+    relations.gold = len(gold["relations"])
+    relations.found = len(found_ids)
+    if show:
+        for r in gold["relations"]:
+            if r["id"] not in found_ids:
+                print(f"  MISS {r['id']} {r['family']:32} {r['s']} -> {r['o']}")
+    return HeldoutScores(known, new, relations, claims, verbatim(text, result.proposals), types)
+
+
+def _locate(text: str, quote: str) -> tuple[int, int]:
+    start = text.find(quote)
+    return (start, start + len(quote)) if start >= 0 else (-1, -1)
+
+
+# ---------------------------------------------------------------------------- speed
+
+
+def speed(texts: list[str], extractor: Extractor, model: str, corpus: Corpus, repeat: int = 3) -> tuple[float, float]:
+    """Words per second of the bare spaCy pipeline and of the whole extraction (parse cache cleared), best of repeat."""
+    nlp = spacy.load(model)  # the bare pipeline, without the extractor's line-break component
+    load_pipeline(model)  # loaded before timing, as a long-running ingest has it
+    words = sum(sum(1 for t in nlp.make_doc(text) if not (t.is_punct or t.is_space)) for text in texts)
+    bare = whole = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        for text in texts:
+            nlp(text)
+        bare = min(bare, time.perf_counter() - started)
+        clear_parses()
+        started = time.perf_counter()
+        for text in texts:
+            extractor.extract(text, corpus.entities)
+        whole = min(whole, time.perf_counter() - started)
+    return words / bare, words / whole
+
+
+# ---------------------------------------------------------------------------- main
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true", help="list false positives and misses")
+    parser.add_argument("--extractors", default="rules,parse", help="comma-separated extractors to score")
+    parser.add_argument("--heldout", default=None, help="folder of held-out notes (default ../shared/heldout)")
+    parser.add_argument("--tune", action="store_true", help="also the rules' tuned-on-one-document experiment")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     corpus = load_corpus()
@@ -267,23 +482,91 @@ def main(argv: list[str] | None = None) -> int:
     total_statements = sum(1 for s in corpus.statements if not s.candidate)
     print(f"curated: {total_statements} statements in {len(golds)} documents; gold relation units per document: "
           + ", ".join(f"{d}={len(g.relations)}" for d, g in golds.items()))  # fmt: skip
-    default = RuleConfig()
-    overall_rel: dict[str, Score] = defaultdict(Score)
-    overall_men: dict[str, Score] = defaultdict(Score)
+    table: dict[str, dict[str, str]] = {}
+    folder = heldout_dir(args.heldout)
+    for name in args.extractors.split(","):
+        extractor = get_extractor(name)
+        table[name] = _shipped(name, extractor, corpus, golds, show=args.errors)
+        if folder is not None:
+            table[name].update(_heldout(name, folder, extractor, corpus, show=args.errors))
+    parse_extractor = get_extractor("parse")
+    assert isinstance(parse_extractor, ParseExtractor)
+    texts = [g.doc.text for g in golds.values()]
+    if folder is not None:
+        texts += [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    bare, whole = speed(texts, parse_extractor, parse_extractor.model, corpus)
+    print(f"\nspeed on {len(texts)} texts: bare spaCy {bare:,.0f} words/s, whole parse extraction {whole:,.0f} words/s"
+          f" = {whole / bare:.2f}x")  # fmt: skip
+    _print_table(table)
+    if args.tune:
+        _tuning(corpus, golds)
+    print(f"\n({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+def _shipped(name: str, extractor: Extractor, corpus: Corpus, golds: dict[str, Gold], *, show: bool) -> dict[str, str]:
+    rel, men, claim, new, typed = Score(), Score(), Score(), Score(), Score()
+    ok = total = ceiling = 0
     for doc_id, gold in golds.items():
-        proposals, mentions = run(corpus, gold.doc, default)
-        rel, men = score_relations(gold, proposals), score_mentions(gold, mentions, corpus)
-        report(f"default rules on {doc_id}", rel, men)
-        ceiling = reachable(gold, mentions)
-        print(f"  ({ceiling} of {len(gold.relations)} gold relation units name both entities in one sentence; "
-              f"recall against those: {rel['overall'].found / ceiling if ceiling else 0:.2f})")  # fmt: skip
-        for k, v in rel.items():
-            overall_rel[k].add(v)
-        for k, v in men.items():
-            overall_men[k].add(v)
-        if args.errors:
-            errors(gold, proposals)
-    report("default rules, both documents", overall_rel, overall_men)
+        result = extractor.extract(gold.doc.text, corpus.entities)
+        scores = score_relations(gold, result.proposals)
+        report(f"{name} on {doc_id} (shipped)", scores, score_mentions(gold, result.mentions, corpus))
+        rel.add(scores["overall"])
+        ceiling += reachable(gold, result.mentions)
+        men.add(score_mentions(gold, result.mentions, corpus)["named"])
+        claim.add(claims_right(gold, result.proposals))
+        a, b = verbatim(gold.doc.text, result.proposals)
+        ok, total = ok + a, total + b
+        found, right = new_entity_recall(corpus, gold, extractor)
+        new.add(found)
+        typed.add(right)
+        if show:
+            errors(gold, result.proposals)
+    return {
+        "shipped known-entity recall": f"{men.recall:.2f} ({men.found}/{men.gold})",
+        "shipped new-entity recall (empty registry)": f"{new.recall:.2f} ({new.found}/{new.gold})",
+        "shipped new-entity right type": f"{typed.recall:.2f} ({typed.found}/{typed.gold})",
+        "shipped relation recall": f"{rel.recall:.2f} ({rel.found}/{rel.gold})",
+        "shipped relation recall, units naming both in one sentence": _ratio(
+            rel.found / ceiling if ceiling else 0.0, rel.found, ceiling
+        ),
+        "shipped relation precision": f"{rel.precision:.2f} ({rel.correct}/{rel.predicted})",
+        "shipped attribution+certainty": f"{claim.precision:.2f} ({claim.correct}/{claim.predicted})",
+        "shipped quotes verbatim": f"{ok}/{total}",
+    }
+
+
+def _heldout(name: str, folder: Path, extractor: Extractor, corpus: Corpus, *, show: bool) -> dict[str, str]:
+    print(f"\n{name} on the held-out notes in {folder}")
+    rows: dict[str, str] = {}
+    for h in score_heldout(folder, corpus, extractor, show=show):
+        rows = {
+            "held-out known-entity recall": f"{h.known.recall:.2f} ({h.known.found}/{h.known.gold})",
+            "held-out new-entity recall": f"{h.new.recall:.2f} ({h.new.found}/{h.new.gold})",
+            "held-out relation recall": f"{h.relations.recall:.2f} ({h.relations.found}/{h.relations.gold})",
+            "held-out relation precision": _ratio(h.relations.precision, h.relations.correct, h.relations.predicted),
+            "held-out attribution+certainty": f"{h.claims.precision:.2f} ({h.claims.correct}/{h.claims.predicted})",
+            "held-out quotes verbatim": f"{h.verbatim[0]}/{h.verbatim[1]}",
+        }
+        if show:
+            print("  suggested types of the new entities: " + ", ".join(f"{k}={v}" for k, v in h.types.items()))
+    return rows
+
+
+def _ratio(value: float, part: int, whole: int) -> str:
+    return f"{value:.2f} ({part}/{whole})"
+
+
+def _print_table(table: dict[str, dict[str, str]]) -> None:
+    names = list(table)
+    rows = list(dict.fromkeys(r for t in table.values() for r in t))
+    print("\n| measure | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for row in rows:
+        print(f"| {row} | " + " | ".join(table[n].get(row, "") for n in names) + " |")
+
+
+def _tuning(corpus: Corpus, golds: dict[str, Gold]) -> None:
     for tuned_on, scored_on in itertools.permutations(golds, 2):
         config = tune(corpus, golds[tuned_on])
         proposals, _ = run(corpus, golds[scored_on].doc, config)
@@ -292,8 +575,6 @@ def main(argv: list[str] | None = None) -> int:
               f"{config.max_after}, cues off: {', '.join(sorted(config.disabled)) or 'none'}")  # fmt: skip
         print(score_relations(golds[tuned_on], train)["overall"].row("on tuning doc"))
         report(f"tuned on {tuned_on}, scored on {scored_on} (held out)", score_relations(golds[scored_on], proposals))
-    print(f"\n({time.perf_counter() - started:.1f} s)")
-    return 0
 
 
 if __name__ == "__main__":

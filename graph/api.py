@@ -2,47 +2,52 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from actorgraph.graph import build as build_mod
-from actorgraph.graph import linking
-from actorgraph.graph import review as candidate_review
+from actorgraph.graph import curation, leases, linking
 from actorgraph.graph.alliances import AllianceAnalysis, Hypothesis, SignedNetwork, Triad, network_graphml, network_svg
 from actorgraph.graph.checks.coverage import DocumentCoverage, coverage_report
 from actorgraph.graph.checks.hermit import ConsistencyResult, ProxyEvidence, check_consistency, proxy_evidence
 from actorgraph.graph.checks.shacl import ValidationResult, validate_sources
 from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import StoreError
-from actorgraph.graph.ingest import IngestReport, ingest_file
+from actorgraph.graph.ingest import IngestOptions, IngestReport, documents_in, ingest_files
+from actorgraph.graph.ingest import review as candidate_review
+from actorgraph.graph.ingest.review import Candidate
+from actorgraph.graph.linking import reconcile as reconciliation
+from actorgraph.graph.linking import suggest as link_suggest
 from actorgraph.graph.linking.void import void_graph
 from actorgraph.graph.named_queries import NamedQuery, load_all
 from actorgraph.graph.named_queries import get as named_query
 from actorgraph.graph.reasoning import infer
 from actorgraph.graph.remote import RemoteStore
-from actorgraph.graph.review import Candidate
-from actorgraph.graph.sources import load_corpus
+from actorgraph.graph.sources import load_corpus, shipped_sources
 from actorgraph.graph.store import (
     GraphStore,
     QueryResult,
     Store,
+    as_solutions,
     current_target,
     named_node,
     serialize_results,
     serialize_triples,
     typed_literal,
 )
+from actorgraph.ontology import vocab as v
 from actorgraph.ontology.docs import write_docs
-from actorgraph.ontology.vocab import CANDIDATES_GRAPH, VOID_GRAPH
+from actorgraph.ontology.vocab import CANDIDATES_GRAPH, INFERRED_GRAPH, VOID_GRAPH, XSD
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 ALLIANCES_TTL = 60.0  # seconds a remote store's alliance analysis is reused before it is read again
 
 
@@ -72,6 +77,7 @@ class KnowledgeGraph:
         self._lock = threading.Lock()
         self._alliances: AllianceAnalysis | None = None
         self._alliances_read = 0.0
+        self._reconciler: reconciliation.Reconciler | None = None
 
     # ------------------------------------------------------------------ store
 
@@ -102,6 +108,8 @@ class KnowledgeGraph:
                         raise StoreError(f"no store at {self.settings.store_path}: run 'actorgraph build' first")
                     self._store = GraphStore.open(target, read_only=self.settings.read_only)
                     self._target = target
+                    # Held while any thread still has this store object: a rebuild will not delete it.
+                    weakref.finalize(self._store, leases.hold(target).release)
         return self._store
 
     def open(self) -> None:
@@ -121,22 +129,30 @@ class KnowledgeGraph:
         step: build_mod.Step = lambda _: None,
         *,
         reason: bool = False,
+        sources: Path | None = None,
         progress: build_mod.Progress = lambda _done, _total: None,
     ) -> build_mod.BuildReport:
         """Build the graph from the sources (atomically on disk or on a remote store; in place in memory).
 
+        ``sources`` overrides the folder this graph was opened with (curation builds the ingest folder);
         progress(done, total) follows the upload of triples into a remote store.
         """
+        sources = sources or self.sources
         if self.settings.remote:
             target = RemoteStore.from_settings(self.settings, read_only=False)
-            report = build_mod.build_remote(target, self.sources, step, reason=reason, progress=progress)
+            report = build_mod.build_remote(target, sources, step, reason=reason, progress=progress)
             self.close()
             return report
         if self.settings.in_memory:
-            self._store = GraphStore.memory()
-            return build_mod.build(None, self.sources, step, memory_store=self._store, reason=reason)
-        self.settings.store_dir.parent.mkdir(parents=True, exist_ok=True)
-        report = build_mod.build(self.settings.store_dir, self.sources, step, reason=reason)
+            store = GraphStore.memory()
+            report = build_mod.build(None, sources, step, memory_store=store, reason=reason)
+            self._store = store  # swapped in only once built: readers never see a half-built store
+            return report
+        try:
+            self.settings.store_dir.parent.mkdir(parents=True, exist_ok=True)
+            report = build_mod.build(self.settings.store_dir, sources, step, reason=reason)
+        except OSError as exc:  # a read-only or full disk, a file where a folder should be: the old store stays
+            raise StoreError(f"cannot build the store at {self.settings.store_path}: {exc}") from exc
         self.close()
         return report
 
@@ -232,9 +248,20 @@ class KnowledgeGraph:
 
         Raises UnknownQuery, QueryParameterError.
         """
+        sparql, options = self.prepare_named(name, params, include_candidates=include_candidates)
+        return self.query(sparql, **options)
+
+    def prepare_named(
+        self, name: str, params: dict[str, str] | None = None, *, include_candidates: bool = False
+    ) -> tuple[str, dict[str, Any]]:
+        """A named query's text and its query options (bound parameters, dataset), checked, not run.
+
+        For callers that run it under their own limits (the server's row cap). Raises UnknownQuery,
+        QueryParameterError.
+        """
         query = named_query(name)
         bindings = {key: term_for(kind, value) for key, (kind, value) in query.bindings(params or {}).items()}
-        return self.query(query.sparql, substitutions=bindings, **self.reviewed_dataset(include_candidates))
+        return query.sparql, {"substitutions": bindings, **self.reviewed_dataset(include_candidates)}
 
     def named_queries(self) -> dict[str, NamedQuery]:
         """Every named query (queries/*.rq) by name, with its title and parameters."""
@@ -292,26 +319,144 @@ class KnowledgeGraph:
         linking.write_enrichment(self.store, result)
         return result
 
+    def link_of(self, entity_id: str) -> linking.Link | None:
+        """The registry's entry for an entity: its identifiers and how each was checked (None: no entry)."""
+        return self.reconciler().links.get(entity_id)
+
+    def suggest_links(self, only: Iterable[str] | None = None) -> tuple[Path, list[link_suggest.Suggestion]]:
+        """Ask settings.reconcile_service for candidates of entities without a QID; write them for review.
+
+        Returns the review file (link-candidates.yaml beside links.yaml) and the suggestions.
+        Raises ReconciliationUnavailable when the service cannot be reached, LinkError for an unknown id.
+        """
+        client = link_suggest.ReconciliationClient(self.settings.reconcile_service)
+        suggestions = link_suggest.suggest(load_corpus(self.sources), client, only)
+        path = link_suggest.write_candidates(self._registry_folder(), suggestions, client.service_url, _today())
+        return path, suggestions
+
+    def accept_link(self, entity_id: str, qid: str) -> linking.VerifyResult:
+        """Check a proposed QID through the Wikidata API (settings.wikidata_api), then write it into links.yaml.
+
+        Raises LinkError (not proposed, or it does not match: nothing is written), WikidataUnavailable.
+        """
+        client = linking.WikidataClient(self.settings.wikidata_api)
+        corpus = load_corpus(self.sources)
+        result = link_suggest.accept(corpus, self._registry_folder(), entity_id, qid, client, _today())
+        self._reconciler = None  # the registry changed
+        return result
+
+    def reject_link(self, entity_id: str, qid: str) -> str:
+        """Record in links.yaml that a proposed QID is not the entity; the line written. Raises LinkError."""
+        line = link_suggest.reject(load_corpus(self.sources), self._registry_folder(), entity_id, qid, _today())
+        self._reconciler = None  # the registry changed
+        return line
+
+    def _registry_folder(self) -> Path:
+        """The sources folder whose links.yaml the link commands read and write."""
+        return self.sources or shipped_sources()
+
+    # ------------------------------------------------------------------ reconciliation service (docs/linking.md)
+
+    def reconciler(self) -> reconciliation.Reconciler:
+        """The matcher over the registry's entities and links (built once per instance)."""
+        if self._reconciler is None:
+            corpus = load_corpus(self.sources)
+            self._reconciler = reconciliation.Reconciler(corpus, linking.corpus_links(corpus))
+        return self._reconciler
+
+    def reconcile(self, batch: dict[str, Any]) -> dict[str, Any]:
+        """Answer a reconciliation query batch ({key: {query, type, limit, properties}}).
+
+        Raises ValueError when a query is malformed.
+        """
+        return self.reconciler().reconcile_batch(batch)
+
+    def reconcile_suggest(self, kind: str, prefix: str) -> list[dict[str, Any]]:
+        """Suggest entities, types or properties (kind) for a prefix. Raises ValueError for another kind."""
+        if kind == "entity":
+            return self.reconciler().suggest_entities(prefix)
+        if kind == "type":
+            return reconciliation.suggest_types(prefix)
+        if kind == "property":
+            known = reconciliation.RECONCILE_PROPERTIES | reconciliation.EXTEND_PROPERTIES
+            return reconciliation.suggest_properties(prefix, known)
+        raise ValueError(f"nothing to suggest of kind {kind!r} (entity, type, property)")
+
+    def reconcile_card(self, entity_id: str) -> reconciliation.EntityCard | None:
+        """The preview card of an entity: label, types, aliases, identifiers, three statements with evidence."""
+        if entity_id not in self.reconciler().entities:
+            return None
+        bindings = {"entity": named_node(v.entity_iri(entity_id))}
+        rows = self.select(reconciliation.PREVIEW_STATEMENTS, substitutions=bindings, **self.reviewed_dataset())
+        return reconciliation.entity_card(self.reconciler(), entity_id, rows)
+
+    def reconcile_extend(self, ids: list[str], properties: list[dict[str, Any]]) -> dict[str, Any]:
+        """Data extension: type, Wikidata QID, sponsors, adversaries in a year of each entity.
+
+        Raises ValueError for an unknown property or a bad setting.
+        """
+        meta = reconciliation.extension_meta(properties)
+        rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for entity_id in ids:
+            rows[entity_id] = {str(p["id"]): self._extension_values(entity_id, p) for p in properties}
+        return {"meta": meta, "rows": rows}
+
+    def _extension_values(self, entity_id: str, prop: dict[str, Any]) -> list[dict[str, Any]]:
+        reconciler = self.reconciler()
+        entity = reconciler.entities.get(entity_id)
+        if entity is None:
+            return []
+        pid = prop["id"]
+        if pid == "type":
+            return [{"id": t["id"], "name": t["name"]} for t in reconciler.types_json(entity)]
+        if pid == "wikidata":
+            link = reconciler.links.get(entity_id)
+            return [{"str": link.wikidata}] if link and link.wikidata else []
+        iri = v.entity_iri(entity_id)
+        if pid == "sponsor":
+            found = [(r["sponsor"], r["sponsorLabel"]) for r in self._named_rows("proxies_and_sponsors", {})
+                     if r["proxy"] == iri]  # fmt: skip
+        else:
+            year = str(reconciliation.year_setting(prop))
+            rows = self._named_rows("adversaries_at_year", {"actor": iri, "year": year})
+            found = [(r["adversary"], r["adversaryLabel"]) for r in rows]
+        return [{"id": ref.removeprefix(v.RES), "name": name} for ref, name in dict(found).items()]
+
+    def _named_rows(self, name: str, params: dict[str, str]) -> list[dict[str, Any]]:
+        result = as_solutions(self.run_named(name, params))
+        variables = [var.value for var in result.variables]
+        return [{key: _plain(row[key]) for key in variables} for row in result]
+
     # ------------------------------------------------------------------ ingest and review (settings.sources_path)
 
     def ingest(
         self,
-        path: Path,
+        paths: Sequence[Path],
+        options: IngestOptions,
         *,
-        title: str | None = None,
-        author: str | None = None,
-        date: str | None = None,
-        fmt: str | None = None,
-        extractor: str = "rules",
-        doc_id: str | None = None,
         progress: Callable[[int, int], None] = lambda _done, _total: None,
-    ) -> IngestReport:
-        """Read, register and extract one document into the ingest sources folder (settings.sources_path).
+        finished: Callable[[Path], None] | None = None,
+    ) -> list[IngestReport]:
+        """Read, register and extract documents (files, or every document in folders) into the ingest sources folder.
 
-        Raises ExtractionError (unreadable, binary, empty, unknown date) or SourceError.
+        All or nothing; several files are read in settings.ingest_workers processes. Raises ExtractionError
+        (unreadable, binary, empty, too large, unknown date) or SourceError.
         """
-        return ingest_file(path, self.settings.sources_dir, title=title, author=author, date=date, fmt=fmt,
-                           extractor=extractor, doc_id=doc_id, progress=progress)  # fmt: skip
+        files = documents_in(list(paths))
+        return ingest_files(files, self.settings.sources_dir, options, workers=self.settings.ingest_workers,
+                            progress=progress, finished=finished)  # fmt: skip
+
+    def ingest_options(self, **given: Any) -> IngestOptions:
+        """Ingest options with this graph's size cap (settings.ingest_max_bytes)."""
+        return IngestOptions(max_bytes=self.settings.ingest_max_bytes, **given)
+
+    def accept_entity(self, document: str, name: str, entity_id: str, entity_type: str | None = None) -> dict[str, Any]:
+        """Add a document's new-entity candidate (name or new: key) to the registry as entity_id."""
+        return candidate_review.accept_entity(self.settings.sources_dir, document, name, entity_id, entity_type)
+
+    def merge_entity(self, document: str, name: str, into: str) -> list[str]:
+        """Make a document's new-entity candidate an alias of the registry entity `into`; the aliases added."""
+        return candidate_review.merge_entity(self.settings.sources_dir, document, name, into)
 
     def pending_candidates(self, document: str | None = None) -> list[Candidate]:
         """The candidate statements not yet reviewed (of one document, or all)."""
@@ -337,6 +482,53 @@ class KnowledgeGraph:
     ) -> dict[str, int]:
         """Walk through the pending candidates interactively; returns how many were accepted, rejected, ..."""
         return candidate_review.session(self.settings.sources_dir, document, ask, say)
+
+    # ------------------------------------------------------------------ curation in the browser (docs/curation.md)
+
+    def review_documents(self) -> list[tuple[Any, int, int]]:
+        """Documents of the ingest sources folder with their open candidates and new-entity candidates."""
+        return curation.open_counts(self.settings.sources_dir)
+
+    def review_state(self, document: str) -> curation.DocumentState:
+        """One document's text, candidates, mentions, new entities, history and version. Raises SourceError."""
+        return curation.document_state(self.settings.sources_dir, document)
+
+    def add_document(
+        self, path: Path, *, title: str, author: str | None, date: str | None, progress: Callable[[int, int], None]
+    ) -> IngestReport:
+        """Ingest a document into the ingest sources folder and rebuild the graph from it (the upload page).
+
+        Holds the curation lock, so no analyst's change runs between the ingest and the rebuild.
+        """
+        sources = self.settings.sources_dir
+        with curation.locked(sources):
+            options = self.ingest_options(title=title, author=author, date=date)
+            [report] = self.ingest([path], options, progress=progress)
+            self.build(sources=sources, reason=self._reasoned())
+        return report
+
+    def _reasoned(self) -> bool:
+        """Whether the store serves an inferred graph, which a rebuild after a curation change must keep."""
+        try:
+            return INFERRED_GRAPH in self.store.named_graphs()
+        except StoreError:
+            return False  # no store yet: the first build decides
+
+    def curate(self, document: str, change: curation.Change, *, reviewer: str, version: str) -> curation.Applied:
+        """Make one analyst change to the ingest sources, then rebuild the graph from them (all or nothing).
+
+        Raises Conflict, CurationError, SourceError; the sources are unchanged when it raises.
+        """
+        sources = self.settings.sources_dir
+        reason = self._reasoned()
+        return curation.apply(
+            sources,
+            document,
+            change,
+            reviewer=reviewer,
+            version=version,
+            rebuild=lambda: self.build(sources=sources, reason=reason),
+        )
 
     # ------------------------------------------------------------------ resource pages
 
@@ -375,9 +567,12 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ writing (SPARQL Update, Graph Store)
 
-    def update(self, sparql: str) -> None:
-        """Run SPARQL Update in one transaction. Raises ReadOnlyStore, InvalidQuery, QueryEvaluationError."""
-        self.store.update(sparql)
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run SPARQL Update in one transaction (relative IRIs against base_iri).
+
+        Raises ReadOnlyStore, InvalidQuery, QueryEvaluationError.
+        """
+        self.store.update(sparql, base_iri=base_iri)
 
     def graph_exists(self, graph: str | None) -> bool:
         """Whether a named graph is in the store (None, the store's default graph, always is)."""
@@ -402,6 +597,10 @@ class KnowledgeGraph:
     def drop_graph(self, graph: str | None) -> bool:
         """Remove a named graph (or empty the default graph); False when the named graph did not exist."""
         return self.store.drop_graph(graph)
+
+
+def _today() -> str:
+    return dt.datetime.now(dt.UTC).date().isoformat()
 
 
 def _plain(term: Any) -> Any:

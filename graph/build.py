@@ -15,12 +15,14 @@ from actorgraph.graph.rdf import compile_corpus
 from actorgraph.graph.reasoning import infer, reason_in_memory
 from actorgraph.graph.remote import RemoteStore
 from actorgraph.graph.sources import load_corpus
-from actorgraph.graph.store import GraphStore, Store, build_store
-from actorgraph.ontology.vocab import INFERRED_GRAPH
+from actorgraph.graph.store import GraphStore, Store, build_store, current_target
+from actorgraph.ontology.vocab import ENRICHMENT_GRAPH, INFERRED_GRAPH
 
 Step = Callable[[str], None]
 Progress = Callable[[int, int], None]  # (triples uploaded, of how many) while a remote store is written
 REASON_STEP = "reason (OWL 2 RL closure, alliance conclusions)"
+# Graphs a rebuild carries over from the current store because the sources cannot make them.
+KEPT_GRAPHS = (ENRICHMENT_GRAPH,)
 
 
 @dataclass
@@ -83,9 +85,12 @@ def build(
         return report
     assert store_path is not None
     counts: dict[str, int] = {}
+    kept = kept_graphs(store_path, step)
 
     def fill(store: GraphStore) -> None:
         fill_store(store, corpus, step)
+        for graph, ntriples in kept.items():
+            store.load(ntriples, "ntriples", graph)
         if reason:  # before the swap: readers never see a store without its inferred graph
             report.inference = _reason(store, step)
         counts.update(store.counts_per_graph())
@@ -95,6 +100,31 @@ def build(
     report.quads_per_graph = counts
     report.location = str(location)
     return report
+
+
+def kept_graphs(store_path: Path, step: Step = lambda _: None) -> dict[str, bytes]:
+    """The graphs of the current store that a rebuild keeps (not made from the sources): N-Triples by graph.
+
+    The enrichment graph holds Wikidata facts fetched by ``link enrich``; the sources cannot
+    rebuild it, so it passes from the old store to the new one. No store (or one that cannot be
+    opened, as after a crash) keeps nothing, and says so.
+    """
+    if current_target(store_path) is None:
+        return {}
+    try:
+        current = GraphStore.open(store_path, read_only=True)
+    except StoreError as exc:
+        step(f"the current store cannot be read ({exc}); its enrichment graph is not kept")
+        return {}
+    kept: dict[str, bytes] = {}
+    for graph in KEPT_GRAPHS:
+        if current.graph_exists(graph):
+            out = io.BytesIO()
+            current.dump_graph(out, "ntriples", graph)
+            kept[graph] = out.getvalue()
+    if kept:
+        step("keep the enrichment graph of the current store")
+    return kept
 
 
 def build_remote(
@@ -113,7 +143,7 @@ def build_remote(
     work = GraphStore.memory()
     report = build(None, sources, step, memory_store=work, reason=reason)
     step("upload and switch in")
-    target.publish(work, progress)
+    target.publish(work, progress, keep=KEPT_GRAPHS)
     report.location = target.endpoint.query_url
     return report
 

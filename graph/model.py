@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 CERTAINTIES = ("stated", "reported", "alleged", "suspected", "denied", "assessed", "forecast")
-QUALIFIERS = ("start", "end", "point_in_time", "place", "quantity", "unit", "role")
 
 
 @dataclass(frozen=True)
@@ -101,6 +100,9 @@ class Statement:
     confidence: float | None = None
     extractor: str | None = None
     origin: Origin | None = None
+    # Who reviewed (accepted, corrected or wrote) the statement in the review pages, and when (ISO 8601).
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,43 @@ class StatementFile:
     no_claims: list[NoClaim] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class NewEntity:
+    """A name an extractor found in a document that the registry lacks, awaiting review.
+
+    Candidate statements name it by its key ("new:<slug>") until a reviewer accepts it into
+    the registry or merges it into an existing entity as an alias.
+    """
+
+    document: str
+    key: str
+    label: str
+    suggested_type: str
+    aliases: tuple[str, ...] = ()
+    confidence: float = 0.5
+    extractor: str | None = None
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    """A span of a document naming an entity: a registry id, or the key of a NewEntity of that document."""
+
+    entity: str
+    evidence: Span
+    confidence: float = 1.0
+
+
+@dataclass
+class CandidateFile:
+    """What candidates/<doc>.yaml holds for the build: the new-entity candidates and the mentions."""
+
+    document: str
+    path: str
+    extractor: str | None = None
+    new_entities: dict[str, NewEntity] = field(default_factory=dict)
+    mentions: list[EntityMention] = field(default_factory=list)
+
+
 @dataclass
 class Corpus:
     """All sources, loaded and checked: the input of a build."""
@@ -148,6 +187,8 @@ class Corpus:
     entities: dict[str, Entity]
     files: list[StatementFile]
     links: dict[str, dict[str, object]] = field(default_factory=dict)
+    # Per ingested document: new-entity candidates and entity mentions (candidates/<doc>.yaml).
+    candidates: list[CandidateFile] = field(default_factory=list)
 
     @property
     def statements(self) -> list[Statement]:

@@ -9,7 +9,8 @@ Header format (the file name without ``.rq`` is the query's name and URL)::
     # tags: support, iran
 
 Parameters are bound as RDF terms through pyoxigraph substitutions (SEP-0007), never by
-pasting strings into the query text. Types: IRI, string, integer, decimal, boolean (a year is
+pasting strings into the query text. Types: IRI (or an entity id such as ``taliban``, read as
+our resource IRI), string, integer, decimal, boolean (a year is
 an integer, compared with the first four characters of gYear/gYearMonth/date values).
 Substitution rules the queries must respect are in docs/queries.md ("Writing a named query").
 """
@@ -22,6 +23,7 @@ from functools import cache
 from typing import Any
 
 from actorgraph.graph.errors import QueryParameterError, UnknownQuery
+from actorgraph.ontology.vocab import RES
 from actorgraph.queries import query_texts
 
 PARAM_TYPES = ("IRI", "string", "integer", "decimal", "boolean")
@@ -73,7 +75,13 @@ class NamedQuery:
         return result
 
 
+# An entity id as the other commands take it (``taliban``, ``al-qaeda``): no scheme, so not an IRI.
+_ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
 def _check_value(param: Parameter, value: str) -> str:
+    if param.type == "IRI" and _ENTITY_ID.match(value):
+        value = RES + value  # an id names our resource, as on the command line and in the URLs
     checks: dict[str, Any] = {
         "integer": lambda v: int(v),
         "decimal": lambda v: float(v),

@@ -18,6 +18,7 @@ into a graph of their own, for joins and for OWL reasoning.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from urllib.parse import quote
 
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.graph import Graph
@@ -26,6 +27,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from actorgraph.graph.linking.registry import link_quads
 from actorgraph.graph.model import (
     CERTAINTIES,
+    CandidateFile,
     Citation,
     Corpus,
     Document,
@@ -41,7 +43,6 @@ from actorgraph.ontology import vocab as v
 
 Quad = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal, URIRef]
 
-OA = "http://www.w3.org/ns/oa#"
 CONTEXT_CHARS = 32  # prefix/suffix length of TextQuoteSelector, as hypothes.is does
 
 
@@ -54,7 +55,7 @@ def ag(local: str) -> URIRef:
 
 
 def oa(local: str) -> URIRef:
-    return URIRef(OA + local)
+    return URIRef(v.OA + local)
 
 
 def literal(value: LiteralValue) -> Literal:
@@ -89,6 +90,8 @@ def compile_corpus(corpus: Corpus) -> Dataset:
         for passage in f.no_claims:
             add_quads(dataset, no_claim_quads(passage, doc, graph))
         add_quads(dataset, graph_meta_quads(graph, doc, f.path))
+    for candidates in corpus.candidates:
+        add_quads(dataset, candidate_file_quads(candidates, corpus.documents[candidates.document]))
     add_quads(dataset, truthy_quads(corpus.statements))
     add_quads(dataset, link_quads(corpus))  # the links graph: checked external identifiers
     return dataset
@@ -168,13 +171,20 @@ def _date_literal(text: str) -> Literal:
 def evidence_quads(node: URIRef, span: Span, doc: Document, graph: URIRef) -> Iterator[Quad]:
     """A W3C Web Annotation with a TextQuoteSelector and a TextPositionSelector."""
     ann = iri(str(node) + "/evidence")
-    target = iri(str(node) + "/evidence/target")
-    quote_sel = iri(str(node) + "/evidence/quote")
-    pos_sel = iri(str(node) + "/evidence/position")
-    text = doc.text
     yield node, PROV.wasDerivedFrom, ann, graph
+    yield from _annotation_quads(ann, ann, span, doc, graph, motivation="describing")
+
+
+def _annotation_quads(
+    ann: URIRef, base: URIRef, span: Span, doc: Document, graph: URIRef, *, motivation: str
+) -> Iterator[Quad]:
+    """An oa:Annotation whose target is [start, end) of the document (IRIs of its parts under base)."""
+    target = iri(str(base) + "/target")
+    quote_sel = iri(str(base) + "/quote")
+    pos_sel = iri(str(base) + "/position")
+    text = doc.text
     yield ann, RDF.type, oa("Annotation"), graph
-    yield ann, oa("motivatedBy"), oa("describing"), graph
+    yield ann, oa("motivatedBy"), oa(motivation), graph
     yield ann, oa("hasTarget"), target, graph
     yield target, RDF.type, oa("SpecificResource"), graph
     yield target, oa("hasSource"), iri(v.document_iri(doc.id)), graph
@@ -189,9 +199,16 @@ def evidence_quads(node: URIRef, span: Span, doc: Document, graph: URIRef) -> It
     yield pos_sel, oa("end"), Literal(span.end), graph
 
 
+def entity_node(document: str, ref: str) -> URIRef:
+    """A registry entity, or a new-entity candidate of the document ("new:<slug>")."""
+    if ref.startswith(v.NEW_ENTITY_PREFIX):
+        return iri(v.candidate_entity_iri(document, ref))
+    return iri(v.entity_iri(ref))
+
+
 def statement_object(statement: Statement) -> URIRef | Literal:
     if statement.object is not None:
-        return iri(v.entity_iri(statement.object))
+        return entity_node(statement.document, statement.object)
     assert statement.value is not None  # guaranteed by sources: exactly one of object/value
     return literal(statement.value)
 
@@ -199,14 +216,14 @@ def statement_object(statement: Statement) -> URIRef | Literal:
 def statement_quads(statement: Statement, doc: Document, graph: URIRef) -> Iterator[Quad]:
     node = iri(v.statement_iri(statement.document, statement.local_id))
     yield node, RDF.type, ag("CandidateStatement" if statement.candidate else "Statement"), graph
-    yield node, ag("subject"), iri(v.entity_iri(statement.subject)), graph
+    yield node, ag("subject"), entity_node(statement.document, statement.subject), graph
     yield node, ag("relation"), ag(statement.predicate), graph
     yield node, ag("object"), statement_object(statement), graph
     yield node, ag("certainty"), CERTAINTY_IRIS[statement.certainty], graph
     yield node, ag("statementOf"), iri(v.document_iri(doc.id)), graph
     yield node, ag("localId"), Literal(statement.local_id), graph
     for claimant in statement.attributed_to:
-        yield node, PROV.wasAttributedTo, iri(v.entity_iri(claimant)), graph
+        yield node, PROV.wasAttributedTo, entity_node(statement.document, claimant), graph
     for key, prop in (
         ("start", "startTime"),
         ("end", "endTime"),
@@ -217,7 +234,7 @@ def statement_quads(statement: Statement, doc: Document, graph: URIRef) -> Itera
         if value is not None:
             yield node, ag(prop), literal(value), graph
     if statement.place:
-        yield node, ag("place"), iri(v.entity_iri(statement.place)), graph
+        yield node, ag("place"), entity_node(statement.document, statement.place), graph
     for key in ("unit", "role", "note", "extractor"):
         value = getattr(statement, key)
         if value is not None:
@@ -232,6 +249,55 @@ def statement_quads(statement: Statement, doc: Document, graph: URIRef) -> Itera
         yield node, ag("contradicts"), other, graph
         yield other, ag("contradicts"), node, graph
     yield from evidence_quads(node, statement.evidence, doc, graph)
+    yield from review_quads(node, statement, graph)
+
+
+def review_quads(node: URIRef, statement: Statement, graph: URIRef) -> Iterator[Quad]:
+    """Who reviewed the statement and when, as PROV on its evidence annotation.
+
+    On the annotation, not the statement node: there prov:wasAttributedTo already names whom the
+    text attributes the claim to. The annotation (this quote supports this claim) is the reviewer's work.
+    """
+    if statement.reviewed_by is None:
+        return
+    ann = iri(str(node) + "/evidence")
+    reviewer = iri(v.RES + "reviewer/" + quote(statement.reviewed_by, safe=""))
+    yield ann, PROV.wasAttributedTo, reviewer, graph
+    yield reviewer, RDF.type, PROV.Agent, graph
+    yield reviewer, RDFS.label, Literal(statement.reviewed_by), graph
+    if statement.reviewed_at is not None:
+        yield ann, PROV.generatedAtTime, Literal(statement.reviewed_at, datatype=XSD.dateTime), graph
+
+
+def candidate_file_quads(candidates: CandidateFile, doc: Document) -> Iterator[Quad]:
+    """New-entity candidates and entity mentions of an ingested document, in the candidates graph.
+
+    A new entity: ``res:candidate/<doc>/<slug> a ag:CandidateEntity`` with its label, aliases,
+    suggested class, confidence and the document it was proposed in. A mention
+    (``res:mention/<doc>/<start>-<end>/<entity>``): a W3C Web Annotation motivated by
+    ``oa:identifying`` whose body is the entity and whose target is the span of the document
+    (TextPosition and TextQuote selectors), as evidence quotes are.
+    """
+    graph = iri(v.CANDIDATES_GRAPH)
+    document = iri(v.document_iri(doc.id))
+    for new in candidates.new_entities.values():
+        node = entity_node(doc.id, new.key)
+        yield node, RDF.type, ag("CandidateEntity"), graph
+        yield node, RDFS.label, Literal(new.label, lang="en"), graph
+        yield node, SKOS.prefLabel, Literal(new.label, lang="en"), graph
+        for alias in new.aliases:
+            yield node, SKOS.altLabel, Literal(alias, lang="en"), graph
+        yield node, ag("suggestedType"), ag(new.suggested_type), graph
+        yield node, ag("confidence"), Literal(round(new.confidence, 2), datatype=XSD.decimal), graph
+        yield node, ag("proposedIn"), document, graph
+        if new.extractor:
+            yield node, ag("extractor"), Literal(new.extractor), graph
+    for mention in candidates.mentions:
+        span = mention.evidence
+        node = iri(v.mention_iri(doc.id, span.start, span.end, mention.entity))
+        yield node, oa("hasBody"), entity_node(doc.id, mention.entity), graph
+        yield node, ag("confidence"), Literal(round(mention.confidence, 2), datatype=XSD.decimal), graph
+        yield from _annotation_quads(node, node, span, doc, graph, motivation="identifying")
 
 
 def citation_quads(citation: Citation, doc: Document, graph: URIRef) -> Iterator[Quad]:

@@ -15,6 +15,7 @@ one SPARQL Update request (MOVE per graph): one transaction on Oxigraph, Virtuos
 
 from __future__ import annotations
 
+import atexit
 import io
 import re
 import threading
@@ -179,6 +180,15 @@ def shared_client(endpoint: Endpoint) -> httpx.Client:
             # Uploads and dumps may take longer than a query: only queries carry the query timeout.
             _clients[key] = httpx.Client(auth=endpoint.auth(), headers=endpoint.headers(), timeout=600.0)
         return _clients[key]
+
+
+@atexit.register
+def _close_clients() -> None:
+    """Close the pools' keep-alive connections at exit (else Python warns of unclosed sockets)."""
+    with _clients_lock:
+        for client in _clients.values():
+            client.close()
+        _clients.clear()
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -466,9 +476,10 @@ class RemoteStore:
         with suppress(StoreError):
             self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
 
-    def publish(self, dataset: GraphStore, progress: Progress = lambda _d, _t: None) -> None:
-        """Make our graphs on the server exactly those of dataset, in one switch (a build)."""
-        ours = [g for g in self.visible_graphs() if g.startswith(v.GRAPH)]
+    def publish(self, dataset: GraphStore, progress: Progress = lambda _d, _t: None, keep: Iterable[str] = ()) -> None:
+        """Make our graphs on the server those of dataset, in one switch (a build); graphs in keep stay."""
+        kept = set(keep) - set(dataset.named_graphs())
+        ours = [g for g in self.visible_graphs() if g.startswith(v.GRAPH) and g not in kept]
         graphs = {}
         for graph in dataset.named_graphs():
             buffer = io.BytesIO()

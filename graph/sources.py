@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -25,14 +26,17 @@ from typing import Any
 
 import yaml
 
-from actorgraph.graph.errors import QuoteError, SourceError
+from actorgraph.graph.errors import KGError, QuoteError, SourceError
 from actorgraph.graph.model import (
     CERTAINTIES,
+    CandidateFile,
     Citation,
     Corpus,
     Document,
     Entity,
+    EntityMention,
     LiteralValue,
+    NewEntity,
     NoClaim,
     Origin,
     Span,
@@ -40,18 +44,22 @@ from actorgraph.graph.model import (
     StatementFile,
 )
 from actorgraph.ontology import ontology_terms
+from actorgraph.ontology.vocab import NEW_ENTITY_PREFIX
 
 LINE_KEY = "__line__"
 KEY_LINES = "__key_lines__"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LOCAL_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+NEW_KEY_PATTERN = re.compile(r"^new:[a-z0-9][a-z0-9-]*$")
 STATEMENT_REF = re.compile(r"^[a-z0-9][a-z0-9-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
 STATEMENT_KEYS = {
     "id", "quote", "occurrence", "subject", "predicate", "object", "value", "datatype", "lang",
     "certainty", "attributed_to", "start", "end", "at", "place", "quantity", "unit", "role",
     "cites", "note", "claims", "candidate", "confidence", "extractor", "contradicts",
+    "reviewed_by", "reviewed_at",
 }  # fmt: skip
-INHERITED_KEYS = ("quote", "occurrence", "certainty", "attributed_to", "cites", "start", "end", "at", "place", "note")
+INHERITED_KEYS = ("quote", "occurrence", "certainty", "attributed_to", "cites", "start", "end", "at", "place", "note",
+                  "reviewed_by", "reviewed_at")  # fmt: skip
 
 
 def shipped_sources() -> Path:
@@ -59,7 +67,12 @@ def shipped_sources() -> Path:
     return Path(str(resources.files("actorgraph.graph") / "data"))
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it: the pure-Python one made loading an ingested document's
+# candidates (tens of thousands of mentions) the slowest part of an ingest.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     """A SafeLoader that records the 1-based line of every mapping under LINE_KEY."""
 
 
@@ -83,6 +96,10 @@ def read_yaml(path: Path) -> Any:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
         raise SourceError(f"YAML syntax: {exc.problem or exc}", path, line) from exc
+    except yaml.YAMLError as exc:  # a character YAML does not allow (ReaderError): found by tests/test_fuzz.py
+        raise SourceError(f"YAML: {exc}".replace("\n", " "), path) from exc
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"not UTF-8: {exc}", path) from exc
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror}", path) from exc
 
@@ -237,16 +254,37 @@ def load_links(root: Path, entities: dict[str, Entity]) -> dict[str, dict[str, A
 # --------------------------------------------------------------------------- statements
 
 
-def load_statement_file(path: Path, documents: dict[str, Document], entities: dict[str, Entity]) -> StatementFile:
-    """Read one per-document statements file, checking ids, predicates and quotes."""
+def load_statement_file(
+    path: Path, documents: dict[str, Document], entities: dict[str, Entity], new_keys: frozenset[str] = frozenset()
+) -> StatementFile:
+    """Read one per-document statements file, checking ids, predicates and quotes.
+
+    Candidate statements may also name the document's new-entity candidates (new_keys, "new:<slug>").
+    """
+    try:
+        return _read_statement_file(path, documents, entities, new_keys)
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:
+        # A value of an unexpected shape (a list where an id belongs, ...) that no check named yet:
+        # still the file's fault, so a SourceError with the file, not a traceback (tests/test_fuzz.py).
+        if isinstance(exc, KGError):
+            raise
+        raise SourceError(f"a value of an unexpected type or shape ({type(exc).__name__}: {exc})", path) from exc
+
+
+def _read_statement_file(
+    path: Path, documents: dict[str, Document], entities: dict[str, Entity], new_keys: frozenset[str]
+) -> StatementFile:
     ctx = _Ctx(path)
     raw = read_yaml(path)
     if not isinstance(raw, dict) or "document" not in raw:
         raise ctx.error("expected a mapping with 'document' and 'statements'")
     doc_id = raw["document"]
+    if not isinstance(doc_id, str):
+        raise ctx.error(f"'document' must be a document id, got {doc_id!r}", raw)
     if doc_id not in documents:
         raise ctx.error(f"unknown document {doc_id!r} (not in documents.yaml)", raw)
-    reader = _StatementReader(ctx, documents[doc_id], entities)
+    reader = _StatementReader(ctx, documents[doc_id], entities, new_keys)
+    reader.occurrences = quote_occurrences(documents[doc_id].text, _quotes(raw))
     result = StatementFile(document=doc_id, path=str(path))
     result.citations = [reader.citation(item) for item in _items(ctx, raw, "citations")]
     reader.citation_ids = {c.local_id for c in result.citations}
@@ -254,6 +292,19 @@ def load_statement_file(path: Path, documents: dict[str, Document], entities: di
         result.statements.extend(reader.statements(item))
     result.no_claims = [reader.no_claim(item) for item in _items(ctx, raw, "no_claim")]
     return result
+
+
+def _quotes(node: Any) -> Iterator[str]:
+    """Every 'quote' value anywhere in a statements file (statements, claims, citations, passages)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "quote" and isinstance(value, str):
+                yield value
+            else:
+                yield from _quotes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _quotes(value)
 
 
 def _items(ctx: _Ctx, raw: dict[str, Any], key: str) -> Iterator[dict[str, Any]]:
@@ -269,12 +320,16 @@ def _items(ctx: _Ctx, raw: dict[str, Any], key: str) -> Iterator[dict[str, Any]]
 class _StatementReader:
     """Turns the mappings of one statements file into model objects."""
 
-    def __init__(self, ctx: _Ctx, document: Document, entities: dict[str, Entity]) -> None:
+    def __init__(
+        self, ctx: _Ctx, document: Document, entities: dict[str, Entity], new_keys: frozenset[str] = frozenset()
+    ) -> None:
         self.ctx = ctx
+        self.new_keys = new_keys
         self.document = document
         self.entities = entities
         self.terms = ontology_terms()
         self.seen_ids: dict[str, int] = {}
+        self.occurrences: dict[str, list[int]] = {}  # quote -> its starts, found for the whole file at once
         self.citation_ids: set[str] = set()
 
     def _claim_local_id(self, item: dict[str, Any]) -> str:
@@ -343,6 +398,8 @@ class _StatementReader:
             confidence=float(item["confidence"]) if "confidence" in item else None,
             extractor=_opt_str(item.get("extractor")),
             origin=self.ctx.origin(item),
+            reviewed_by=_opt_str(item.get("reviewed_by")),
+            reviewed_at=self.reviewed_at(item),
         )
 
     def statement_refs(self, item: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -378,12 +435,20 @@ class _StatementReader:
         if not isinstance(quote, str) or not quote.strip():
             raise self.ctx.error("missing 'quote' (the verbatim evidence)", item)
         try:
-            return locate_quote(self.document, quote, item.get("occurrence"))
+            return locate_quote(self.document, quote, item.get("occurrence"), self.occurrences.get(quote))
         except ValueError as exc:
             line = item.get(KEY_LINES, {}).get("quote") or item.get(LINE_KEY)
             raise QuoteError(str(exc), self.ctx.path, line) from exc
 
     def entity_id(self, item: dict[str, Any], value: Any, key: str | None = None) -> str:
+        if isinstance(value, str) and value.startswith(NEW_ENTITY_PREFIX):
+            if value not in self.new_keys:
+                raise self.ctx.error(f"unknown new-entity candidate {value!r} (not in candidates/)", item, key)
+            if not item.get("candidate"):
+                raise self.ctx.error(
+                    f"only a candidate may name {value!r}: accept or merge the entity first", item, key
+                )
+            return value
         if not isinstance(value, str) or value not in self.entities:
             raise self.ctx.error(f"unknown entity {value!r} (not in the entity registry)", item, key)
         return value
@@ -409,6 +474,18 @@ class _StatementReader:
         except ValueError as exc:
             raise self.ctx.error(f"{key}: {exc}", item) from exc
 
+    def reviewed_at(self, item: dict[str, Any]) -> str | None:
+        """When a reviewer wrote or accepted the statement: an ISO 8601 date-time (graph/curation.py)."""
+        value = item.get("reviewed_at")
+        if value is None:
+            return None
+        text = value.isoformat() if isinstance(value, dt.datetime) else str(value)
+        try:
+            dt.datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise self.ctx.error(f"reviewed_at: {text!r} is not a date-time (2026-12-02T11:00:00Z)", item) from exc
+        return text
+
     def quantity(self, item: dict[str, Any]) -> LiteralValue | None:
         if "quantity" not in item:
             return None
@@ -421,14 +498,17 @@ class _StatementReader:
 # --------------------------------------------------------------------------- values
 
 
-def locate_quote(document: Document, quote: str, occurrence: Any = None) -> Span:
+def locate_quote(document: Document, quote: str, occurrence: Any = None, starts: list[int] | None = None) -> Span:
     """Find a quote in the document text; raise ValueError when absent or ambiguous.
+
+    starts: the quote's occurrences when already known (``quote_occurrences``).
 
     >>> doc = Document("d", "d.txt", "T", "Iran and Iran.", "x")
     >>> locate_quote(doc, "and Iran").start
     5
     """
-    starts = [m.start() for m in re.finditer(re.escape(quote), document.text)]
+    if starts is None:
+        starts = quote_occurrences(document.text, [quote])[quote]
     if not starts:
         raise ValueError(_absent_message(document, quote))
     if occurrence is not None:
@@ -443,6 +523,38 @@ def locate_quote(document: Document, quote: str, occurrence: Any = None) -> Span
     else:
         start = starts[0]
     return Span(document.id, quote, start, start + len(quote))
+
+
+INDEX_MIN_TEXT = 200_000  # below this, one regex scan per quote is the faster way
+INDEX_PREFIX = 16
+
+
+def quote_occurrences(text: str, quotes: Iterable[str]) -> dict[str, list[int]]:
+    """Start offsets of the non-overlapping verbatim occurrences of each quote (as re.finditer finds them).
+
+    For a long text and many quotes, one pass over the text finds them all (positions whose first
+    16 characters begin some quote): a scan of the whole text per quote made loading the candidates
+    of a large ingested document quadratic.
+    """
+    wanted = {q for q in quotes if q}
+    if len(text) < INDEX_MIN_TEXT or len(wanted) < 20:
+        return {q: [m.start() for m in re.finditer(re.escape(q), text)] for q in wanted}
+    found: dict[str, list[int]] = {q: [] for q in wanted}
+    by_prefix: dict[str, list[str]] = {}
+    for q in wanted:
+        if len(q) >= INDEX_PREFIX:
+            by_prefix.setdefault(q[:INDEX_PREFIX], []).append(q)
+        else:
+            found[q] = [m.start() for m in re.finditer(re.escape(q), text)]
+    for i in range(len(text) - INDEX_PREFIX + 1):
+        group = by_prefix.get(text[i : i + INDEX_PREFIX])
+        if group is None:
+            continue
+        for q in group:
+            starts = found[q]
+            if text.startswith(q, i) and (not starts or starts[-1] + len(q) <= i):
+                starts.append(i)
+    return found
 
 
 def _normalise(text: str) -> str:
@@ -528,7 +640,11 @@ def load_corpus(root: Path | None = None) -> Corpus:
     entities = load_entities(root)
     _check_document_authors(root, documents, entities)
     links = load_links(root, entities)
-    files = [load_statement_file(p, documents, entities) for p in sorted((root / "statements").glob("*.yaml"))]
+    candidates = load_candidate_files(root, documents, entities)
+    keys = {c.document: frozenset(c.new_entities) for c in candidates}
+    files = []
+    for path in sorted((root / "statements").glob("*.yaml")):
+        files.append(load_statement_file(path, documents, entities, keys.get(_document_of(path), frozenset())))
     seen: dict[str, str] = {}
     for f in files:
         if f.document in seen:
@@ -537,7 +653,82 @@ def load_corpus(root: Path | None = None) -> Corpus:
             )
         seen[f.document] = f.path
     _check_statement_refs(files)
-    return Corpus(documents=documents, entities=entities, files=files, links=links)
+    return Corpus(documents=documents, entities=entities, files=files, links=links, candidates=candidates)
+
+
+def _document_of(path: Path) -> str:
+    """statements/<doc>.yaml and candidates/<doc>.yaml pair by file name."""
+    return path.stem
+
+
+# --------------------------------------------------------------------------- candidates of ingested documents
+
+
+def new_entity_key(name: str) -> str:
+    """How proposals name a new-entity candidate: "new:" and a slug of its name."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return NEW_ENTITY_PREFIX + (re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].rstrip("-") or "name")
+
+
+def load_candidate_files(
+    root: Path, documents: dict[str, Document], entities: dict[str, Entity]
+) -> list[CandidateFile]:
+    """Every candidates/<doc>.yaml: new-entity candidates and mentions, checked (mentions verbatim)."""
+    folder = root / "candidates"
+    if not folder.is_dir():
+        return []
+    return [load_candidate_file(p, documents, entities) for p in sorted(folder.glob("*.yaml"))]
+
+
+def load_candidate_file(path: Path, documents: dict[str, Document], entities: dict[str, Entity]) -> CandidateFile:
+    """One side file of an ingested document. Raises SourceError with the file and line."""
+    ctx = _Ctx(path)
+    raw = read_yaml(path)
+    if not isinstance(raw, dict) or raw.get("document") not in documents:
+        raise ctx.error(
+            "expected a mapping whose 'document' is in documents.yaml", raw if isinstance(raw, dict) else None
+        )
+    document = documents[str(raw["document"])]
+    result = CandidateFile(document.id, str(path), _opt_str(raw.get("extractor")))
+    classes = ontology_terms().classes
+    for item in _items(ctx, raw, "new_entities"):
+        new = _new_entity(ctx, item, document.id, classes, result.extractor)
+        result.new_entities[new.key] = new
+    for item in _items(ctx, raw, "mentions"):
+        result.mentions.append(_entity_mention(ctx, item, document, entities, result.new_entities))
+    return result
+
+
+def _new_entity(
+    ctx: _Ctx, item: dict[str, Any], document: str, classes: frozenset[str], extractor: str | None
+) -> NewEntity:
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ctx.error("a new entity needs a 'name'", item)
+    key = str(item.get("key") or new_entity_key(name))
+    if not NEW_KEY_PATTERN.match(key):
+        raise ctx.error(f"key {key!r} must be 'new:' and lowercase letters, digits and '-'", item, "key")
+    kind = str(item.get("suggested_type") or "Agent")
+    if kind not in classes:
+        raise ctx.error(f"unknown class {kind!r} (not in ontology/actors.ttl)", item, "suggested_type")
+    confidence = item.get("confidence", 0.5)
+    return NewEntity(
+        document, key, name.strip(), kind, tuple(str(a) for a in _as_list(item.get("aliases"))),
+        float(confidence), extractor,
+    )  # fmt: skip
+
+
+def _entity_mention(
+    ctx: _Ctx, item: dict[str, Any], document: Document, entities: dict[str, Entity], new: dict[str, NewEntity]
+) -> EntityMention:
+    entity, start, end, surface = (item.get(k) for k in ("entity", "start", "end", "surface"))
+    if entity not in entities and entity not in new:
+        raise ctx.error(f"mention of unknown entity {entity!r}", item, "entity")
+    if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end <= len(document.text):
+        raise ctx.error("a mention needs 'start' < 'end' inside the text", item)
+    if document.text[start:end] != surface:
+        raise ctx.error(f"mention {surface!r} is not the text at {start}-{end}", item, "surface")
+    return EntityMention(str(entity), Span(document.id, surface, start, end), float(item.get("confidence", 1.0)))
 
 
 def _check_statement_refs(files: list[StatementFile]) -> None:

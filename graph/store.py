@@ -25,6 +25,7 @@ from typing import IO, Any, Protocol, TypeGuard
 
 import pyoxigraph as ox
 
+from actorgraph.graph import leases
 from actorgraph.graph.config import MEMORY
 from actorgraph.graph.errors import (
     InvalidIRI,
@@ -168,7 +169,7 @@ class Store(Protocol):
         self, data: bytes | str | IO[bytes], fmt: str = ..., graph: str | None = ..., *, trusted: bool = ...
     ) -> None: ...
     def replace_graph(self, graph: str, data: bytes | str, fmt: str = ...) -> None: ...
-    def update(self, sparql: str) -> None: ...
+    def update(self, sparql: str, *, base_iri: str | None = ...) -> None: ...
     def flush(self) -> None: ...
     def query(
         self,
@@ -179,6 +180,7 @@ class Store(Protocol):
         default_graphs: list[str] | None = ...,
         named_graphs: list[str] | None = ...,
         prefixes: dict[str, str] | None = ...,
+        base_iri: str | None = ...,
     ) -> QueryResult: ...
     def select(self, sparql: str, **kwargs: Any) -> ox.QuerySolutions: ...
     def ask(self, sparql: str, **kwargs: Any) -> bool: ...
@@ -224,7 +226,7 @@ class GraphStore:
             raise StoreError(f"no store at {path}: run 'actorgraph build' first")
         try:
             store = ox.Store.read_only(str(target)) if read_only else ox.Store(str(target))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB's "Corruption" (a store left by a crash)
             raise StoreError(f"cannot open store {target}: {exc}") from exc
         return cls(store, read_only=read_only, location=target)
 
@@ -256,12 +258,12 @@ class GraphStore:
         """Replace one named graph's content atomically (SPARQL Update in one transaction)."""
         self.write_graph(graph, data, fmt, replace=True)
 
-    def update(self, sparql: str) -> None:
-        """Run SPARQL Update (atomic: one transaction)."""
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run SPARQL Update (atomic: one transaction); relative IRIs resolve against base_iri."""
         check_query_shape(sparql)
         writable = self._writable()
         try:
-            writable.update(sparql)
+            writable.update(sparql, base_iri=base_iri)
         except SyntaxError as exc:
             raise _invalid(exc) from exc
         except OSError as exc:
@@ -284,15 +286,19 @@ class GraphStore:
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         prefixes: dict[str, str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """Run a SPARQL query; the default graph is the union of all graphs unless graphs are named.
 
-        prefixes are declared for the parser (the query text need not repeat PREFIX lines).
+        prefixes are declared for the parser (the query text need not repeat PREFIX lines);
+        relative IRIs resolve against base_iri (the protocol: the endpoint's URL).
         Raises InvalidQuery, QueryEvaluationError, StoreError.
         """
         kwargs: dict[str, Any] = {}
         if prefixes:
             kwargs["prefixes"] = prefixes
+        if base_iri:
+            kwargs["base_iri"] = base_iri
         if default_graphs is not None:  # [] is an empty default graph (only named graphs given)
             kwargs["default_graph"] = [named_node(g) for g in default_graphs]
         else:
@@ -515,11 +521,6 @@ def to_term(value: Any) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     raise TypeError(f"cannot bind {value!r} as an RDF term")
 
 
-def parse_ntriples_terms(data: str) -> set[tuple[str, str, str]]:
-    """Triples of an N-Triples text as Oxigraph's N-Triples term strings (for comparing graphs)."""
-    return {(str(t.subject), str(t.predicate), str(t.object)) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)}
-
-
 def named_node(value: str) -> ox.NamedNode:
     """An IRI as a term; raises InvalidIRI when it is not a valid IRI."""
     try:
@@ -555,9 +556,14 @@ def serialize_results(result: QueryResult, output: IO[bytes], fmt: str) -> None:
         raise QueryEvaluationError(f"query failed: {exc}") from exc
 
 
-def convert_rdf(data: bytes | str, from_fmt: str, to_fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
-    """Re-serialise a small RDF document (service description, VoID) with pyoxigraph."""
-    out: bytes | None = ox.serialize(ox.parse(data, format=_RDF[from_fmt]), format=_RDF[to_fmt],
+def convert_rdf(
+    data: bytes | str, from_fmt: str, to_fmt: str, prefixes: dict[str, str] | None = None, base_iri: str | None = None
+) -> bytes:
+    """Re-serialise a small RDF document (service description, VoID, uploads) with pyoxigraph.
+
+    Relative IRIs resolve against base_iri. Raises SyntaxError when data does not parse.
+    """
+    out: bytes | None = ox.serialize(ox.parse(data, format=_RDF[from_fmt], base_iri=base_iri), format=_RDF[to_fmt],
                                      prefixes=prefixes)  # fmt: skip
     return out or b""
 
@@ -605,7 +611,8 @@ def _prune_builds(path: Path, keep: Path) -> None:
     builds = sorted(builds_dir(path).iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
     survivors = [keep, *[b for b in builds if b != keep][: KEEP_BUILDS - 1]]
     for build in builds:
-        if build not in survivors:
+        # A build some process still reads (graph/leases.py) stays until a later build finds it unread.
+        if build not in survivors and not leases.in_use(build):
             shutil.rmtree(build, ignore_errors=True)
 
 

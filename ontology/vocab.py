@@ -49,6 +49,7 @@ INFERRED_GRAPH = GRAPH + "inferred"
 CANDIDATES_GRAPH = GRAPH + "candidates"
 LINKS_GRAPH = GRAPH + "links"
 ENRICHMENT_GRAPH = GRAPH + "enrichment"
+NEW_ENTITY_PREFIX = "new:"  # how candidate statements name a new-entity candidate before review
 VOID_GRAPH = GRAPH + "void"  # only in exports: the VoID description is computed from the store
 
 
@@ -71,6 +72,16 @@ def statement_iri(doc_id: str, local_id: str) -> str:
 
 def citation_iri(doc_id: str, citation_id: str) -> str:
     return RES + "citation/" + doc_id + "/" + citation_id
+
+
+def candidate_entity_iri(doc_id: str, key: str) -> str:
+    """A new-entity candidate of one document ("new:<slug>" -> res:candidate/<doc>/<slug>)."""
+    return RES + "candidate/" + doc_id + "/" + key.removeprefix(NEW_ENTITY_PREFIX)
+
+
+def mention_iri(doc_id: str, start: int, end: int, entity: str) -> str:
+    """The annotation saying that the text at [start, end) of a document names an entity (id or new: key)."""
+    return RES + "mention/" + doc_id + "/" + str(start) + "-" + str(end) + "/" + entity.replace(":", "-")
 
 
 def passage_iri(doc_id: str, local_id: str) -> str:

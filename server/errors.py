@@ -46,9 +46,9 @@ log = logging.getLogger("actorgraph.server")
 Surface = Literal["text", "json", "html"]
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Pages whose errors a browser reads: the query page, the resource pages, the named queries.
-HTML_BLUEPRINTS = frozenset({"ui", "pages", "queries"})
+HTML_BLUEPRINTS = frozenset({"ui", "pages", "queries", "review"})
 # Pages that answer HTML when the client states no preference (a person typing the URL).
-HTML_BY_DEFAULT = frozenset({"ui", "pages"})
+HTML_BY_DEFAULT = frozenset({"ui", "pages", "review"})
 JSON_PATHS = frozenset({"/queries", "/health", "/openapi.json"})
 # What a data client may ask for instead of a page: every serialisation of the table, and JSON.
 DATA_TYPES = ("application/json", *(f.media_type for f in (*RESULT_FORMATS, *GRAPH_FORMATS)))
@@ -172,6 +172,7 @@ def text_response(found: Problem) -> Response:
     """The SPARQL protocol's answer: the message in text/plain."""
     response = Response(found.message.rstrip("\n") + "\n", status=found.status, mimetype="text/plain")
     response.headers.update(found.headers)
+    response.headers["X-Content-Type-Options"] = "nosniff"  # the message may echo the client's input
     return response
 
 

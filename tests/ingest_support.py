@@ -43,6 +43,13 @@ PDF_PAGES = [
 ]
 
 
+def source_offset(mapped: Any, offset: int) -> int:
+    """The raw-text offset a cleaned-text offset of a MappedText comes from (the end maps to the raw end)."""
+    if offset >= len(mapped.origin):
+        return len(mapped.raw)
+    return int(mapped.origin[offset])
+
+
 def rows(kg: Any, sparql: str) -> list[dict[str, str]]:
     """SELECT rows as plain strings, with the usual prefixes (like conftest.rows, importable by name)."""
     from actorgraph.ontology.vocab import sparql_prefixes

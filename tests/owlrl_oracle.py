@@ -8,10 +8,10 @@ from __future__ import annotations
 import time
 
 import owlrl
+import pyoxigraph as ox
 import rdflib
 
 from actorgraph.graph.reasoning.rules import RDF_TYPE
-from actorgraph.graph.store import parse_ntriples_terms
 from actorgraph.ontology import vocab as v
 
 BUILTIN = (v.RDF, v.RDFS, v.OWL, v.XSD)
@@ -49,3 +49,8 @@ def owlrl_closure(ntriples: str) -> tuple[set[tuple[str, str, str]], float]:
         if not isinstance(triple[0], rdflib.Literal):  # owlrl keeps literal subjects; RDF 1.1 has none
             added.add(triple)
     return parse_ntriples_terms(added.serialize(format="nt")), seconds
+
+
+def parse_ntriples_terms(data: str) -> set[tuple[str, str, str]]:
+    """Triples of an N-Triples text as Oxigraph's N-Triples term strings (for comparing graphs)."""
+    return {(str(t.subject), str(t.predicate), str(t.object)) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)}

@@ -144,7 +144,7 @@ def test_update_and_graph_store_errors_are_text_plain(client: FlaskClient, write
     assert unauthorized.headers["WWW-Authenticate"].startswith("Bearer")
     get = writer.get("/update")
     assert_text_error(get, 405)
-    assert get.headers["Allow"] == "POST, OPTIONS"
+    assert sorted(get.headers["Allow"].split(", ")) == ["OPTIONS", "POST"]  # werkzeug's 405: no GET offered
     auth = {"Authorization": f"Bearer {TOKEN}"}
     created_twice = writer.post("/update", data={"update": "CREATE GRAPH <urn:x:g> ; CREATE GRAPH <urn:x:g>"},
                                 headers=auth)  # fmt: skip

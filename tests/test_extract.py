@@ -13,10 +13,12 @@ import pytest
 from ingest_support import INGEST, fixture_sources
 
 from actorgraph.graph.errors import ExtractionError
-from actorgraph.graph.extract.base import ExtractionResult, Proposal, get_extractor
+from actorgraph.graph.extract import get_extractor
+from actorgraph.graph.extract.base import ExtractionResult, Proposal
 from actorgraph.graph.extract.llm import LLMExtractor
 from actorgraph.graph.extract.mentions import Gazetteer
-from actorgraph.graph.extract.rules import RuleExtractor, suggest_type
+from actorgraph.graph.extract.names import suggest_type
+from actorgraph.graph.extract.rules import RuleExtractor
 from actorgraph.graph.extract.verify import verify
 from actorgraph.graph.model import Entity
 from actorgraph.graph.sources import load_corpus, load_entities
@@ -127,12 +129,13 @@ class _FakeChat(BaseHTTPRequestHandler):
     """An OpenAI-compatible /chat/completions that answers with canned statements."""
 
     answers: ClassVar[list[dict[str, Any]]] = []
+    extra: ClassVar[dict[str, Any]] = {}  # more keys of the answer (new_entities)
     requests: ClassVar[list[dict[str, Any]]] = []
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).requests.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization")})
-        content = json.dumps({"statements": type(self).answers})
+        content = json.dumps({"statements": type(self).answers, **type(self).extra})
         payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}]}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")

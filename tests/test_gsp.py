@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
+import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
 
@@ -86,3 +89,79 @@ def test_gsp_bad_payloads(writer: FlaskClient) -> None:
     assert broken.status_code == 400
     both = writer.get(f"/store?default&graph={TRUTHY_GRAPH}")
     assert both.status_code == 400
+
+
+# ------------------------------------------------------------------ the rest of the protocol (issue #13)
+
+
+def test_gsp_post_to_a_new_graph_is_201_with_location_then_merges(writer: FlaskClient) -> None:
+    graph = "urn:x-test:gsp-post"
+    created = writer.post("/store", query_string={"graph": graph}, headers=AUTH, content_type="text/turtle",
+                          data=f"<{IRAN}> <{BORDERS}> <{RES}iraq> .")  # fmt: skip
+    assert created.status_code == 201
+    assert created.headers["Location"] == "http://localhost/store?graph=urn:x-test:gsp-post"
+    merged = writer.post("/store", query_string={"graph": graph}, headers=AUTH, content_type="text/turtle",
+                         data=f"<{IRAN}> <{BORDERS}> <{RES}turkey> .")  # fmt: skip
+    assert merged.status_code == 204
+    assert "Location" not in merged.headers
+    got = Graph().parse(data=writer.get(created.headers["Location"], headers={"Accept": "text/turtle"}).data)
+    assert set(got) == {(IRAN, BORDERS, URIRef(RES + "iraq")), (IRAN, BORDERS, URIRef(RES + "turkey"))}
+
+
+def test_gsp_post_to_the_store_creates_a_graph_the_server_names(writer: FlaskClient) -> None:
+    created = writer.post("/store", headers=AUTH, content_type="application/n-triples",
+                          data=f"<{IRAN}> <{BORDERS}> <{RES}oman> .")  # fmt: skip
+    assert created.status_code == 201
+    location = created.headers["Location"]
+    assert location.startswith("http://localhost/store?graph=https://w3id.org/actorgraph/graph/upload/")
+    got = Graph().parse(data=writer.get(location, headers={"Accept": "text/turtle"}).data)
+    assert set(got) == {(IRAN, BORDERS, URIRef(RES + "oman"))}
+
+
+def test_gsp_multipart_post_loads_every_file_in_one_write(writer: FlaskClient) -> None:
+    graph = "urn:x-test:gsp-multipart"
+    files = {
+        "a": (io.BytesIO(b"@prefix r: <https://w3id.org/actorgraph/resource/> . _:b0 r:p r:one ."), "a.ttl"),
+        "b": (io.BytesIO(b"_:b0 <https://w3id.org/actorgraph/resource/p> <x> ."), "b.data", "text/turtle"),
+    }
+    response = writer.post("/store", query_string={"graph": graph}, headers=AUTH, data=files,
+                           content_type="multipart/form-data")  # fmt: skip
+    assert response.status_code == 201, response.get_data(as_text=True)
+    got = Graph().parse(
+        data=writer.get("/store", query_string={"graph": graph}, headers={"Accept": "text/turtle"}).data
+    )
+    objects = sorted(str(o) for _s, _p, o in got)
+    assert objects == [RES + "one", "urn:x"]  # the relative <x> against the graph IRI (RFC 3986)
+    assert len({s for s, _p, _o in got}) == 2  # each file's _:b0 is its own node
+
+
+def test_gsp_multipart_with_one_broken_file_writes_nothing(writer: FlaskClient) -> None:
+    graph = "urn:x-test:gsp-multipart-broken"
+    files = {
+        "a": (io.BytesIO(b"<urn:a> <urn:b> <urn:c> ."), "a.nt"),
+        "b": (io.BytesIO(b"<urn:a> <urn:b> ."), "broken.ttl"),
+    }
+    response = writer.post("/store", query_string={"graph": graph}, headers=AUTH, data=files,
+                           content_type="multipart/form-data")  # fmt: skip
+    assert response.status_code == 400
+    assert response.get_data(as_text=True).startswith("invalid turtle document in 'broken.ttl':")
+    assert writer.get("/store", query_string={"graph": graph}).status_code == 404
+
+
+def test_gsp_upload_errors_say_what_they_are_not_invalid_sparql(writer: FlaskClient) -> None:
+    response = writer.put("/store", query_string={"graph": NEW_GRAPH}, headers=AUTH, content_type="text/turtle",
+                          data="<a> <b> .")  # fmt: skip
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert body.startswith("invalid turtle document: ")
+    assert "SPARQL" not in body
+
+
+@pytest.mark.parametrize("graph", ["%zz", "not an iri", "urn:a> } } ; DROP ALL ; INSERT DATA { GRAPH <urn:b"])
+def test_gsp_invalid_or_injected_graph_iris_are_400(writer: FlaskClient, graph: str) -> None:
+    for method in ("get", "put", "post", "delete"):
+        response = getattr(writer, method)("/store", query_string={"graph": graph}, headers=AUTH,
+                                           content_type="text/turtle", data="<urn:a> <urn:b> <urn:c> .")  # fmt: skip
+        assert response.status_code == 400, (method, response.status_code)
+        assert response.get_data(as_text=True).startswith("not a valid IRI")
+    assert writer.get("/store", query_string={"graph": TRUTHY_GRAPH}).status_code == 200

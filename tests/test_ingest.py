@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from ingest_support import EXPECTED, INGEST, RUNNING_HEAD, fixture_sources, make_fixture_pdf, rows
+from ingest_support import EXPECTED, INGEST, RUNNING_HEAD, fixture_sources, make_fixture_pdf, rows, source_offset
 
 from actorgraph.graph.cli import cli
 from actorgraph.graph.errors import ExtractionError
@@ -44,7 +44,7 @@ def test_ingest_each_format_gives_expected_candidates_with_true_offsets(
     fmt: str, tmp_path: Path, pdf_fixture: Path
 ) -> None:
     sources = fixture_sources(tmp_path)
-    report = ingest_file(_source(fmt, pdf_fixture), sources, doc_id=f"fixture-{fmt}")
+    report = ingest_file(_source(fmt, pdf_fixture), sources, doc_id=f"fixture-{fmt}", extractor="rules")
     assert report.format == fmt
     assert report.candidates == len(EXPECTED)
     assert _candidates(sources, f"fixture-{fmt}") == EXPECTED
@@ -143,10 +143,10 @@ def test_ingest_pdf_cleanup_keeps_offsets_true(pdf_fixture: Path, tmp_path: Path
     assert stored == mapped.text
     for statement in load_corpus(sources).statements:
         span = statement.evidence
-        traced = "".join(mapped.raw[mapped.source_offset(i)] for i in range(span.start, span.end))
+        traced = "".join(mapped.raw[source_offset(mapped, i)] for i in range(span.start, span.end))
         assert "".join(traced.split()) == "".join(span.quote.split())
         # The quote's span in the PDF text runs over what clean-up removed (here the page head).
-        first, last = mapped.source_offset(span.start), mapped.source_offset(span.end - 1)
+        first, last = source_offset(mapped, span.start), source_offset(mapped, span.end - 1)
         assert mapped.raw[first] == span.quote[0] and mapped.raw[last] == span.quote[-1]
 
 

@@ -197,3 +197,40 @@ def test_void_served_at_well_known_has_linksets_matching_the_data(kg: KnowledgeG
                  FILTER(STRSTARTS(STR(?o), "{space}")) }}""",
         )
         assert count == int(counted[0]["n"]) > 0, space
+
+
+# --------------------------------------------------------------------------- reasons and provenance (issue #17)
+
+
+def test_links_graph_carries_the_reasons_but_linksets_count_only_links(kg: KnowledgeGraph, corpus: Corpus) -> None:
+    notes = rows(kg, f"SELECT ?s ?note WHERE {{ GRAPH <{LINKS_GRAPH}> {{ ?s skos:editorialNote ?note }} }}")
+    unlinked = {link.entity for link in corpus_links(corpus).values() if link.unlinked}
+    assert {r["s"].rsplit("/", 1)[-1] for r in notes} == unlinked
+    # the notes are no links: the linksets still count exactly the skos:exactMatch triples
+    assert stored_linkset_counts(kg.store) == linkset_counts(corpus_links(corpus).values())
+
+
+def test_unlinked_entities_query_gives_the_recorded_reason(kg: KnowledgeGraph, corpus: Corpus) -> None:
+    result = kg.run_named("unlinked_entities")
+    found = {row["entity"].value.rsplit("/", 1)[-1]: row for row in result}
+    links = corpus_links(corpus)
+    without_qid = {e for e in corpus.entities if not (e in links and links[e].wikidata)}
+    assert set(found) == without_qid
+    taliban = found["taliban"]
+    assert taliban["reason"].value == (links["taliban"].unlinked or links["taliban"].note)
+    assert taliban["identifiers"].value == "http://dbpedia.org/resource/Taliban"
+    assert "iran" not in found
+
+
+def test_entity_page_shows_how_each_link_was_checked(kg: KnowledgeGraph, corpus: Corpus) -> None:
+    html = create_app(kg=kg).test_client().get("/resource/iran").get_data(as_text=True)
+    assert "How the links were checked" in html
+    iran = corpus_links(corpus)["iran"]
+    for check in iran.checked:
+        assert f"checked {check.date}" in html
+    assert (
+        'href="https://github.com/datasets/country-codes/blob/060e8c02fc8d9281a294669b89a0e50b5164abd4/data/country-codes.csv"'
+        in html
+    )
+    taliban = create_app(kg=kg).test_client().get("/resource/taliban").get_data(as_text=True)
+    assert "No public page pairing a Wikidata QID with the Taliban" in taliban

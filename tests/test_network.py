@@ -25,7 +25,7 @@ def statements(net: SignedNetwork, a: str, b: str) -> set[str]:
 
 
 def triad(net: SignedNetwork, *members: str) -> tuple[str, bool]:
-    found = [t for t in net.triads() if t.has(*members)]
+    found = [t for t in net.triads() if set(members) <= set(t.members)]
     assert len(found) == 1, [t.members for t in found]
     return found[0].signs, found[0].balanced
 

@@ -54,7 +54,8 @@ def test_openapi_has_each_named_query_with_typed_parameters(spec: dict[str, Any]
         documented = {p["name"]: p["schema"] for p in operation["parameters"]}
         assert set(documented) == {p.name for p in query.parameters} | {"format"}
     year = {p["name"]: p for p in spec["paths"]["/queries/adversaries_at_year"]["get"]["parameters"]}["year"]
-    assert year["schema"] == {"type": "integer", "default": 1998}
+    # An integer with its default, or empty (the HTML form's empty field: not given).
+    assert year["schema"] == {"anyOf": [{"type": "integer", "default": 1998}, {"type": "string", "maxLength": 0}]}
 
 
 def test_openapi_paths_exist_in_the_app(app: Flask, spec: dict[str, Any]) -> None:
@@ -64,3 +65,11 @@ def test_openapi_paths_exist_in_the_app(app: Flask, spec: dict[str, Any]) -> Non
         for method in operations:
             if method in ("get", "post", "put", "delete", "head", "options"):
                 urls.match(sample, method=method.upper())  # raises NotFound / MethodNotAllowed
+
+
+def test_openapi_documents_the_reconciliation_service(spec: dict[str, Any]) -> None:
+    paths = spec["paths"]
+    assert {"get", "post"} <= set(paths["/reconcile"])
+    assert "application/x-www-form-urlencoded" in paths["/reconcile"]["post"]["requestBody"]["content"]
+    for path in ("/reconcile/suggest/{kind}", "/reconcile/preview", "/reconcile/propose_properties"):
+        assert paths[path]["get"]["tags"] == ["Reconciliation"], path

@@ -8,7 +8,9 @@ import json
 
 from flask.testing import FlaskClient
 
+from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.named_queries import load_all
+from actorgraph.server import create_app
 
 RES = "https://w3id.org/actorgraph/resource/"
 SPARQL_JSON = "application/sparql-results+json"
@@ -114,3 +116,22 @@ def test_queries_html_page_shows_results_table(client: FlaskClient) -> None:
 def test_queries_unacceptable_media_type_is_406(client: FlaskClient) -> None:
     response = client.get("/queries/entity_search", headers={"Accept": "image/png"})
     assert response.status_code == 406
+
+
+def test_queries_take_entity_ids_as_the_command_line_does(client: FlaskClient) -> None:
+    by_id = client.get("/queries/actors_supported_by", query_string={"sponsor": "iran"},
+                       headers={"Accept": SPARQL_JSON})  # fmt: skip
+    by_iri = client.get("/queries/actors_supported_by", query_string={"sponsor": RES + "iran"},
+                        headers={"Accept": SPARQL_JSON})  # fmt: skip
+    assert by_id.status_code == by_iri.status_code == 200
+    assert bindings(by_id.data) == bindings(by_iri.data)
+    assert {row["sponsor"] for row in bindings(by_id.data)} == {RES + "iran"}
+
+
+def test_queries_results_are_cut_at_the_row_limit(kg: KnowledgeGraph) -> None:
+    client = create_app(kg.settings.with_(max_rows=2), kg).test_client()
+    response = client.get("/queries/actors_supported_by", headers={"Accept": SPARQL_JSON})
+    assert response.status_code == 200
+    assert len(bindings(response.data)) == 2
+    assert response.headers["X-SPARQL-MaxRows"] == "2"
+    assert len(list(kg.run_named("actors_supported_by"))) > 2

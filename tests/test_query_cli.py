@@ -112,3 +112,26 @@ def test_query_cli_named_document_stats_from_the_store(store: str) -> None:
     docs = {r["document"]: r for r in json_rows(before)}
     assert set(docs) == {"yousafzai-2024", "nabil-commentary"}
     assert docs["yousafzai-2024"]["footnotes"] == "21"
+
+
+def test_query_cli_table_is_not_squeezed_when_output_is_not_a_terminal(store: str) -> None:
+    """Piped output (no COLUMNS, not a terminal): each row on one line, every value whole, even with 11 columns."""
+    result = CliRunner().invoke(cli, ["query", "--store", store, "--name", "attacks"], env={"COLUMNS": ""})
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.output.splitlines() if "eventLabel" in line)
+    for column in ("event", "eventLabel", "perpetrators", "targets", "fatalities", "injuries", "evidence"):
+        assert column in header
+    assert "…" not in result.output  # nothing cut
+    rows = int(result.output.strip().splitlines()[-1].split()[0])  # "N row(s)"
+    assert rows > 0
+    lines = [line for line in result.output.splitlines() if line.startswith("│")]
+    assert len(lines) == rows  # one line per row: no cell wrapped onto a second line
+    assert max(len(line) for line in lines) > 200  # the evidence quotes, whole
+
+
+def test_query_cli_named_query_takes_an_entity_id(store: str) -> None:
+    by_id = query(store, "--name", "actors_supported_by", "--param", "sponsor=iran", "--format", "json")
+    by_iri = query(store, "--name", "actors_supported_by", "--param", f"sponsor={RES}iran", "--format", "json")
+    assert by_id[0] == by_iri[0] == 0
+    assert json.loads(by_id[1]) == json.loads(by_iri[1])
+    assert json.loads(by_id[1])["results"]["bindings"]

@@ -9,12 +9,11 @@ import yaml
 from click.testing import CliRunner
 from ingest_support import INGEST, fixture_sources, rows
 
-from actorgraph.graph import review
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.cli import cli
 from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import SourceError
-from actorgraph.graph.ingest import ingest_file
+from actorgraph.graph.ingest import ingest_file, review
 from actorgraph.graph.sources import load_corpus
 
 FUNDS = "c001-ruritania-funds-red-hand-front"
@@ -26,7 +25,7 @@ STATEMENT = "https://w3id.org/actorgraph/resource/statement/fx/"
 @pytest.fixture
 def sources(tmp_path: Path) -> Path:
     root = fixture_sources(tmp_path)
-    ingest_file(INGEST / "fixture.txt", root, doc_id="fx")
+    ingest_file(INGEST / "fixture.txt", root, doc_id="fx", extractor="rules")
     return root
 
 
@@ -78,7 +77,7 @@ def test_review_rejected_candidate_is_gone_and_not_proposed_again(sources: Path)
     assert HOSTS not in {c.local_id for c in review.pending(sources, "fx")}
     assert review.rejected(sources, "fx")[0]["reason"] == "the text says it did not"
     review.accept(sources, "fx", FUNDS)
-    ingest_file(INGEST / "fixture.txt", sources, doc_id="fx")  # re-ingest the same text
+    ingest_file(INGEST / "fixture.txt", sources, doc_id="fx", extractor="rules")  # re-ingest the same text
     statements = load_corpus(sources).statements
     assert not any(s.predicate == "hosts" for s in statements)
     assert [s.candidate for s in statements if s.predicate == "funds"] == [False]

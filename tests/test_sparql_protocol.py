@@ -211,3 +211,70 @@ def test_health_reports_ok(client: FlaskClient) -> None:
     response = client.get("/health")
     assert response.status_code == 200
     assert response.json == {"status": "ok", "store": "memory", "read_only": False}
+
+
+# ------------------------------------------------------------------ relative IRIs, large queries (issue #13)
+
+
+def test_relative_iris_resolve_against_the_endpoint_url(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
+                          headers={"Accept": "application/n-triples"})  # fmt: skip
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == (
+        '<http://localhost/s> <http://localhost/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    )
+    select = client.post("/sparql", data="SELECT ?x WHERE { BIND(<item/1> AS ?x) }",
+                         content_type="application/sparql-query")  # fmt: skip
+    assert select.json["results"]["bindings"] == [{"x": {"type": "uri", "value": "http://localhost/item/1"}}]  # type: ignore[index]
+
+
+def test_a_query_of_a_megabyte_is_answered_by_every_method(client: FlaskClient) -> None:
+    """A generated VALUES block of ~25,000 IRIs (about 1 MB minus a little): the default limit takes it."""
+    iris = " ".join(f"<https://w3id.org/actorgraph/resource/x{i:07d}>" for i in range(20_000))
+    query = sparql_prefixes() + f"SELECT (COUNT(?s) AS ?n) WHERE {{ VALUES ?s {{ res:iran {iris} }} ?s a ?c }}"
+    assert 900_000 < len(query) < 1_000_000
+    form = client.post("/sparql", data={"query": query})
+    direct = client.post("/sparql", data=query, content_type="application/sparql-query")
+    for response in (form, direct):
+        assert response.status_code == 200, response.get_data(as_text=True)[:200]
+        assert int(response.json["results"]["bindings"][0]["n"]["value"]) >= 1  # type: ignore[index]
+
+
+def test_a_query_over_the_limit_is_413_by_form_and_body_alike(kg: KnowledgeGraph) -> None:
+    client = create_app(kg.settings.with_(max_query_length=1000), kg).test_client()
+    query = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 1000
+    for response in (client.post("/sparql", data={"query": query}),
+                     client.post("/sparql", data=query, content_type="application/sparql-query")):  # fmt: skip
+        assert response.status_code == 413
+        assert "limit of 1000" in response.get_data(as_text=True)
+    way_over = client.post("/sparql", data=query * 10, content_type="application/sparql-query")
+    assert way_over.status_code == 413
+
+
+def test_store_default_and_sparql_default_differ_and_the_description_says_so(client: FlaskClient) -> None:
+    """/sparql's default graph is the union; /store?default is the store's own, empty after a build (both tested)."""
+    union = client.get("/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
+    assert int(union.json["results"]["bindings"][0]["n"]["value"]) > 1000  # type: ignore[index]
+    own = client.get("/store?default", headers={"Accept": "application/n-triples"})
+    assert own.status_code == 200
+    assert own.data.strip() == b""
+    graph = Graph().parse(data=client.get("/sparql", headers={"Accept": "text/turtle"}).data, format="turtle")
+    description = str(graph.value(URIRef("http://localhost/sparql"), URIRef("http://purl.org/dc/terms/description")))
+    assert "/store?default is different: it is the store's own default graph, empty after a build" in description
+    assert "may be 1000000 characters long" in description
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"query": "SELECT (<urn:fn:unknown>(1) AS ?x) {}"}, "query failed: The custom function <urn:fn:unknown>"),
+        ({"query": "ASK {}", "named-graph-uri": "not an iri"}, "not a valid IRI: 'not an iri'"),
+        ({"query": "ASK {}", "default-graph-uri": "%zz"}, "not a valid IRI: '%zz'"),
+        ({"query": "ASK {}", "named-graph-uri": ""}, "an empty default-graph-uri or named-graph-uri"),
+        ({"query": ""}, "empty query"),
+    ],
+)
+def test_bad_inputs_that_were_500s_are_400s(client: FlaskClient, params: dict[str, str], message: str) -> None:
+    response = client.get("/sparql", query_string=params)
+    assert response.status_code == 400
+    assert response.get_data(as_text=True).startswith(message)

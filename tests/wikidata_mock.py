@@ -20,6 +20,8 @@ class MockWikidata:
     def __init__(self, url: str) -> None:
         self.url = url
         self.requests: list[dict[str, str]] = []
+        self.rate_limited = 0  # this many requests are answered 429 (Too Many Requests) first
+        self.retry_after = "1"
 
 
 def _entity(qid: str, props: set[str], languages: set[str]) -> dict[str, Any]:
@@ -42,6 +44,12 @@ def _handler(state: MockWikidata) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
             state.requests.append(query)
+            if state.rate_limited > 0:
+                state.rate_limited -= 1
+                self._send(
+                    429, {"error": {"code": "maxlag", "info": "Too many requests"}}, {"Retry-After": state.retry_after}
+                )
+                return
             if urlsplit(self.path).path != "/w/api.php" or query.get("action") != "wbgetentities":
                 body: dict[str, Any] = {"error": {"code": "badvalue", "info": "only wbgetentities is mocked"}}
             else:
@@ -49,10 +57,15 @@ def _handler(state: MockWikidata) -> type[BaseHTTPRequestHandler]:
                 languages = set(query.get("languages", "en").split("|"))
                 ids = query.get("ids", "").split("|")
                 body = {"entities": {qid: _entity(qid, props, languages) for qid in ids}, "success": 1}
+            self._send(200, body, {})
+
+        def _send(self, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
             data = json.dumps(body).encode("utf-8")
-            self.send_response(200)
+            self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
 

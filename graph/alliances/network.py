@@ -274,9 +274,6 @@ class Triad:
     def balanced(self) -> bool:
         return self.signs.count("-") % 2 == 0
 
-    def has(self, *members: str) -> bool:
-        return set(members) <= set(self.members)
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "members": [local(m) for m in self.members],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -12,9 +13,10 @@ from actorgraph.graph.cli.errors import reports_errors
 from actorgraph.graph.cli.options import make_kg, sources_option, store_kind_flag, store_option
 from actorgraph.graph.config import Settings, is_url
 from actorgraph.graph.remote import RemoteStore, kind_named
-from actorgraph.graph.store import GraphStore, Store
+from actorgraph.graph.store import QUAD_FORMATS, TRIPLE_FORMATS, GraphStore, Store
 
-EXPORT_FORMATS = ("nquads", "trig", "turtle", "ntriples", "jsonld", "rdfxml")
+# The store's one format table: every dataset format, then every graph format (exported as the union).
+EXPORT_FORMATS = tuple(f.name for f in QUAD_FORMATS + TRIPLE_FORMATS)
 
 
 @click.command()
@@ -27,6 +29,9 @@ def build(store: str | None, sources: Path | None, reason: bool) -> None:
     from rich.console import Console  # start-up cost: rich loads only when a command draws progress
     from rich.progress import Progress  # start-up cost, as above
 
+    # SIGTERM as an exception, so the half-written build is removed (build_store cleans up on any
+    # exception) and the old store stays; the default action would end the process on the spot.
+    signal.signal(signal.SIGTERM, _terminated)
     kg = make_kg(store, sources)
     steps = ["read and check sources", "swap the new store in", "compile RDF", "load into Oxigraph"]
     steps += ["reason"] if reason else []
@@ -50,6 +55,10 @@ def build(store: str | None, sources: Path | None, reason: bool) -> None:
         click.echo(f"  quads       {count:6d}  {graph}")
     if report.inference:
         click.echo(report.inference)
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 @click.command()

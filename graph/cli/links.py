@@ -1,4 +1,4 @@
-"""link report | verify | enrich: external identifiers (docs/linking.md)."""
+"""link report | verify | enrich | suggest | accept | reject: external identifiers (docs/linking.md)."""
 
 from __future__ import annotations
 
@@ -64,3 +64,45 @@ def link_enrich(store: str | None, sources: Path | None, api_url: str | None, ca
     result = kg.enrich_links(refresh=refresh)
     click.echo(f"enrichment graph: {len(result.triples)} triples; {len(result.fetched)} items fetched, "
                f"{len(result.cached)} from the cache, {len(result.missing)} missing on Wikidata")  # fmt: skip
+
+
+@link.command("suggest")
+@sources_option
+@click.option("--service", default=None, help=setting_help("reconcile_service"))
+@click.option(
+    "--entity", "entities", multiple=True, help="Only this entity id (repeatable); default: every one without a QID."
+)
+@reports_errors
+def link_suggest(sources: Path | None, service: str | None, entities: tuple[str, ...]) -> None:
+    """Ask a reconciliation service (Wikidata's) for QID candidates; write them to link-candidates.yaml for review."""
+    path, suggestions = make_kg(None, sources, reconcile_service=service).suggest_links(entities or None)
+    for s in suggestions:
+        best = ", ".join(f"{c['qid']} {c['name']!r} {c['score']:g}{' (match)' if c.get('match') else ''}"
+                         for c in s.candidates) or "no candidate"  # fmt: skip
+        click.echo(f"{s.entity:40s} {best}")
+    click.echo(f"{sum(bool(s.candidates) for s in suggestions)}/{len(suggestions)} entities with candidates; "
+               f"review {path}, then 'actorgraph link accept ID QID' or 'link reject ID QID'")  # fmt: skip
+
+
+@link.command("accept")
+@sources_option
+@api_url_option
+@click.argument("entity")
+@click.argument("qid")
+@reports_errors
+def link_accept(sources: Path | None, api_url: str | None, entity: str, qid: str) -> None:
+    """Check a proposed QID through the Wikidata API and, if it fits, write it into links.yaml."""
+    result = make_kg(None, sources, wikidata_api=api_url).accept_link(entity, qid)
+    click.echo(result.line())
+    click.echo(f"{entity}: {qid} written into links.yaml")
+
+
+@link.command("reject")
+@sources_option
+@click.argument("entity")
+@click.argument("qid")
+@reports_errors
+def link_reject(sources: Path | None, entity: str, qid: str) -> None:
+    """Record in links.yaml that a proposed QID is not the entity."""
+    line = make_kg(None, sources).reject_link(entity, qid)
+    click.echo(f"{entity}: {line}")

@@ -20,11 +20,19 @@ def print_result(result: QueryResult, fmt: str) -> None:
     sys.stdout.flush()
 
 
+# Width of the table when the output is not a terminal (a pipe, a file): wide enough that no column
+# is squeezed or wrapped, so every value stays whole on its row for grep, diff and less -S.
+PIPE_WIDTH = 100_000
+
+
 def _print_table(result: QueryResult) -> None:
     from rich.console import Console  # start-up cost: rich loads only when a table is printed
     from rich.table import Table  # start-up cost, as above
+    from rich.text import Text  # start-up cost, as above
 
     console = Console()
+    if not console.is_terminal:
+        console = Console(width=PIPE_WIDTH, no_color=True, highlight=False)
     if is_boolean(result):
         console.print(str(bool(result)).lower())
         return
@@ -37,7 +45,7 @@ def _print_table(result: QueryResult) -> None:
     table = Table(*variables)
     rows = 0
     for row in solutions:
-        table.add_row(*(term_text(row[v]) for v in variables))
+        table.add_row(*(Text(term_text(row[v])) for v in variables))  # Text: a "[b]" in a value is not markup
         rows += 1
     console.print(table)
     console.print(f"{rows} row(s)", style="dim")

@@ -10,8 +10,10 @@ import click
 from actorgraph.graph.cli import output
 from actorgraph.graph.cli.errors import reports_errors
 from actorgraph.graph.cli.options import make_kg, store_option
+from actorgraph.graph.store import RESULT_FORMATS as STORE_RESULT_FORMATS
 
-RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml")
+# A table for people, then the store's result formats (its one format table).
+RESULT_FORMATS = ("table", *(f.name for f in STORE_RESULT_FORMATS))
 
 
 @click.command()

@@ -1,8 +1,8 @@
 """What every extractor returns: mentions, new-entity candidates and relation proposals.
 
 Extractors are pure (document text + entity registry in, proposals out, no store access)
-and pluggable: ``get_extractor(name)`` knows them by name. Every proposal passes the same
-quote verification (``verify``) before it becomes a candidate statement.
+and pluggable: the package (``graph.extract``) knows them by name. Every proposal passes the
+same quote verification (``verify``) before it becomes a candidate statement.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from actorgraph.graph.errors import ExtractionError
 from actorgraph.graph.model import Entity
 
 Progress = Callable[[int, int], None]
@@ -85,10 +84,6 @@ class ExtractionResult:
     proposals: list[Proposal] = field(default_factory=list)
     dropped: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def dropped_total(self) -> int:
-        return sum(self.dropped.values())
-
     def drop(self, reason: str) -> None:
         self.dropped[reason] = self.dropped.get(reason, 0) + 1
 
@@ -102,19 +97,3 @@ class Extractor(Protocol):
     def extract(self, text: str, entities: dict[str, Entity], progress: Progress = no_progress) -> ExtractionResult:
         """Propose mentions, new entities and relations for one text."""
         ...
-
-
-def get_extractor(name: str) -> Extractor:
-    """The extractor registered under name ('rules', the default, or 'llm')."""
-    if name == "rules":
-        from actorgraph.graph.extract.rules import RuleExtractor
-
-        return RuleExtractor()
-    if name == "llm":
-        from actorgraph.graph.extract.llm import LLMExtractor
-
-        return LLMExtractor.from_env()
-    raise ExtractionError(f"unknown extractor {name!r} (known: rules, llm)")
-
-
-EXTRACTORS = ("rules", "llm")

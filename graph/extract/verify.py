@@ -7,11 +7,11 @@ where the extractor said it was (its offsets), and gets an ``occurrence`` number
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from actorgraph.graph.extract.base import ExtractionResult, Proposal
 from actorgraph.graph.model import Entity
+from actorgraph.graph.sources import quote_occurrences
 from actorgraph.ontology import ontology_terms
 
 
@@ -26,14 +26,14 @@ class Verified:
     occurrences: int
 
 
-def occurrences(text: str, quote: str) -> list[int]:
-    """Start offsets of every verbatim occurrence of quote."""
-    return [m.start() for m in re.finditer(re.escape(quote), text)] if quote else []
-
-
 def verify(result: ExtractionResult, text: str, entities: dict[str, Entity]) -> list[Verified]:
-    """Keep the proposals whose quote is verbatim in text and whose terms exist; count the rest."""
+    """Keep the proposals whose quote is verbatim in text and whose terms exist; count the rest.
+
+    A proposal may name a registry id or one of the result's new-entity candidates by its key.
+    """
     terms = ontology_terms()
+    known = set(entities) | {c.key for c in result.new_entities if c.key}
+    found = quote_occurrences(text, [p.quote for p in result.proposals if p.quote.strip() == p.quote])
     kept: list[Verified] = []
     for proposal in result.proposals:
         named = [
@@ -42,13 +42,13 @@ def verify(result: ExtractionResult, text: str, entities: dict[str, Entity]) -> 
             *proposal.attributed_to,
             *([proposal.place] if proposal.place else []),
         ]
-        if any(name not in entities for name in named):
+        if any(name not in known for name in named):
             result.drop("unknown entity")
             continue
         if proposal.predicate not in terms.properties:
             result.drop("unknown predicate")
             continue
-        starts = occurrences(text, proposal.quote.strip()) if proposal.quote.strip() == proposal.quote else []
+        starts = found.get(proposal.quote, [])
         if not starts:
             result.drop("quote not in text")
             continue

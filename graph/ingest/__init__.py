@@ -6,7 +6,16 @@ document in a sources folder and writes the candidates of an extractor (``graph.
 
 from __future__ import annotations
 
-from actorgraph.graph.ingest.pipeline import IngestReport, ingest_file
+from actorgraph.graph.ingest.pipeline import IngestOptions, IngestReport, documents_in, ingest_file, ingest_files
 from actorgraph.graph.ingest.readers import FORMATS, ReadResult, read_file
 
-__all__ = ["FORMATS", "IngestReport", "ReadResult", "ingest_file", "read_file"]
+__all__ = [
+    "FORMATS",
+    "IngestOptions",
+    "IngestReport",
+    "ReadResult",
+    "documents_in",
+    "ingest_file",
+    "ingest_files",
+    "read_file",
+]

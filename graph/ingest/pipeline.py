@@ -10,8 +10,10 @@ build sees everything. An ingest writes, for a document ``<id>``:
     statements/<id>.yaml          candidate statements (``candidate: true``), same format as curated ones
     candidates/<id>.yaml          mentions, new-entity candidates, what verification dropped
 
-All of it is written as one unit: when reading, extracting or the final check of the
-sources fails, every file is restored and the error is raised (the store is never touched here).
+Several files are read and extracted first (in worker processes), then all of them are
+written as one unit: when reading or extracting any file, or the final check of the sources,
+fails, nothing is written or every file is restored, and the error is raised (the store is
+never touched here).
 """
 
 from __future__ import annotations
@@ -21,20 +23,26 @@ import json
 import re
 import shutil
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from actorgraph.graph import review
-from actorgraph.graph.errors import ExtractionError, SourceError
-from actorgraph.graph.extract.base import ExtractionResult, Progress, get_extractor, no_progress
+from actorgraph.graph.errors import ExtractionError, KGError, SourceError
+from actorgraph.graph.extract import DEFAULT_EXTRACTORS, extractor_list, get_extractors
+from actorgraph.graph.extract.base import EntityCandidate, Mention, Progress, no_progress
+from actorgraph.graph.extract.combine import Combined, combine, keyed
 from actorgraph.graph.extract.verify import Verified, verify
-from actorgraph.graph.ingest.readers import ReadResult, read_file
+from actorgraph.graph.ingest.files import all_or_nothing
+from actorgraph.graph.ingest.language import not_english
+from actorgraph.graph.ingest.readers import SUFFIXES, ReadResult, read_file
+from actorgraph.graph.ingest.review import candidates_file, rejected
+from actorgraph.graph.model import Entity
 from actorgraph.graph.sources import load_corpus, load_documents, load_entities, shipped_sources
+from actorgraph.ontology.vocab import NEW_ENTITY_PREFIX
 
 SEED = ("documents.yaml", "documents", "entities", "statements", "links.yaml")
 
@@ -54,6 +62,8 @@ class IngestReport:
     dropped: dict[str, int] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     replaced: bool = False
+    skipped: str | None = None  # why extraction was skipped (the text does not look English)
+    path: str = ""
 
 
 def ensure_sources(root: Path) -> None:
@@ -97,6 +107,43 @@ def normalise_date(text: str | None) -> str | None:
     return str(data.date_obj.date().isoformat())
 
 
+@dataclass(frozen=True)
+class IngestOptions:
+    """How to ingest: metadata given on the command line and which extractors to run."""
+
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    fmt: str | None = None
+    doc_id: str | None = None
+    extractor: str = DEFAULT_EXTRACTORS  # one name or several, comma-separated ("parse,llm")
+    max_bytes: int = 25_000_000
+
+
+@dataclass
+class Extracted:
+    """What reading and extracting one file gave (built in a worker process, so picklable)."""
+
+    path: Path
+    read: ReadResult
+    date: str | None
+    combined: Combined
+    skipped: str | None = None  # why extraction was skipped (not English)
+
+
+def documents_in(paths: list[Path]) -> list[Path]:
+    """The files to ingest: files as given, and in folders every file with a known suffix (recursively)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
+        else:
+            found.append(path)
+    if not found:
+        raise ExtractionError(f"no document ({' '.join(sorted(SUFFIXES))}) in {', '.join(map(str, paths))}")
+    return found
+
+
 def ingest_file(
     path: Path,
     sources: Path,
@@ -105,24 +152,160 @@ def ingest_file(
     author: str | None = None,
     date: str | None = None,
     fmt: str | None = None,
-    extractor: str = "rules",
+    extractor: str = DEFAULT_EXTRACTORS,
     doc_id: str | None = None,
     progress: Progress = no_progress,
+    max_bytes: int = 25_000_000,
 ) -> IngestReport:
     """Read, register and extract one document into the sources folder (all or nothing).
 
-    Raises ExtractionError (unreadable, binary, empty, unknown date) or SourceError.
+    Raises ExtractionError (unreadable, binary, empty, too large, unknown date) or SourceError.
     """
-    read = read_file(path, fmt)  # before anything is written: a broken file changes nothing
-    date_text = normalise_date(date or read.date)
+    options = IngestOptions(title, author, date, fmt, doc_id, extractor, max_bytes)
+    return ingest_files([path], sources, options, progress=progress)[0]
+
+
+def ingest_files(
+    paths: list[Path],
+    sources: Path,
+    options: IngestOptions,
+    *,
+    workers: int = 1,
+    progress: Progress = no_progress,
+    finished: Callable[[Path], None] | None = None,
+) -> list[IngestReport]:
+    """Read and extract every file (in `workers` processes), then register them all at once.
+
+    Nothing is written unless every file reads and extracts: the first failure is raised as one
+    ExtractionError naming its file. `progress` follows one document's sentences (a single file);
+    `finished` is called as each document is done (several files).
+    """
+    if len(paths) > 1 and (options.title or options.doc_id):
+        raise ExtractionError("--title and --id name one document; give them with one file only")
+    extractor_list(options.extractor)  # an unknown name is one error, not one per file
+    registry_root = sources if (sources / "documents.yaml").exists() else shipped_sources()
+    corpus = load_corpus(registry_root)  # a broken sources folder fails here, before anything is read or written
+    jobs = [(path, options, corpus.entities) for path in paths]
+    if len(paths) == 1:
+        results = [_extract_job(*jobs[0], progress=progress)]
+        if finished:
+            finished(paths[0])
+    else:
+        results = _run_parallel(jobs, workers, finished)
+    for path, outcome in zip(paths, results, strict=True):
+        if isinstance(outcome, str):
+            raise ExtractionError(outcome if str(path.name) in outcome else f"{path}: {outcome}")
     ensure_sources(sources)
+    extracted = [r for r in results if isinstance(r, Extracted)]
+    return _register(extracted, sources, options)
+
+
+def _run_parallel(
+    jobs: list[tuple[Path, IngestOptions, dict[str, Entity]]], workers: int, finished: Callable[[Path], None] | None
+) -> list[Extracted | str]:
+    """Each job in a worker process; results in the order of the jobs."""
+    results: dict[int, Extracted | str] = {}
+    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
+        futures = {pool.submit(_extract_job, *job): index for index, job in enumerate(jobs)}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            if finished:
+                finished(jobs[futures[future]][0])
+    return [results[i] for i in range(len(jobs))]
+
+
+def _extract_job(
+    path: Path, options: IngestOptions, entities: dict[str, Entity], progress: Progress = no_progress
+) -> Extracted | str:
+    """Read and extract one file; an error comes back as its message (exceptions with paths pickle badly)."""
+    try:
+        size = path.stat().st_size
+        if size > options.max_bytes:
+            return (
+                f"{path} is {size:,} bytes, more than the ingest limit of {options.max_bytes:,} "
+                "(ACTORGRAPH_INGEST_MAX_BYTES)"
+            )
+        read = read_file(path, options.fmt)
+        date = normalise_date(options.date or read.date)
+        text = read.text.text
+        skipped = not_english(text)
+        names = "" if skipped else options.extractor
+        combined = extract_all(text, entities, names, progress) if names else Combined(extractor="none")
+        return Extracted(path, read, date, combined, skipped)
+    except KGError as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"{path}: cannot read: {exc.strerror}"
+
+
+def extract_all(text: str, entities: dict[str, Entity], names: str, progress: Progress = no_progress) -> Combined:
+    """Run each named extractor, key their new entities alike, verify, and merge (de-duplicated)."""
+    taken: dict[str, str] = {}
+    runs = []
+    for engine in get_extractors(names):
+        result = keyed(engine.extract(text, entities, progress), taken)
+        runs.append((result, verify(result, text, entities)))
+    return combine(runs)
+
+
+def _register(extracted: list[Extracted], sources: Path, options: IngestOptions) -> list[IngestReport]:
+    """Write every document's files as one unit and check that the sources still load."""
     documents = load_documents(sources)
     entities = load_entities(sources)
-    text = read.text.text
-    data = text.encode("utf-8")
-    sha = hashlib.sha256(data).hexdigest()
-    title = (title or read.title or path.stem).strip()
-    doc_id = doc_id or slugify(title)
+    registry = sources / "documents.yaml"
+    registry_text = registry.read_text(encoding="utf-8")
+    files: dict[Path, bytes] = {}
+    reports = []
+    batch: dict[str, str] = {}  # sha256 -> id, for two identical files in one batch
+    for item in extracted:
+        text = item.read.text.text
+        data = text.encode("utf-8")
+        sha = hashlib.sha256(data).hexdigest()
+        title = (options.title or item.read.title or item.path.stem).strip()
+        doc_id = options.doc_id or _batch_id(slugify(title), batch)
+        replaced = _check_identity(doc_id, sha, documents, batch, item.path)
+        batch[sha] = doc_id
+        previously_rejected = rejected(sources, doc_id)
+        combined = item.combined
+        statements = sources / "statements" / f"{doc_id}.yaml"
+        files[sources / "documents" / f"{doc_id}.txt"] = data
+        files[sources / "documents" / f"{doc_id}.offsets.json"] = _offsets_json(item.read).encode("utf-8")
+        files[statements] = candidate_yaml(doc_id, title, combined, _reviewed(statements), previously_rejected).encode(
+            "utf-8"
+        )
+        files[candidates_file(sources, doc_id)] = side_yaml(
+            doc_id, text, combined, previously_rejected, item.skipped
+        ).encode("utf-8")
+        if not replaced:
+            entry = _registry_entry(doc_id, title, sha, options.author, item.date, item.read, item.path, entities)
+            registry_text = _append_entry(registry_text, entry)
+        reports.append(_report(doc_id, title, item, replaced, [statements]))
+    files[registry] = registry_text.encode("utf-8")
+    with all_or_nothing(list(files)):
+        for target, content in files.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        try:
+            load_corpus(sources)
+        except SourceError as exc:
+            raise ExtractionError(f"the candidates do not load, nothing was changed: {exc}") from exc
+    return reports
+
+
+def _batch_id(wanted: str, batch: dict[str, str]) -> str:
+    """The id from the title, numbered when another document of the same ingest took it."""
+    doc_id, n = wanted, 2
+    while doc_id in batch.values():
+        doc_id, n = f"{wanted}-{n}", n + 1
+    return doc_id
+
+
+def _check_identity(doc_id: str, sha: str, documents: dict[str, Any], batch: dict[str, str], path: Path) -> bool:
+    """Whether this is a re-ingest of the same text under its id; refuses a clash either way."""
+    if sha in batch:
+        raise ExtractionError(f"{path}: the same text is given twice in one ingest (as {batch[sha]!r})")
+    if doc_id in batch.values():
+        raise ExtractionError(f"{path}: two documents of one ingest would get the id {doc_id!r}")
     replaced = False
     if doc_id in documents:
         if documents[doc_id].sha256 != sha:
@@ -131,43 +314,35 @@ def ingest_file(
     same = [d.id for d in documents.values() if d.sha256 == sha and d.id != doc_id]
     if same:
         raise ExtractionError(f"this text is already registered as {same[0]!r}")
-    previously_rejected = review.rejected(sources, doc_id)
-    engine = get_extractor(extractor)
-    result = engine.extract(text, entities, progress)
-    verified = verify(result, text, entities)
-    files = {
-        sources / "documents" / f"{doc_id}.txt": data,
-        sources / "documents" / f"{doc_id}.offsets.json": _offsets_json(read).encode("utf-8"),
-        sources / "statements" / f"{doc_id}.yaml": candidate_yaml(
-            doc_id, title, result, verified, _reviewed(sources / "statements" / f"{doc_id}.yaml"), previously_rejected
-        ).encode("utf-8"),
-        review.candidates_file(sources, doc_id): side_yaml(doc_id, text, result, previously_rejected).encode("utf-8"),
-    }
-    if not replaced:
-        entry = _registry_entry(doc_id, title, sha, author, date_text, read, path, entities)
-        registry = sources / "documents.yaml"
-        files[registry] = _append_entry(registry.read_text(encoding="utf-8"), entry).encode("utf-8")
-    with _all_or_nothing(list(files)):
-        for target, content in files.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-        try:
-            load_corpus(sources)
-        except SourceError as exc:
-            raise ExtractionError(f"the candidates do not load, nothing was changed: {exc}") from exc
+    return replaced
+
+
+def _report(doc_id: str, title: str, item: Extracted, replaced: bool, files: list[Path]) -> IngestReport:
+    combined = item.combined
     return IngestReport(
         document=doc_id,
         title=title,
-        format=read.format,
-        characters=len(text),
-        extractor=result.extractor,
-        candidates=len(verified),
-        mentions=len(result.mentions),
-        new_entities=len(result.new_entities),
-        dropped=dict(result.dropped),
+        format=item.read.format,
+        characters=len(item.read.text.text),
+        extractor=combined.extractor,
+        candidates=len(combined.verified),
+        mentions=len(combined.mentions),
+        new_entities=len(combined.new_entities),
+        dropped=dict(combined.dropped),
         files=[str(p) for p in files],
         replaced=replaced,
+        skipped=item.skipped,
+        path=str(item.path),
     )
+
+
+# libyaml's emitter when PyYAML has it: a large document's mentions took seconds with the Python one.
+_SafeDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML as the sources are written: keys in order, Unicode kept, long lines not folded."""
+    return yaml.dump(data, Dumper=_SafeDumper, sort_keys=False, allow_unicode=True, width=1000)
 
 
 def _append_entry(registry: str, entry: str) -> str:
@@ -175,21 +350,6 @@ def _append_entry(registry: str, entry: str) -> str:
     if not yaml.safe_load(registry):
         registry = "".join(line for line in registry.splitlines(keepends=True) if line.lstrip().startswith("#"))
     return registry.rstrip("\n") + "\n" + entry
-
-
-@contextmanager
-def _all_or_nothing(paths: list[Path]) -> Iterator[None]:
-    """Restore every path to what it was (or remove it) if the block raises."""
-    saved = {p: p.read_bytes() if p.exists() else None for p in paths}
-    try:
-        yield
-    except BaseException:
-        for p, content in saved.items():
-            if content is None:
-                p.unlink(missing_ok=True)
-            else:
-                p.write_bytes(content)
-        raise
 
 
 def _offsets_json(read: ReadResult) -> str:
@@ -278,8 +438,7 @@ def _key(entry: dict[str, Any]) -> tuple[Any, ...]:
 def candidate_yaml(
     doc_id: str,
     title: str,
-    result: ExtractionResult,
-    verified: list[Verified],
+    result: Combined,
     reviewed: list[dict[str, Any]] | None = None,
     rejected: list[dict[str, Any]] | None = None,
 ) -> str:
@@ -287,33 +446,38 @@ def candidate_yaml(
     statements = list(reviewed or [])
     taken = {s.get("id") for s in statements}
     known = {_key(s) for s in [*statements, *(rejected or [])]}
-    for n, item in enumerate(verified, 1):
+    for n, (item, extractor) in enumerate(result.verified, 1):
         p = item.proposal
-        local_id = f"c{n:03d}-{p.subject}-{p.predicate}-{p.object}"[:120]
+        subject, obj = p.subject.removeprefix(NEW_ENTITY_PREFIX), p.object.removeprefix(NEW_ENTITY_PREFIX)
+        local_id = f"c{n:03d}-{subject}-{p.predicate}-{obj}"[:120]
         if local_id in taken or (p.subject, p.predicate, p.object, p.quote) in known:
             continue
-        statements.append(candidate_statement(local_id, item, result.extractor))
+        statements.append(candidate_statement(local_id, item, extractor))
     header = (
         f"# Candidate statements for {title!r}, proposed by {result.extractor}.\n"
         "# Review them with `actorgraph review`, or edit this file: delete 'candidate: true' to accept,\n"
         "# delete the entry to reject.\n"
     )
-    body = yaml.safe_dump(
-        {"document": doc_id, "statements": statements}, sort_keys=False, allow_unicode=True, width=1000
-    )
+    body = dump_yaml({"document": doc_id, "statements": statements})
     return header + body
 
 
-def side_yaml(doc_id: str, text: str, result: ExtractionResult, rejected: list[dict[str, Any]] | None = None) -> str:
-    """Mentions and new-entity candidates (not statements: the build does not load this file)."""
-    data = {
+def side_yaml(
+    doc_id: str, text: str, result: Combined, rejected: list[dict[str, Any]] | None = None, skipped: str | None = None
+) -> str:
+    """Mentions and new-entity candidates; the build puts them in the candidates graph (graph.rdf)."""
+    mentions = [*result.mentions, *_first_mentions(text, result.new_entities)]
+    data: dict[str, Any] = {
         "document": doc_id,
         "extractor": result.extractor,
+        **({"skipped": skipped} if skipped else {}),
         "dropped": dict(result.dropped),
         "new_entities": [
             {
+                "key": c.key,
                 "name": c.name,
                 "suggested_type": c.suggested_type,
+                **({"aliases": list(c.aliases)} if c.aliases else {}),
                 "count": c.count,
                 "confidence": round(c.confidence, 2),
                 "start": c.start,
@@ -323,13 +487,31 @@ def side_yaml(doc_id: str, text: str, result: ExtractionResult, rejected: list[d
             for c in result.new_entities
         ],
         "mentions": [
-            {"entity": m.entity, "start": m.start, "end": m.end, "surface": m.surface, "how": m.how}
-            for m in result.mentions
+            {
+                "entity": m.entity,
+                "start": m.start,
+                "end": m.end,
+                "surface": m.surface,
+                "how": m.how,
+                "confidence": round(m.confidence, 2),
+            }
+            for m in sorted(mentions, key=lambda m: (m.start, m.end))
         ],
     }
     if rejected:
         data["rejected"] = rejected
     return (
-        "# Mentions and new-entity candidates found by the extractor; `actorgraph review --entities` lists them.\n"
-        + (yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000))
+        "# Mentions and new-entity candidates found by the extractor (in the candidates graph after a build);\n"
+        "# `actorgraph review --entities` lists the new entities, --accept-entity / --merge-entity review them.\n"
+        + dump_yaml(data)
     )
+
+
+def _first_mentions(text: str, candidates: list[EntityCandidate]) -> list[Mention]:
+    """A mention of each new-entity candidate where the extractor first saw it (when the text says so there)."""
+    found = []
+    for c in candidates:
+        surface = text[c.start : c.end]
+        if surface and surface == c.name:
+            found.append(Mention(c.key, c.start, c.end, surface, c.confidence, "new"))
+    return found

@@ -77,12 +77,6 @@ class MappedText:
         end = len(text.rstrip())
         return MappedText(text[start:end], self.origin[start:end], self.raw)
 
-    def source_offset(self, offset: int) -> int:
-        """The raw-text offset a cleaned-text offset comes from (the end maps to the raw end)."""
-        if offset >= len(self.origin):
-            return len(self.raw)
-        return self.origin[offset]
-
     def runs(self) -> list[list[int]]:
         """The map as runs [clean_start, raw_start, length] of consecutive characters (compact JSON)."""
         result: list[list[int]] = []

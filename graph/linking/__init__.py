@@ -6,9 +6,12 @@ Modules, each with one job:
 - ``wikidata``: the HTTP client for the Wikidata API (wbgetentities) and readers of its entity JSON;
 - ``verify``: compare each QID's label and instance-of (P31) with our entity;
 - ``enrich``: fetch chosen Wikidata facts into the enrichment graph, cached on disk;
-- ``void``: the dataset's VoID description, with one linkset per external dataset.
+- ``void``: the dataset's VoID description, with one linkset per external dataset;
+- ``reconcile``: the reconciliation service's matching core (names -> our entities) and its protocol shapes;
+- ``suggest``: reconciling our entities against Wikidata (suggest, accept after verification, reject).
 
-Their errors (``LinkError``, ``WikidataUnavailable``) live in ``actorgraph.graph.errors``.
+Their errors (``LinkError``, ``WikidataUnavailable``, ``ReconciliationUnavailable``) live in
+``actorgraph.graph.errors``.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ GEONAMES_FEATURE = "https://sws.geonames.org/"
 QID_PATTERN = re.compile(r"^Q[1-9][0-9]*$")
 GEONAMES_PATTERN = re.compile(r"^[1-9][0-9]*$")
 IDENTIFIERS = ("wikidata", "dbpedia", "geonames")
-ENTRY_KEYS = {"id", "checked", "unlinked", "note", "label", *IDENTIFIERS}
+ENTRY_KEYS = {"id", "checked", "unlinked", "note", "label", "reconciled", "rejected", *IDENTIFIERS}
 CHECK_KEYS = {"source", "said", "covers", "date"}
 
 
@@ -61,6 +61,8 @@ class Link:
     unlinked: str | None = None  # why an entity has no identifier (looked for, none found or not exact)
     note: str | None = None  # e.g. why one kind of identifier is missing
     label: str | None = None  # the item's label as the checking source showed it, when it differs from ours
+    reconciled: str | None = None  # "<service> <date> score <n>": the QID was proposed by reconciliation, then verified
+    rejected: tuple[str, ...] = ()  # QIDs a reviewer turned down, each with how it had been proposed
 
     @property
     def identifiers(self) -> dict[str, str]:
@@ -127,6 +129,8 @@ def _parse_entry(entity_id: str, item: Mapping[str, Any], entity: Entity) -> Lin
         unlinked=_opt(item.get("unlinked")),
         note=_opt(item.get("note")),
         label=_opt(item.get("label")),
+        reconciled=_opt(item.get("reconciled")),
+        rejected=tuple(str(r) for r in (item.get("rejected") or [])),
     )
     covered = {kind for check in checks for kind in check.covers}
     for kind in link.identifiers:
@@ -218,6 +222,25 @@ def link_quads(corpus: Corpus) -> Iterator[Quad]:
             yield node, SKOS.exactMatch, URIRef(iri), graph
         if link.wikidata:
             yield node, URIRef(v.ag("wikidataId")), Literal(link.wikidata), graph
+        for predicate, text in _link_notes(link):
+            yield node, predicate, Literal(text), graph
+
+
+def _link_notes(link: Link) -> Iterator[tuple[URIRef, str]]:
+    """What the registry says about a link besides the identifiers, as SKOS documentation notes.
+
+    Why there is no identifier (editorialNote), why one kind is missing (note), how a QID was
+    found by reconciliation (changeNote), which proposed QIDs were turned down (historyNote). The
+    named query ``unlinked_entities`` reads them; they are not links, so the VoID linksets do not count them.
+    """
+    if link.unlinked:
+        yield SKOS.editorialNote, link.unlinked
+    if link.note:
+        yield SKOS.note, link.note
+    if link.reconciled:
+        yield SKOS.changeNote, f"reconciled: {link.reconciled}"
+    for line in link.rejected:
+        yield SKOS.historyNote, f"rejected: {line}"
 
 
 # --------------------------------------------------------------------------- report

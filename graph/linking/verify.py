@@ -80,21 +80,45 @@ def verify_links(corpus: Corpus, client: WikidataClient, only: Iterable[str] | N
         [link.wikidata for link in links.values() if link.wikidata], "labels|aliases|claims", ["en"]
     )
     classes = sorted({c for e in entities.values() for c in item_ids(e, "P31")})
-    class_labels = (
-        {qid: entity_label(e, "en") for qid, e in client.get_entities(classes, "labels", ["en"]).items()}
-        if classes
-        else {}
-    )
+    class_labels, broader = class_hierarchy(client, classes)
     results = []
     for entity_id, link in links.items():
         assert link.wikidata is not None
-        results.append(_compare(corpus.entities[entity_id], link, entities[link.wikidata], class_labels))
+        results.append(compare(corpus.entities[entity_id], link, entities[link.wikidata], class_labels, broader))
     return results
 
 
-def _compare(
-    entity: Entity, link: Link, data: Mapping[str, Any], class_labels: Mapping[str, str | None]
+def class_hierarchy(client: WikidataClient, classes: list[str]) -> tuple[dict[str, str | None], dict[str, list[str]]]:
+    """The English labels of instance-of classes, and of each one's direct superclasses (subclass of, P279).
+
+    A class whose own label does not read like ours ("province of Afghanistan" does; "human settlement"
+    might not) may still be a subclass of one that does: the class check reads both.
+    """
+    if not classes:
+        return {}, {}
+    found = client.get_entities(classes, "labels|claims", ["en"])
+    labels = {qid: entity_label(e, "en") for qid, e in found.items()}
+    parents = {qid: item_ids(e, "P279") for qid, e in found.items()}
+    wanted = sorted({p for ps in parents.values() for p in ps} - set(labels))
+    parent_labels = dict(labels)
+    if wanted:
+        parent_labels |= {
+            qid: entity_label(e, "en") for qid, e in client.get_entities(wanted, "labels", ["en"]).items()
+        }
+    return labels, {qid: [parent_labels.get(p) or p for p in ps] for qid, ps in parents.items()}
+
+
+def compare(
+    entity: Entity,
+    link: Link,
+    data: Mapping[str, Any],
+    class_labels: Mapping[str, str | None],
+    broader: Mapping[str, list[str]] | None = None,
 ) -> VerifyResult:
+    """What Wikidata's entity JSON says against our entity: missing, redirected, label, class.
+
+    The class fits when the label of an instance-of class, or of one of its superclasses (broader), reads like ours.
+    """
     qid = link.wikidata or ""
     result = VerifyResult(entity.id, qid, entity_label(data, "en"))
     if "missing" in data:
@@ -102,17 +126,43 @@ def _compare(
         return result
     if data.get("id") != qid:
         result.problems.append(f"{qid} redirects to {data.get('id')}: link the target instead")
+    result.instance_of = [(c, class_labels.get(c)) for c in item_ids(data, "P31")]
     # Our label and aliases, plus the label the checking source showed (recorded in the registry).
     ours = {_norm(name) for name in (entity.label, *entity.aliases, *([link.label] if link.label else []))}
-    theirs = {_norm(name) for name in [result.label or "", *entity_aliases(data, "en")] if name}
-    if not ours & theirs:
-        result.problems.append(
-            f"Wikidata's English label {result.label!r} is none of ours ({entity.label!r} and aliases)"
-        )
-    result.instance_of = [(c, class_labels.get(c)) for c in item_ids(data, "P31")]
+    names = [name for name in [result.label or "", *entity_aliases(data, "en")] if name]
+    if not ours & {_norm(name) for name in names}:
+        problem = _type_qualified_label(entity, ours, names, result.instance_of)
+        if problem is not None:
+            result.problems.append(problem)
     words = [w for c in sorted(entity_classes(entity)) for w in P31_WORDS.get(c, ())]
     labels = [(label or "").casefold() for _, label in result.instance_of]
+    labels += [parent.casefold() for qid, _ in result.instance_of for parent in (broader or {}).get(qid, [])]
     if words and not any(w in label for w in words for label in labels):
         shown = ", ".join(label or qid for qid, label in result.instance_of) or "none"
         result.problems.append(f"instance of ({shown}) does not fit our class {'/'.join(entity.types)}")
     return result
+
+
+# A class word a Wikidata label may carry ("Herat Province") that our labels leave to the type ("Herat").
+TYPE_WORDS = {"province": "Province", "city": "City", "district": "District", "river": "River", "region": "Region"}
+
+
+def _type_qualified_label(
+    entity: Entity, ours: set[str], names: list[str], instance_of: list[tuple[str, str | None]]
+) -> str | None:
+    """None when a Wikidata name is ours plus a class word that our type and its instance-of both confirm.
+
+    "Herat Province" is our Province "Herat" (its P31 reads "province"); it is not our City "Herat".
+    Otherwise the label problem to report.
+    """
+    classes = entity_classes(entity)
+    p31 = " ".join((label or "").casefold() for _, label in instance_of)
+    for name in names:
+        for word, cls in TYPE_WORDS.items():
+            stripped = re.sub(rf"(^{word}\s+of\s+|\s+{word}$)", "", name, flags=re.IGNORECASE)
+            if stripped == name or _norm(stripped) not in ours:
+                continue
+            if cls in classes and word in p31:
+                return None
+            return f"Wikidata's {name!r} is a {word}; ours ({entity.label!r}) is a {'/'.join(entity.types)}"
+    return f"Wikidata's English label {names[0] if names else None!r} is none of ours ({entity.label!r} and aliases)"

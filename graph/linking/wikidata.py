@@ -5,11 +5,13 @@ Raises WikidataUnavailable (graph/errors.py) when the API cannot be reached or a
 
 from __future__ import annotations
 
+import email.utils
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +29,9 @@ class WikidataClient:
     api_url: str = WIKIDATA_API
     timeout: float = 20.0
     requests: int = 0
+    max_wait: float = 60.0  # the longest Retry-After (HTTP 429) honoured; a longer one is an error
+    retries: int = 3
+    sleep: Callable[[float], None] = time.sleep
 
     def get_entities(self, ids: Iterable[str], props: str, languages: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Entity JSON by QID, fetched in batches of 50; missing items come back with 'missing'.
@@ -59,6 +64,22 @@ class WikidataClient:
         return result
 
     def _get(self, params: dict[str, str]) -> dict[str, Any]:
+        """One API call; a 429 is retried after the Retry-After the API asks for (up to max_wait)."""
+        for attempt in range(self.retries + 1):
+            try:
+                return self._get_once(params)
+            except WikidataUnavailable as exc:
+                retry = exc.__cause__
+                if not (isinstance(retry, urllib.error.HTTPError) and retry.code == 429) or attempt == self.retries:
+                    raise
+                wait = retry_after(retry.headers.get("Retry-After"))
+                if wait > self.max_wait:
+                    raise WikidataUnavailable(f"the Wikidata API at {self.api_url} rate-limits us and asks to wait "
+                                              f"{wait:g} s (more than {self.max_wait:g} s)") from exc  # fmt: skip
+                self.sleep(wait)
+        raise AssertionError("not reached: the loop returns or raises")
+
+    def _get_once(self, params: dict[str, str]) -> dict[str, Any]:
         url = f"{self.api_url}?{urllib.parse.urlencode(params)}"
         if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
             raise WikidataUnavailable(f"the Wikidata API URL must be http(s): {self.api_url}")
@@ -69,6 +90,7 @@ class WikidataClient:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - scheme checked above
                 data = json.loads(response.read().decode("utf-8"))
         except urllib.error.HTTPError as exc:
+            exc.close()  # its unread body holds the socket
             raise WikidataUnavailable(
                 f"the Wikidata API at {self.api_url} answered HTTP {exc.code} {exc.reason}"
             ) from exc
@@ -83,6 +105,19 @@ class WikidataClient:
         if not isinstance(data, dict):
             raise WikidataUnavailable(f"the Wikidata API at {self.api_url} answered something other than an object")
         return data
+
+
+def retry_after(header: str | None, default: float = 1.0) -> float:
+    """Seconds a Retry-After header asks for: a number of seconds or an HTTP date (default when absent)."""
+    if not header:
+        return default
+    if header.strip().isdigit():
+        return float(header)
+    try:
+        when = email.utils.parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return default
+    return max(0.0, when.timestamp() - time.time())
 
 
 def entity_label(entity: Mapping[str, Any], lang: str) -> str | None:

@@ -34,10 +34,10 @@ from rdflib.term import URIRef, Variable
 from actorgraph.graph.errors import KGError, UnsupportedRule
 from actorgraph.graph.reasoning.rules import MAX_ROUNDS, Rule
 from actorgraph.graph.store import GraphStore
+from actorgraph.ontology.vocab import RDF
 
 Triple = tuple[str, str, str]
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 TYPE, FIRST, REST = f"<{RDF}type>", f"<{RDF}first>", f"<{RDF}rest>"
 INTERSECTION_OF = "<http://www.w3.org/2002/07/owl#intersectionOf>"
 

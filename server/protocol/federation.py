@@ -14,10 +14,13 @@ contains the keyword at all.
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from actorgraph.graph.errors import ServiceNotAllowed
 
@@ -58,6 +61,35 @@ class FederationPolicy:
                 raise ServiceNotAllowed(f"{kind} with a variable endpoint cannot be checked and is refused")
             if iri not in self.allowlist:
                 raise ServiceNotAllowed(f"{kind} <{iri}> is not in the allowlist of this endpoint")
+            refuse_internal_names(kind, iri)
+
+
+def refuse_internal_names(kind: str, iri: str) -> None:
+    """Refuse an endpoint whose host is a *name* that resolves to a loopback, private or link-local address.
+
+    A name in the allowlist may later point anywhere (DNS is not ours), so a call that would reach an
+    internal service through it (127.0.0.1, 10/8, 169.254.169.254 ...) is refused when the query is
+    checked. An operator who means an internal endpoint names it by its literal IP address in the
+    allowlist: that one is trusted as written. Redirects are not a way round the allowlist: pyoxigraph
+    does not follow them (a 3xx answer is an error; tests/test_web_security.py).
+    """
+    parts = urlsplit(iri)
+    host = parts.hostname
+    if parts.scheme not in ("http", "https") or not host:
+        raise ServiceNotAllowed(f"{kind} <{iri}> is not an http(s) endpoint")
+    try:
+        ipaddress.ip_address(host)
+        return  # a literal address, named on purpose in the allowlist
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80))
+    except (OSError, UnicodeError) as exc:
+        raise ServiceNotAllowed(f"{kind} <{iri}>: its host cannot be resolved ({exc})") from exc
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if not address.is_global:
+            raise ServiceNotAllowed(f"{kind} <{iri}>: {host} resolves to the internal address {address}")
 
 
 def unescape_codepoints(text: str) -> str:

@@ -28,6 +28,22 @@ _VALUES = re.compile(r"\bVALUES\b", re.IGNORECASE)
 _BRACE = re.compile(r"[{}]")
 
 
+# A query of N characters is at most 4N bytes in UTF-8; URL-encoding of a form body adds up to 3x
+# more for the characters queries use most, so the body caps are multiples of the length limit.
+DIRECT_BYTES_PER_CHAR = 4
+FORM_BYTES_PER_CHAR = 12
+
+
+def direct_body_cap(max_query_length: int) -> int:
+    """Most bytes of a query or update sent as the request body (application/sparql-query)."""
+    return DIRECT_BYTES_PER_CHAR * max_query_length
+
+
+def form_body_cap(max_query_length: int) -> int:
+    """Most bytes of a URL-encoded form field (query= or update=); werkzeug's own default is 500 kB."""
+    return FORM_BYTES_PER_CHAR * max_query_length
+
+
 @dataclass(frozen=True)
 class Limited:
     """A query text after the row limit, and whether it was changed."""

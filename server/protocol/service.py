@@ -19,8 +19,10 @@ FORMATS = Namespace("http://www.w3.org/ns/formats/")
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
 UNION_NOTE = (
     "The default graph is the union of all named graphs (sd:UnionDefaultGraph), unless the request names "
-    "graphs with default-graph-uri / named-graph-uri. Results are cut at {max_rows} rows; queries end after "
-    "{timeout:g} s. Federation (SERVICE) is {federation}."
+    "graphs with default-graph-uri / named-graph-uri. The Graph Store's /store?default is different: it is "
+    "the store's own default graph, empty after a build (the data is in named graphs). Relative IRIs resolve "
+    "against this endpoint's URL. Results are cut at {max_rows} rows; queries end after {timeout:g} s and "
+    "may be {max_length} characters long. Federation (SERVICE) is {federation}."
 )
 PREFIX_MAP = {**PREFIXES, "sd": SD, "formats": str(FORMATS)}
 
@@ -57,6 +59,7 @@ def description(settings: Settings, endpoint: str, void_url: str, update_url: st
     note = UNION_NOTE.format(
         max_rows=settings.max_rows,
         timeout=settings.query_timeout,
+        max_length=settings.max_query_length,
         federation="on, limited to: " + settings.service_allowlist if settings.federation else "off",
     )
     g.add((service, URIRef(DCTERMS + "description"), Literal(note, lang="en")))

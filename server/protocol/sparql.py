@@ -28,7 +28,7 @@ from actorgraph.server import context
 from actorgraph.server.context import Endpoint
 from actorgraph.server.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, error_response
 from actorgraph.server.protocol import negotiation, workers
-from actorgraph.server.protocol.limits import limit_rows
+from actorgraph.server.protocol.limits import direct_body_cap, form_body_cap, limit_rows
 from actorgraph.server.protocol.service import service_description_response
 
 bp = Blueprint("sparql", __name__)
@@ -86,13 +86,19 @@ def answer(kg: KnowledgeGraph, run: Callable[[], QueryResult], accept: str | Non
         current = first.pop() if first else run()
         kg.serialize(current, out, chosen.name)
 
-    return Answer(workers.body(write), chosen.content_type, [("Vary", "Accept"), *(headers or [])])
+    # nosniff: CSV/TSV/text answers hold the client's own strings; no browser may run them as HTML.
+    return Answer(workers.body(write), chosen.content_type,
+                  [("Vary", "Accept"), ("X-Content-Type-Options", "nosniff"), *(headers or [])])  # fmt: skip
 
 
 def answer_sparql(endpoint: Endpoint, sparql: str, *, substitutions: dict[str, Any] | None = None,
                   default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-                  accept: str | None = None, fmt: str | None = None) -> Answer:  # fmt: skip
-    """Check a query against the endpoint's limits and policies, run it, and answer negotiated."""
+                  accept: str | None = None, fmt: str | None = None,
+                  base_iri: str | None = None) -> Answer:  # fmt: skip
+    """Check a query against the endpoint's limits and policies, run it, and answer negotiated.
+
+    base_iri resolves the query's relative IRIs (the protocol: the URL of the endpoint asked).
+    """
     config = endpoint.settings
     if len(sparql) > config.max_query_length:
         raise PayloadTooLarge(f"query of {len(sparql)} characters exceeds the limit of {config.max_query_length}")
@@ -100,7 +106,7 @@ def answer_sparql(endpoint: Endpoint, sparql: str, *, substitutions: dict[str, A
     limited = limit_rows(sparql, config.max_rows)
     graph = endpoint.kg
     options: dict[str, Any] = {"substitutions": substitutions, "default_graphs": default_graphs,
-                               "named_graphs": named_graphs}  # fmt: skip
+                               "named_graphs": named_graphs, "base_iri": base_iri}  # fmt: skip
 
     def run() -> QueryResult:
         try:
@@ -140,12 +146,19 @@ def _single(values: list[str], name: str) -> str | None:
     return values[0] if values else None
 
 
+def _no_empty_graphs(default_graphs: list[str], named_graphs: list[str]) -> None:
+    if "" in default_graphs or "" in named_graphs:
+        raise BadRequest("an empty default-graph-uri or named-graph-uri: give a graph IRI")
+
+
 def protocol_answer(endpoint: Endpoint, req: Request) -> Answer | None:
     """Answer a GET/POST query request; None when it asks for no query (the service description)."""
     args = req.args
     if req.method == "POST":
         mimetype = req.mimetype
+        limit = endpoint.settings.max_query_length
         if mimetype == FORM:
+            req.max_form_memory_size = form_body_cap(limit)
             params = req.form
             if "update" in params:
                 raise BadRequest("this is the query endpoint: send updates to /update")
@@ -156,8 +169,7 @@ def protocol_answer(endpoint: Endpoint, req: Request) -> Answer | None:
             named_graphs = params.getlist("named-graph-uri") or args.getlist("named-graph-uri")
             fmt = params.get("format") or args.get("format")
         elif mimetype == DIRECT:
-            limit = endpoint.settings.max_query_length
-            if req.content_length and req.content_length > 4 * limit:
+            if req.content_length and req.content_length > direct_body_cap(limit):
                 raise PayloadTooLarge(f"query body exceeds the limit of {limit} characters")
             text = req.get_data(as_text=True)
             default_graphs = args.getlist("default-graph-uri")
@@ -172,18 +184,20 @@ def protocol_answer(endpoint: Endpoint, req: Request) -> Answer | None:
         if "update" in args:
             raise BadRequest("SPARQL Update is not accepted by GET: POST it to /update")
         text = _single(args.getlist("query"), "query")
-        if text is None:
-            return None
         default_graphs = args.getlist("default-graph-uri")
         named_graphs = args.getlist("named-graph-uri")
         fmt = args.get("format")
+        if text is None:
+            _no_empty_graphs(default_graphs, named_graphs)
+            return None
     if not text.strip():
         raise BadRequest("empty query")
+    _no_empty_graphs(default_graphs, named_graphs)
     # Protocol: once the request names graphs, the dataset is exactly those (an empty default graph
     # when only named graphs are given); otherwise the default graph is the union of all graphs.
     dataset_default: list[str] | None = default_graphs or ([] if named_graphs else None)
     result = answer_sparql(endpoint, text, default_graphs=dataset_default, named_graphs=named_graphs or None,
-                           accept=req.headers.get("Accept"), fmt=fmt)  # fmt: skip
+                           accept=req.headers.get("Accept"), fmt=fmt, base_iri=req.base_url)  # fmt: skip
     result.headers.extend(CORS)
     return result
 

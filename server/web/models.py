@@ -61,6 +61,8 @@ class StatementView:
     prefix: str = ""
     suffix: str = ""
     span: tuple[int, int] | None = None
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
 
     @property
     def when(self) -> str:

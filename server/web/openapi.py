@@ -13,6 +13,8 @@ from flask import Blueprint, Response, current_app, json
 
 from actorgraph.graph.named_queries import NamedQuery, load_all
 from actorgraph.graph.store import QUAD_FORMATS, RESULT_FORMATS, TRIPLE_FORMATS
+from actorgraph.server.web.network import MAX_SPAN
+from actorgraph.server.web.pages import FORMAT_PARAM as PAGE_FORMATS
 
 bp = Blueprint("openapi", __name__)
 
@@ -20,8 +22,9 @@ bp = Blueprint("openapi", __name__)
 RESULT_TYPES = [f.media_type for f in RESULT_FORMATS]
 RDF_TYPES = [f.media_type for f in TRIPLE_FORMATS]
 QUAD_TYPES = [f.media_type for f in QUAD_FORMATS]
+# An IRI parameter also takes an entity id (``taliban``); an empty value counts as not given.
 PARAM_SCHEMAS: dict[str, dict[str, Any]] = {
-    "IRI": {"type": "string", "format": "iri"},
+    "IRI": {"type": "string"},
     "string": {"type": "string"},
     "integer": {"type": "integer"},
     "decimal": {"type": "number"},
@@ -29,12 +32,40 @@ PARAM_SCHEMAS: dict[str, dict[str, Any]] = {
 }
 
 
-def _text(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"text/plain": {"schema": {"type": "string"}}}}
+def _text(description: str, *, html: bool = False) -> dict[str, Any]:
+    """An error answer: text/plain (and error.html for pages a browser asks for)."""
+    content: dict[str, Any] = {"text/plain": {"schema": {"type": "string"}}}
+    if html:
+        content["text/html"] = {"schema": {"type": "string"}}
+    return {"description": description, "content": content}
+
+
+# What each JSON answer is; every other media type is text (or bytes) without a JSON schema.
+SPARQL_RESULTS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["head"],
+    "properties": {
+        "head": {"type": "object"},
+        "results": {
+            "type": "object",
+            "required": ["bindings"],
+            "properties": {"bindings": {"type": "array", "items": {"type": "object"}}},
+        },
+        "boolean": {"type": "boolean"},
+    },
+}
+JSON_SCHEMAS: dict[str, dict[str, Any]] = {
+    "application/sparql-results+json": SPARQL_RESULTS_SCHEMA,
+    "application/ld+json": {"type": ["object", "array"]},
+    "application/json": {"type": ["object", "array"]},
+}
 
 
 def _body(description: str, types: list[str]) -> dict[str, Any]:
-    return {"description": description, "content": {t: {"schema": {"type": "string"}} for t in types}}
+    return {
+        "description": description,
+        "content": {t: {"schema": JSON_SCHEMAS.get(t, {"type": "string"})} for t in types},
+    }
 
 
 def _q(name: str, description: str, *, schema: dict[str, Any] | None = None, array: bool = False) -> dict[str, Any]:
@@ -48,49 +79,103 @@ def _q(name: str, description: str, *, schema: dict[str, Any] | None = None, arr
     }
 
 
-FORMAT = _q(
-    "format",
-    f"Overrides the Accept header: {', '.join(f.name for f in RESULT_FORMATS)} for results; "
-    f"{', '.join(f.name for f in TRIPLE_FORMATS)} for graphs.",
+def _format(description: str, names: list[str]) -> dict[str, Any]:
+    """The ``format`` parameter with the names it takes (any other is a 400, or a 406 on pages).
+
+    Empty is as if it were not given (the Accept header decides).
+    """
+    schema = {"type": "string", "enum": list(dict.fromkeys(["", *names]))}
+    return _q("format", description + " Empty: as if not given.", schema=schema)
+
+
+RESULT_NAMES = [f.name for f in RESULT_FORMATS]
+GRAPH_NAMES = [f.name for f in TRIPLE_FORMATS]
+FORMAT = _format(
+    f"Overrides the Accept header: {', '.join(RESULT_NAMES)} for results; {', '.join(GRAPH_NAMES)} for graphs.",
+    RESULT_NAMES + GRAPH_NAMES + [f.name for f in QUAD_FORMATS],
 )
+NAMED_FORMAT = _format(
+    "Overrides the Accept header (html: the page with the form).", ["html", *RESULT_NAMES, *GRAPH_NAMES]
+)
+PAGE_FORMAT = _format("Overrides the Accept header: html or an RDF format.", sorted(PAGE_FORMATS))
+RDF_FORMAT = _format("Overrides the Accept header.", GRAPH_NAMES)
+IRI = {"type": "string", "minLength": 1}
+YEAR = {"type": "integer"}
+EMPTY = {"type": "string", "maxLength": 0}
 DATASET = [
-    _q("default-graph-uri", "A graph of the default graph (repeatable); default: the union of all graphs.", array=True),
-    _q("named-graph-uri", "A named graph the query may use with GRAPH (repeatable).", array=True),
+    _q(
+        "default-graph-uri",
+        "A graph of the default graph (repeatable); default: the union of all graphs.",
+        schema=IRI,
+        array=True,
+    ),
+    _q("named-graph-uri", "A named graph the query may use with GRAPH (repeatable).", schema=IRI, array=True),
 ]
-ERRORS = {
-    "400": _text("Malformed query (the parser's message and position), or several query parameters."),
-    "406": _text("None of the acceptable media types can be produced."),
-    "503": _text("The query ran past the configured timeout, or the store is unavailable."),
+ERROR_TEXTS = {
+    "400": "A malformed query or update (the parser's message and position), a parameter given twice, empty "
+    "or not an IRI, an unknown format, a refused SERVICE.",
+    "401": "No bearer token (writes).",
+    "403": "A wrong bearer token, or writes are switched off on this server.",
+    "404": "No such graph, query or resource.",
+    "405": "The wrong method.",
+    "406": "None of the acceptable media types can be produced.",
+    "413": "The query is longer than the server's limit.",
+    "415": "Unsupported request Content-Type.",
+    "503": "The query ran past the configured timeout, or the store is unavailable.",
 }
+
+
+def _errors(*codes: str, on: str = "") -> dict[str, Any]:
+    """References to the shared error answers: text/plain; on="Page" adds error.html, on="Json" is JSON."""
+    return {code: {"$ref": f"#/components/responses/{on}Error{code}"} for code in codes}
+
+
+JSON_ERROR = {
+    "type": "object",
+    "required": ["ok", "error", "status"],
+    "properties": {"ok": {"const": False}, "error": {"type": "string"}, "status": {"type": "integer"}},
+}
+
+
+QUERY_ERRORS = ("400", "406", "413", "503")
+WRITE_ERRORS = ("400", "401", "403", "413", "415", "503")
 QUERY_RESULTS = _body(
     "SELECT/ASK results, or the triples of CONSTRUCT/DESCRIBE; the media type follows Accept or format.",
-    RESULT_TYPES + RDF_TYPES,
+    RESULT_TYPES + RDF_TYPES + QUAD_TYPES,
 )
 RESOURCE_OK = _body("An HTML page for browsers; the resource's RDF description for clients.", ["text/html", *RDF_TYPES])
+PREFLIGHT = {"200": {"description": "The methods and headers a browser may use (CORS preflight)."}}
 
 
 def build_spec() -> dict[str, Any]:
     """The OpenAPI document (a plain dict)."""
+    sparql_parameters = [
+        {"$ref": "#/components/parameters/dataset-default"},
+        {"$ref": "#/components/parameters/dataset-named"},
+        {"$ref": "#/components/parameters/format"},
+    ]
     paths: dict[str, Any] = {
         "/sparql": {
+            # GET and POST share their parameters and answers by reference (components), written once.
             "get": {
                 "tags": ["SPARQL"],
                 "summary": "SPARQL 1.1 query (or, with no query, the service description)",
                 "operationId": "sparqlGet",
-                "parameters": [_q("query", "The SPARQL query."), *DATASET, FORMAT],
-                "responses": {
-                    "200": _body(
-                        "Query results, or the SPARQL service description (with VoID) when no query is given.",
-                        RESULT_TYPES + RDF_TYPES,
+                "parameters": [
+                    _q(
+                        "query",
+                        "The SPARQL query (omit it for the service description).",
+                        schema={"type": "string", "minLength": 1},
                     ),
-                    **ERRORS,
-                },
+                    *sparql_parameters,
+                ],
+                "responses": {"200": {"$ref": "#/components/responses/QueryResults"}, **_errors(*QUERY_ERRORS)},
             },
             "post": {
                 "tags": ["SPARQL"],
                 "summary": "SPARQL 1.1 query by URL-encoded form or directly in the body",
                 "operationId": "sparqlPost",
-                "parameters": [*DATASET, FORMAT],
+                "parameters": sparql_parameters,
                 "requestBody": {
                     "required": True,
                     "content": {
@@ -99,22 +184,25 @@ def build_spec() -> dict[str, Any]:
                                 "type": "object",
                                 "required": ["query"],
                                 "properties": {
-                                    "query": {"type": "string"},
-                                    "default-graph-uri": {"type": "array", "items": {"type": "string"}},
-                                    "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                                    "query": {"type": "string", "minLength": 1},
+                                    "default-graph-uri": {"type": "array", "items": IRI},
+                                    "named-graph-uri": {"type": "array", "items": IRI},
                                 },
                             }
                         },
-                        "application/sparql-query": {"schema": {"type": "string"}},
+                        "application/sparql-query": {"schema": {"type": "string", "minLength": 1}},
                     },
                 },
-                "responses": {"200": QUERY_RESULTS, **ERRORS, "415": _text("Unsupported request Content-Type.")},
+                "responses": {
+                    "200": {"$ref": "#/components/responses/QueryResults"},
+                    **_errors(*QUERY_ERRORS, "415"),
+                },
             },
             "options": {
                 "tags": ["SPARQL"],
                 "summary": "CORS preflight",
                 "operationId": "sparqlOptions",
-                "responses": {"204": {"description": "Allowed methods and headers."}},
+                "responses": PREFLIGHT,
             },
         },
         "/update": {
@@ -123,36 +211,44 @@ def build_spec() -> dict[str, Any]:
                 "summary": "SPARQL 1.1 Update (off unless an update token is configured)",
                 "operationId": "sparqlUpdate",
                 "security": [{"bearerToken": []}],
+                "parameters": [
+                    _q("using-graph-uri", "A graph of the WHERE's default graph (repeatable).", schema=IRI, array=True),
+                    _q("using-named-graph-uri", "A named graph of the WHERE (repeatable).", schema=IRI, array=True),
+                ],
                 "requestBody": {
                     "required": True,
                     "content": {
-                        "application/sparql-update": {"schema": {"type": "string"}},
+                        "application/sparql-update": {"schema": {"type": "string", "minLength": 1}},
                         "application/x-www-form-urlencoded": {
                             "schema": {
                                 "type": "object",
                                 "required": ["update"],
-                                "properties": {"update": {"type": "string"}},
+                                "properties": {
+                                    "update": {"type": "string", "minLength": 1},
+                                    "using-graph-uri": {"type": "array", "items": IRI},
+                                    "using-named-graph-uri": {"type": "array", "items": IRI},
+                                },
                             }
                         },
                     },
                 },
-                "responses": {
-                    "204": {"description": "The update was applied atomically."},
-                    "400": _text("Malformed update."),
-                    "401": _text("Missing or wrong bearer token."),
-                    "403": _text("Updates are disabled on this server."),
-                    "405": _text("Updates are only accepted by POST."),
-                    "415": _text("Unsupported request Content-Type."),
-                },
-            }
+                "responses": {"204": {"description": "The update was applied atomically."}, **_errors(*WRITE_ERRORS)},
+            },
+            "options": {
+                "tags": ["SPARQL"],
+                "summary": "Allowed methods",
+                "operationId": "updateOptions",
+                "responses": PREFLIGHT,
+            },
         },
         "/store": {
             "parameters": [
-                _q("graph", "The IRI of the graph to read or write."),
+                _q("graph", "The IRI of the graph to read or write.", schema=IRI),
                 {
                     "name": "default",
                     "in": "query",
-                    "description": "Address the default graph (present without a value).",
+                    "description": "Address the store's own default graph (present without a value). It is empty "
+                    "after a build: the data is in named graphs, and /sparql's default graph is their union.",
                     "schema": {"type": "string"},
                     "allowEmptyValue": True,
                 },
@@ -167,27 +263,63 @@ def build_spec() -> dict[str, Any]:
                         {
                             "requestBody": {
                                 "required": True,
-                                "content": {t: {"schema": {"type": "string"}} for t in RDF_TYPES + QUAD_TYPES},
+                                "content": {
+                                    **{t: {"schema": JSON_SCHEMAS.get(t, {"type": "string"})} for t in RDF_TYPES},
+                                    "multipart/form-data": {
+                                        "schema": {
+                                            "type": "object",
+                                            "additionalProperties": {
+                                                "type": "string",
+                                                "contentMediaType": "text/turtle",
+                                            },
+                                        }
+                                    },
+                                },
                             }
                         }
                         if method in ("put", "post")
                         else {}
                     ),
-                    "responses": {
-                        "200": _body("The graph.", RDF_TYPES + QUAD_TYPES)
-                        if method == "get"
-                        else {"description": "Done."},
-                        **({"204": {"description": "Done, nothing to return."}} if method != "get" else {}),
-                        "401": _text("Missing or wrong bearer token (writes)."),
-                        "404": _text("No such graph."),
-                    },
+                    "responses": responses,
                 }
-                for method, summary in (
-                    ("get", "Read a graph (Graph Store HTTP Protocol)"),
-                    ("head", "Headers of a graph read"),
-                    ("put", "Replace a graph (token)"),
-                    ("post", "Add triples to a graph (token)"),
-                    ("delete", "Delete a graph (token)"),
+                for method, summary, responses in (
+                    (
+                        "get",
+                        "Read a graph, or the whole dataset without graph/default (Graph Store HTTP Protocol)",
+                        {
+                            "200": _body("The graph (or the dataset).", RDF_TYPES + QUAD_TYPES),
+                            **_errors("400", "404", "406", "503"),
+                        },
+                    ),
+                    (
+                        "head",
+                        "Headers of a graph read",
+                        {"200": {"description": "The headers of the read."}, **_errors("400", "404", "406", "503")},
+                    ),
+                    (
+                        "put",
+                        "Replace a graph (token)",
+                        {
+                            "201": {"description": "Created (Location: the graph)."},
+                            "204": {"description": "Replaced."},
+                            **_errors(*WRITE_ERRORS),
+                        },
+                    ),
+                    (
+                        "post",
+                        "Add triples to a graph, or to a new graph the server names when neither graph nor "
+                        "default is given (token)",
+                        {
+                            "201": {"description": "Created (Location: the graph)."},
+                            "204": {"description": "Merged."},
+                            **_errors(*WRITE_ERRORS),
+                        },
+                    ),
+                    (
+                        "delete",
+                        "Delete a graph (token)",
+                        {"204": {"description": "Deleted."}, **_errors("400", "401", "403", "404", "503")},
+                    ),
                 )
             },
         },
@@ -196,7 +328,7 @@ def build_spec() -> dict[str, Any]:
                 "tags": ["Named queries"],
                 "summary": "List the named queries and their parameters",
                 "operationId": "listQueries",
-                "parameters": [_q("format", "json or html (overrides Accept).")],
+                "parameters": [_format("json or html (overrides Accept).", ["json", "html"])],
                 "responses": {
                     "200": {
                         "description": "The named queries.",
@@ -204,37 +336,23 @@ def build_spec() -> dict[str, Any]:
                             "application/json": {"schema": {"$ref": "#/components/schemas/QueryList"}},
                             "text/html": {"schema": {"type": "string"}},
                         },
-                    }
+                    },
+                    **_errors("400", "406", on="Json"),
                 },
             }
         },
         "/queries/{name}": {
             "get": {
                 "tags": ["Named queries"],
-                "summary": "Run a named query; its parameters go in the query string",
+                "summary": "Run a named query by name (each one is also listed below with its own parameters)",
                 "operationId": "runQuery",
                 "parameters": [
-                    {
-                        "name": "name",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string", "enum": sorted(load_all())} if load_all() else {"type": "string"},
-                    },
-                    {
-                        "name": "params",
-                        "in": "query",
-                        "description": "The query's own parameters (see /queries), bound as RDF terms.",
-                        "schema": {"type": "object", "additionalProperties": {"type": "string"}},
-                        "style": "form",
-                        "explode": True,
-                    },
-                    FORMAT,
+                    {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}},
+                    NAMED_FORMAT,
                 ],
                 "responses": {
-                    "200": _body("The results.", ["text/html", *RESULT_TYPES, *RDF_TYPES]),
-                    "400": _text("A parameter is unknown or not of its declared type."),
-                    "404": _text("No named query of that name."),
-                    "406": ERRORS["406"],
+                    "200": {"$ref": "#/components/responses/NamedQueryResults"},
+                    **_errors(*QUERY_ERRORS, "404", on="Page"),
                 },
             }
         },
@@ -244,7 +362,7 @@ def build_spec() -> dict[str, Any]:
                 "summary": "The query page (HTML); ?query= fills the editor and runs it (a permalink)",
                 "operationId": "queryPage",
                 "parameters": [_q("query", "A SPARQL query to open and run.")],
-                "responses": {"200": _body("The page.", ["text/html"])},
+                "responses": {"200": _body("The page.", ["text/html"]), **_errors("413", on="Page")},
             }
         },
         "/resource/": {
@@ -260,8 +378,8 @@ def build_spec() -> dict[str, Any]:
                 "tags": ["Linked Data"],
                 "summary": "An actor, place, event or other entity (IRI https://w3id.org/actorgraph/resource/{id})",
                 "operationId": "getResource",
-                "parameters": [_path("id", "The entity's identifier, e.g. iran."), FORMAT],
-                "responses": {"200": RESOURCE_OK, "404": _text("No such resource."), "406": ERRORS["406"]},
+                "parameters": [_path("id", "The entity's identifier, e.g. iran."), PAGE_FORMAT],
+                "responses": {"200": RESOURCE_OK, **_errors("404", "406", on="Page")},
             }
         },
         "/resource/statement/{document}/{id}": {
@@ -272,9 +390,9 @@ def build_spec() -> dict[str, Any]:
                 "parameters": [
                     _path("document", "The document's identifier."),
                     _path("id", "The statement's id."),
-                    FORMAT,
+                    PAGE_FORMAT,
                 ],
-                "responses": {"200": RESOURCE_OK, "404": _text("No such statement."), "406": ERRORS["406"]},
+                "responses": {"200": RESOURCE_OK, **_errors("404", "406", on="Page")},
             }
         },
         "/resource/document/{document}": {
@@ -282,8 +400,8 @@ def build_spec() -> dict[str, Any]:
                 "tags": ["Linked Data"],
                 "summary": "A document: its text with every evidence span highlighted and linked to its statements",
                 "operationId": "getDocument",
-                "parameters": [_path("document", "The document's identifier, e.g. yousafzai-2024."), FORMAT],
-                "responses": {"200": RESOURCE_OK, "404": _text("No such document."), "406": ERRORS["406"]},
+                "parameters": [_path("document", "The document's identifier, e.g. yousafzai-2024."), PAGE_FORMAT],
+                "responses": {"200": RESOURCE_OK, **_errors("404", "406", on="Page")},
             }
         },
         "/ontology": {
@@ -291,8 +409,8 @@ def build_spec() -> dict[str, Any]:
                 "tags": ["Linked Data"],
                 "summary": "The ontology (https://w3id.org/actorgraph/ontology): classes and properties",
                 "operationId": "getOntology",
-                "parameters": [FORMAT],
-                "responses": {"200": RESOURCE_OK, "406": ERRORS["406"]},
+                "parameters": [PAGE_FORMAT],
+                "responses": {"200": RESOURCE_OK, **_errors("406", on="Page")},
             }
         },
         "/network.svg": {
@@ -301,11 +419,8 @@ def build_spec() -> dict[str, Any]:
                 "summary": "The signed actor network (allies, enemies, sponsorship) in a year or a span of years",
                 "operationId": "networkSvg",
                 "parameters": [
-                    {
-                        **_q("year", "The year (or the first year of the span).", schema={"type": "integer"}),
-                        "required": True,
-                    },
-                    _q("to", "The last year of the span (at most 200 years after year).", schema={"type": "integer"}),
+                    {**_q("year", "The year (or the first year of the span).", schema=YEAR), "required": True},
+                    _q("to", f"The last year of the span (at most {MAX_SPAN} years after year).", schema=YEAR),
                 ],
                 "responses": {
                     "200": _body("The network as SVG.", ["image/svg+xml"]),
@@ -318,8 +433,8 @@ def build_spec() -> dict[str, Any]:
                 "tags": ["Operations"],
                 "summary": "VoID description of the dataset",
                 "operationId": "void",
-                "parameters": [FORMAT],
-                "responses": {"200": _body("The dataset's VoID description.", RDF_TYPES), "406": ERRORS["406"]},
+                "parameters": [RDF_FORMAT],
+                "responses": {"200": _body("The dataset's VoID description.", RDF_TYPES), **_errors("400", "406")},
             }
         },
         "/health": {
@@ -330,9 +445,12 @@ def build_spec() -> dict[str, Any]:
                 "responses": {
                     "200": {
                         "description": "The server is up and its store is open.",
-                        "content": {"application/json": {}},
+                        "content": {"application/json": {"schema": {"type": "object", "required": ["status"]}}},
                     },
-                    "503": {"description": "The store is unavailable."},
+                    "503": {
+                        "description": "The store is unavailable.",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
                 },
             }
         },
@@ -341,12 +459,18 @@ def build_spec() -> dict[str, Any]:
                 "tags": ["Operations"],
                 "summary": "This description",
                 "operationId": "openapi",
-                "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}},
+                "responses": {
+                    "200": {
+                        "description": "OpenAPI 3.1",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    }
+                },
             }
         },
     }
     for query in load_all().values():
         paths[f"/queries/{query.name}"] = {"get": _named_operation(query)}
+    paths.update(_reconcile_paths())
     return {
         "openapi": "3.1.0",
         "info": {
@@ -372,10 +496,20 @@ def build_spec() -> dict[str, Any]:
         "paths": paths,
         "components": {
             "securitySchemes": {"bearerToken": {"type": "http", "scheme": "bearer"}},
+            "parameters": {
+                "dataset-default": DATASET[0],
+                "dataset-named": DATASET[1],
+                "format": FORMAT,
+            },
             "responses": {
+                "QueryResults": QUERY_RESULTS,
                 "NamedQueryResults": _body("The results.", ["text/html", *RESULT_TYPES, *RDF_TYPES]),
-                "BadParameter": _text("A parameter is unknown or not of its declared type."),
-                "NotAcceptable": ERRORS["406"],
+                **{f"Error{code}": _text(text) for code, text in ERROR_TEXTS.items()},
+                **{f"PageError{code}": _text(text, html=True) for code, text in ERROR_TEXTS.items()},
+                **{
+                    f"JsonError{code}": {"description": text, "content": {"application/json": {"schema": JSON_ERROR}}}
+                    for code, text in ERROR_TEXTS.items()
+                },
             },
             "schemas": {
                 "Parameter": {
@@ -412,6 +546,74 @@ def build_spec() -> dict[str, Any]:
     }
 
 
+def _reconcile_paths() -> dict[str, Any]:
+    """The W3C Reconciliation Service API (0.2) at /reconcile (server/web/reconcile.py, docs/linking.md)."""
+    json_answer = {"content": {"application/json": {"schema": {"type": "object"}}}}
+    form = {
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "queries": {"type": "string", "description": "A query batch as JSON: {key: {query, type, "
+                                    "limit, properties: [{pid, v}]}}."},
+                        "extend": {"type": "string", "description": "A data extension query as JSON: "
+                                   "{ids: [...], properties: [{id, settings}]}."},
+                    },
+                }
+            }
+        }
+    }  # fmt: skip
+    service = {
+        "tags": ["Reconciliation"],
+        "parameters": [
+            _q("queries", "A query batch (JSON); without it and 'extend', the answer is the service manifest."),
+            _q("extend", "A data extension query (JSON): type, wikidata, sponsor, adversaries (setting 'year')."),
+        ],
+        "responses": {
+            "200": {"description": "The manifest, the candidates per query key, or the extension rows.", **json_answer},
+            "400": _text("A malformed query batch or extension query."),
+        },
+    }
+    return {
+        "/reconcile": {
+            "get": {**service, "summary": "Reconciliation service: manifest, queries, data extension",
+                    "operationId": "reconcile"},
+            "post": {**service, "summary": "Reconciliation service (form POST, as OpenRefine sends it)",
+                     "operationId": "reconcilePost", "requestBody": form},
+        },
+        "/reconcile/suggest/{kind}": {
+            "get": {
+                "tags": ["Reconciliation"],
+                "summary": "Suggest entities, types or properties for a prefix",
+                "operationId": "reconcileSuggest",
+                "parameters": [_path("kind", "entity, type or property"), _q("prefix", "What the user typed.")],
+                "responses": {"200": {"description": "{result: [{id, name, ...}]}", **json_answer},
+                              "404": _text("No suggest service of that kind.")},
+            }
+        },
+        "/reconcile/preview": {
+            "get": {
+                "tags": ["Reconciliation"],
+                "summary": "A small HTML card of an entity (label, type, aliases, external ids, three statements)",
+                "operationId": "reconcilePreview",
+                "parameters": [_q("id", "The entity id (e.g. iran).")],
+                "responses": {"200": {"description": "The card.", "content": {"text/html": {}}},
+                              "404": _text("No such entity.")},
+            }
+        },
+        "/reconcile/propose_properties": {
+            "get": {
+                "tags": ["Reconciliation"],
+                "summary": "The properties data extension can fetch",
+                "operationId": "reconcileProposeProperties",
+                "parameters": [_q("type", "A type id (the same properties for every type).")],
+                "responses": {"200": {"description": "{type, properties: [{id, name}]}", **json_answer}},
+            }
+        },
+    }  # fmt: skip
+
+
 def _path(name: str, description: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "description": description, "schema": {"type": "string"}}
 
@@ -422,6 +624,8 @@ def _named_operation(query: NamedQuery) -> dict[str, Any]:
         schema = dict(PARAM_SCHEMAS[p.type])
         if p.default is not None:
             schema["default"] = _typed(p.type, p.default)
+        if p.type not in ("IRI", "string"):
+            schema = {"anyOf": [schema, EMPTY]}  # the HTML form sends empty fields: an empty value is not given
         parameters.append(
             {"name": p.name, "in": "query", "required": False, "description": p.help or p.type, "schema": schema}
         )
@@ -430,13 +634,9 @@ def _named_operation(query: NamedQuery) -> dict[str, Any]:
         "summary": query.title,
         "description": query.description,
         "operationId": "query_" + query.name,
-        "parameters": [*parameters, FORMAT],
+        "parameters": [*parameters, NAMED_FORMAT],
         # Shared by reference: the same responses written out per query make validation 5x slower.
-        "responses": {
-            "200": {"$ref": "#/components/responses/NamedQueryResults"},
-            "400": {"$ref": "#/components/responses/BadParameter"},
-            "406": {"$ref": "#/components/responses/NotAcceptable"},
-        },
+        "responses": {"200": {"$ref": "#/components/responses/NamedQueryResults"}, **_errors(*QUERY_ERRORS, on="Page")},
     }
 
 

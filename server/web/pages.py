@@ -9,6 +9,8 @@ RDF/XML get the resource's RDF description, serialised by pyoxigraph through the
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, Response, render_template, request, url_for
 
 from actorgraph.graph.store import TRIPLE_FORMATS, Format
@@ -54,7 +56,10 @@ def choose_media() -> str:
 
 def _headers(path: str) -> dict[str, str]:
     """Vary and the Link to the alternate serialisations: on every answer, errors too."""
-    links = [f'<{path}?format={fmt}>; rel="alternate"; type="{media}"' for fmt, media in ALTERNATES.items()]
+    # Percent-encoded: a header is Latin-1 without control characters, a path may hold any character
+    # (NUL, non-Latin-1), and a raw one made the WSGI server answer a bare 500.
+    target = quote(path, safe="/-._~!$&'()*+,;=:@")
+    links = [f'<{target}?format={fmt}>; rel="alternate"; type="{media}"' for fmt, media in ALTERNATES.items()]
     return {"Vary": "Accept", "Link": ", ".join(links)}
 
 
@@ -98,7 +103,8 @@ def _page(iri: str, rest: str) -> Response | None:
     if view is None:
         return None
     template = "statement.html" if view.kind == "statement" else "resource.html"
-    return Response(render_template(template, view=view, formats=ALTERNATES), mimetype=HTML)
+    link = kg().link_of(rest) if "/" not in rest else None  # how each external identifier was checked
+    return Response(render_template(template, view=view, formats=ALTERNATES, link=link), mimetype=HTML)
 
 
 @bp.get("/ontology")

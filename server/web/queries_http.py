@@ -15,10 +15,9 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from actorgraph.graph.errors import QueryParameterError, UnknownFormat
 from actorgraph.graph.named_queries import NamedQuery, get, load_all
-from actorgraph.graph.store import QueryResult
 from actorgraph.server.context import kg
 from actorgraph.server.errors import NotAcceptable, wants_html
-from actorgraph.server.protocol.sparql import query_response
+from actorgraph.server.protocol.sparql import sparql_response
 from actorgraph.server.web import views
 from actorgraph.server.web.ui import install_template_helpers, secure_html
 
@@ -90,28 +89,18 @@ def run(name: str) -> Response:
     html = wants_html(request, by_default=False)
     graph = kg()
     query = get(name)  # an unknown name is a 404 by the error table
-    try:
-        result = graph.run_named(name, params, include_candidates=candidates)  # checks and binds the parameters
-    except QueryParameterError as exc:
-        if not html:
-            raise
-        # Not an error page: the form again, with its values and what is wrong with them.
-        return _page(query, params, error=str(exc), status=400)
     if html:
+        try:
+            result = graph.run_named(name, params, include_candidates=candidates)  # checks and binds the parameters
+        except QueryParameterError as exc:
+            # Not an error page: the form again, with its values and what is wrong with them.
+            return _page(query, params, error=str(exc), status=400)
         return _page(query, params, result=result)
-    pending = [result]
-
-    def again() -> QueryResult:
-        # The endpoint's own negotiation and streaming: the first call takes the result at hand,
-        # a later one (streaming a large answer) runs the query again.
-        return pending.pop() if pending else graph.run_named(name, params, include_candidates=candidates)
-
-    return query_response(
-        again,
-        accept=request.headers.get("Accept"),
-        fmt=request.args.get("format"),
-        headers={"Access-Control-Allow-Origin": "*"},
-    )
+    # The endpoint's own limits (row cap), negotiation and streaming, as for /sparql.
+    sparql, options = graph.prepare_named(name, params, include_candidates=candidates)
+    response = sparql_response(sparql, **options, accept=request.headers.get("Accept"), fmt=request.args.get("format"))
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def _page(

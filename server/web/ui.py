@@ -117,6 +117,13 @@ def secure_html(response: Response) -> Response:
     return response
 
 
+def secure_every_answer(response: Response) -> Response:
+    """The app-wide hook: no answer is content-sniffed (text/plain and CSV echo the client's input),
+    and every HTML answer, error pages of any route included, carries the page headers."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return secure_html(response)
+
+
 bp.record_once(_on_register)
 bp.after_request(secure_html)
 

@@ -144,11 +144,13 @@ class Describer:
         values = " ".join(f"<{i}>" for i in sorted(set(iris)))
         # Written step by step, OPTIONALs last: with a property path pyoxigraph's plan is 100x slower.
         evidence = self._rows(
-            f"""SELECT ?st ?exact ?prefix ?suffix ?start ?end WHERE {{
+            f"""SELECT ?st ?exact ?prefix ?suffix ?start ?end ?reviewer ?reviewed WHERE {{
               VALUES ?st {{ {values} }}
               ?st prov:wasDerivedFrom ?a . ?a oa:hasTarget ?t . ?t oa:hasSelector ?q . ?q oa:exact ?exact .
               ?t oa:hasSelector ?pos . ?pos oa:start ?start . ?pos oa:end ?end .
               OPTIONAL {{ ?q oa:prefix ?prefix }} OPTIONAL {{ ?q oa:suffix ?suffix }}
+              OPTIONAL {{ ?a prov:wasAttributedTo ?who . ?who rdfs:label ?reviewer }}
+              OPTIONAL {{ ?a prov:generatedAtTime ?reviewed }}
             }}"""
         )
         by_node = {iri: [(p.value, o) for p, o in self.kg.outgoing(iri)] for iri in sorted(set(iris))}
@@ -161,6 +163,9 @@ class Describer:
                 view.prefix = row["prefix"].value if row["prefix"] is not None else ""
                 view.suffix = row["suffix"].value if row["suffix"] is not None else ""
                 view.span = (int(row["start"].value), int(row["end"].value))
+                # Who reviewed it in the review pages, and when (PROV on the evidence annotation).
+                view.reviewed_by = row["reviewer"].value if row["reviewer"] is not None else None
+                view.reviewed_at = row["reviewed"].value if row["reviewed"] is not None else None
         return views
 
     def _statement(self, iri: str, pairs: list[tuple[str, Any]]) -> StatementView:

@@ -10,6 +10,7 @@ the build does, and written only when it loads (an atomic rename).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,17 @@ from typing import Any
 import yaml
 
 from actorgraph.graph.errors import SourceError
-from actorgraph.graph.sources import ID_PATTERN, load_documents, load_entities, load_statement_file
+from actorgraph.graph.ingest.files import all_or_nothing
+from actorgraph.graph.sources import (
+    ID_PATTERN,
+    load_candidate_file,
+    load_corpus,
+    load_documents,
+    load_entities,
+    load_statement_file,
+    new_entity_key,
+)
+from actorgraph.ontology import ontology_terms
 
 CORRECTABLE = frozenset(
     {"subject", "predicate", "object", "certainty", "attributed_to", "at", "start", "end", "place", "quantity",
@@ -91,7 +102,10 @@ def _write_checked(sources: Path, path: Path, raw: dict[str, Any]) -> None:
     tmp = path.with_name(f".{path.name}.review")
     tmp.write_text(text, encoding="utf-8")
     try:
-        load_statement_file(tmp, load_documents(sources), load_entities(sources))
+        documents, entities = load_documents(sources), load_entities(sources)
+        side = candidates_file(sources, str(raw.get("document")))
+        keys = frozenset(load_candidate_file(side, documents, entities).new_entities) if side.exists() else frozenset()
+        load_statement_file(tmp, documents, entities, keys)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -169,31 +183,114 @@ def entity_candidates(sources: Path, document: str) -> list[dict[str, Any]]:
 def accept_entity(
     sources: Path, document: str, name: str, entity_id: str, entity_type: str | None = None, label: str | None = None
 ) -> dict[str, Any]:
-    """Add a new-entity candidate to entities/<doc>.yaml (id and type as given or suggested)."""
-    from actorgraph.ontology import ontology_terms
-
+    """Add a new-entity candidate (by name or key) to entities/<doc>.yaml; its statements then name entity_id."""
     side = candidates_file(sources, document)
     data = _read_side(side)
-    found = [c for c in data.get("new_entities") or [] if c.get("name") == name]
-    if not found:
-        raise SourceError(f"no new-entity candidate named {name!r} for {document!r}", side)
-    kind = entity_type or str(found[0]["suggested_type"])
+    found = _new_candidate(data, name, side)
+    kind = entity_type or str(found.get("suggested_type") or "Agent")
     if kind not in ontology_terms().classes:
         raise SourceError(f"unknown class {kind!r} (not in ontology/actors.ttl)", side)
     if not ID_PATTERN.match(entity_id):
         raise SourceError(f"entity id {entity_id!r} must be lowercase letters, digits and '-'", side)
     if entity_id in load_entities(sources):
         raise SourceError(f"entity id {entity_id!r} is taken", side)
-    entity: dict[str, Any] = {"id": entity_id, "type": kind, "label": label or name}
-    if label and label != name:
-        entity["aliases"] = [name]
+    label = label or str(found["name"])
+    entity: dict[str, Any] = {"id": entity_id, "type": kind, "label": label}
+    aliases = [a for a in dict.fromkeys([str(found["name"]), *(found.get("aliases") or [])]) if a != label]
+    if aliases:
+        entity["aliases"] = aliases
     target = sources / "entities" / f"{document}.yaml"
     existing = target.read_text(encoding="utf-8") if target.exists() else ""
     block = yaml.safe_dump([entity], sort_keys=False, allow_unicode=True, width=1000)
-    target.write_text(existing.rstrip("\n") + ("\n" if existing else "") + block, encoding="utf-8")
-    data["new_entities"] = [c for c in data["new_entities"] if c.get("name") != name]
-    side.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000), encoding="utf-8")
+    text = existing.rstrip("\n") + ("\n" if existing else "") + block
+    _resolve(sources, document, data, found, entity_id, {target: text})
     return entity
+
+
+def merge_entity(sources: Path, document: str, name: str, into: str) -> list[str]:
+    """Make a new-entity candidate an alias of the registry entity `into`; its statements then name `into`.
+
+    Returns the aliases added (the candidate's name and aliases the entity lacked).
+    """
+    side = candidates_file(sources, document)
+    data = _read_side(side)
+    found = _new_candidate(data, name, side)
+    entities = load_entities(sources)
+    if into not in entities:
+        raise SourceError(f"no entity {into!r} in the registry to merge {found['name']!r} into", side)
+    entity = entities[into]
+    known = {n.casefold() for n in (entity.label, *entity.aliases, *entity.metonyms)}
+    added = [a for a in dict.fromkeys([str(found["name"]), *(found.get("aliases") or [])]) if a.casefold() not in known]
+    files: dict[Path, str] = {}
+    if added and entity.origin is not None:
+        path = Path(entity.origin.file)
+        files[path] = with_aliases(path.read_text(encoding="utf-8"), entity.origin.line, added)
+    _resolve(sources, document, data, found, into, files)
+    return added
+
+
+def _new_candidate(data: dict[str, Any], name: str, side: Path) -> dict[str, Any]:
+    for candidate in data.get("new_entities") or []:
+        if name in (candidate.get("name"), candidate.get("key")):
+            return dict(candidate)
+    raise SourceError(f"no new-entity candidate named {name!r} for {data.get('document')!r}", side)
+
+
+def _resolve(
+    sources: Path, document: str, data: dict[str, Any], found: dict[str, Any], entity_id: str, files: dict[Path, str]
+) -> None:
+    """Write the registry change, point the document's statements and mentions at entity_id, check, or undo all."""
+    key = str(found.get("key") or new_entity_key(str(found["name"])))
+    data["new_entities"] = [c for c in data.get("new_entities") or [] if c.get("name") != found["name"]]
+    for mention in data.get("mentions") or []:
+        if mention.get("entity") == key:
+            mention["entity"] = entity_id
+    side = candidates_file(sources, document)
+    files[side] = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
+    statements = sources / "statements" / f"{document}.yaml"
+    if statements.exists():
+        raw = _read(statements)
+        for entry in raw.get("statements") or []:
+            if isinstance(entry, dict):
+                _rename(entry, key, entity_id)
+        files[statements] = _header(statements) + yaml.safe_dump(raw, sort_keys=False, allow_unicode=True, width=1000)
+    with all_or_nothing(list(files)):
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        load_corpus(sources)  # raises SourceError (and the files are restored) if anything no longer loads
+
+
+def _rename(entry: dict[str, Any], key: str, entity_id: str) -> None:
+    for field in ("subject", "object", "place"):
+        if entry.get(field) == key:
+            entry[field] = entity_id
+    if isinstance(entry.get("attributed_to"), list):
+        entry["attributed_to"] = [entity_id if a == key else a for a in entry["attributed_to"]]
+
+
+def with_aliases(text: str, line: int, aliases: list[str]) -> str:
+    """An entities file with aliases added to the entry starting at `line` (comments and layout kept)."""
+    lines = text.splitlines(keepends=True)
+    start = line - 1
+    end = next(
+        (i for i in range(start + 1, len(lines)) if lines[i].strip() and not lines[i].startswith((" ", "\t"))),
+        len(lines),
+    )
+    for i in range(start, end):
+        match = re.match(r"^(\s*(?:-\s+)?)aliases:\s*(\[.*\])\s*$", lines[i])
+        if match:
+            merged = [*yaml.safe_load(match.group(2)), *aliases]
+            lines[i] = f"{match.group(1)}aliases: {_flow(merged)}\n"
+            return "".join(lines)
+    label = next((i for i in range(start, end) if re.match(r"^\s*(?:-\s+)?label:", lines[i])), start)
+    indent = re.match(r"^\s*", lines[label].replace("-", " ", 1)).group(0)  # type: ignore[union-attr]
+    lines.insert(label + 1, f"{indent}aliases: {_flow(aliases)}\n")
+    return "".join(lines)
+
+
+def _flow(items: list[str]) -> str:
+    return yaml.safe_dump(items, default_flow_style=True, allow_unicode=True, width=1000).strip()
 
 
 # ------------------------------------------------------------------------------ a review session
