@@ -25,6 +25,8 @@ system-deps:
 	@command -v java >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq default-jre-headless; }
 	@# The browser test drives Debian's chromium through its matching chromedriver (no browser download).
 	@{ [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver; }
+	@# The remote-store tests start Virtuoso 7 themselves (tests/backends.py); Oxigraph's server comes from pip.
+	@{ command -v virtuoso-t >/dev/null 2>&1 && command -v isql-vt >/dev/null 2>&1; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource; }
 
 check: setup
 	$(BIN)/ruff check .

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -27,10 +28,12 @@ from actorgraph.graph.linking.void import void_graph
 from actorgraph.graph.named_queries import NamedQuery, load_all
 from actorgraph.graph.named_queries import get as named_query
 from actorgraph.graph.reasoning import infer
+from actorgraph.graph.remote import RemoteStore
 from actorgraph.graph.sources import load_corpus, shipped_sources
 from actorgraph.graph.store import (
     GraphStore,
     QueryResult,
+    Store,
     as_solutions,
     current_target,
     named_node,
@@ -44,6 +47,8 @@ from actorgraph.ontology.vocab import CANDIDATES_GRAPH, INFERRED_GRAPH, VOID_GRA
 
 if TYPE_CHECKING:
     from rdflib import Graph
+
+ALLIANCES_TTL = 60.0  # seconds a remote store's alliance analysis is reused before it is read again
 
 
 def term_for(kind: str, value: str) -> Any:
@@ -66,18 +71,23 @@ class KnowledgeGraph:
     def __init__(self, settings: Settings | None = None, *, sources: Path | None = None) -> None:
         self.settings = settings or Settings.from_env()
         self.sources = sources
-        self._store: GraphStore | None = None
+        self._store: Store | None = None
         self._target: Path | None = None
         self._link: str | None = None
         self._lock = threading.Lock()
         self._alliances: AllianceAnalysis | None = None
+        self._alliances_read = 0.0
         self._reconciler: reconciliation.Reconciler | None = None
 
     # ------------------------------------------------------------------ store
 
     @property
-    def store(self) -> GraphStore:
+    def store(self) -> Store:
         """The current store; reopened when a rebuild has swapped the symlink."""
+        if self.settings.remote:
+            if self._store is None:
+                self._store = RemoteStore.from_settings(self.settings)
+            return self._store
         if self.settings.in_memory:
             if self._store is None:
                 self._store = GraphStore.memory()
@@ -115,13 +125,24 @@ class KnowledgeGraph:
     # ------------------------------------------------------------------ build
 
     def build(
-        self, step: build_mod.Step = lambda _: None, *, reason: bool = False, sources: Path | None = None
+        self,
+        step: build_mod.Step = lambda _: None,
+        *,
+        reason: bool = False,
+        sources: Path | None = None,
+        progress: build_mod.Progress = lambda _done, _total: None,
     ) -> build_mod.BuildReport:
-        """Build the graph from the sources (atomically on disk; in place in memory), optionally reasoning.
+        """Build the graph from the sources (atomically on disk or on a remote store; in place in memory).
 
-        ``sources`` overrides the folder this graph was opened with (curation builds the ingest folder).
+        ``sources`` overrides the folder this graph was opened with (curation builds the ingest folder);
+        progress(done, total) follows the upload of triples into a remote store.
         """
         sources = sources or self.sources
+        if self.settings.remote:
+            target = RemoteStore.from_settings(self.settings, read_only=False)
+            report = build_mod.build_remote(target, sources, step, reason=reason, progress=progress)
+            self.close()
+            return report
         if self.settings.in_memory:
             store = GraphStore.memory()
             report = build_mod.build(None, sources, step, memory_store=store, reason=reason)
@@ -141,6 +162,9 @@ class KnowledgeGraph:
         """Write …/graph/inferred (OWL 2 RL closure, triads, hypotheses); on disk into a swapped-in copy."""
         if self.settings.in_memory:
             summary = infer(self.store).summary()
+        elif self.settings.remote:
+            step(build_mod.REASON_STEP)
+            summary = infer(RemoteStore.from_settings(self.settings, read_only=False)).summary()
         else:
             summary = build_mod.reason_store(self.settings.store_dir, step)
             self.close()
@@ -150,6 +174,13 @@ class KnowledgeGraph:
     def alliances(self) -> AllianceAnalysis:
         """The statements read for alliance analytics (cached until the store changes)."""
         store = self.store
+        if isinstance(store, RemoteStore):
+            # Read once into memory: analytics read most of the graph, and path queries with both ends
+            # unbound (rdfs:subPropertyOf*) are not evaluated by every server (Virtuoso refuses them).
+            if self._alliances is None or time.monotonic() - self._alliances_read > ALLIANCES_TTL:
+                self._alliances = AllianceAnalysis(store.snapshot())
+                self._alliances_read = time.monotonic()
+            return self._alliances
         if self._alliances is None or self._alliances.store is not store:
             self._alliances = AllianceAnalysis(store)
         return self._alliances
@@ -513,7 +544,12 @@ class KnowledgeGraph:
         """Ask the store a trivial query; where it lives and whether it is read-only. Raises StoreError."""
         store = self.store
         store.query("ASK { ?s ?p ?o }")
-        return {"store": store.location.name if store.location else "memory", "read_only": store.read_only}
+        where = store.location.name if store.location else ("remote" if store.remote else "memory")
+        return {"store": where, "read_only": store.read_only}
+
+    def backend(self) -> str:
+        """What backs the store (the service description says it): 'embedded Oxigraph (memory)', ..."""
+        return self.store.describe()
 
     def void(self, sparql_endpoint: str | None = None, data_dump: str | None = None) -> Graph:
         """The dataset's VoID description (statistics, one subset per named graph, linksets)."""

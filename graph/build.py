@@ -13,11 +13,13 @@ from actorgraph.graph.errors import StoreError
 from actorgraph.graph.model import Corpus
 from actorgraph.graph.rdf import compile_corpus
 from actorgraph.graph.reasoning import infer, reason_in_memory
+from actorgraph.graph.remote import RemoteStore
 from actorgraph.graph.sources import load_corpus
-from actorgraph.graph.store import GraphStore, build_store, current_target
+from actorgraph.graph.store import GraphStore, Store, build_store, current_target
 from actorgraph.ontology.vocab import ENRICHMENT_GRAPH, INFERRED_GRAPH
 
 Step = Callable[[str], None]
+Progress = Callable[[int, int], None]  # (triples uploaded, of how many) while a remote store is written
 REASON_STEP = "reason (OWL 2 RL closure, alliance conclusions)"
 # Graphs a rebuild carries over from the current store because the sources cannot make them.
 KEPT_GRAPHS = (ENRICHMENT_GRAPH,)
@@ -123,6 +125,59 @@ def kept_graphs(store_path: Path, step: Step = lambda _: None) -> dict[str, byte
     if kept:
         step("keep the enrichment graph of the current store")
     return kept
+
+
+def build_remote(
+    target: RemoteStore,
+    sources: Path | None = None,
+    step: Step = lambda _: None,
+    *,
+    reason: bool = False,
+    progress: Progress = lambda _done, _total: None,
+) -> BuildReport:
+    """Build in memory (reasoning there too), then switch every graph in on the remote store at once.
+
+    Readers of the remote store see the old graphs until the one switch request, then the new
+    ones; a failure before it leaves the old graphs (RemoteStore.switch).
+    """
+    work = GraphStore.memory()
+    report = build(None, sources, step, memory_store=work, reason=reason)
+    step("upload and switch in")
+    target.publish(work, progress, keep=KEPT_GRAPHS)
+    report.location = target.endpoint.query_url
+    return report
+
+
+def copy_store(source: Store, target: Store | Path, step: Step = lambda _: None,
+               progress: Progress = lambda _done, _total: None) -> dict[str, int]:  # fmt: skip
+    """Copy every graph of source to target (a remote store, or a folder built atomically); the counts.
+
+    Raises StoreError when the target's quads per graph differ from the source's afterwards.
+    """
+    step("read the source")
+    expected = source.counts_per_graph()
+    buffer = io.BytesIO()
+    source.dump(buffer, "nquads")
+    step("write the target")
+    if not isinstance(target, Path):
+        assert isinstance(target, RemoteStore), "a store to copy into is a remote store or a folder"
+        work = GraphStore.memory()
+        work.bulk_load(buffer.getvalue(), "nquads")
+        target.publish(work, progress)
+        written = target.counts_per_graph()
+    else:
+        counts: dict[str, int] = {}
+
+        def fill(store: GraphStore) -> None:
+            store.bulk_load(buffer.getvalue(), "nquads")
+            counts.update(store.counts_per_graph())
+
+        build_store(target, fill)
+        written = counts
+    if written != expected:
+        differ = sorted(g for g in set(expected) | set(written) if expected.get(g) != written.get(g))
+        raise StoreError(f"the copy does not match its source in {len(differ)} graphs: {', '.join(differ[:5])}")
+    return written
 
 
 def _reason(store: GraphStore, step: Step) -> str:

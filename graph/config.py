@@ -33,7 +33,8 @@ class Settings:
 
     store_path: str = _setting(
         "var/store",
-        "Store directory (a symlink swapped atomically on build); ':memory:' for an in-memory store.",
+        "Store directory (a symlink swapped atomically on build); ':memory:' for an in-memory store; or the SPARQL "
+        "query URL of a remote store (docs/deploy.md).",
         env="ACTORGRAPH_STORE",
     )
     read_only: bool = _setting(True, "Serve the store read-only (updates need an update token as well).")
@@ -87,6 +88,19 @@ class Settings:
         "Token analysts log in with to curate in the browser (/review); the update token works too (empty: off).",
         secret=True,
     )
+    # A remote store (docs/deploy.md): store_path is then its SPARQL query endpoint URL.
+    store_kind: str = _setting(
+        "generic",
+        "Kind of remote store: oxigraph, virtuoso, fuseki, graphdb or generic (its quirks, in graph/remote.py).",
+    )
+    store_update_url: str = _setting("", "SPARQL Update endpoint of a remote store (empty: follows from the kind).")
+    store_graph_store_url: str = _setting(
+        "", "Graph Store Protocol endpoint of a remote store (empty: follows from the kind; none: SPARQL Update)."
+    )
+    store_user: str = _setting("", "User name for HTTP basic authentication to a remote store (empty: none).")
+    store_password: str = _setting("", "Password for HTTP basic authentication to a remote store.", secret=True)
+    store_token: str = _setting("", "Bearer token sent to a remote store (empty: none).", secret=True)
+    store_chunk: int = _setting(50_000, "Triples per upload request when a build writes into a remote store.")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -109,6 +123,11 @@ class Settings:
         return self.store_path == MEMORY
 
     @property
+    def remote(self) -> bool:
+        """Whether the store is a remote SPARQL endpoint (store_path is a URL)."""
+        return is_url(self.store_path)
+
+    @property
     def store_dir(self) -> Path:
         return Path(self.store_path)
 
@@ -116,6 +135,11 @@ class Settings:
     def sources_dir(self) -> Path:
         """The sources folder of ingest and review."""
         return Path(self.sources_path)
+
+
+def is_url(location: str) -> bool:
+    """Whether a store location names a remote endpoint rather than a folder or ':memory:'."""
+    return location.startswith(("http://", "https://"))
 
 
 def _coerce(raw: str, kind: type) -> Any:

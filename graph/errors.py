@@ -14,6 +14,7 @@ Hierarchy::
     ├── QueryParameterError  a named-query parameter is missing or of the wrong type (also a ValueError)
     ├── ReadOnlyStore        a write was attempted on a read-only store
     ├── StoreError           the store could not be opened, read or written
+    │   └── StoreTimeout     a remote store did not answer within the query timeout
     ├── OntologyError        the ontology is inconsistent or does not load
     ├── RuleError            a reasoning rule file does not follow the rule format
     ├── UnsupportedRule      a rule body the Python reasoning engine cannot evaluate
@@ -104,6 +105,10 @@ class ReadOnlyStore(KGError):
 
 class StoreError(KGError):
     """The store could not be opened, read or written (wraps OSError/RuntimeError)."""
+
+
+class StoreTimeout(StoreError):
+    """A remote store did not answer within the query timeout (the request ends on our side)."""
 
 
 class OntologyError(KGError):

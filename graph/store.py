@@ -1,5 +1,10 @@
 """The only module that imports pyoxigraph: open, build atomically, query, dump.
 
+``Store`` is the interface everything above the store speaks; ``GraphStore`` is its embedded
+implementation (pyoxigraph in this process), ``actorgraph.graph.remote.RemoteStore`` the one that
+speaks the SPARQL 1.1 protocols to a server. The remote store hands the bytes it receives to
+``parse_results`` here, so both give callers the same result types.
+
 On disk a store path (default ``var/store``) is a symlink to a build directory beside it
 (``var/.store-builds/<id>``). A build writes a fresh directory and swaps the symlink with
 one atomic rename, so a failed build leaves the previous store untouched and a running
@@ -16,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, TypeGuard
+from typing import IO, Any, Protocol, TypeGuard
 
 import pyoxigraph as ox
 
@@ -34,6 +39,8 @@ from actorgraph.graph.guard import check_query_shape
 from actorgraph.ontology.vocab import AG, RES
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Solutions = ox.QuerySolutions
+Triples = ox.QueryTriples
 
 
 @dataclass(frozen=True)
@@ -140,13 +147,68 @@ def current_target(path: Path) -> Path | None:
     return None
 
 
+class Store(Protocol):
+    """What build, queries, pages, reasoning, analytics, export and linking ask of a store.
+
+    Two implementations: GraphStore (embedded pyoxigraph) and remote.RemoteStore (SPARQL 1.1
+    Protocol and Graph Store Protocol over HTTP). Both raise the same errors (graph/errors.py)
+    and return the same result types.
+    """
+
+    read_only: bool
+    location: Path | None
+
+    @property
+    def remote(self) -> bool:
+        """Whether the store lives in another process (reason on a copy, write back once)."""
+
+    def describe(self) -> str:
+        """What backs the store, for people: 'embedded (memory)', 'oxigraph at http://...'."""
+
+    def load(
+        self, data: bytes | str | IO[bytes], fmt: str = ..., graph: str | None = ..., *, trusted: bool = ...
+    ) -> None: ...
+    def replace_graph(self, graph: str, data: bytes | str, fmt: str = ...) -> None: ...
+    def update(self, sparql: str, *, base_iri: str | None = ...) -> None: ...
+    def flush(self) -> None: ...
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: dict[str, Any] | None = ...,
+        union_default: bool = ...,
+        default_graphs: list[str] | None = ...,
+        named_graphs: list[str] | None = ...,
+        prefixes: dict[str, str] | None = ...,
+        base_iri: str | None = ...,
+    ) -> QueryResult: ...
+    def select(self, sparql: str, **kwargs: Any) -> ox.QuerySolutions: ...
+    def ask(self, sparql: str, **kwargs: Any) -> bool: ...
+    def construct(self, sparql: str, **kwargs: Any) -> ox.QueryTriples: ...
+    def named_graphs(self) -> list[str]: ...
+    def count(self, graph: str | None = ...) -> int: ...
+    def counts_per_graph(self) -> dict[str, int]: ...
+    def dump(self, output: IO[bytes], fmt: str = ..., graph: str | None = ...) -> None: ...
+    def dump_with(self, output: IO[bytes], fmt: str, *, extra_ntriples: str, extra_graph: str) -> None: ...
+    def outgoing(self, subject: str) -> list[tuple[Any, Any]]: ...
+    def graph_exists(self, graph: str | None) -> bool: ...
+    def dump_graph(self, output: IO[bytes], fmt: str, graph: str | None) -> None: ...
+    def write_graph(self, graph: str | None, data: bytes | str, fmt: str, *, replace: bool) -> int: ...
+    def drop_graph(self, graph: str | None) -> bool: ...
+
+
 class GraphStore:
     """A pyoxigraph store plus the conventions of ActorGraph (union default graph, errors)."""
+
+    remote = False
 
     def __init__(self, store: ox.Store, *, read_only: bool, location: Path | None = None) -> None:
         self._store = store
         self.read_only = read_only
         self.location = location
+
+    def describe(self) -> str:
+        return f"embedded Oxigraph ({self.location or 'memory'})"
 
     # ---------------------------------------------------------------- opening
 
@@ -386,6 +448,64 @@ class GraphStore:
     def raw(self) -> ox.Store:
         """The underlying pyoxigraph store, for the few callers (benchmarks) that need it."""
         return self._store
+
+
+# ---------------------------------------------------------------- what remote stores answer
+
+RESULTS_MEDIA_TYPES: dict[str, ox.QueryResultsFormat] = {m.media_type.split(";")[0]: m for m in _RESULTS.values()} | {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+}
+
+
+def parse_results(data: bytes, media_type: str) -> QueryResult:
+    """The result of a query answered by a remote store, as the embedded store would give it.
+
+    SELECT/ASK results parse with pyoxigraph; CONSTRUCT/DESCRIBE triples go into a small
+    in-memory store that hands them back as QueryTriples (pyoxigraph builds that type only
+    from a query), so callers serialise and iterate them the same way. Raises StoreError.
+    """
+    wanted = media_type.split(";", 1)[0].strip().lower()
+    try:
+        if wanted in RESULTS_MEDIA_TYPES:
+            parsed: QueryResult = ox.parse_query_results(data, RESULTS_MEDIA_TYPES[wanted])
+            return parsed
+        rdf = format_by_media_type(wanted)
+        if rdf is None or not isinstance(rdf.kind, ox.RdfFormat):
+            raise StoreError(f"the remote store answered in an unexpected media type {media_type!r}")
+        holder = ox.Store()
+        holder.load(data, format=rdf.kind)
+        return holder.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    except SyntaxError as exc:
+        raise StoreError(f"the remote store's answer does not parse: {exc}") from exc
+
+
+def ntriples_chunks(data: bytes, triples_per_chunk: int) -> Iterator[bytes]:
+    """An N-Triples document in pieces of whole lines, for uploads in several requests.
+
+    A blank node's label only holds within one request, so a document that has any is
+    returned whole (our builds have none; a hand-loaded graph might).
+    """
+    if b"_:" in data:
+        yield data
+        return
+    lines = data.splitlines(keepends=True)
+    for start in range(0, len(lines), triples_per_chunk):
+        yield b"".join(lines[start : start + triples_per_chunk])
+
+
+def to_ntriples(data: bytes | str, fmt: str, base_iri: str | None = None) -> tuple[bytes, int]:
+    """A triple-format payload as N-Triples, and how many triples it holds. Raises InvalidQuery."""
+    try:
+        triples = list(ox.parse(data, format=_RDF[fmt], base_iri=base_iri))
+    except SyntaxError as exc:
+        raise InvalidQuery(f"invalid {fmt}: {exc}") from exc
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", len(triples)
+
+
+def term_sparql(value: Any) -> str:
+    """A Python value or term in SPARQL syntax (for VALUES blocks sent to a remote store)."""
+    return str(to_term(value))
 
 
 def to_term(value: Any) -> ox.NamedNode | ox.Literal | ox.BlankNode:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from actorgraph.graph.cli.errors import reports_errors
-from actorgraph.graph.cli.options import store_option
+from actorgraph.graph.cli.options import store_kind_flag, store_option
 from actorgraph.graph.config import Settings, setting_help
 
 
@@ -38,5 +38,6 @@ def serve(store: str | None, host: str | None, port: int | None, memory: bool, w
     settings = Settings.from_env(store_path=":memory:" if memory else store, host=host, port=port, workers=workers,
                                  threads=threads, query_timeout=query_timeout, max_rows=max_rows,
                                  max_query_length=max_query_length, update_token=update_token,
-                                 federation=federation, service_allowlist=service_allowlist)  # fmt: skip
+                                 federation=federation, service_allowlist=service_allowlist,
+                                 store_kind=store_kind_flag())  # fmt: skip
     run(settings)

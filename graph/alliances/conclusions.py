@@ -27,7 +27,7 @@ from actorgraph.graph.alliances.network import (
     pair,
     year_of,
 )
-from actorgraph.graph.store import GraphStore
+from actorgraph.graph.store import Store
 from actorgraph.ontology import vocab as v
 from actorgraph.ontology.vocab import AG, RES
 
@@ -37,7 +37,7 @@ from actorgraph.ontology.vocab import AG, RES
 class AllianceAnalysis:
     """Reads the statements of a store once, then answers for any year or interval."""
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self.weights = relation_weights(store)
         self.labels, self.kinds = agents(store)
@@ -134,7 +134,7 @@ class AllianceAnalysis:
         return sorted(set(chains), key=lambda c: (c.nodes, c.relation))
 
 
-def relation_weights(store: GraphStore) -> dict[str, float]:
+def relation_weights(store: Store) -> dict[str, float]:
     """Signed weight of every property with a signed ancestor (the nearest one decides)."""
     rows = store.select(
         f"""SELECT ?p ?q (COUNT(?mid) AS ?distance) WHERE {{
@@ -152,7 +152,7 @@ def relation_weights(store: GraphStore) -> dict[str, float]:
     return {p: w for p, (_d, w) in best.items()}
 
 
-def agents(store: GraphStore) -> tuple[dict[str, str], dict[str, str]]:
+def agents(store: Store) -> tuple[dict[str, str], dict[str, str]]:
     """Every agent (instance of a subclass of ag:Agent): its label and its most telling kind."""
     rows = store.select(
         f"""SELECT ?x ?label ?kind WHERE {{
@@ -175,7 +175,7 @@ def agents(store: GraphStore) -> tuple[dict[str, str], dict[str, str]]:
     return labels, kinds
 
 
-def document_present(store: GraphStore) -> dict[str, int]:
+def document_present(store: Store) -> dict[str, int]:
     """Each document's present: its date's year, else the latest year its own statements mention."""
     dated = {
         row["doc"].value: year_of(row["date"].value)
@@ -197,7 +197,7 @@ def document_present(store: GraphStore) -> dict[str, int]:
     return present
 
 
-def part_of(store: GraphStore) -> dict[str, tuple[str, str]]:
+def part_of(store: Store) -> dict[str, tuple[str, str]]:
     """Organ -> (the actor it is stated to be part of, the statement), from partOf statements."""
     rows = store.select(
         f"""SELECT ?s ?o ?st WHERE {{ GRAPH ?g {{ ?st a <{AG}Statement> ; <{AG}subject> ?s ;
@@ -286,7 +286,7 @@ def _triad_label(network: SignedNetwork, triad: Triad) -> str:
     return f"{names} ({triad.signs}, {state}, {period})"
 
 
-def write_conclusions(store: GraphStore, analysis: AllianceAnalysis | None = None, top: int | None = None) -> int:
+def write_conclusions(store: Store, analysis: AllianceAnalysis | None = None, top: int | None = None) -> int:
     """Add ties, triads and hypotheses for every year the statements mention to the inferred graph.
 
     Returns the number of triads written.

@@ -12,7 +12,7 @@ from importlib.metadata import entry_points
 
 import click
 
-from actorgraph.graph.cli.build import build, export
+from actorgraph.graph.cli.build import build, copy, export
 from actorgraph.graph.cli.check import check, coverage, docs, validate
 from actorgraph.graph.cli.ingest import ingest, review
 from actorgraph.graph.cli.links import link
@@ -31,7 +31,7 @@ def cli() -> None:
 
 # The README's order; `actorgraph --help` lists them by name.
 for command in (build, validate, query, export, docs, check, reason, network, balance, predict, timeline,
-                coverage, link, ingest, review):  # fmt: skip
+                coverage, link, ingest, review, copy):  # fmt: skip
     cli.add_command(command)
 
 # Commands of the layers above the core (`serve`, from actorgraph.server.cli) register themselves as entry

@@ -20,12 +20,33 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def make_kg(store: str | None, sources: Path | None = None, **overrides: Any) -> KnowledgeGraph:
     """The graph of the settings (flag > environment > default) and, for build and checks, a sources folder."""
-    return KnowledgeGraph(Settings.from_env(store_path=store, **overrides), sources=sources)
+    settings = Settings.from_env(store_path=store, store_kind=store_kind_flag(), **overrides)
+    return KnowledgeGraph(settings, sources=sources)
+
+
+def store_kind_flag() -> str | None:
+    """The --store-kind given to the current command (None: the setting's environment or default)."""
+    context = click.get_current_context(silent=True)
+    return context.meta.get(STORE_KIND) if context else None
+
+
+STORE_KIND = "actorgraph.store_kind"
+
+
+def _remember_kind(context: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        context.meta[STORE_KIND] = value
 
 
 def store_option(func: F) -> F:
-    """--store: the store directory, or ':memory:' (the store_path setting)."""
-    return click.option("--store", "store", default=None, help=setting_help("store_path"))(func)
+    """--store: the store directory, ':memory:' or a remote store's URL; --store-kind: which kind of server.
+
+    --store-kind is kept in the click context (make_kg reads it) rather than passed to every command.
+    """
+    kinds = click.Choice(["oxigraph", "virtuoso", "fuseki", "graphdb", "generic"], case_sensitive=False)
+    with_kind = click.option("--store-kind", type=kinds, default=None, expose_value=False, callback=_remember_kind,
+                             is_eager=True, help=setting_help("store_kind"))(func)  # fmt: skip
+    return click.option("--store", "store", default=None, help=setting_help("store_path"))(with_kind)
 
 
 def sources_option(func: F) -> F:

@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 from actorgraph.graph.linking.registry import WIKIDATA_ENTITY, corpus_links
 from actorgraph.graph.linking.wikidata import WikidataClient, best_claims, entity_label
 from actorgraph.graph.model import Corpus, Entity
-from actorgraph.graph.store import GraphStore
+from actorgraph.graph.store import Store
 from actorgraph.ontology import vocab as v
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -180,6 +180,6 @@ def _value_term(datavalue: Mapping[str, Any]) -> URIRef | Literal | None:
     return None
 
 
-def write_enrichment(store: GraphStore, result: EnrichResult) -> None:
+def write_enrichment(store: Store, result: EnrichResult) -> None:
     """Replace the enrichment graph, and only it, with the result (one transaction)."""
     store.replace_graph(v.ENRICHMENT_GRAPH, result.ntriples(), "ntriples")

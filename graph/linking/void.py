@@ -20,7 +20,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import FOAF, RDFS, SKOS, XSD
 
 from actorgraph.graph.linking.registry import DBPEDIA_RESOURCE, GEONAMES_FEATURE, WIKIDATA_ENTITY, Link
-from actorgraph.graph.store import GraphStore
+from actorgraph.graph.store import Store
 from actorgraph.ontology import vocab as v
 from actorgraph.ontology.vocab import AG, BASE, DCTERMS, RES, SD, VOID
 
@@ -74,7 +74,7 @@ def linkset_counts(links: Iterable[Link]) -> dict[str, int]:
     return counts
 
 
-def stored_linkset_counts(store: GraphStore) -> dict[str, int]:
+def stored_linkset_counts(store: Store) -> dict[str, int]:
     """skos:exactMatch links per target dataset, counted in the store's links graph (what is served)."""
     counts = {}
     for target in TARGETS:
@@ -123,11 +123,11 @@ class Statistics:
     per_graph: dict[str, int]
 
 
-_cache: weakref.WeakKeyDictionary[GraphStore, Statistics] = weakref.WeakKeyDictionary()
+_cache: weakref.WeakKeyDictionary[Store, Statistics] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
-def statistics(store: GraphStore) -> Statistics:
+def statistics(store: Store) -> Statistics:
     """The dataset's VoID statistics (cached per opened store)."""
     with _lock:
         cached = _cache.get(store)
@@ -138,13 +138,13 @@ def statistics(store: GraphStore) -> Statistics:
         return stats
 
 
-def _count(store: GraphStore, sparql: str, *, union: bool = True) -> int:
+def _count(store: Store, sparql: str, *, union: bool = True) -> int:
     for row in store.query(sparql, union_default=union):  # type: ignore[union-attr]
         return int(row[0].value)
     return 0
 
 
-def _compute(store: GraphStore) -> Statistics:
+def _compute(store: Store) -> Statistics:
     per_graph = {}
     for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):  # type: ignore[union-attr]
         per_graph[row["g"].value] = int(row["n"].value)
@@ -157,7 +157,7 @@ def _compute(store: GraphStore) -> Statistics:
     )
 
 
-def void_graph(store: GraphStore, *, sparql_endpoint: str | None = None, data_dump: str | None = None) -> Graph:
+def void_graph(store: Store, *, sparql_endpoint: str | None = None, data_dump: str | None = None) -> Graph:
     """The VoID description: the dataset, its statistics, and one subset per named graph."""
     stats = statistics(store)
     g = Graph()

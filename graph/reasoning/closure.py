@@ -20,7 +20,7 @@ from actorgraph.graph.reasoning.explanations import describe_rules, explain_roun
 from actorgraph.graph.reasoning.fixpoint import python_closure_rounds
 from actorgraph.graph.reasoning.rules import INPUT_GRAPHS, MAX_ROUNDS, Rule, load_rules
 from actorgraph.graph.reasoning.sparql import closure_rounds, count_inferred, count_quads, round_graph
-from actorgraph.graph.store import GraphStore
+from actorgraph.graph.store import GraphStore, Store
 from actorgraph.ontology import vocab as v
 
 ENGINES = ("python", "sparql")
@@ -113,13 +113,13 @@ class InferenceReport:
         return f"{self.closure.summary()}; {self.triads} triads and their hypotheses in {self.seconds:.2f} s in all"
 
 
-def infer(store: GraphStore, *, explain: bool = True) -> InferenceReport:
+def infer(store: Store, *, explain: bool = True) -> InferenceReport:
     """Replace …/graph/inferred: the OWL 2 RL closure with explanations, then ties, triads and hypotheses.
 
-    An on-disk store is reasoned over in memory (reason_in_memory) and only the inferred graph is
-    written back, in one transaction.
+    An on-disk or remote store is reasoned over in memory (reason_in_memory) and only the inferred
+    graph is written back, in one transaction (on a remote store, one staged switch).
     """
-    if store.location is None:
+    if isinstance(store, GraphStore) and store.location is None:
         return _infer_here(store, explain=explain)
     buffer = io.BytesIO()
     store.dump(buffer, "nquads")

@@ -63,6 +63,7 @@ def description(settings: Settings, endpoint: str, void_url: str, update_url: st
         federation="on, limited to: " + settings.service_allowlist if settings.federation else "off",
     )
     g.add((service, URIRef(DCTERMS + "description"), Literal(note, lang="en")))
+    g.add((service, RDFS.comment, Literal(f"Backed by {kg().backend()}.", lang="en")))
     dataset = URIRef(DATASET_IRI)
     g.add((service, SDNS.defaultDataset, dataset))
     g.add((dataset, RDF.type, SDNS.Dataset))
