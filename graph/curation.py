@@ -37,7 +37,6 @@ from actorgraph.graph.curation_edits import Change as Change
 from actorgraph.graph.curation_edits import edit_document, last_undoable, undo_last
 from actorgraph.graph.curation_files import (
     YamlFile,
-    all_or_nothing,
     history_file,
     read_or_none,
     sha_of,
@@ -52,6 +51,7 @@ from actorgraph.graph.curation_files import version_of as version_of
 from actorgraph.graph.errors import Conflict as Conflict
 from actorgraph.graph.errors import CurationError as CurationError
 from actorgraph.graph.errors import SourceError
+from actorgraph.graph.ingest.files import all_or_nothing
 from actorgraph.graph.ingest.review import candidates_file
 from actorgraph.graph.model import Document
 from actorgraph.graph.sources import load_corpus, load_documents, load_entities, locate_quote

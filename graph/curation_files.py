@@ -140,18 +140,3 @@ def locked(sources: Path) -> Iterator[None]:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-@contextlib.contextmanager
-def all_or_nothing(paths: list[Path]) -> Iterator[None]:
-    """Put every path back as it was (or remove it) if the block raises."""
-    saved = {p: p.read_bytes() if p.exists() else None for p in paths}
-    try:
-        yield
-    except BaseException:
-        for p, content in saved.items():
-            if content is None:
-                p.unlink(missing_ok=True)
-            else:
-                p.write_bytes(content)
-        raise
