@@ -156,25 +156,18 @@ def test_live_mixed_load_keeps_its_throughput_under_runaways_and_a_rebuild(tmp_p
         f"{[(status, round(took, 2)) for status, took, _ in faulted.runaways]}; peak RSS {peak[0] / 1024:.0f} MiB"
     )
     assert baseline.failures == [] and faulted.failures == [], (baseline.failures + faulted.failures)[:5]
-    # Every runaway ends in a clean 503 that says it timed out. How long the client waited for it is
-    # printed, not asserted: with 16 busy keep-alive clients a new connection waits for the load to stop
-    # (the front's 12 request threads are all taken; see the strict xfail below), so the runaway client
-    # gets its first 503 only at the end of the phase, and no second runaway fits in it.
-    assert faulted.runaways
-    for status, _took, text in faulted.runaways:
+    assert len(faulted.runaways) >= int(SECONDS // RUNAWAY_EVERY) - 1  # one every 5 s (the last may not fit)
+    for status, took, text in faulted.runaways:
         assert status == 503 and "timed out" in text, text
+        assert took < TIMEOUT + 1.5
     assert [b["label"]["value"] for b in marker] == ["Load Marker"]  # the rebuild was picked up, no restart
     assert baseline.served >= 10 * SECONDS  # the baseline is a real load, not a stalled server
     assert share >= MIN_SHARE, f"{share:.0%} of the baseline throughput"
     assert 0 < peak[0] < RSS_BOUND_KIB
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a known defect: granian's backpressure (12 request threads for 4 query "
-    "processes) lets 16 busy keep-alive connections starve a new one until they stop",
-)
 def test_live_a_new_connection_is_served_while_sixteen_keep_alive_clients_are_busy(tmp_path: Path) -> None:
+    # It waited for the load to stop while granian's backpressure equalled the request threads (run.py).
     store = build_store(tmp_path / "store", copy_sources(tmp_path / "sources"))
     server = start_server(["--store", str(store), "--timeout", str(TIMEOUT)], tmp_path / "server.log")
     stop = threading.Event()
