@@ -100,12 +100,19 @@ def start_front(settings: Settings) -> Any:
     return RequestLog(Relay(pool, settings.query_timeout), stream=sys.stderr)
 
 
+# granian's backpressure bounds the connections served at once, not the requests: a keep-alive connection
+# holds its permit between requests, so with backpressure equal to the request threads, 13 busy keep-alive
+# clients starved every new connection until they left (tests/integration/test_load_under_faults.py).
+# The request threads (blocking_threads) still bound the concurrency in Python; this only bounds sockets.
+CONNECTIONS = 1024
+
+
 def granian_server(settings: Settings) -> MPServer:
     """granian's server for these settings (one front process; request threads for every slot)."""
     processes, slots = pool_shape(settings)
     threads = 2 * processes * slots + 4  # requests waiting for a free process hold a thread too
     return MPServer("actorgraph.server.run:front", address=settings.host, port=settings.port,
-                    interface=Interfaces.WSGI, workers=1, blocking_threads=threads, backpressure=threads,
+                    interface=Interfaces.WSGI, workers=1, blocking_threads=threads, backpressure=CONNECTIONS,
                     http1_settings=HTTP1Settings(header_read_timeout=HEADER_READ_TIMEOUT_MS),
                     log_level=LogLevels.warning, workers_kill_timeout=int(settings.query_timeout) + 5)  # fmt: skip
 
