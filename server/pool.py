@@ -65,8 +65,10 @@ class HeadersTooLarge(HTTPError):
     status = 431
 
 
-class ProcessGone(Exception):
-    """A query process ended in the middle of a request (it crashed, or another request's timeout ended it)."""
+class ProcessGone(HTTPError):
+    """A query process ended in the middle of a request (it crashed, or was killed): the service, not the client."""
+
+    status = 503
 
 
 @dataclass(eq=False)
@@ -390,7 +392,8 @@ class Relay:
         if slot.ended == "restarted":
             return QueryTimeout("Query ended: its process was restarted after another request's timeout.",
                                 {"Retry-After": "1"})  # fmt: skip
-        return ProcessGone("a query process ended in the middle of a request")
+        return ProcessGone("The query's process ended unexpectedly (it crashed or was killed); a new one is starting:"
+                           " try again.", {"Retry-After": "1"})  # fmt: skip
 
     def _error(self, exc: Exception, environ: dict[str, Any], start_response: Start) -> Iterable[bytes]:
         response = error_response(exc)
