@@ -185,7 +185,7 @@ class Gazetteer:
 
     def fuzzy(self, phrase: str) -> tuple[str, float] | None:
         """The registry entity a capitalised phrase is a near-spelling of (rapidfuzz), if any."""
-        from rapidfuzz import fuzz, process
+        from rapidfuzz import fuzz, process  # loaded when a name is first compared by spelling, not at import
 
         key = " ".join(name_key(phrase))
         if len(key.replace(" ", "")) < FUZZY_MIN_LENGTH or not self._fuzzy_names:

@@ -6,6 +6,8 @@ without a text layer, binary junk, an empty file); nothing is written before rea
 
 from __future__ import annotations
 
+import io
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,7 +163,7 @@ _BOILERPLATE_CLASS = re.compile(
 
 def read_html(data: bytes, name: str) -> ReadResult:
     """The main text of a web page: <article> or <main> if present, boilerplate dropped."""
-    from bs4 import BeautifulSoup, Tag
+    from bs4 import BeautifulSoup, Tag  # start-up cost: BeautifulSoup loads only for HTML input
 
     html = _decode(data, name) if b"\x00" not in data[:8192] else ""
     if not html:
@@ -194,7 +196,7 @@ def read_html(data: bytes, name: str) -> ReadResult:
 
 
 def _html_meta(soup: object) -> dict[str, str]:
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup  # start-up cost, as in read_html
 
     assert isinstance(soup, BeautifulSoup)
     meta: dict[str, str] = {}
@@ -224,11 +226,8 @@ def _html_meta(soup: object) -> dict[str, str]:
 
 def read_pdf(data: bytes, name: str) -> ReadResult:
     """The text layer of a PDF, cleaned (running heads, footnote markers, hyphenation, line breaks)."""
-    import io
-    import logging
-
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from pypdf import PdfReader  # start-up cost: pypdf loads only for PDF input
+    from pypdf.errors import PyPdfError  # start-up cost, as above
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
