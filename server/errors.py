@@ -99,6 +99,22 @@ class UnsupportedMediaType(HTTPError):
     status = 415
 
 
+class RequestTimeout(HTTPError):
+    """The request's body did not arrive in time."""
+
+    status = 408
+
+
+class HeadersTooLarge(HTTPError):
+    status = 431
+
+
+class ProcessGone(HTTPError):
+    """A query process ended in the middle of a request (it crashed, or was killed): the service, not the client."""
+
+    status = 503
+
+
 class QueryTimeout(HTTPError):
     """The request ran past the server's query timeout (answered by the watchdog)."""
 

@@ -34,7 +34,14 @@ from pathlib import Path
 from typing import Any
 
 from actorgraph.server import wire
-from actorgraph.server.errors import HTTPError, QueryTimeout, error_response
+from actorgraph.server.errors import (
+    HeadersTooLarge,
+    HTTPError,
+    ProcessGone,
+    QueryTimeout,
+    RequestTimeout,
+    error_response,
+)
 
 log = logging.getLogger("actorgraph.server")
 
@@ -53,22 +60,6 @@ OVER_SHARE = (
     "Query ended: the server is busy with other long-running queries (of yours, or in all); it keeps "
     "a share of its processes for short ones. Try again later."
 )
-
-
-class RequestTimeout(HTTPError):
-    """The request's body did not arrive in time."""
-
-    status = 408
-
-
-class HeadersTooLarge(HTTPError):
-    status = 431
-
-
-class ProcessGone(HTTPError):
-    """A query process ended in the middle of a request (it crashed, or was killed): the service, not the client."""
-
-    status = 503
 
 
 @dataclass(eq=False)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from actorgraph.graph.extract.families import SYMMETRIC
 from actorgraph.graph.model import Entity
 
 Progress = Callable[[int, int], None]
@@ -97,3 +98,19 @@ class Extractor(Protocol):
     def extract(self, text: str, entities: dict[str, Entity], progress: Progress = no_progress) -> ExtractionResult:
         """Propose mentions, new entities and relations for one text."""
         ...
+
+
+def most_confident(proposals: list[Proposal], by: Callable[[Proposal], object]) -> list[Proposal]:
+    """One proposal per (sentence, by(p), pair), the pair unordered for symmetric families; the most confident wins.
+
+    Sorted by position, then subject, predicate and object.
+    """
+    best: dict[tuple[object, ...], Proposal] = {}
+    for p in proposals:
+        pair: tuple[str, ...] = (p.subject, p.object)
+        if p.family in SYMMETRIC:
+            pair = tuple(sorted(pair))
+        key = (p.start, by(p), *pair)
+        if key not in best or p.confidence > best[key].confidence:
+            best[key] = p
+    return sorted(best.values(), key=lambda p: (p.start or 0, p.subject, p.predicate, p.object))

@@ -22,8 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from actorgraph.graph.config import Settings
 from actorgraph.graph.extract.arguments import ArgumentReader
-from actorgraph.graph.extract.base import ExtractionResult, Progress, Proposal, no_progress
-from actorgraph.graph.extract.families import SYMMETRIC
+from actorgraph.graph.extract.base import ExtractionResult, Progress, Proposal, most_confident, no_progress
 from actorgraph.graph.extract.lexicon import Lexicon, load_lexicon
 from actorgraph.graph.extract.mentions import Gazetteer
 from actorgraph.graph.extract.name_refs import Names
@@ -113,12 +112,4 @@ def _name_root(token: Token, names: Names) -> Token:
 
 def dedupe(proposals: list[Proposal]) -> list[Proposal]:
     """One proposal per (sentence, predicate, pair); symmetric families in either order; the most confident wins."""
-    best: dict[tuple[object, ...], Proposal] = {}
-    for p in proposals:
-        pair: tuple[str, ...] = (p.subject, p.object)
-        if p.family in SYMMETRIC:
-            pair = tuple(sorted(pair))
-        key = (p.start, p.predicate, *pair)
-        if key not in best or p.confidence > best[key].confidence:
-            best[key] = p
-    return sorted(best.values(), key=lambda p: (p.start or 0, p.subject, p.predicate, p.object))
+    return most_confident(proposals, by=lambda p: p.predicate)

@@ -24,10 +24,10 @@ from actorgraph.graph.extract.base import (
     Mention,
     Progress,
     Proposal,
+    most_confident,
     no_progress,
 )
 from actorgraph.graph.extract.cues import TABLE, Cue
-from actorgraph.graph.extract.families import SYMMETRIC
 from actorgraph.graph.extract.mentions import Gazetteer, tokenize
 from actorgraph.graph.extract.names import new_entity_candidates
 from actorgraph.graph.model import Entity
@@ -539,15 +539,7 @@ def _quantity(text: str, obj: Mention) -> tuple[int | None, str | None]:
 
 def _dedupe(proposals: list[Proposal]) -> list[Proposal]:
     """One proposal per (sentence, family, pair): the most confident cue wins."""
-    best: dict[tuple[object, ...], Proposal] = {}
-    for p in proposals:
-        pair: tuple[str, ...] = (p.subject, p.object)
-        if p.family in SYMMETRIC:
-            pair = tuple(sorted(pair))
-        key = (p.start, p.family, *pair)
-        if key not in best or p.confidence > best[key].confidence:
-            best[key] = p
-    return sorted(best.values(), key=lambda p: (p.start or 0, p.subject, p.predicate, p.object))
+    return most_confident(proposals, by=lambda p: p.family)
 
 
 def _within(mentions: list[Mention], starts: list[int], sentence: Sentence) -> list[Mention]:

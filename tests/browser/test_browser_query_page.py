@@ -6,26 +6,20 @@ page drew from /sparql. Needs /usr/bin/chromium and /usr/bin/chromedriver (`make
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from browser_support import served
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
-from werkzeug.serving import make_server
 
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.server import create_app
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 # No prefixes: the page declares the missing ones before running.
 MAZAR_VICTIMS = """SELECT ?victim ?quantity ?document WHERE {
   ?s ag:subject res:mazar-i-sharif-1998-killings ; ag:relation ag:victim ;
@@ -36,36 +30,8 @@ MAZAR_VICTIMS = """SELECT ?victim ?quantity ?document WHERE {
 @pytest.fixture(scope="module")
 def live_server(kg: KnowledgeGraph) -> Iterator[str]:
     """The app served by werkzeug on a free port of 127.0.0.1, in a thread."""
-    server = make_server("127.0.0.1", 0, create_app(kg=kg), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[WebDriver]:
-    assert CHROMIUM.exists() and CHROMEDRIVER.exists(), "install chromium and chromium-driver: make system-deps"
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--window-size=1400,1000",
-    ):
-        options.add_argument(arg)
-    # An explicit driver path: Selenium Manager never tries to download one.
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
+    with served(create_app(kg=kg)) as url:
+        yield url
 
 
 def result_rows(browser: WebDriver) -> list[list[str]]:

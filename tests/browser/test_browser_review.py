@@ -9,30 +9,23 @@ the YAML files, SPARQL answers and the statement page. Needs /usr/bin/chromium a
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import yaml
+from browser_support import served
 from curation_support import ACCEPT, CORRECT, DOC, NEW_ENTITY, NEW_QUOTE, NOTE, REJECT, TOKEN, curation_graph
-from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
-from werkzeug.serving import make_server
 
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.server import create_app
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 
 @pytest.fixture(scope="module")
@@ -44,29 +37,8 @@ def graph(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
 @pytest.fixture(scope="module")
 def live_server(graph: KnowledgeGraph) -> Iterator[str]:
     """The app served by werkzeug on a free port of 127.0.0.1, in a thread."""
-    server = make_server("127.0.0.1", 0, create_app(kg=graph), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[WebDriver]:
-    assert CHROMIUM.exists() and CHROMEDRIVER.exists(), "install chromium and chromium-driver: make system-deps"
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                "--window-size=1500,1100"):  # fmt: skip
-        options.add_argument(arg)
-    # An explicit driver path: Selenium Manager never tries to download one.
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
+    with served(create_app(kg=graph)) as url:
+        yield url
 
 
 def wait(browser: WebDriver, css: str, timeout: float = 30) -> WebElement:

@@ -14,6 +14,7 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 import pytest
+from proc_stats import descendants
 from server_process import FIXTURE_SOURCES, LiveServer, build_store, start_server
 
 from actorgraph.ontology.vocab import sparql_prefixes
@@ -125,23 +126,6 @@ def test_live_an_oversized_request_line_is_refused_quickly(live: LiveServer) -> 
         finally:
             sock.close()
     assert httpx.get(live.sparql, params={"query": IRAN_LABEL}, timeout=10).status_code == 200
-
-
-def descendants(pid: int) -> set[int]:
-    """Every process below pid (from /proc)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(") ", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    found: set[int] = set()
-    frontier = {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
 
 
 def test_live_sigterm_shuts_down_cleanly(tmp_path: Path) -> None:
