@@ -138,6 +138,7 @@ class KnowledgeGraph:
         progress(done, total) follows the upload of triples into a remote store.
         """
         sources = sources or self.sources
+        self._reconciler = None  # the registry may have changed (curation rebuilds after each change)
         if self.settings.remote:
             target = RemoteStore.from_settings(self.settings, read_only=False)
             report = build_mod.build_remote(target, sources, step, reason=reason, progress=progress)
