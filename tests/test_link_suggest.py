@@ -22,7 +22,7 @@ from actorgraph.graph.errors import LinkError, ReconciliationUnavailable, Wikida
 from actorgraph.graph.linking import WikidataClient
 from actorgraph.graph.linking.reconcile import entity_countries
 from actorgraph.graph.linking.registry import Link, corpus_links
-from actorgraph.graph.linking.suggest import ReconciliationClient, check_candidate, entity_query
+from actorgraph.graph.linking.suggest import ReconciliationClient, check_candidate, entity_query, replace_entry
 from actorgraph.graph.linking.verify import compare
 from actorgraph.graph.model import Entity
 from actorgraph.graph.sources import load_corpus
@@ -266,3 +266,14 @@ def test_class_check_reads_the_superclasses_too() -> None:
     assert from_class_only.problems == ["instance of (human settlement) does not fit our class City"]
     with_broader = compare(city, Link("tehran", "Q3616"), item, {"Q515": "human settlement"}, {"Q515": ["big city"]})
     assert with_broader.ok, with_broader.problems
+
+
+def test_replacing_an_entry_keeps_the_blank_line_and_comment_after_it(tmp_path: Path) -> None:
+    links = tmp_path / "links.yaml"
+    links.write_text(
+        "- id: iran\n  wikidata: Q794\n\n# Non-state actors\n- id: hamas\n  wikidata: Q38799\n", encoding="utf-8"
+    )
+    replace_entry(links, "iran", {"id": "iran", "wikidata": "Q794", "note": "checked again"})
+    assert links.read_text(encoding="utf-8") == (
+        "- id: iran\n  wikidata: Q794\n  note: checked again\n\n# Non-state actors\n- id: hamas\n  wikidata: Q38799\n"
+    )

@@ -266,7 +266,8 @@ def replace_entry(path: Path, entity_id: str, entry: Mapping[str, Any]) -> None:
     """Replace one entry of links.yaml (or append it), leaving every other line as it was (comments too)."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     block = yaml.safe_dump([_plain(entry)], sort_keys=False, allow_unicode=True, width=120)
-    pattern = re.compile(rf"^- id: {re.escape(entity_id)}\n(?:(?:  .*)?\n)*?(?=^- |^#|\Z)", re.MULTILINE)
+    # The entry's lines, up to the next entry, comment or the end; blank lines before those stay where they are.
+    pattern = re.compile(rf"^- id: {re.escape(entity_id)}\n(?:(?:  .*)?\n)*?(?=\n*(?:^- |^#|\Z))", re.MULTILINE)
     found = pattern.search(text)
     if found:
         text = text[: found.start()] + block + text[found.end() :]
