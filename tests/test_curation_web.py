@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import time
 from pathlib import Path
@@ -26,7 +27,7 @@ from flask.testing import FlaskClient
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.errors import StoreError
 from actorgraph.server import create_app
-from actorgraph.server.web.review import CSRF_COOKIE, SESSION_COOKIE
+from actorgraph.server.web.review import CSRF_COOKIE, JOB_KEPT_SECONDS, SESSION_COOKIE, Job, forget_finished_jobs
 
 PAGE = f"/review/{DOC}"
 
@@ -398,3 +399,16 @@ def test_review_logout_needs_the_csrf_token_and_ends_the_session(analyst: FlaskC
 def test_review_unknown_document_is_404(analyst: FlaskClient) -> None:
     response = analyst.get("/review/no-such-document")
     assert response.status_code == 404 and "no document &#39;no-such-document&#39; to review" in response.text
+
+
+def test_finished_upload_status_files_are_forgotten_after_a_day_running_ones_kept(tmp_path: Path) -> None:
+    old_done = Job("a" * 32, "Old note", tmp_path, finished=True, document="old-note")
+    old_running = Job("b" * 32, "Long PDF", tmp_path, done=3, total=10)
+    fresh_done = Job("c" * 32, "New note", tmp_path, finished=True, document="new-note")
+    for job in (old_done, old_running, fresh_done):
+        job.save()
+    two_days_ago = time.time() - 2 * 86_400
+    for job in (old_done, old_running):
+        os.utime(job.path, (two_days_ago, two_days_ago))
+    assert forget_finished_jobs(tmp_path, older_than=JOB_KEPT_SECONDS) == ["a" * 32]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{'b' * 32}.json", f"{'c' * 32}.json"]

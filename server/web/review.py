@@ -23,6 +23,7 @@ import re
 import secrets
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -371,6 +372,25 @@ class Job:
 
 
 JOB_ID = re.compile(r"[0-9a-f]{32}")
+# A finished upload's status file is kept a day, long enough for its progress page to be reloaded.
+JOB_KEPT_SECONDS = 86_400
+
+
+def forget_finished_jobs(folder: Path, *, older_than: float) -> list[str]:
+    """Delete the status files of finished uploads last written more than older_than seconds ago; their ids.
+
+    Running jobs are kept whatever their age (a long PDF may take a while).
+    """
+    if not folder.is_dir():
+        return []
+    cutoff = time.time() - older_than
+    forgotten = []
+    for path in folder.glob("*.json"):
+        job = Job.load(folder, path.stem)
+        if job is not None and job.finished and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            forgotten.append(job.id)
+    return forgotten
 
 
 def _jobs() -> Path:
@@ -405,6 +425,7 @@ def upload() -> BaseResponse | tuple[str, int]:
     stem = secure_filename(Path(upload_file.filename).stem) if upload_file and upload_file.filename else "pasted"
     path = folder / f"{stem or 'document'}{suffix}"
     path.write_bytes(data)
+    forget_finished_jobs(_jobs(), older_than=JOB_KEPT_SECONDS)
     job = Job(uuid.uuid4().hex, title, _jobs())
     job.save()
     meta = {k: request.form.get(k, "").strip() or None for k in ("author", "date")}
