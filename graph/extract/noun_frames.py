@@ -24,6 +24,14 @@ from actorgraph.graph.extract.verb_frames import SUPPORT_FAMILIES
 
 PERSON_ROLES = frozenset({"leaderOf", "officialOf"})
 ACCUSING = frozenset({"blame", "accuse", "suspect", "charge", "credit"})
+# Verbs whose subject holds a relationship the noun names ("X has close ties to Y", "X maintains links with Y");
+# only for symmetric relations, where holding one is being in one.
+HOLDING = frozenset({"have", "maintain", "develop", "build", "forge", "deepen", "strengthen", "establish", "cultivate"})
+# Verbs that end the relationship the noun names: "X severed ties with Y" says they no longer cooperate.
+SEVERING = frozenset({"sever", "cut", "break", "suspend", "freeze"})
+# Nouns for the ruling body of a state: "Niger's junta under X", "the government of X" (X leads the state);
+# "leadership" in "under the leadership of X" / "under X's leadership" (X leads the clause's subject).
+GOVERNING = frozenset({"government", "junta", "regime", "administration", "cabinet", "leadership"})
 
 
 class NounFrames:
@@ -43,8 +51,15 @@ class NounFrames:
         from its prepositions."""
         subjects, light = self._noun_subjects(noun)
         receiving = light is not None and light.lemma_.lower() in self.lex.receiving_verbs
+        family = family_of(self.lex.nouns[noun.lemma_.lower()][0].predicate)
+        if family in SYMMETRIC and self._severed(noun):
+            return
+        if not subjects and family in SYMMETRIC:
+            subjects = self._relationship_holders(noun)
         for frame in self.lex.nouns[noun.lemma_.lower()]:
             objects = self._noun_objects(noun, frame, light, subjects)
+            if not subjects and not receiving and family_of(frame.predicate) in SUPPORT_FAMILIES:
+                subjects = self.args.prep_objects(noun, "from")  # "support for X from Y", "funding from Y"
             if receiving:  # "X received support from Y": Y supports X
                 givers = self.args.prep_objects(light, "from", include_dobj=True) if light is not None else []
                 objects, subjects = [subjects] if subjects else [], givers
@@ -93,6 +108,25 @@ class NounFrames:
             return self.args.subjects(head) or own, head  # "Turkey and Egypt deepened their cooperation with X"
         return [], None
 
+    def _relationship_holders(self, noun: Token) -> list[Party]:
+        """Who is in the relationship a noun names: 'X has close ties to Y', 'a militia with links to Y'."""
+        head = noun.head
+        if noun.dep_ == "dobj" and head.lemma_.lower() in HOLDING:
+            return self.args.subjects(head)
+        if noun.dep_ == "pobj" and head.lower_ == "with":
+            holder = head.head
+            party = self.args.party(holder) if holder.pos_ in ("NOUN", "PROPN") else None
+            if party is not None and (party.token is holder or party.token.dep_ == "appos" or holder.dep_ == "appos"):
+                # "X, a militia with ties to Y": the militia is X; not "IRGC officers with ties to Y" (the officers')
+                return [party]
+            if holder.pos_ in ("VERB", "AUX"):
+                return self.args.subjects(holder)  # "X, with ties to Y, seized ..."
+        return []
+
+    def _severed(self, noun: Token) -> bool:
+        head = noun.head
+        return noun.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in SEVERING
+
     def _with_phrase(self, noun: Token) -> Token | None:
         """The verb a "with <noun>" phrase modifies, if the noun is in one."""
         head = noun.head
@@ -137,9 +171,12 @@ class NounFrames:
     def role(self, noun: Token, sentence: Span) -> Iterator[Proposal]:
         """A role noun: who holds the role (apposition, compound, copula) and of whom."""
         frame = self.lex.roles[noun.lemma_.lower()]
-        holders = self._role_holders(noun)
+        holders = self._role_holders(noun, frame)
         relata = self.args.parties(c for c in noun.children if c.dep_ in ("poss", "compound", "nmod") and c.i < noun.i)
-        relata += self.args.prep_objects(noun, "of")
+        relata += self._role_objects(noun, frame)
+        own = self.names.ref(noun)
+        if not relata and own is not None and own.how == "agent":
+            relata = [Party(own, noun)]  # "X, a Russian diplomat": the demonym made the diplomat Russia's
         if not relata and noun.dep_ in ("compound", "nmod", "amod", "npadvmod"):
             # "the IRGC general Mohammad Reza Zahedi", "Hezbollah's secretary-general Hassan Nasrallah"
             relata = self.args.parties(
@@ -151,17 +188,31 @@ class NounFrames:
         for holder, relatum in self.args.pairs(holders, [relata]):
             yield self.qualifiers.proposal(frame, holder, relatum, noun, sentence, cue=f"role:{noun.lemma_.lower()}")
 
-    def _role_holders(self, noun: Token) -> list[Party]:
+    def _role_objects(self, noun: Token, frame: Frame) -> list[Party]:
+        """Whose role it is: 'of Y', and the frame's own prepositions ('a donor to Y'), which the parser may hang
+        on the copula ('X remains a donor to Y')."""
+        preps = ["of", *(r.split(":", 1)[1] for r in frame.object if r.startswith("prep:") and r != "prep:of")]
+        found = [p for prep in preps for p in self.args.prep_objects(noun, prep)]
+        if not found and noun.dep_ in ("attr", "oprd") and noun.head.lemma_.lower() in self.lex.copulas:
+            found = [p for prep in preps[1:] for p in self.args.prep_objects(noun.head, prep)]
+        return found
+
+    def _role_holders(self, noun: Token, frame: Frame) -> list[Party]:
         if noun.dep_ == "appos":
             return self.args.parties([noun.head])
         appositives = self.args.parties(c for c in noun.children if c.dep_ == "appos")
         if appositives:
             return appositives
         if noun.dep_ in ("compound", "nmod", "amod", "npadvmod") and noun.i < noun.head.i:
-            # "HTS leader Ahmed al-Sharaa", "Hezbollah's secretary-general Hassan Nasrallah"
+            # "HTS leader Ahmed al-Sharaa", "Hezbollah's secretary-general Hassan Nasrallah", "its patron Iran"
             holder = self.names.ref(noun.head)
-            return [Party(holder, noun.head)] if holder is not None and holder.kind == "person" else []
+            wanted = holder is not None and (holder.kind == "person" or frame.predicate not in PERSON_ROLES)
+            return [Party(holder, noun.head)] if holder is not None and wanted else []
         head = noun.head
+        if noun.dep_ == "nsubj" and head.lemma_.lower() in self.lex.copulas:
+            # "The main backer of the Polisario Front is Algeria": the role is the subject, its holder the attribute
+            named = (self.args.party(c) for c in head.children if c.dep_ in ("attr", "oprd"))
+            return [p for p in named if p is not None]  # a name, not "part of Y" read as Y
         if noun.dep_ == "pobj" and head.lower_ == "as":
             head = head.head  # "served as the group's leader"
         elif noun.dep_ not in ("attr", "oprd"):
@@ -169,6 +220,35 @@ class NounFrames:
         if head.lemma_.lower() in self.lex.copulas:
             return self.args.subjects(head) or self.args.parties(c for c in head.children if c.dep_ == "nsubjpass")
         return []
+
+    # -- ruling bodies: "Niger's junta under X", "the government of X", "the group, under the leadership of X"
+
+    def governed(self, noun: Token, sentence: Span) -> Iterator[Proposal]:
+        """A person heading a state's government, or the actor a clause's 'under the leadership of X' is about."""
+        named = [c for c in noun.children if c.dep_ in ("poss", "compound", "nmod") and c.i < noun.i]
+        parties = self.args.parties(named)
+        leaders = [p for p in parties if p.ref.kind == "person"]
+        leaders += [p for prep in ("under", "of") for p in self.args.prep_objects(noun, prep) if p.ref.kind == "person"]
+        if noun.lemma_.lower() == "leadership":
+            governed = self._under_whom(noun)
+        else:
+            own = self.names.ref(noun)
+            governed = [Party(own, noun)] if own is not None and own.how == "agent" else []
+            governed = governed or [p for p in parties if p.ref.is_actor and p.ref.kind != "person"]
+        governed = [p for p in governed if p.ref.is_actor]  # "in Helmand province under the leadership of X"
+        frame = Frame("leaderOf", ("prep:of",), None, 0.55)
+        for leader, ruled in self.args.pairs(leaders, [governed]):
+            yield self.qualifiers.proposal(frame, leader, ruled, noun, sentence, cue=f"governing:{noun.lemma_.lower()}")
+
+    def _under_whom(self, noun: Token) -> list[Party]:
+        """'X, under the leadership of Y, ...', 'under Y's leadership X ...': X."""
+        head = noun.head
+        if noun.dep_ != "pobj" or head.lower_ != "under":
+            return []
+        ruled = head.head
+        if ruled.pos_ in ("VERB", "AUX"):
+            return self.args.subjects(ruled)
+        return self.args.parties([ruled])
 
     def based(self, token: Token, ref: Ref, sentence: Span) -> Iterator[Proposal]:
         """'Hezbollah-like groups in Y', 'the TTP in Afghanistan', 'X, based in Y': a group or organ's base."""
@@ -206,6 +286,13 @@ class NounFrames:
             frame = Frame("hostileTo", ("dobj",), None, 0.6)
             yield self.qualifiers.proposal(frame, holder, opposed, head, sentence, cue="anti-prefix")
 
+    def _apposed(self, token: Token, ref: Ref) -> Party:
+        """'the Majlis al-Shura, Qatar's parliament': the name the possessed organ is in apposition to is the organ."""
+        named = self.names.ref(token.head)
+        if token.dep_ == "appos" and named is not None and named.key != ref.key and named.is_actor:
+            return Party(named, token.head)
+        return Party(ref, token)
+
     def possessed(self, token: Token, ref: Ref, sentence: Span) -> Iterator[Proposal]:
         """'Pakistan's Inter-Services Intelligence', 'its Quds Force': the organ is part of its possessor;
         "Haftar's Libyan National Army": a person's group is led by that person."""
@@ -214,7 +301,8 @@ class NounFrames:
             if owner.ref.key == ref.key:
                 continue
             if ref.kind == "organ" and owner.ref.kind in ("state", "organ", "group"):
-                frame, party, other, cue = Frame("partOf", ("poss",), None, 0.6), Party(ref, token), owner, "organ"
+                frame, other, cue = Frame("partOf", ("poss",), None, 0.6), owner, "organ"
+                party = self._apposed(token, ref)
             elif ref.kind in ("group", "organ") and owner.ref.kind == "person":
                 frame, party, other, cue = Frame("leaderOf", ("poss",), None, 0.5), owner, Party(ref, token), "led"
             else:

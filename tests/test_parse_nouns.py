@@ -1,0 +1,153 @@
+"""The parse extractor on relations said through nouns: roles, appositions, possessives, copulas, relationship
+nouns ("ties to", "links with", "a merger of"), ruling bodies ("the junta under X").
+
+One small sentence per construction (none taken from a shipped or held-out document), each asserting the
+exact candidate: subject, predicate, object and certainty. The registry is made here, so the tests depend
+neither on the shipped data nor on how new names are typed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from actorgraph.graph.extract.base import ExtractionResult, Proposal
+from actorgraph.graph.extract.parse import ParseExtractor
+from actorgraph.graph.model import Entity
+
+REGISTRY = {
+    e.id: e
+    for e in (
+        Entity("algeria", ("State",), "Algeria"),
+        Entity("russia", ("State",), "Russia"),
+        Entity("belarus", ("State",), "Belarus"),
+        Entity("venezuela", ("State",), "Venezuela"),
+        Entity("bangladesh", ("State",), "Bangladesh"),
+        Entity("kenya", ("State",), "Kenya"),
+        Entity("somalia", ("State",), "Somalia"),
+        Entity("saudi-arabia", ("State",), "Saudi Arabia"),
+        Entity("qatar", ("State",), "Qatar"),
+        Entity("myanmar", ("State",), "Myanmar"),
+        Entity("ukraine", ("State",), "Ukraine"),
+        Entity("verkhovna-rada", ("Legislature",), "Verkhovna Rada"),
+        Entity("polisario", ("ArmedGroup",), "Polisario Front"),
+        Entity("arakan-army", ("ArmedGroup",), "Arakan Army"),
+        Entity("shabelle-brigade", ("ArmedGroup",), "Shabelle Brigade"),
+        Entity("sna", ("ArmedForce",), "Somali National Army"),
+        Entity("ansar-ahmed", ("ArmedGroup",), "Ansar Ahmed"),
+        Entity("milf", ("ArmedGroup",), "Moro Islamic Liberation Front"),
+        Entity("yakutumba", ("ArmedGroup",), "Mai-Mai Yakutumba"),
+        Entity("fdlr", ("ArmedGroup",), "FDLR"),
+        Entity("knu", ("ArmedGroup",), "Karen National Union"),
+        Entity("kia", ("ArmedGroup",), "Kachin Independence Army"),
+        Entity("boko-haram", ("ArmedGroup",), "Boko Haram"),
+        Entity("ansar-dine", ("ArmedGroup",), "Ansar Dine"),
+        Entity("mourabitoun", ("ArmedGroup",), "al-Mourabitoun"),
+        Entity("nikolai-petrov", ("Person",), "Nikolai Petrov"),
+        Entity("ahmed-saleh", ("Person",), "Ahmed Saleh"),
+        Entity("maduro", ("Person",), "Nicolas Maduro"),
+        Entity("shekau", ("Person",), "Abubakar Shekau"),
+        Entity("marib", ("City",), "Marib"),
+        Entity("chibok", ("City",), "Chibok"),
+    )
+}
+
+
+@pytest.fixture(scope="session")
+def extractor() -> ParseExtractor:
+    return ParseExtractor()
+
+
+def extract(extractor: ParseExtractor, text: str) -> ExtractionResult:
+    return extractor.extract(text, REGISTRY)
+
+
+def triples(result: ExtractionResult) -> set[tuple[str, str, str]]:
+    return {(p.subject, p.predicate, p.object) for p in result.proposals}
+
+
+def only(result: ExtractionResult, subject: str, predicate: str, obj: str) -> Proposal:
+    found = [p for p in result.proposals if (p.subject, p.predicate, p.object) == (subject, predicate, obj)]
+    assert len(found) == 1, triples(result)
+    return found[0]
+
+
+def test_role_as_the_copula_subject_is_held_by_the_attribute(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The main backer of the Polisario Front is Algeria.")
+    assert only(result, "algeria", "supports", "polisario").certainty == "stated"
+
+
+def test_role_preposition_hung_on_the_copula(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russia remains a donor to Belarus.")
+    assert triples(result) == {("russia", "supports", "belarus")}
+    assert only(result, "russia", "supports", "belarus").certainty == "stated"
+
+
+def test_role_noun_with_a_demonym_is_an_official_of_that_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Nikolai Petrov, a Russian diplomat, left the country.")
+    assert only(result, "nikolai-petrov", "officialOf", "russia").certainty == "stated"
+
+
+def test_governor_of_a_place_in_apposition(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Ahmed Saleh, the governor of Marib, fled the city.")
+    assert only(result, "ahmed-saleh", "officialOf", "marib").certainty == "stated"
+
+
+def test_part_of_after_a_copula(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Shabelle Brigade is part of the Somali National Army.")
+    assert triples(result) == {("shabelle-brigade", "partOf", "sna")}
+
+
+def test_splinter_of_in_apposition(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Ansar Ahmed, a splinter of the Moro Islamic Liberation Front, attacked the town.")
+    assert only(result, "ansar-ahmed", "affiliateOf", "milf").certainty == "stated"
+
+
+def test_ties_of_a_noun_in_apposition_with_with(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Mai-Mai Yakutumba, a militia with ties to the FDLR, seized the mine.")
+    assert only(result, "yakutumba", "cooperatesWith", "fdlr").certainty == "stated"
+
+
+def test_links_held_through_have(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Karen National Union has close links with the Kachin Independence Army.")
+    assert triples(result) == {("knu", "cooperatesWith", "kia")}
+
+
+def test_severed_ties_are_no_cooperation(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Saudi Arabia severed its ties with Qatar in 2017.")
+    assert not {t for t in triples(result) if t[1] == "cooperatesWith"}
+
+
+def test_support_noun_with_the_giver_after_from(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Support for the Arakan Army from Bangladesh remains limited.")
+    assert only(result, "bangladesh", "supports", "arakan-army").certainty == "stated"
+
+
+def test_a_states_government_under_a_person(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Venezuela's government under Nicolas Maduro expelled the envoy.")
+    assert only(result, "maduro", "leaderOf", "venezuela").certainty == "stated"
+
+
+def test_under_the_leadership_of_a_person(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Under the leadership of Abubakar Shekau, Boko Haram attacked Chibok.")
+    assert only(result, "shekau", "leaderOf", "boko-haram").certainty == "stated"
+
+
+def test_merger_of_two_groups(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The merger of Ansar Dine and al-Mourabitoun created a new coalition.")
+    assert only(result, "ansar-dine", "alliedWith", "mourabitoun").certainty == "stated"
+
+
+def test_accord_signed_with_a_state_keeps_its_year(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Karen National Union signed a ceasefire accord with Myanmar in 2015.")
+    proposal = only(result, "knu", "cooperatesWith", "myanmar")
+    assert (proposal.certainty, proposal.at) == ("stated", "2015")
+
+
+def test_partner_to(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Kenya is a close partner to Somalia.")
+    assert only(result, "kenya", "cooperatesWith", "somalia").certainty == "stated"
+
+
+def test_possessed_organ_in_apposition_names_the_organ(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Verkhovna Rada, Ukraine's Parliament, approved the law.")
+    assert only(result, "verkhovna-rada", "partOf", "ukraine").certainty == "stated"
