@@ -151,3 +151,24 @@ def test_partner_to(extractor: ParseExtractor) -> None:
 def test_possessed_organ_in_apposition_names_the_organ(extractor: ParseExtractor) -> None:
     result = extract(extractor, "The Verkhovna Rada, Ukraine's Parliament, approved the law.")
     assert only(result, "verkhovna-rada", "partOf", "ukraine").certainty == "stated"
+
+
+def test_coordinated_holders_of_a_symmetric_role(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russia and Belarus are close allies.")
+    assert only(result, "russia", "alliedWith", "belarus").certainty == "stated"
+
+
+def test_appointed_as_gives_the_role_to_the_appointee(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Moscow appointed Nikolai Petrov as ambassador of Russia.")
+    assert triples(result) == {("nikolai-petrov", "officialOf", "russia")}
+
+
+def test_deepened_relations_are_cooperation(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Myanmar deepened its relations with Bangladesh in 2019.")
+    proposal = only(result, "myanmar", "cooperatesWith", "bangladesh")
+    assert (proposal.certainty, proposal.at) == ("stated", "2019")
+
+
+def test_relations_alone_say_nothing_of_their_kind(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Relations between Kenya and Somalia were tense in 2019.")
+    assert not {t for t in triples(result) if t[1] == "cooperatesWith"}

@@ -29,6 +29,13 @@ ACCUSING = frozenset({"blame", "accuse", "suspect", "charge", "credit"})
 HOLDING = frozenset({"have", "maintain", "develop", "build", "forge", "deepen", "strengthen", "establish", "cultivate"})
 # Verbs that end the relationship the noun names: "X severed ties with Y" says they no longer cooperate.
 SEVERING = frozenset({"sever", "cut", "break", "suspend", "freeze"})
+# "Relations" say nothing of their kind unless the text does: close, deeper, strategic ones, or ones being deepened.
+NEUTRAL_RELATIONSHIPS = frozenset({"relation", "relationship"})
+WARM = frozenset(
+    {"close", "closer", "closest", "deep", "deeper", "strong", "stronger", "good", "warm", "warmer", "friendly",
+     "cordial", "strategic", "special", "growing", "intimate"}
+)  # fmt: skip
+WARMING = frozenset({"deepen", "strengthen", "develop", "forge", "build", "expand", "cement", "enhance", "improve"})
 # Nouns for the ruling body of a state: "Niger's junta under X", "the government of X" (X leads the state);
 # "leadership" in "under the leadership of X" / "under X's leadership" (X leads the clause's subject).
 GOVERNING = frozenset({"government", "junta", "regime", "administration", "cabinet", "leadership"})
@@ -53,6 +60,8 @@ class NounFrames:
         receiving = light is not None and light.lemma_.lower() in self.lex.receiving_verbs
         family = family_of(self.lex.nouns[noun.lemma_.lower()][0].predicate)
         if family in SYMMETRIC and self._severed(noun):
+            return
+        if noun.lemma_.lower() in NEUTRAL_RELATIONSHIPS and not self._warm(noun):
             return
         if not subjects and family in SYMMETRIC:
             subjects = self._relationship_holders(noun)
@@ -123,6 +132,14 @@ class NounFrames:
                 return self.args.subjects(holder)  # "X, with ties to Y, seized ..."
         return []
 
+    def _warm(self, noun: Token) -> bool:
+        """'close relations with Y', 'developed deeper relations with Y', not 'tense relations' or 'relations'."""
+        if any(c.dep_ == "amod" and c.lower_ in WARM for c in noun.children):
+            return True
+        head = noun.head
+        negated = any(c.dep_ == "neg" for c in head.children)
+        return noun.dep_ == "dobj" and head.lemma_.lower() in WARMING and not negated
+
     def _severed(self, noun: Token) -> bool:
         head = noun.head
         return noun.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in SEVERING
@@ -182,6 +199,11 @@ class NounFrames:
             relata = self.args.parties(
                 c for c in noun.head.children if c.dep_ in ("compound", "nmod", "poss") and c.i < noun.i
             )
+        if not holders and own is not None and own.how == "name":
+            holders = [Party(own, noun)]  # the role noun is itself a name: "Iran's intelligence minister" in a registry
+        if not relata and len(holders) >= 2 and family_of(frame.predicate) in SYMMETRIC:
+            relata = holders[1:]  # "Russia and Iran are close allies"
+            holders = holders[:1]
         holders = [h for h in holders if h.ref.key not in {r.ref.key for r in relata}]
         if frame.predicate in PERSON_ROLES:
             holders = [h for h in holders if h.ref.kind == "person"]  # leaderOf/officialOf: a person's (domain)
@@ -215,9 +237,17 @@ class NounFrames:
             return [p for p in named if p is not None]  # a name, not "part of Y" read as Y
         if noun.dep_ == "pobj" and head.lower_ == "as":
             head = head.head  # "served as the group's leader"
+            if head.pos_ in ("NOUN", "PROPN"):
+                # "the re-election of X as prime minister", "X's appointment as envoy"
+                return self.args.parties(c for c in head.children if c.dep_ == "poss") or self.args.prep_objects(
+                    head, "of"
+                )
         elif noun.dep_ not in ("attr", "oprd"):
             return []
         if head.lemma_.lower() in self.lex.copulas:
+            appointed = self.args.parties(c for c in head.children if c.dep_ == "dobj")
+            if appointed:
+                return appointed  # "Tehran appointed X as ambassador": X holds the role, not Tehran
             return self.args.subjects(head) or self.args.parties(c for c in head.children if c.dep_ == "nsubjpass")
         return []
 
