@@ -172,3 +172,13 @@ def test_deepened_relations_are_cooperation(extractor: ParseExtractor) -> None:
 def test_relations_alone_say_nothing_of_their_kind(extractor: ParseExtractor) -> None:
     result = extract(extractor, "Relations between Kenya and Somalia were tense in 2019.")
     assert not {t for t in triples(result) if t[1] == "cooperatesWith"}
+
+
+def test_possessed_role_before_its_holder_read_as_two_subjects(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russia's ally Belarus hosted the exercises.")
+    assert only(result, "belarus", "alliedWith", "russia").certainty == "stated"
+
+
+def test_support_that_came_from_a_giver(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Financial support for the Arakan Army came from Bangladesh.")
+    assert only(result, "bangladesh", "supports", "arakan-army").certainty == "stated"

@@ -29,6 +29,8 @@ ACCUSING = frozenset({"blame", "accuse", "suspect", "charge", "credit"})
 HOLDING = frozenset({"have", "maintain", "develop", "build", "forge", "deepen", "strengthen", "establish", "cultivate"})
 # Verbs that end the relationship the noun names: "X severed ties with Y" says they no longer cooperate.
 SEVERING = frozenset({"sever", "cut", "break", "suspend", "freeze"})
+# Verbs on which what a noun names reaches its receiver from its giver: "support for X came from Y".
+ARRIVING = frozenset({"come", "flow", "arrive", "originate", "pour"})
 # "Relations" say nothing of their kind unless the text does: close, deeper, strategic ones, or ones being deepened.
 NEUTRAL_RELATIONSHIPS = frozenset({"relation", "relationship"})
 WARM = frozenset(
@@ -68,9 +70,10 @@ class NounFrames:
         for frame in self.lex.nouns[noun.lemma_.lower()]:
             objects = self._noun_objects(noun, frame, light, subjects)
             if not subjects and not receiving and family_of(frame.predicate) in SUPPORT_FAMILIES:
-                subjects = self.args.prep_objects(noun, "from")  # "support for X from Y", "funding from Y"
+                subjects = self._givers(noun)
             if receiving:  # "X received support from Y": Y supports X
                 givers = self.args.prep_objects(light, "from", include_dobj=True) if light is not None else []
+                givers = givers or self.args.prep_objects(noun, "of")  # "X enjoys the backing of Y"
                 objects, subjects = [subjects] if subjects else [], givers
             helped = self._with_phrase(noun)
             if family_of(frame.predicate) in SUPPORT_FAMILIES and not objects and helped is not None:
@@ -116,6 +119,13 @@ class NounFrames:
         if noun.dep_ in ("dobj", "nsubjpass", "pobj") and head.lemma_.lower() in self.lex.light_verbs:
             return self.args.subjects(head) or own, head  # "Turkey and Egypt deepened their cooperation with X"
         return [], None
+
+    def _givers(self, noun: Token) -> list[Party]:
+        """'support for X from Y', 'funding from Y', 'financial support for X came from Y': Y."""
+        givers = self.args.prep_objects(noun, "from")
+        if not givers and noun.dep_ == "nsubj" and noun.head.lemma_.lower() in ARRIVING:
+            givers = self.args.prep_objects(noun.head, "from")
+        return givers
 
     def _relationship_holders(self, noun: Token) -> list[Party]:
         """Who is in the relationship a noun names: 'X has close ties to Y', 'a militia with links to Y'."""
@@ -210,6 +220,20 @@ class NounFrames:
         for holder, relatum in self.args.pairs(holders, [relata]):
             yield self.qualifiers.proposal(frame, holder, relatum, noun, sentence, cue=f"role:{noun.lemma_.lower()}")
 
+    def _name_after(self, noun: Token) -> Party | None:
+        """'Russia's ally Belarus hosted ...': the small pipeline often makes the role noun and the name right
+        after it two subjects (or objects) of the same verb; the name then holds the role."""
+        if noun.i + 1 >= len(self.doc) or noun.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj"):
+            return None
+        first = self.doc[noun.i + 1]
+        ref = self.names.ref(first)
+        if ref is None or not ref.is_actor:
+            return None
+        root = first
+        while root.dep_ in ("compound", "flat") and self.names.ref(root.head) == ref and root.head.i > root.i:
+            root = root.head
+        return Party(ref, root) if root.dep_ == noun.dep_ and root.head == noun.head else None
+
     def _role_objects(self, noun: Token, frame: Frame) -> list[Party]:
         """Whose role it is: 'of Y', and the frame's own prepositions ('a donor to Y'), which the parser may hang
         on the copula ('X remains a donor to Y')."""
@@ -230,6 +254,9 @@ class NounFrames:
             holder = self.names.ref(noun.head)
             wanted = holder is not None and (holder.kind == "person" or frame.predicate not in PERSON_ROLES)
             return [Party(holder, noun.head)] if holder is not None and wanted else []
+        named_next = self._name_after(noun)
+        if named_next is not None:
+            return [named_next]
         head = noun.head
         if noun.dep_ == "nsubj" and head.lemma_.lower() in self.lex.copulas:
             # "The main backer of the Polisario Front is Algeria": the role is the subject, its holder the attribute
