@@ -46,6 +46,13 @@ REGISTRY = {
         Entity("ahmed-saleh", ("Person",), "Ahmed Saleh"),
         Entity("maduro", ("Person",), "Nicolas Maduro"),
         Entity("shekau", ("Person",), "Abubakar Shekau"),
+        Entity("al-shabaab", ("ArmedGroup",), "Al-Shabaab"),
+        Entity("sufi", ("EthnicGroup",), "Sufi community"),
+        Entity("muslim-brotherhood", ("PoliticalMovement",), "Muslim Brotherhood"),
+        Entity("haftar", ("Person",), "Khalifa Haftar"),
+        Entity("sinwar", ("Person",), "Yahya Sinwar"),
+        Entity("hamas", ("ArmedGroup",), "Hamas"),
+        Entity("taliban-office", ("Organization",), "Taliban Political Office"),
         Entity("marib", ("City",), "Marib"),
         Entity("chibok", ("City",), "Chibok"),
     )
@@ -182,3 +189,29 @@ def test_possessed_role_before_its_holder_read_as_two_subjects(extractor: ParseE
 def test_support_that_came_from_a_giver(extractor: ParseExtractor) -> None:
     result = extract(extractor, "Financial support for the Arakan Army came from Bangladesh.")
     assert only(result, "bangladesh", "supports", "arakan-army").certainty == "stated"
+
+
+def test_persecution_of_a_community_by_its_possessor(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Al-Shabaab's persecution of the Sufi community continued in 2020.")
+    proposal = only(result, "al-shabaab", "persecutes", "sufi")
+    assert (proposal.certainty, proposal.at) == ("stated", "2020")
+
+
+def test_distrust_of_a_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Somalia's distrust of Kenya has grown.")
+    assert only(result, "somalia", "hostileTo", "kenya").certainty == "stated"
+
+
+def test_opponent_in_apposition(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Khalifa Haftar, a fierce opponent of the Muslim Brotherhood, took Benghazi.")
+    assert only(result, "haftar", "hostileTo", "muslim-brotherhood").certainty == "stated"
+
+
+def test_one_of_the_leaders_of(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Yahya Sinwar, one of the leaders of Hamas, was killed.")
+    assert only(result, "sinwar", "leaderOf", "hamas").certainty == "stated"
+
+
+def test_home_to_after_a_copula(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Qatar is home to the Taliban Political Office.")
+    assert only(result, "qatar", "hosts", "taliban-office").certainty == "stated"

@@ -29,6 +29,8 @@ ACCUSING = frozenset({"blame", "accuse", "suspect", "charge", "credit"})
 HOLDING = frozenset({"have", "maintain", "develop", "build", "forge", "deepen", "strengthen", "establish", "cultivate"})
 # Verbs that end the relationship the noun names: "X severed ties with Y" says they no longer cooperate.
 SEVERING = frozenset({"sever", "cut", "break", "suspend", "freeze"})
+# "one of the leaders of Y", "some of its backers": the role is held as the quantifier is.
+ONE_OF = frozenset({"one", "some", "several", "many", "two", "three"})
 # Verbs on which what a noun names reaches its receiver from its giver: "support for X came from Y".
 ARRIVING = frozenset({"come", "flow", "arrive", "originate", "pour"})
 # "Relations" say nothing of their kind unless the text does: close, deeper, strategic ones, or ones being deepened.
@@ -244,6 +246,8 @@ class NounFrames:
         return found
 
     def _role_holders(self, noun: Token, frame: Frame) -> list[Party]:
+        if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lower_ in ONE_OF:
+            noun = noun.head.head  # "X, one of the main backers of Y": X holds the role as "one" would
         if noun.dep_ == "appos":
             return self.args.parties([noun.head])
         appositives = self.args.parties(c for c in noun.children if c.dep_ == "appos")
