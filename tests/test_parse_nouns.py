@@ -53,6 +53,9 @@ REGISTRY = {
         Entity("sinwar", ("Person",), "Yahya Sinwar"),
         Entity("hamas", ("ArmedGroup",), "Hamas"),
         Entity("taliban-office", ("Organization",), "Taliban Political Office"),
+        Entity("slm", ("ArmedGroup",), "Sudan Liberation Movement"),
+        Entity("joint-forces", ("ArmedGroup",), "Joint Forces"),
+        Entity("minawi", ("Person",), "Minni Minawi"),
         Entity("marib", ("City",), "Marib"),
         Entity("chibok", ("City",), "Chibok"),
     )
@@ -215,3 +218,16 @@ def test_one_of_the_leaders_of(extractor: ParseExtractor) -> None:
 def test_home_to_after_a_copula(extractor: ParseExtractor) -> None:
     result = extract(extractor, "Qatar is home to the Taliban Political Office.")
     assert only(result, "qatar", "hosts", "taliban-office").certainty == "stated"
+
+
+def test_faction_of_a_person_is_led_by_that_person(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Sudan Liberation Movement faction of Minni Minawi is part of the Joint Forces.")
+    assert only(result, "minawi", "leaderOf", "slm").certainty == "stated"
+    assert only(result, "slm", "partOf", "joint-forces").certainty == "stated"
+    assert ("minawi", "partOf", "joint-forces") not in triples(result)
+
+
+def test_apposition_to_a_speaker_is_the_writers_claim(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Ahmed Saleh, the governor of Marib, says the city will hold.")
+    proposal = only(result, "ahmed-saleh", "officialOf", "marib")
+    assert (proposal.certainty, proposal.attributed_to) == ("stated", ())

@@ -29,6 +29,8 @@ ACCUSING = frozenset({"blame", "accuse", "suspect", "charge", "credit"})
 HOLDING = frozenset({"have", "maintain", "develop", "build", "forge", "deepen", "strengthen", "establish", "cultivate"})
 # Verbs that end the relationship the noun names: "X severed ties with Y" says they no longer cooperate.
 SEVERING = frozenset({"sever", "cut", "break", "suspend", "freeze"})
+# A group's part named after the person who leads it: "the SLM faction of Minni Minawi".
+FACTIONS = frozenset({"faction", "wing"})
 # "one of the leaders of Y", "some of its backers": the role is held as the quantifier is.
 ONE_OF = frozenset({"one", "some", "several", "many", "two", "three"})
 # Verbs on which what a noun names reaches its receiver from its giver: "support for X came from Y".
@@ -220,7 +222,36 @@ class NounFrames:
         if frame.predicate in PERSON_ROLES:
             holders = [h for h in holders if h.ref.kind == "person"]  # leaderOf/officialOf: a person's (domain)
         for holder, relatum in self.args.pairs(holders, [relata]):
-            yield self.qualifiers.proposal(frame, holder, relatum, noun, sentence, cue=f"role:{noun.lemma_.lower()}")
+            proposal = self.qualifiers.proposal(
+                frame, holder, relatum, noun, sentence, cue=f"role:{noun.lemma_.lower()}"
+            )
+            yield self._writers(proposal, noun)
+        yield from self._led_faction(noun, sentence)
+
+    def _writers(self, proposal: Proposal, noun: Token) -> Proposal:
+        """'X, the governor of Y, said ...': the apposition describing the speaker is the writer's, not X's claim."""
+        head = noun.head
+        speaking = head.dep_ == "nsubj" and head.head.lemma_.lower() in self.lex.reporting
+        if noun.dep_ == "appos" and speaking and not any(c.dep_ == "neg" for c in head.head.children):
+            return replace(proposal, certainty="stated", attributed_to=())
+        return proposal
+
+    def _led_faction(self, noun: Token, sentence: Span) -> Iterator[Proposal]:
+        """'the SLM faction of Minni Minawi': the person leads the group's faction, and so the group as he has it."""
+        if noun.lemma_.lower() not in FACTIONS:
+            return
+        groups = self.args.parties(c for c in noun.children if c.dep_ in ("compound", "nmod") and c.i < noun.i)
+        leaders = [p for p in self.args.prep_objects(noun, "of") if p.ref.kind == "person"]
+        frame = Frame("leaderOf", ("prep:of",), None, 0.5)
+        for leader, group in self.args.pairs(leaders, [[g for g in groups if g.ref.kind in ("group", "organ")]]):
+            yield self.qualifiers.proposal(frame, leader, group, noun, sentence, cue="faction-of")
+
+    def _named_part(self, token: Token) -> Party | None:
+        """'the SLM faction of X', 'Taliban fighters': the group a partitive noun with a name before it stands for."""
+        if self.names.ref(token) is not None or token.lemma_.lower() not in self.lex.partitives:
+            return None
+        names = self.args.parties(c for c in token.children if c.dep_ in ("compound", "nmod") and c.i < token.i)
+        return names[0] if names and names[0].ref.kind != "person" else None
 
     def _name_after(self, noun: Token) -> Party | None:
         """'Russia's ally Belarus hosted ...': the small pipeline often makes the role noun and the name right
@@ -262,6 +293,10 @@ class NounFrames:
         if named_next is not None:
             return [named_next]
         head = noun.head
+        if noun.dep_ in ("attr", "oprd") and head.lemma_.lower() in self.lex.copulas:
+            named = [self._named_part(c) for c in head.children if c.dep_ == "nsubj"]
+            if any(named):
+                return [p for p in named if p is not None]  # "The SLM faction of X is part of Y": the SLM
         if noun.dep_ == "nsubj" and head.lemma_.lower() in self.lex.copulas:
             # "The main backer of the Polisario Front is Algeria": the role is the subject, its holder the attribute
             named = (self.args.party(c) for c in head.children if c.dep_ in ("attr", "oprd"))
