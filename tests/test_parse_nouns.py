@@ -231,3 +231,19 @@ def test_apposition_to_a_speaker_is_the_writers_claim(extractor: ParseExtractor)
     result = extract(extractor, "Ahmed Saleh, the governor of Marib, says the city will hold.")
     proposal = only(result, "ahmed-saleh", "officialOf", "marib")
     assert (proposal.certainty, proposal.attributed_to) == ("stated", ())
+
+
+def test_no_ties_is_a_denied_relation(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Karen National Union has no ties to the Kachin Independence Army.")
+    assert only(result, "knu", "cooperatesWith", "kia").certainty == "denied"
+
+
+def test_denied_links_are_the_deniers_claim(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Karen National Union denied any links with the Kachin Independence Army.")
+    proposal = only(result, "knu", "cooperatesWith", "kia")
+    assert (proposal.certainty, proposal.attributed_to) == ("denied", ("knu",))
+
+
+def test_negated_copula_denies_the_role(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Bangladesh is not a donor to the Arakan Army.")
+    assert only(result, "bangladesh", "supports", "arakan-army").certainty == "denied"

@@ -41,7 +41,7 @@ WARM = frozenset(
     {"close", "closer", "closest", "deep", "deeper", "strong", "stronger", "good", "warm", "warmer", "friendly",
      "cordial", "strategic", "special", "growing", "intimate"}
 )  # fmt: skip
-WARMING = frozenset({"deepen", "strengthen", "develop", "forge", "build", "expand", "cement", "enhance", "improve"})
+WARMING = frozenset({"deepen", "strengthen", "develop", "forge", "build", "expand", "cement", "enhance"})
 # Nouns for the ruling body of a state: "Niger's junta under X", "the government of X" (X leads the state);
 # "leadership" in "under the leadership of X" / "under X's leadership" (X leads the clause's subject).
 GOVERNING = frozenset({"government", "junta", "regime", "administration", "cabinet", "leadership"})
@@ -93,7 +93,10 @@ class NounFrames:
                 subjects, objects = [first], [rest]
             for subject, obj in self.args.pairs(subjects, objects):
                 anchor = light if light is not None else noun
-                yield self.qualifiers.proposal(frame, subject, obj, anchor, sentence, cue=f"noun:{noun.lemma_.lower()}")
+                proposal = self.qualifiers.proposal(
+                    frame, subject, obj, anchor, sentence, cue=f"noun:{noun.lemma_.lower()}"
+                )
+                yield denied(proposal) if negated(noun) else proposal
             if subjects or objects:
                 break
 
@@ -134,8 +137,9 @@ class NounFrames:
     def _relationship_holders(self, noun: Token) -> list[Party]:
         """Who is in the relationship a noun names: 'X has close ties to Y', 'a militia with links to Y'."""
         head = noun.head
-        if noun.dep_ == "dobj" and head.lemma_.lower() in HOLDING:
-            return self.args.subjects(head)
+        denying = self.lex.reporting.get(head.lemma_.lower()) == "denied"
+        if noun.dep_ == "dobj" and (head.lemma_.lower() in HOLDING or denying):
+            return self.args.subjects(head)  # "X has close ties to Y"; "X denied any links with Y" (a denied claim)
         if noun.dep_ == "pobj" and head.lower_ == "with":
             holder = head.head
             party = self.args.party(holder) if holder.pos_ in ("NOUN", "PROPN") else None
@@ -225,7 +229,7 @@ class NounFrames:
             proposal = self.qualifiers.proposal(
                 frame, holder, relatum, noun, sentence, cue=f"role:{noun.lemma_.lower()}"
             )
-            yield self._writers(proposal, noun)
+            yield denied(self._writers(proposal, noun)) if negated(noun) else self._writers(proposal, noun)
         yield from self._led_faction(noun, sentence)
 
     def _writers(self, proposal: Proposal, noun: Token) -> Proposal:
@@ -406,3 +410,15 @@ class NounFrames:
             proposal = self.qualifiers.proposal(frame, party, other, token, sentence, cue=f"possessed-{cue}")
             # what an organ is part of, or who leads a group, is structure, not an event of the sentence's date
             yield replace(proposal, at=None, start_time=None, end_time=None, place=None)
+
+
+def negated(noun: Token) -> bool:
+    """'X has no ties to Y', 'X does not have ties to Y', 'X is not a donor to Y'."""
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children):
+        return True
+    governs = noun.dep_ in ("dobj", "attr", "oprd", "nsubjpass")
+    return governs and any(c.dep_ == "neg" for c in noun.head.children)
+
+
+def denied(proposal: Proposal) -> Proposal:
+    return replace(proposal, certainty="denied")
