@@ -247,3 +247,24 @@ def test_denied_links_are_the_deniers_claim(extractor: ParseExtractor) -> None:
 def test_negated_copula_denies_the_role(extractor: ParseExtractor) -> None:
     result = extract(extractor, "Bangladesh is not a donor to the Arakan Army.")
     assert only(result, "bangladesh", "supports", "arakan-army").certainty == "denied"
+
+
+def test_contact_between_two_parties(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Qatar helped to establish contact between Somalia and Kenya.")
+    assert only(result, "somalia", "engagesWith", "kenya").certainty == "stated"
+
+
+def test_elected_president_of_a_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Nicolas Maduro was elected president of Venezuela in 2013.")
+    proposal = only(result, "maduro", "leaderOf", "venezuela")
+    assert (proposal.certainty, proposal.at) == ("stated", "2013")
+
+
+def test_installed_as_governor(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The rebels installed Ahmed Saleh as governor of Marib.")
+    assert only(result, "ahmed-saleh", "officialOf", "marib").certainty == "stated"
+
+
+def test_prime_minister_in_a_state_leads_it(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Nikolai Petrov served as prime minister in Belarus.")
+    assert only(result, "nikolai-petrov", "leaderOf", "belarus").certainty == "stated"

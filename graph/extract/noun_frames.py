@@ -69,7 +69,8 @@ class NounFrames:
             return
         if noun.lemma_.lower() in NEUTRAL_RELATIONSHIPS and not self._warm(noun):
             return
-        if not subjects and family in SYMMETRIC:
+        if not subjects and family in SYMMETRIC and not self.args.prep_objects(noun, "between"):
+            # "X has ties to Y"; not "Q established contact between X and Y" (the parties are X and Y)
             subjects = self._relationship_holders(noun)
         for frame in self.lex.nouns[noun.lemma_.lower()]:
             objects = self._noun_objects(noun, frame, light, subjects)
@@ -206,10 +207,15 @@ class NounFrames:
     def role(self, noun: Token, sentence: Span) -> Iterator[Proposal]:
         """A role noun: who holds the role (apposition, compound, copula) and of whom."""
         frame = self.lex.roles[noun.lemma_.lower()]
+        if noun.lemma_.lower() == "minister" and any(c.lower_ == "prime" for c in noun.children):
+            frame = replace(frame, predicate="leaderOf")  # a prime minister heads the government
         holders = self._role_holders(noun, frame)
         relata = self.args.parties(c for c in noun.children if c.dep_ in ("poss", "compound", "nmod") and c.i < noun.i)
         relata += self._role_objects(noun, frame)
         own = self.names.ref(noun)
+        if not relata and frame.predicate in PERSON_ROLES:
+            # "X as prime minister in Israel": a state's office named by where it is held
+            relata = [p for p in self.args.prep_objects(noun, "in") if p.ref.kind == "state"]
         if not relata and own is not None and own.how == "agent":
             relata = [Party(own, noun)]  # "X, a Russian diplomat": the demonym made the diplomat Russia's
         if not relata and noun.dep_ in ("compound", "nmod", "amod", "npadvmod"):
@@ -307,6 +313,9 @@ class NounFrames:
             return [p for p in named if p is not None]  # a name, not "part of Y" read as Y
         if noun.dep_ == "pobj" and head.lower_ == "as":
             head = head.head  # "served as the group's leader"
+            named = self.args.party(head) if head.pos_ in ("NOUN", "PROPN") else None
+            if named is not None:
+                return [named]  # "installed X as governor of Y" with "as" hung on X
             if head.pos_ in ("NOUN", "PROPN"):
                 # "the re-election of X as prime minister", "X's appointment as envoy"
                 return self.args.parties(c for c in head.children if c.dep_ == "poss") or self.args.prep_objects(
