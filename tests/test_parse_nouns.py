@@ -268,3 +268,22 @@ def test_installed_as_governor(extractor: ParseExtractor) -> None:
 def test_prime_minister_in_a_state_leads_it(extractor: ParseExtractor) -> None:
     result = extract(extractor, "Nikolai Petrov served as prime minister in Belarus.")
     assert only(result, "nikolai-petrov", "leaderOf", "belarus").certainty == "stated"
+
+
+def test_support_for_the_juntas_of_two_states(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russia's support for the juntas of Somalia and Kenya includes drones.")
+    assert {t for t in triples(result) if t[1] == "supports"} == {
+        ("russia", "supports", "somalia"),
+        ("russia", "supports", "kenya"),
+    }
+
+
+def test_fought_on_the_side_of(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Belarus fought on the side of Russia in 2022.")
+    proposal = only(result, "belarus", "alliedWith", "russia")
+    assert (proposal.certainty, proposal.at) == ("stated", "2022")
+
+
+def test_both_sides_name_no_ally(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Both sides agreed to a truce with Kenya.")
+    assert not {t for t in triples(result) if t[1] == "alliedWith"}

@@ -62,6 +62,9 @@ class NounFrames:
     def noun(self, noun: Token, sentence: Span) -> Iterator[Proposal]:
         """A nominalisation: its doer from a possessor, a name before it, "by X" or a light verb; its object
         from its prepositions."""
+        if noun.lemma_.lower() == "side":
+            yield from self._on_the_side(noun, sentence)
+            return
         subjects, light = self._noun_subjects(noun)
         receiving = light is not None and light.lemma_.lower() in self.lex.receiving_verbs
         family = family_of(self.lex.nouns[noun.lemma_.lower()][0].predicate)
@@ -127,6 +130,17 @@ class NounFrames:
         if noun.dep_ in ("dobj", "nsubjpass", "pobj") and head.lemma_.lower() in self.lex.light_verbs:
             return self.args.subjects(head) or own, head  # "Turkey and Egypt deepened their cooperation with X"
         return [], None
+
+    def _on_the_side(self, noun: Token, sentence: Span) -> Iterator[Proposal]:
+        """'X fought on the side of Y', 'X fought on Y's side': X is Y's ally; 'both sides' says nothing."""
+        head = noun.head
+        if noun.dep_ != "pobj" or head.lower_ not in ("on", "by") or head.head.pos_ not in ("VERB", "AUX"):
+            return
+        sides = self.args.parties(c for c in noun.children if c.dep_ == "poss") + self.args.prep_objects(noun, "of")
+        sides = [p for p in sides if p.ref.is_actor]
+        frame = self.lex.nouns["side"][0]
+        for subject, obj in self.args.pairs(self.args.subjects(head.head), [sides]):
+            yield self.qualifiers.proposal(frame, subject, obj, head.head, sentence, cue="on-the-side-of")
 
     def _givers(self, noun: Token) -> list[Party]:
         """'support for X from Y', 'funding from Y', 'financial support for X came from Y': Y."""
