@@ -287,3 +287,19 @@ def test_fought_on_the_side_of(extractor: ParseExtractor) -> None:
 def test_both_sides_name_no_ally(extractor: ParseExtractor) -> None:
     result = extract(extractor, "Both sides agreed to a truce with Kenya.")
     assert not {t for t in triples(result) if t[1] == "alliedWith"}
+
+
+def test_coalition_of_named_groups_has_them_as_members(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Joint Forces, a coalition of the Shabelle Brigade and Ansar Dine, took the town.")
+    assert {t for t in triples(result) if t[1] == "memberOf"} == {
+        ("shabelle-brigade", "memberOf", "joint-forces"),
+        ("ansar-dine", "memberOf", "joint-forces"),
+    }
+
+
+def test_role_noun_with_examples_held_by_each(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russia's allies, including Belarus and Venezuela, voted against the resolution.")
+    assert {t for t in triples(result) if t[1] == "alliedWith"} == {
+        ("belarus", "alliedWith", "russia"),
+        ("venezuela", "alliedWith", "russia"),
+    }

@@ -245,6 +245,8 @@ class NounFrames:
         holders = [h for h in holders if h.ref.key not in {r.ref.key for r in relata}]
         if frame.predicate in PERSON_ROLES:
             holders = [h for h in holders if h.ref.kind == "person"]  # leaderOf/officialOf: a person's (domain)
+        if frame.reverse:  # "X, a coalition of A and B": A and B are members of X
+            holders, relata = relata, holders
         for holder, relatum in self.args.pairs(holders, [relata]):
             proposal = self.qualifiers.proposal(
                 frame, holder, relatum, noun, sentence, cue=f"role:{noun.lemma_.lower()}"
@@ -316,6 +318,10 @@ class NounFrames:
         named_next = self._name_after(noun)
         if named_next is not None:
             return [named_next]
+        if noun.tag_ in ("NNS", "NNPS") and self.names.ref(noun) is None:
+            examples = self.args.parties([noun])  # "Iran's proxies, such as Kataib Hezbollah"
+            if examples and all(p.token is not noun and p.token.head is not noun for p in examples):
+                return examples
         head = noun.head
         if noun.dep_ in ("attr", "oprd") and head.lemma_.lower() in self.lex.copulas:
             named = [self._named_part(c) for c in head.children if c.dep_ == "nsubj"]
