@@ -56,6 +56,8 @@ REGISTRY = {
         Entity("slm", ("ArmedGroup",), "Sudan Liberation Movement"),
         Entity("joint-forces", ("ArmedGroup",), "Joint Forces"),
         Entity("minawi", ("Person",), "Minni Minawi"),
+        Entity("wagner", ("ArmedGroup",), "Wagner Group"),
+        Entity("prigozhin", ("Person",), "Yevgeny Prigozhin"),
         Entity("marib", ("City",), "Marib"),
         Entity("chibok", ("City",), "Chibok"),
     )
@@ -303,3 +305,8 @@ def test_role_noun_with_examples_held_by_each(extractor: ParseExtractor) -> None
         ("belarus", "alliedWith", "russia"),
         ("venezuela", "alliedWith", "russia"),
     }
+
+
+def test_holder_hung_on_the_group_after_the_role(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The head of the Wagner Group, Yevgeny Prigozhin, flew to Minsk.")
+    assert only(result, "prigozhin", "leaderOf", "wagner").certainty == "stated"

@@ -318,6 +318,12 @@ class NounFrames:
         named_next = self._name_after(noun)
         if named_next is not None:
             return [named_next]
+        if frame.predicate in PERSON_ROLES:
+            # "The head of the Wagner Group, Yevgeny Prigozhin, ...": the parser hangs the holder on the group
+            of = [p for prep in noun.children if prep.dep_ == "prep" and prep.lower_ == "of" for p in prep.children]
+            people = self.args.parties(a for p in of for a in p.children if a.dep_ == "appos")
+            if any(p.ref.kind == "person" for p in people):
+                return [p for p in people if p.ref.kind == "person"]
         if noun.tag_ in ("NNS", "NNPS") and self.names.ref(noun) is None:
             examples = self.args.parties([noun])  # "Iran's proxies, such as Kataib Hezbollah"
             if examples and all(p.token is not noun and p.token.head is not noun for p in examples):
