@@ -330,18 +330,18 @@ class NounFrames:
                 return examples
         head = noun.head
         if noun.dep_ in ("attr", "oprd") and head.lemma_.lower() in self.lex.copulas:
-            named = [self._named_part(c) for c in head.children if c.dep_ == "nsubj"]
-            if any(named):
-                return [p for p in named if p is not None]  # "The SLM faction of X is part of Y": the SLM
+            parts = [p for c in head.children if c.dep_ == "nsubj" and (p := self._named_part(c)) is not None]
+            if parts:
+                return parts  # "The SLM faction of X is part of Y": the SLM
         if noun.dep_ == "nsubj" and head.lemma_.lower() in self.lex.copulas:
             # "The main backer of the Polisario Front is Algeria": the role is the subject, its holder the attribute
-            named = (self.args.party(c) for c in head.children if c.dep_ in ("attr", "oprd"))
-            return [p for p in named if p is not None]  # a name, not "part of Y" read as Y
+            attributes = (self.args.party(c) for c in head.children if c.dep_ in ("attr", "oprd"))
+            return [p for p in attributes if p is not None]  # a name, not "part of Y" read as Y
         if noun.dep_ == "pobj" and head.lower_ == "as":
             head = head.head  # "served as the group's leader"
-            named = self.args.party(head) if head.pos_ in ("NOUN", "PROPN") else None
-            if named is not None:
-                return [named]  # "installed X as governor of Y" with "as" hung on X
+            appointee = self.args.party(head) if head.pos_ in ("NOUN", "PROPN") else None
+            if appointee is not None:
+                return [appointee]  # "installed X as governor of Y" with "as" hung on X
             if head.pos_ in ("NOUN", "PROPN"):
                 # "the re-election of X as prime minister", "X's appointment as envoy"
                 return self.args.parties(c for c in head.children if c.dep_ == "poss") or self.args.prep_objects(
