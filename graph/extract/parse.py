@@ -27,7 +27,7 @@ from actorgraph.graph.extract.lexicon import Lexicon, load_lexicon
 from actorgraph.graph.extract.mentions import Gazetteer
 from actorgraph.graph.extract.name_refs import Names
 from actorgraph.graph.extract.nlp import parse
-from actorgraph.graph.extract.noun_frames import NounFrames
+from actorgraph.graph.extract.noun_frames import GOVERNING, NounFrames
 from actorgraph.graph.extract.qualifiers import Qualifiers
 from actorgraph.graph.extract.referents import NameResolver
 from actorgraph.graph.extract.verb_frames import VerbFrames
@@ -92,6 +92,8 @@ class SentenceReader:
                 and (token.pos_ in ("NOUN", "PROPN") or token.dep_ == "amod")
             ):
                 yield from self.nouns.role(token, sentence)
+            if lemma in GOVERNING and token.pos_ == "NOUN":  # hook of rel-nouns: "Niger's junta under X"
+                yield from self.nouns.governed(token, sentence)
             if token.pos_ in ("ADJ", "VERB") and token.lower_ in self.lex.adjectives and token.dep_ in ADJ_DEPS:
                 yield from self.verbs.adjective(token, sentence)
             if token.lower_ == "anti" and token.i + 2 < sentence.end and self.doc[token.i + 1].text == "-":

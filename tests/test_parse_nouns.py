@@ -1,0 +1,312 @@
+"""The parse extractor on relations said through nouns: roles, appositions, possessives, copulas, relationship
+nouns ("ties to", "links with", "a merger of"), ruling bodies ("the junta under X").
+
+One small sentence per construction (none taken from a shipped or held-out document), each asserting the
+exact candidate: subject, predicate, object and certainty. The registry is made here, so the tests depend
+neither on the shipped data nor on how new names are typed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from actorgraph.graph.extract.base import ExtractionResult, Proposal
+from actorgraph.graph.extract.parse import ParseExtractor
+from actorgraph.graph.model import Entity
+
+REGISTRY = {
+    e.id: e
+    for e in (
+        Entity("algeria", ("State",), "Algeria"),
+        Entity("russia", ("State",), "Russia"),
+        Entity("belarus", ("State",), "Belarus"),
+        Entity("venezuela", ("State",), "Venezuela"),
+        Entity("bangladesh", ("State",), "Bangladesh"),
+        Entity("kenya", ("State",), "Kenya"),
+        Entity("somalia", ("State",), "Somalia"),
+        Entity("saudi-arabia", ("State",), "Saudi Arabia"),
+        Entity("qatar", ("State",), "Qatar"),
+        Entity("myanmar", ("State",), "Myanmar"),
+        Entity("ukraine", ("State",), "Ukraine"),
+        Entity("verkhovna-rada", ("Legislature",), "Verkhovna Rada"),
+        Entity("polisario", ("ArmedGroup",), "Polisario Front"),
+        Entity("arakan-army", ("ArmedGroup",), "Arakan Army"),
+        Entity("shabelle-brigade", ("ArmedGroup",), "Shabelle Brigade"),
+        Entity("sna", ("ArmedForce",), "Somali National Army"),
+        Entity("ansar-ahmed", ("ArmedGroup",), "Ansar Ahmed"),
+        Entity("milf", ("ArmedGroup",), "Moro Islamic Liberation Front"),
+        Entity("yakutumba", ("ArmedGroup",), "Mai-Mai Yakutumba"),
+        Entity("fdlr", ("ArmedGroup",), "FDLR"),
+        Entity("knu", ("ArmedGroup",), "Karen National Union"),
+        Entity("kia", ("ArmedGroup",), "Kachin Independence Army"),
+        Entity("boko-haram", ("ArmedGroup",), "Boko Haram"),
+        Entity("ansar-dine", ("ArmedGroup",), "Ansar Dine"),
+        Entity("mourabitoun", ("ArmedGroup",), "al-Mourabitoun"),
+        Entity("nikolai-petrov", ("Person",), "Nikolai Petrov"),
+        Entity("ahmed-saleh", ("Person",), "Ahmed Saleh"),
+        Entity("maduro", ("Person",), "Nicolas Maduro"),
+        Entity("shekau", ("Person",), "Abubakar Shekau"),
+        Entity("al-shabaab", ("ArmedGroup",), "Al-Shabaab"),
+        Entity("sufi", ("EthnicGroup",), "Sufi community"),
+        Entity("muslim-brotherhood", ("PoliticalMovement",), "Muslim Brotherhood"),
+        Entity("haftar", ("Person",), "Khalifa Haftar"),
+        Entity("sinwar", ("Person",), "Yahya Sinwar"),
+        Entity("hamas", ("ArmedGroup",), "Hamas"),
+        Entity("taliban-office", ("Organization",), "Taliban Political Office"),
+        Entity("slm", ("ArmedGroup",), "Sudan Liberation Movement"),
+        Entity("joint-forces", ("ArmedGroup",), "Joint Forces"),
+        Entity("minawi", ("Person",), "Minni Minawi"),
+        Entity("wagner", ("ArmedGroup",), "Wagner Group"),
+        Entity("prigozhin", ("Person",), "Yevgeny Prigozhin"),
+        Entity("marib", ("City",), "Marib"),
+        Entity("chibok", ("City",), "Chibok"),
+    )
+}
+
+
+@pytest.fixture(scope="session")
+def extractor() -> ParseExtractor:
+    return ParseExtractor()
+
+
+def extract(extractor: ParseExtractor, text: str) -> ExtractionResult:
+    return extractor.extract(text, REGISTRY)
+
+
+def triples(result: ExtractionResult) -> set[tuple[str, str, str]]:
+    return {(p.subject, p.predicate, p.object) for p in result.proposals}
+
+
+def only(result: ExtractionResult, subject: str, predicate: str, obj: str) -> Proposal:
+    found = [p for p in result.proposals if (p.subject, p.predicate, p.object) == (subject, predicate, obj)]
+    assert len(found) == 1, triples(result)
+    return found[0]
+
+
+def test_role_as_the_copula_subject_is_held_by_the_attribute(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The main backer of the Polisario Front is Algeria.")
+    assert only(result, "algeria", "supports", "polisario").certainty == "stated"
+
+
+def test_role_preposition_hung_on_the_copula(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russia remains a donor to Belarus.")
+    assert triples(result) == {("russia", "supports", "belarus")}
+    assert only(result, "russia", "supports", "belarus").certainty == "stated"
+
+
+def test_role_noun_with_a_demonym_is_an_official_of_that_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Nikolai Petrov, a Russian diplomat, left the country.")
+    assert only(result, "nikolai-petrov", "officialOf", "russia").certainty == "stated"
+
+
+def test_governor_of_a_place_in_apposition(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Ahmed Saleh, the governor of Marib, fled the city.")
+    assert only(result, "ahmed-saleh", "officialOf", "marib").certainty == "stated"
+
+
+def test_part_of_after_a_copula(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Shabelle Brigade is part of the Somali National Army.")
+    assert triples(result) == {("shabelle-brigade", "partOf", "sna")}
+
+
+def test_splinter_of_in_apposition(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Ansar Ahmed, a splinter of the Moro Islamic Liberation Front, attacked the town.")
+    assert only(result, "ansar-ahmed", "affiliateOf", "milf").certainty == "stated"
+
+
+def test_ties_of_a_noun_in_apposition_with_with(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Mai-Mai Yakutumba, a militia with ties to the FDLR, seized the mine.")
+    assert only(result, "yakutumba", "cooperatesWith", "fdlr").certainty == "stated"
+
+
+def test_links_held_through_have(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Karen National Union has close links with the Kachin Independence Army.")
+    assert triples(result) == {("knu", "cooperatesWith", "kia")}
+
+
+def test_severed_ties_are_no_cooperation(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Saudi Arabia severed its ties with Qatar in 2017.")
+    assert not {t for t in triples(result) if t[1] == "cooperatesWith"}
+
+
+def test_support_noun_with_the_giver_after_from(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Support for the Arakan Army from Bangladesh remains limited.")
+    assert only(result, "bangladesh", "supports", "arakan-army").certainty == "stated"
+
+
+def test_a_states_government_under_a_person(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Venezuela's government under Nicolas Maduro expelled the envoy.")
+    assert only(result, "maduro", "leaderOf", "venezuela").certainty == "stated"
+
+
+def test_under_the_leadership_of_a_person(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Under the leadership of Abubakar Shekau, Boko Haram attacked Chibok.")
+    assert only(result, "shekau", "leaderOf", "boko-haram").certainty == "stated"
+
+
+def test_merger_of_two_groups(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The merger of Ansar Dine and al-Mourabitoun created a new coalition.")
+    assert only(result, "ansar-dine", "alliedWith", "mourabitoun").certainty == "stated"
+
+
+def test_accord_signed_with_a_state_keeps_its_year(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Karen National Union signed a ceasefire accord with Myanmar in 2015.")
+    proposal = only(result, "knu", "cooperatesWith", "myanmar")
+    assert (proposal.certainty, proposal.at) == ("stated", "2015")
+
+
+def test_partner_to(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Kenya is a close partner to Somalia.")
+    assert only(result, "kenya", "cooperatesWith", "somalia").certainty == "stated"
+
+
+def test_possessed_organ_in_apposition_names_the_organ(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Verkhovna Rada, Ukraine's Parliament, approved the law.")
+    assert only(result, "verkhovna-rada", "partOf", "ukraine").certainty == "stated"
+
+
+def test_coordinated_holders_of_a_symmetric_role(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russia and Belarus are close allies.")
+    assert only(result, "russia", "alliedWith", "belarus").certainty == "stated"
+
+
+def test_appointed_as_gives_the_role_to_the_appointee(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Moscow appointed Nikolai Petrov as ambassador of Russia.")
+    assert triples(result) == {("nikolai-petrov", "officialOf", "russia")}
+
+
+def test_deepened_relations_are_cooperation(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Myanmar deepened its relations with Bangladesh in 2019.")
+    proposal = only(result, "myanmar", "cooperatesWith", "bangladesh")
+    assert (proposal.certainty, proposal.at) == ("stated", "2019")
+
+
+def test_relations_alone_say_nothing_of_their_kind(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Relations between Kenya and Somalia were tense in 2019.")
+    assert not {t for t in triples(result) if t[1] == "cooperatesWith"}
+
+
+def test_possessed_role_before_its_holder_read_as_two_subjects(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russia's ally Belarus hosted the exercises.")
+    assert only(result, "belarus", "alliedWith", "russia").certainty == "stated"
+
+
+def test_support_that_came_from_a_giver(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Financial support for the Arakan Army came from Bangladesh.")
+    assert only(result, "bangladesh", "supports", "arakan-army").certainty == "stated"
+
+
+def test_persecution_of_a_community_by_its_possessor(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Al-Shabaab's persecution of the Sufi community continued in 2020.")
+    proposal = only(result, "al-shabaab", "persecutes", "sufi")
+    assert (proposal.certainty, proposal.at) == ("stated", "2020")
+
+
+def test_distrust_of_a_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Somalia's distrust of Kenya has grown.")
+    assert only(result, "somalia", "hostileTo", "kenya").certainty == "stated"
+
+
+def test_opponent_in_apposition(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Khalifa Haftar, a fierce opponent of the Muslim Brotherhood, took Benghazi.")
+    assert only(result, "haftar", "hostileTo", "muslim-brotherhood").certainty == "stated"
+
+
+def test_one_of_the_leaders_of(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Yahya Sinwar, one of the leaders of Hamas, was killed.")
+    assert only(result, "sinwar", "leaderOf", "hamas").certainty == "stated"
+
+
+def test_home_to_after_a_copula(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Qatar is home to the Taliban Political Office.")
+    assert only(result, "qatar", "hosts", "taliban-office").certainty == "stated"
+
+
+def test_faction_of_a_person_is_led_by_that_person(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Sudan Liberation Movement faction of Minni Minawi is part of the Joint Forces.")
+    assert only(result, "minawi", "leaderOf", "slm").certainty == "stated"
+    assert only(result, "slm", "partOf", "joint-forces").certainty == "stated"
+    assert ("minawi", "partOf", "joint-forces") not in triples(result)
+
+
+def test_apposition_to_a_speaker_is_the_writers_claim(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Ahmed Saleh, the governor of Marib, says the city will hold.")
+    proposal = only(result, "ahmed-saleh", "officialOf", "marib")
+    assert (proposal.certainty, proposal.attributed_to) == ("stated", ())
+
+
+def test_no_ties_is_a_denied_relation(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Karen National Union has no ties to the Kachin Independence Army.")
+    assert only(result, "knu", "cooperatesWith", "kia").certainty == "denied"
+
+
+def test_denied_links_are_the_deniers_claim(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Karen National Union denied any links with the Kachin Independence Army.")
+    proposal = only(result, "knu", "cooperatesWith", "kia")
+    assert (proposal.certainty, proposal.attributed_to) == ("denied", ("knu",))
+
+
+def test_negated_copula_denies_the_role(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Bangladesh is not a donor to the Arakan Army.")
+    assert only(result, "bangladesh", "supports", "arakan-army").certainty == "denied"
+
+
+def test_contact_between_two_parties(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Qatar helped to establish contact between Somalia and Kenya.")
+    assert only(result, "somalia", "engagesWith", "kenya").certainty == "stated"
+
+
+def test_elected_president_of_a_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Nicolas Maduro was elected president of Venezuela in 2013.")
+    proposal = only(result, "maduro", "leaderOf", "venezuela")
+    assert (proposal.certainty, proposal.at) == ("stated", "2013")
+
+
+def test_installed_as_governor(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The rebels installed Ahmed Saleh as governor of Marib.")
+    assert only(result, "ahmed-saleh", "officialOf", "marib").certainty == "stated"
+
+
+def test_prime_minister_in_a_state_leads_it(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Nikolai Petrov served as prime minister in Belarus.")
+    assert only(result, "nikolai-petrov", "leaderOf", "belarus").certainty == "stated"
+
+
+def test_support_for_the_juntas_of_two_states(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russia's support for the juntas of Somalia and Kenya includes drones.")
+    assert {t for t in triples(result) if t[1] == "supports"} == {
+        ("russia", "supports", "somalia"),
+        ("russia", "supports", "kenya"),
+    }
+
+
+def test_fought_on_the_side_of(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Belarus fought on the side of Russia in 2022.")
+    proposal = only(result, "belarus", "alliedWith", "russia")
+    assert (proposal.certainty, proposal.at) == ("stated", "2022")
+
+
+def test_both_sides_name_no_ally(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Both sides agreed to a truce with Kenya.")
+    assert not {t for t in triples(result) if t[1] == "alliedWith"}
+
+
+def test_coalition_of_named_groups_has_them_as_members(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Joint Forces, a coalition of the Shabelle Brigade and Ansar Dine, took the town.")
+    assert {t for t in triples(result) if t[1] == "memberOf"} == {
+        ("shabelle-brigade", "memberOf", "joint-forces"),
+        ("ansar-dine", "memberOf", "joint-forces"),
+    }
+
+
+def test_role_noun_with_examples_held_by_each(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russia's allies, including Belarus and Venezuela, voted against the resolution.")
+    assert {t for t in triples(result) if t[1] == "alliedWith"} == {
+        ("belarus", "alliedWith", "russia"),
+        ("venezuela", "alliedWith", "russia"),
+    }
+
+
+def test_holder_hung_on_the_group_after_the_role(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The head of the Wagner Group, Yevgeny Prigozhin, flew to Minsk.")
+    assert only(result, "prigozhin", "leaderOf", "wagner").certainty == "stated"
