@@ -49,6 +49,11 @@ KIND_OF_CLASS: dict[str, str] = {
     ),
 }  # fmt: skip
 ACTOR_KINDS = frozenset({"state", "organ", "group", "person"})
+# Kinds of the common nouns after a name that say what the name is ("Khost province", "the Turi tribe").
+NAMING_HEAD_KINDS = frozenset({"place", "group"})
+# Words that make a council a state's own ("National Security Council"), not an intergovernmental body.
+STATE_COUNCIL_WORDS = frozenset({"national", "supreme", "military", "transitional", "sovereignty", "presidential",
+                                 "revolutionary", "state", "federal"})
 PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "across", "into", "inside"})
 
 
@@ -68,8 +73,9 @@ def suggest_type(span: Span, lexicon: Lexicon) -> tuple[str, float]:
     words = [t.text.lower() for t in span]
     before = doc[span.start - 1] if span.start > 0 else None
     head_after = _head_noun_after(span, lexicon)
-    if head_after is not None and KIND_OF_CLASS.get(lex.name_heads[head_after]) != "event":
-        # "Mes Aynak mine", "Khost and Paktika provinces"; but "the Garissa University attack" names a place
+    if head_after is not None and KIND_OF_CLASS.get(lex.name_heads[head_after]) in NAMING_HEAD_KINDS:
+        # "Mes Aynak mine", "Khost and Paktika provinces"; but "the Garissa University attack" names a place, and
+        # "NATO forces" or "the Taliban government" are the name's forces and government, not what it is
         return lex.name_heads[head_after], 0.7
     if (before is not None and before.text.lower().rstrip(".") in lex.titles) or words[0].rstrip(".") in lex.titles:
         return "Person", 0.7
@@ -80,6 +86,10 @@ def suggest_type(span: Span, lexicon: Lexicon) -> tuple[str, float]:
                 return "ArmedForce", 0.6  # "Pakistan Army" is the state's; "Syrian National Army" is not
             if head_class == "ArmedForce" and word in ("forces", "force", "army") and not _state_force(words, lex):
                 return "ArmedGroup", 0.55  # "Syrian Democratic Forces"
+            if head_class == "IntergovernmentalOrganization" and word == "council" and STATE_COUNCIL_WORDS & set(words):
+                return "Government", 0.55  # "National Security Council", "Transitional Military Council"
+            if KIND_OF_CLASS.get(head_class) == "place" and "state" in words[:-1] and len(words) >= 3:
+                return "ArmedGroup", 0.55  # "Islamic State Sahel Province" is a branch, not a province
             return head_class, 0.7 if word == words[-1] else 0.55
     folded = [re.sub(r"['’`]", "", w) for w in words]
     if any(w in lex.group_prefixes or w.split("-")[0] in lex.group_prefixes for w in folded):
@@ -87,11 +97,11 @@ def suggest_type(span: Span, lexicon: Lexicon) -> tuple[str, float]:
     label = span.label_ or (span.root.ent_type_ if span.root.ent_type_ else "")
     if span.text.lower() in lex.states:
         return "State", 0.7  # whatever NER says of "Niger"
-    in_place = span.root.dep_ == "pobj" and span.root.head.lower_ in PLACE_PREPOSITIONS
+    in_place = _in_place(span.root)
     if label == "PERSON" and before is not None and before.lower_ == "the":
         return ("Region", 0.4) if in_place else ("NonStateActor", 0.4)
-    if label in ("PERSON", "ORG", "NORP", "") and in_place and len(words) == 1:
-        return "City", 0.4  # "in Logar", "in Barsalogho": NER's person or group is a place something happens in
+    if label in ("PERSON", "ORG", "NORP", "") and in_place and len(words) <= 2:
+        return "City", 0.4  # "in Logar", "in Maidan Wardak": NER's person or group is a place something happens in
     if label == "PERSON":
         return "Person", 0.6
     if label == "GPE":
@@ -107,6 +117,13 @@ def suggest_type(span: Span, lexicon: Lexicon) -> tuple[str, float]:
     if label == "ORG":
         return "NonStateActor", 0.5
     return "NonStateActor", 0.3
+
+
+def _in_place(token: Token) -> bool:
+    """The object of in/at/near, or a conjunct of one ("in Paktia, Khost and Logar")."""
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    return token.dep_ == "pobj" and token.head.lower_ in PLACE_PREPOSITIONS
 
 
 def _head_noun_after(span: Span, lexicon: Lexicon) -> str | None:
