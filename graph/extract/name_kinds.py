@@ -52,8 +52,19 @@ ACTOR_KINDS = frozenset({"state", "organ", "group", "person"})
 # Kinds of the common nouns after a name that say what the name is ("Khost province", "the Turi tribe").
 NAMING_HEAD_KINDS = frozenset({"place", "group"})
 # Words that make a council a state's own ("National Security Council"), not an intergovernmental body.
-STATE_COUNCIL_WORDS = frozenset({"national", "supreme", "military", "transitional", "sovereignty", "presidential",
-                                 "revolutionary", "state", "federal"})
+STATE_COUNCIL_WORDS = frozenset(
+    {
+        "national",
+        "supreme",
+        "military",
+        "transitional",
+        "sovereignty",
+        "presidential",
+        "revolutionary",
+        "state",
+        "federal",
+    }
+)
 PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "across", "into", "inside"})
 
 

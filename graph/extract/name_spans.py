@@ -89,7 +89,14 @@ def _extend_right(doc: Doc, end: int) -> int:
 def _compound_unit(doc: Doc, head: Token, lexicon: Lexicon) -> Span | None:
     """A proper noun with the proper nouns, hyphens and particles compounded to its left, stopping at titles."""
     particle_head = PARTICLE_WORD.fullmatch(head.text) is not None  # "al-Shabaab" in lower case is still a name
-    if (head.pos_ != "PROPN" and not particle_head) or head.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT"):
+    if (head.pos_ != "PROPN" and not particle_head) or head.ent_type_ in (
+        "DATE",
+        "TIME",
+        "CARDINAL",
+        "ORDINAL",
+        "MONEY",
+        "PERCENT",
+    ):
         return None
     if head.dep_ in ("compound", "flat", "nmod") and head.head.pos_ == "PROPN" and head.head.i > head.i:
         return None  # not the head of its compound
@@ -131,16 +138,11 @@ def _cut_at_possessives(span: Span) -> list[Span]:
 
 
 def _inside_name(possessive: Token) -> bool:
-    """"People's" in "Uganda People's Defence Force" belongs to the name; "Iran's" in "Iran's IRGC" does not."""
+    """ "People's" in "Uganda People's Defence Force" belongs to the name; "Iran's" in "Iran's IRGC" does not."""
     doc = possessive.doc
     before = doc[possessive.i - 1] if possessive.i > 0 else None
     after = doc[possessive.i + 1] if possessive.i + 1 < len(doc) else None
-    return (
-        before is not None
-        and after is not None
-        and before.lower_ in NAME_POSSESSORS
-        and after.text[:1].isupper()
-    )
+    return before is not None and after is not None and before.lower_ in NAME_POSSESSORS and after.text[:1].isupper()
 
 
 def split_coordination(span: Span) -> list[Span]:
