@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
+from actorgraph.graph.candidates import new_entity_key
 from actorgraph.graph.extract.base import EntityCandidate, Mention
+from actorgraph.graph.extract.lexicon import Lexicon
 from actorgraph.graph.extract.name_kinds import ACTOR_KINDS
+from actorgraph.graph.extract.name_spans import described_spans, longer_spelling
+
+DESCRIBED_CONFIDENCE = 0.4  # a description ("Afghan refugees") is less surely one entity than a name is
 
 
 @dataclass(frozen=True)
@@ -59,3 +64,38 @@ class Names:
             ),
             key=lambda c: (-c.count, c.start),
         )
+
+
+def add_described(doc: Doc, names: Names, lexicon: Lexicon) -> None:
+    """New-entity candidates for what the text describes rather than names ("Afghan refugees", "the US military",
+    "the Afghanistan-Iran border"), and longer spellings of new names as aliases ("Chabahar port", "the Afghan
+    Embassy in Tehran"). Candidates only: what the words refer to in relations stays as resolved."""
+    for span, kind_class in described_spans(doc, lexicon):
+        if span[-1].i in names.refs and names.refs[span[-1].i].how == "name":
+            continue  # the head is part of a proper name
+        key = new_entity_key(span.text)
+        if key in names.new:
+            names.new[key].count += 1
+        else:
+            names.new[key] = NewName(
+                span.text, kind_class, span.start_char, span.end_char, DESCRIBED_CONFIDENCE, count=1
+            )
+    for key, first, last in _new_name_runs(doc, names):
+        longer = longer_spelling(doc, first, last, lexicon)
+        new = names.new[key]
+        if longer is not None and longer.text not in new.aliases and longer.text != new.name:
+            new.aliases.append(longer.text)
+
+
+def _new_name_runs(doc: Doc, names: Names) -> list[tuple[str, int, int]]:
+    """(key, first token, last token) of every stretch of text that names a new entity by name."""
+    runs: list[tuple[str, int, int]] = []
+    for token in doc:
+        ref = names.refs.get(token.i)
+        if ref is None or not ref.key.startswith("new:") or ref.how not in ("name", "acronym"):
+            continue
+        if runs and runs[-1][0] == ref.key and runs[-1][2] == token.i - 1:
+            runs[-1] = (ref.key, runs[-1][1], token.i)
+        elif ref.key in names.new:
+            runs.append((ref.key, token.i, token.i))
+    return runs

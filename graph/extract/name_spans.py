@@ -9,6 +9,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from actorgraph.graph.extract.lexicon import Lexicon
+from actorgraph.graph.extract.name_kinds import KIND_OF_CLASS
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
 PARTICLES = frozenset({"i", "e", "al", "ul", "el", "ur", "ud", "bin", "ibn", "-"})
@@ -23,6 +24,7 @@ NAME_POSSESSORS = frozenset({"people", "peoples", "workers", "martyrs", "women",
 GROUP_TAILS = frozenset({"circle", "shura", "network", "faction", "wing", "clan"})
 # Institutions named after what they belong to: "the Political Bureau of the Taliban", "Mausoleum of X".
 PLACE_OF_HEADS = frozenset({"mausoleum", "shrine", "tomb"})
+MISSION_HEADS = frozenset({"embassy", "consulate"})
 OF_HEADS = PLACE_OF_HEADS | {"bureau", "committee", "wing", "office", "commission"}
 
 
@@ -56,17 +58,21 @@ def name_spans(doc: Doc, lexicon: Lexicon) -> list[Span]:
 
 def _joined_by_of(doc: Doc, before: Span, start: int, lexicon: Lexicon) -> bool:
     """'the Political Bureau' + 'of the' + 'Taliban': an institution named after whom it belongs to (not a state's
-    ministry: "the Ministry of Defence of Pakistan" stays with the state)."""
-    of = before.end
-    if of >= len(doc) or doc[of].lower_ != "of" or before[-1].lower_ not in OF_HEADS:
+    ministry: "the Ministry of Defence of Pakistan" stays with the state); 'the Afghan Embassy' + 'in' + 'Tehran':
+    a mission named with its seat."""
+    link = before.end
+    if link >= len(doc) or not before[-1].text[:1].isupper():
         return False
-    if not before[-1].text[:1].isupper():
+    head, word = before[-1].lower_, doc[link].lower_
+    if not ((word == "of" and head in OF_HEADS) or (word == "in" and head in MISSION_HEADS)):
         return False
-    after = of + 1 + (of + 1 < len(doc) and doc[of + 1].lower_ == "the")
+    after = link + 1 + (word == "of" and link + 1 < len(doc) and doc[link + 1].lower_ == "the")
     if after != start:
         return False
     owner = doc[start].lower_
-    return owner not in lexicon.states and owner not in lexicon.demonyms and owner not in lexicon.capitals
+    return word == "in" or (
+        owner not in lexicon.states and owner not in lexicon.demonyms and owner not in lexicon.capitals
+    )
 
 
 def _extend_right(doc: Doc, end: int) -> int:
@@ -110,7 +116,8 @@ def _compound_unit(doc: Doc, head: Token, lexicon: Lexicon) -> Span | None:
             break  # "anti-Taliban Northern Alliance": the prefixed name is not part of the next one
         name_part = t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in lexicon.titles
         particle = t.lower_ in PARTICLES and joined
-        if not (name_part or particle or (t.text in ("-", "–") and t.whitespace_ == "")):
+        slash = t.text == "/" and t.whitespace_ == "" and j > 0 and doc[j - 1].whitespace_ == ""  # "Al-Nusrah/Al-Qaeda"
+        if not (name_part or particle or slash or (t.text in ("-", "–") and t.whitespace_ == "")):
             break
         if t.dep_ not in ("compound", "flat", "nmod", "punct", "amod") and not particle:
             break
@@ -156,6 +163,8 @@ def split_coordination(span: Span) -> list[Span]:
         if cut > start:
             parts.append(span.doc[start:cut])
         start = cut + 1
+    if len(parts) > 1 and len(parts[0]) > 1 and parts[0][0].lower_ in SECT_WORDS:
+        parts[0] = parts[0][1:]  # "the Shiite Turi and Bangash": both are Shiite; the names are Turi and Bangash
     return parts
 
 
@@ -185,3 +194,137 @@ def trim(span: Span, lexicon: Lexicon) -> Span:
 def _standalone(token: Token) -> bool:
     """A lone proper noun is a name unless it only opens the sentence (where any word is capitalised)."""
     return (not token.is_sent_start and len(token.text) >= 3) or ACRONYM.fullmatch(token.text) is not None
+
+
+# -- groups and organs the text describes rather than names: "Afghan refugees", "the US military"
+
+# A state's organ named by its demonym: "the US military", "Afghan security forces", "Russian intelligence services".
+ORGAN_HEADS = frozenset({"military", "forces", "force", "army", "navy", "police", "troops", "services", "guard"})
+ORGAN_MODIFIERS = frozenset(
+    {"security", "armed", "intelligence", "special", "air", "border", "naval", "defence", "defense", "regular"}
+)
+# People a text treats as one collective actor: "Afghan refugees", "Iranian lawmakers", "the Afghan diaspora community".
+COMMUNITY_HEADS = frozenset({"refugees", "migrants", "immigrants", "exiles", "diaspora", "community", "communities"})
+GROUP_HEADS = frozenset(
+    {"diplomats", "lawmakers", "militants", "fighters", "rebels", "insurgents", "jihadists", "mercenaries",
+     "volunteers", "tribesmen", "dissidents"}
+)  # fmt: skip
+# Heads that describe a group only after a qualifying noun: "Afghan opposition leaders", not "Iranian leaders".
+QUALIFIED_HEADS = frozenset({"leaders", "figures", "groups", "elements"})
+BORDER_HEADS = frozenset({"border", "frontier", "boundary"})
+OFFICE_NOUNS = frozenset({"minister", "president", "ambassador", "envoy", "spokesman", "spokesperson", "governor"})
+# Words of faith or sect before coordinated names apply to all of them: "the Shiite Turi and Bangash".
+SECT_WORDS = frozenset({"shiite", "shia", "sunni", "sufi", "salafi", "alawite", "ismaili", "christian", "muslim"})
+
+
+def described_spans(doc: Doc, lexicon: Lexicon) -> list[tuple[Span, str]]:
+    """Phrases that stand for one actor or place without being a proper name, with a class: a state's organ by its
+    demonym, a collective of people by their origin, a border between two named places ("the Syria-Turkey border")."""
+    found: list[tuple[Span, str]] = []
+    for token in doc:
+        if token.pos_ not in ("NOUN", "PROPN") or not token.is_lower:
+            continue
+        word = token.lower_
+        if word in BORDER_HEADS:
+            span = _border(token)
+            if span is not None:
+                found.append((span, "Border"))
+            continue
+        if word in OFFICE_NOUNS:
+            span = _state_office(token, lexicon)
+            if span is not None:
+                found.append((span, "Person"))
+            continue
+        if word == "community" and token.i > 0 and token.doc[token.i - 1].lower_ == "international":
+            found.append((doc[token.i - 1 : token.i + 1], "Coalition"))  # "the international community"
+            continue
+        modifiers = _left_modifiers(token)
+        # "the second biggest Afghan diaspora community": the phrase starts at the origin
+        while modifiers and not _origin(modifiers[0], lexicon):
+            modifiers = modifiers[1:]
+        if not modifiers:
+            continue
+        # "Central Asian militants": the words of one nationality are the origin, not a qualifier
+        middle = [m for m in modifiers[1:] if not (m.ent_iob_ == "I" and m.ent_type_ == "NORP")]
+        span = doc[modifiers[0].i : token.i + 1]
+        if word in ORGAN_HEADS and all(m.lower_ in ORGAN_MODIFIERS for m in middle):
+            if word == "services" and not any(m.lower_ == "intelligence" for m in middle):
+                continue
+            kind = "IntelligenceService" if any(m.lower_ == "intelligence" for m in middle) else "ArmedForce"
+            if _state_word(modifiers[0], lexicon):
+                found.append((span, kind))
+        elif (word in COMMUNITY_HEADS or word in GROUP_HEADS or (word in QUALIFIED_HEADS and middle)) and all(
+            m.pos_ == "NOUN" or m.is_lower for m in middle
+        ):
+            found.append((span, "Community" if word in COMMUNITY_HEADS else "Group"))
+    return found
+
+
+def _state_office(head: Token, lexicon: Lexicon) -> Span | None:
+    """'Iran's intelligence minister': an office of a named state whose holder the text does not name."""
+    doc = head.doc
+    owner = next((c for c in head.children if c.dep_ == "poss"), None)
+    if owner is None or not _state_word(owner, lexicon) or owner.i < head.i - 4:
+        return None
+    if any(c.dep_ in ("appos", "compound") and c.pos_ == "PROPN" for c in head.children) or (
+        head.i + 1 < len(doc) and doc[head.i + 1].pos_ == "PROPN"
+    ):
+        return None  # "Pakistan's prime minister Shehbaz Sharif": the name is the entity
+    between = doc[owner.i + 1 : head.i]
+    if not all(t.text in ("'s", "’s") or (t.is_lower and t.pos_ in ("NOUN", "ADJ")) for t in between):
+        return None
+    return doc[owner.i : head.i + 1]
+
+
+def _left_modifiers(head: Token) -> list[Token]:
+    """The adjectives and nouns right before a head that modify it, leftmost first ("Afghan security" forces)."""
+    modifiers: list[Token] = []
+    i = head.i - 1
+    while i >= 0 and head.doc[i].dep_ in ("amod", "compound", "nmod") and not head.doc[i].is_punct:
+        modifiers.insert(0, head.doc[i])
+        i -= 1
+    return modifiers
+
+
+def _origin(token: Token, lexicon: Lexicon) -> bool:
+    """A word that says where people come from: a demonym ("Afghan", "US"), or an adjective NER calls a nationality."""
+    if not token.text[:1].isupper():
+        return False
+    return _state_word(token, lexicon) or (token.pos_ == "ADJ" and token.ent_type_ == "NORP")
+
+
+def _state_word(token: Token, lexicon: Lexicon) -> bool:
+    word = token.lower_
+    return word in lexicon.demonyms or word in lexicon.states
+
+
+def _border(head: Token) -> Span | None:
+    """'the Afghanistan-Iran border' (two proper nouns joined by a hyphen before the head), 'the border between Iran
+    and Afghanistan'."""
+    doc = head.doc
+    i = head.i
+    if i >= 3 and doc[i - 2].text in ("-", "–") and all(_proper(doc[k]) for k in (i - 1, i - 3)):
+        return doc[i - 3 : i + 1]
+    between = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "between"), None)
+    first = next((c for c in between.children if c.dep_ == "pobj"), None) if between is not None else None
+    second = next((c for c in first.children if c.dep_ == "conj"), None) if first is not None else None
+    if between is None or first is None or second is None or not (_proper(first) and _proper(second)):
+        return None
+    return doc[i : second.i + 1] if between.i == i + 1 and second.i == first.i + 2 else None
+
+
+def _proper(token: Token) -> bool:
+    return token.pos_ == "PROPN" and token.text[:1].isupper()
+
+
+def longer_spelling(doc: Doc, first: int, last: int, lexicon: Lexicon) -> Span | None:
+    """A name with the place noun after it, a spelling of the same place: "Chabahar port", "Lubero territory"."""
+    after = last + 1
+    if after >= len(doc) or not doc[after].is_lower or doc[after].pos_ != "NOUN":
+        return None
+    kind_class = lexicon.name_heads.get(doc[after].lower_)
+    if kind_class is None or KIND_OF_CLASS.get(kind_class) != "place":
+        return None
+    if after + 2 < len(doc) and doc[after + 1].lower_ == "of" and doc[after + 2].lower_ in lexicon.states:
+        return doc[first : after + 3]  # "the Balochistan province of Pakistan"
+    return doc[first : after + 1]
