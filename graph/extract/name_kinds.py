@@ -1,9 +1,8 @@
-"""What kind of thing a name names: the coarse kind of a registry class, and a class for a new name.
+"""What kind of thing a name names: a class for a name the registry lacks.
 
-``kind_of`` maps an entity's classes to the coarse kind (state, organ, group, person, place,
-event) that coreference and the benchmark compare at. ``suggest_type`` gives a name the registry
-lacks a class: from the head noun in or right after it, a title, a movement prefix, then the
-NER label.
+``suggest_type`` gives a new name a class: from the head noun in or right after it, a title, a
+movement prefix, then the NER label. The coarse kinds (``kind_of``) live with ``Ref`` in
+``name_refs`` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -13,68 +12,18 @@ import re
 from spacy.tokens import Span, Token
 
 from actorgraph.graph.extract.lexicon import Lexicon
+from actorgraph.graph.extract.name_refs import KIND_OF_CLASS as KIND_OF_CLASS
+from actorgraph.graph.extract.name_refs import kind_of as kind_of
+from actorgraph.graph.extract.qualifiers import PLACE_PREPOSITIONS  # where a claim happens is where a name is a place
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
-# Coarse kinds, the level the benchmark and coreference compare at.
-KIND_OF_CLASS: dict[str, str] = {
-    **dict.fromkeys(("State",), "state"),
-    **dict.fromkeys(
-        (
-            "StateOrgan", "Government", "Ministry", "ArmedForce", "IntelligenceService", "DiplomaticMission",
-            "Legislature",
-        ),
-        "organ",
-    ),
-    **dict.fromkeys(
-        (
-            "NonStateActor", "ArmedGroup", "InsurgentGroup", "Militia", "PoliticalMovement", "Faction", "Network",
-            "ProxyActor", "Coalition", "Organization", "IntergovernmentalOrganization", "MediaOutlet", "Group",
-            "Community", "EthnicGroup", "ReligiousGroup",
-        ),
-        "group",
-    ),
-    "Person": "person",
-    **dict.fromkeys(
-        ("Place", "Country", "Province", "District", "City", "Region", "River", "Border", "Infrastructure",
-         "MilitaryBase"),
-        "place",
-    ),
-    **dict.fromkeys(
-        (
-            "Event", "Attack", "Bombing", "Assassination", "MassKilling", "Agreement", "Meeting", "Visit",
-            "Negotiation", "Withdrawal", "PrisonerExchange", "Declaration", "Invasion", "Conflict", "Appointment",
-            "Election", "Protest", "Relocation",
-        ),
-        "event",
-    ),
-}  # fmt: skip
-ACTOR_KINDS = frozenset({"state", "organ", "group", "person"})
 # Kinds of the common nouns after a name that say what the name is ("Khost province", "the Turi tribe").
 NAMING_HEAD_KINDS = frozenset({"place", "group"})
 # Words that make a council a state's own ("National Security Council"), not an intergovernmental body.
 STATE_COUNCIL_WORDS = frozenset(
-    {
-        "national",
-        "supreme",
-        "military",
-        "transitional",
-        "sovereignty",
-        "presidential",
-        "revolutionary",
-        "state",
-        "federal",
-    }
-)
-PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "across", "into", "inside"})
-
-
-def kind_of(types: tuple[str, ...] | list[str]) -> str:
-    """The coarse kind of an entity from its classes (state before organ before group, ...)."""
-    kinds = {KIND_OF_CLASS.get(t, "other") for t in types}
-    for kind in ("state", "organ", "person", "group", "event", "place"):
-        if kind in kinds:
-            return kind
-    return "other"
+    {"national", "supreme", "military", "transitional", "sovereignty", "presidential", "revolutionary", "state",
+     "federal"}
+)  # fmt: skip
 
 
 def suggest_type(span: Span, lexicon: Lexicon) -> tuple[str, float]:

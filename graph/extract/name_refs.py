@@ -1,18 +1,60 @@
-"""What the words of a parsed text refer to: a ``Ref`` per token, and the ``Names`` a resolver reports."""
+"""What the words of a parsed text refer to: a ``Ref`` per token, and the ``Names`` a resolver reports.
+
+``kind_of`` maps an entity's classes to the coarse kind (state, organ, group, person, place,
+event) that a ``Ref`` carries and coreference and the benchmark compare at.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Token
 
-from actorgraph.graph.candidates import new_entity_key
 from actorgraph.graph.extract.base import EntityCandidate, Mention
-from actorgraph.graph.extract.lexicon import Lexicon
-from actorgraph.graph.extract.name_kinds import ACTOR_KINDS
-from actorgraph.graph.extract.name_spans import described_spans, longer_spelling
 
-DESCRIBED_CONFIDENCE = 0.4  # a description ("Afghan refugees") is less surely one entity than a name is
+# Coarse kinds, the level the benchmark and coreference compare at.
+KIND_OF_CLASS: dict[str, str] = {
+    **dict.fromkeys(("State",), "state"),
+    **dict.fromkeys(
+        (
+            "StateOrgan", "Government", "Ministry", "ArmedForce", "IntelligenceService", "DiplomaticMission",
+            "Legislature",
+        ),
+        "organ",
+    ),
+    **dict.fromkeys(
+        (
+            "NonStateActor", "ArmedGroup", "InsurgentGroup", "Militia", "PoliticalMovement", "Faction", "Network",
+            "ProxyActor", "Coalition", "Organization", "IntergovernmentalOrganization", "MediaOutlet", "Group",
+            "Community", "EthnicGroup", "ReligiousGroup",
+        ),
+        "group",
+    ),
+    "Person": "person",
+    **dict.fromkeys(
+        ("Place", "Country", "Province", "District", "City", "Region", "River", "Border", "Infrastructure",
+         "MilitaryBase"),
+        "place",
+    ),
+    **dict.fromkeys(
+        (
+            "Event", "Attack", "Bombing", "Assassination", "MassKilling", "Agreement", "Meeting", "Visit",
+            "Negotiation", "Withdrawal", "PrisonerExchange", "Declaration", "Invasion", "Conflict", "Appointment",
+            "Election", "Protest", "Relocation",
+        ),
+        "event",
+    ),
+}  # fmt: skip
+ACTOR_KINDS = frozenset({"state", "organ", "group", "person"})
+
+
+def kind_of(types: tuple[str, ...] | list[str]) -> str:
+    """The coarse kind of an entity from its classes (state before organ before group, ...)."""
+    kinds = {KIND_OF_CLASS.get(t, "other") for t in types}
+    for kind in ("state", "organ", "person", "group", "event", "place"):
+        if kind in kinds:
+            return kind
+    return "other"
 
 
 @dataclass(frozen=True)
@@ -64,38 +106,3 @@ class Names:
             ),
             key=lambda c: (-c.count, c.start),
         )
-
-
-def add_described(doc: Doc, names: Names, lexicon: Lexicon) -> None:
-    """New-entity candidates for what the text describes rather than names ("Afghan refugees", "the US military",
-    "the Afghanistan-Iran border"), and longer spellings of new names as aliases ("Chabahar port", "the Afghan
-    Embassy in Tehran"). Candidates only: what the words refer to in relations stays as resolved."""
-    for span, kind_class in described_spans(doc, lexicon):
-        if span[-1].i in names.refs and names.refs[span[-1].i].how == "name":
-            continue  # the head is part of a proper name
-        key = new_entity_key(span.text)
-        if key in names.new:
-            names.new[key].count += 1
-        else:
-            names.new[key] = NewName(
-                span.text, kind_class, span.start_char, span.end_char, DESCRIBED_CONFIDENCE, count=1
-            )
-    for key, first, last in _new_name_runs(doc, names):
-        longer = longer_spelling(doc, first, last, lexicon)
-        new = names.new[key]
-        if longer is not None and longer.text not in new.aliases and longer.text != new.name:
-            new.aliases.append(longer.text)
-
-
-def _new_name_runs(doc: Doc, names: Names) -> list[tuple[str, int, int]]:
-    """(key, first token, last token) of every stretch of text that names a new entity by name."""
-    runs: list[tuple[str, int, int]] = []
-    for token in doc:
-        ref = names.refs.get(token.i)
-        if ref is None or not ref.key.startswith("new:") or ref.how not in ("name", "acronym"):
-            continue
-        if runs and runs[-1][0] == ref.key and runs[-1][2] == token.i - 1:
-            runs[-1] = (ref.key, runs[-1][1], token.i)
-        elif ref.key in names.new:
-            runs.append((ref.key, token.i, token.i))
-    return runs

@@ -8,8 +8,9 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
+from actorgraph.graph.candidates import new_entity_key
 from actorgraph.graph.extract.lexicon import Lexicon
-from actorgraph.graph.extract.name_kinds import KIND_OF_CLASS
+from actorgraph.graph.extract.name_refs import KIND_OF_CLASS, Names, NewName
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
 PARTICLES = frozenset({"i", "e", "al", "ul", "el", "ur", "ud", "bin", "ibn", "-"})
@@ -198,6 +199,8 @@ def _standalone(token: Token) -> bool:
 
 # -- groups and organs the text describes rather than names: "Afghan refugees", "the US military"
 
+DESCRIBED_CONFIDENCE = 0.4  # a description ("Afghan refugees") is less surely one entity than a name is
+
 # A state's organ named by its demonym: "the US military", "Afghan security forces", "Russian intelligence services".
 ORGAN_HEADS = frozenset({"military", "forces", "force", "army", "navy", "police", "troops", "services", "guard"})
 ORGAN_MODIFIERS = frozenset(
@@ -328,3 +331,38 @@ def longer_spelling(doc: Doc, first: int, last: int, lexicon: Lexicon) -> Span |
     if after + 2 < len(doc) and doc[after + 1].lower_ == "of" and doc[after + 2].lower_ in lexicon.states:
         return doc[first : after + 3]  # "the Balochistan province of Pakistan"
     return doc[first : after + 1]
+
+
+def add_described(doc: Doc, names: Names, lexicon: Lexicon) -> None:
+    """New-entity candidates for what the text describes rather than names ("Afghan refugees", "the US military",
+    "the Afghanistan-Iran border"), and longer spellings of new names as aliases ("Chabahar port", "the Afghan
+    Embassy in Tehran"). Candidates only: what the words refer to in relations stays as resolved."""
+    for span, kind_class in described_spans(doc, lexicon):
+        if span[-1].i in names.refs and names.refs[span[-1].i].how == "name":
+            continue  # the head is part of a proper name
+        key = new_entity_key(span.text)
+        if key in names.new:
+            names.new[key].count += 1
+        else:
+            names.new[key] = NewName(
+                span.text, kind_class, span.start_char, span.end_char, DESCRIBED_CONFIDENCE, count=1
+            )
+    for key, first, last in _new_name_runs(doc, names):
+        longer = longer_spelling(doc, first, last, lexicon)
+        new = names.new[key]
+        if longer is not None and longer.text not in new.aliases and longer.text != new.name:
+            new.aliases.append(longer.text)
+
+
+def _new_name_runs(doc: Doc, names: Names) -> list[tuple[str, int, int]]:
+    """(key, first token, last token) of every stretch of text that names a new entity by name."""
+    runs: list[tuple[str, int, int]] = []
+    for token in doc:
+        ref = names.refs.get(token.i)
+        if ref is None or not ref.key.startswith("new:") or ref.how not in ("name", "acronym"):
+            continue
+        if runs and runs[-1][0] == ref.key and runs[-1][2] == token.i - 1:
+            runs[-1] = (ref.key, runs[-1][1], token.i)
+        elif ref.key in names.new:
+            runs.append((ref.key, token.i, token.i))
+    return runs

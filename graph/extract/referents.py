@@ -21,8 +21,8 @@ from actorgraph.graph.extract.coreference import RELATIVE, Coreference
 from actorgraph.graph.extract.lexicon import Lexicon
 from actorgraph.graph.extract.mentions import Gazetteer
 from actorgraph.graph.extract.name_kinds import KIND_OF_CLASS, kind_of, suggest_type
-from actorgraph.graph.extract.name_refs import Names, NewName, Ref, add_described
-from actorgraph.graph.extract.name_spans import ACRONYM, name_spans, split_coordination, trim
+from actorgraph.graph.extract.name_refs import Names, NewName, Ref
+from actorgraph.graph.extract.name_spans import ACRONYM, add_described, name_spans, split_coordination, trim
 from actorgraph.graph.model import Entity
 
 
