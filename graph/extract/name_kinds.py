@@ -39,7 +39,7 @@ def suggest_type(span: Span, lexicon: Lexicon) -> tuple[str, float]:
         return lex.name_heads[head_after], 0.7
     if (before is not None and before.text.lower().rstrip(".") in lex.titles) or words[0].rstrip(".") in lex.titles:
         return "Person", 0.7
-    for word in reversed(words):  # the last head word rules: "National Directorate of Security"
+    for word in _head_order(words):  # the last head word rules: "National Directorate of Security"
         if word in lex.name_heads:
             head_class = lex.name_heads[word]
             if head_class == "ArmedGroup" and word == "army" and _has_state_word(words, lex) and len(words) <= 2:
@@ -50,13 +50,15 @@ def suggest_type(span: Span, lexicon: Lexicon) -> tuple[str, float]:
                 return "Government", 0.55  # "National Security Council", "Transitional Military Council"
             if KIND_OF_CLASS.get(head_class) == "place" and "state" in words[:-1] and len(words) >= 3:
                 return "ArmedGroup", 0.55  # "Islamic State Sahel Province" is a branch, not a province
-            return head_class, 0.7 if word == words[-1] else 0.55
+            return head_class, 0.7 if word in (words[-1], _head_order(words)[0]) else 0.55
     folded = [re.sub(r"['’`]", "", w) for w in words]
     if any(w in lex.group_prefixes or w.split("-")[0] in lex.group_prefixes for w in folded):
         return "ArmedGroup", 0.6  # "Jama'at Nusrat al-Islam", "Lashkar-e-Taiba", "Kataib Hezbollah"
     label = span.label_ or (span.root.ent_type_ if span.root.ent_type_ else "")
     if span.text.lower() in lex.states:
         return "State", 0.7  # whatever NER says of "Niger"
+    if span.text.lower() in lex.capitals:
+        return "City", 0.6  # a capital standing for its state was resolved before; here it is the city
     in_place = _in_place(span.root)
     if label == "PERSON" and before is not None and before.lower_ == "the":
         return ("Region", 0.4) if in_place else ("NonStateActor", 0.4)
@@ -77,6 +79,15 @@ def suggest_type(span: Span, lexicon: Lexicon) -> tuple[str, float]:
     if label == "ORG":
         return "NonStateActor", 0.5
     return "NonStateActor", 0.3
+
+
+def _head_order(words: list[str]) -> list[str]:
+    """Words to look for a head noun in, the head first: the last word, but before "of" the word before it
+    ("Political Bureau of the Polisario Front" is a bureau)."""
+    if "of" in words[1:]:
+        cut = words.index("of", 1)
+        return [*reversed(words[:cut]), *reversed(words[cut + 1 :])]
+    return list(reversed(words))
 
 
 def _in_place(token: Token) -> bool:

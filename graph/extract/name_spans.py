@@ -116,6 +116,10 @@ def _compound_unit(doc: Doc, head: Token, lexicon: Lexicon) -> Span | None:
         if hyphen_left and j > 1 and doc[j - 2].is_lower and t.text[:1].isupper():
             break  # "anti-Taliban Northern Alliance": the prefixed name is not part of the next one
         name_part = t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in lexicon.titles
+        # "Islamic State Sahel Province": a capitalised adjective inside a name (a demonym before one stays apart)
+        name_part = name_part or (
+            t.pos_ == "ADJ" and t.text[:1].isupper() and not t.is_sent_start and t.lower_ not in lexicon.demonyms
+        )
         particle = t.lower_ in PARTICLES and joined
         slash = t.text == "/" and t.whitespace_ == "" and j > 0 and doc[j - 1].whitespace_ == ""  # "Al-Nusrah/Al-Qaeda"
         if not (name_part or particle or slash or (t.text in ("-", "–") and t.whitespace_ == "")):
@@ -127,7 +131,8 @@ def _compound_unit(doc: Doc, head: Token, lexicon: Lexicon) -> Span | None:
     while left < head.i and not doc[left].text[:1].isupper():
         left += 1
     unit = doc[left : head.i + 1]
-    if len(unit) == 1 and not (_standalone(head) and not head.ent_type_):
+    known = head.lower_ in lexicon.states or head.lower_ in lexicon.capitals  # a state's name even opening a sentence
+    if len(unit) == 1 and not ((_standalone(head) or known) and not head.ent_type_):
         return None
     return unit if head.text[:1].isupper() or particle_head else None
 
@@ -136,7 +141,7 @@ def _cut_at_possessives(span: Span) -> list[Span]:
     parts: list[Span] = []
     start = span.start
     for t in span:
-        if (t.dep_ == "case" or t.text in ("'s", "’s")) and not _inside_name(t):
+        if ((t.dep_ == "case" or t.text in ("'s", "’s")) and not _inside_name(t)) or (t.is_space and "\n" in t.text):
             if t.i > start:
                 parts.append(span.doc[start : t.i])
             start = t.i + 1
@@ -164,8 +169,6 @@ def split_coordination(span: Span) -> list[Span]:
         if cut > start:
             parts.append(span.doc[start:cut])
         start = cut + 1
-    if len(parts) > 1 and len(parts[0]) > 1 and parts[0][0].lower_ in SECT_WORDS:
-        parts[0] = parts[0][1:]  # "the Shiite Turi and Bangash": both are Shiite; the names are Turi and Bangash
     return parts
 
 
@@ -189,6 +192,8 @@ def trim(span: Span, lexicon: Lexicon) -> Span:
         start += 1
     while end > start and (doc[end - 1].dep_ == "case" or doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s")):
         end -= 1
+    if end - start > 1 and doc[start].lower_ in SECT_WORDS and end < len(doc) and doc[end].lower_ in ("and", ",", "or"):
+        start += 1  # "the Shiite Turi and Bangash": both are Shiite; the names are Turi and Bangash
     return doc[start:end]
 
 
@@ -220,10 +225,11 @@ OFFICE_NOUNS = frozenset({"minister", "president", "ambassador", "envoy", "spoke
 SECT_WORDS = frozenset({"shiite", "shia", "sunni", "sufi", "salafi", "alawite", "ismaili", "christian", "muslim"})
 
 
-def described_spans(doc: Doc, lexicon: Lexicon) -> list[tuple[Span, str]]:
+def described_spans(doc: Doc, lexicon: Lexicon) -> list[tuple[Span, str, Token]]:
     """Phrases that stand for one actor or place without being a proper name, with a class: a state's organ by its
-    demonym, a collective of people by their origin, a border between two named places ("the Syria-Turkey border")."""
-    found: list[tuple[Span, str]] = []
+    demonym, a collective of people by their origin, a border between two named places ("the Syria-Turkey border");
+    each with its head noun."""
+    found: list[tuple[Span, str, Token]] = []
     for token in doc:
         if token.pos_ not in ("NOUN", "PROPN") or not token.is_lower:
             continue
@@ -231,15 +237,15 @@ def described_spans(doc: Doc, lexicon: Lexicon) -> list[tuple[Span, str]]:
         if word in BORDER_HEADS:
             span = _border(token)
             if span is not None:
-                found.append((span, "Border"))
+                found.append((span, "Border", token))
             continue
         if word in OFFICE_NOUNS:
             span = _state_office(token, lexicon)
             if span is not None:
-                found.append((span, "Person"))
+                found.append((span, "Person", token))
             continue
         if word == "community" and token.i > 0 and token.doc[token.i - 1].lower_ == "international":
-            found.append((doc[token.i - 1 : token.i + 1], "Coalition"))  # "the international community"
+            found.append((doc[token.i - 1 : token.i + 1], "Coalition", token))  # "the international community"
             continue
         modifiers = _left_modifiers(token)
         # "the second biggest Afghan diaspora community": the phrase starts at the origin
@@ -255,11 +261,11 @@ def described_spans(doc: Doc, lexicon: Lexicon) -> list[tuple[Span, str]]:
                 continue
             kind = "IntelligenceService" if any(m.lower_ == "intelligence" for m in middle) else "ArmedForce"
             if _state_word(modifiers[0], lexicon):
-                found.append((span, kind))
+                found.append((span, kind, token))
         elif (word in COMMUNITY_HEADS or word in GROUP_HEADS or (word in QUALIFIED_HEADS and middle)) and all(
             m.pos_ == "NOUN" or m.is_lower for m in middle
         ):
-            found.append((span, "Community" if word in COMMUNITY_HEADS else "Group"))
+            found.append((span, "Community" if word in COMMUNITY_HEADS else "Group", token))
     return found
 
 
@@ -334,12 +340,16 @@ def longer_spelling(doc: Doc, first: int, last: int, lexicon: Lexicon) -> Span |
 
 
 def add_described(doc: Doc, names: Names, lexicon: Lexicon) -> None:
-    """New-entity candidates for what the text describes rather than names ("Afghan refugees", "the US military",
-    "the Afghanistan-Iran border"), and longer spellings of new names as aliases ("Chabahar port", "the Afghan
-    Embassy in Tehran"). Candidates only: what the words refer to in relations stays as resolved."""
-    for span, kind_class in described_spans(doc, lexicon):
-        if span[-1].i in names.refs and names.refs[span[-1].i].how == "name":
+    """Longer spellings of new names as aliases ("Chabahar port"), and new-entity candidates for what the text
+    describes rather than names ("Afghan refugees", "the US military", "the Afghanistan-Iran border").
+    Candidates only: what the words refer to in relations stays as resolved."""
+    _add_longer_spellings(doc, names, lexicon)
+    spelled = {n.lower() for new in names.new.values() for n in (new.name, *new.aliases)}
+    for span, kind_class, head in described_spans(doc, lexicon):
+        if head.i in names.refs and names.refs[head.i].how == "name":
             continue  # the head is part of a proper name
+        if span.text.lower() in spelled:
+            continue  # already a new name or one's alias ("Sudan-Chad" with its "Sudan-Chad border")
         key = new_entity_key(span.text)
         if key in names.new:
             names.new[key].count += 1
@@ -347,6 +357,9 @@ def add_described(doc: Doc, names: Names, lexicon: Lexicon) -> None:
             names.new[key] = NewName(
                 span.text, kind_class, span.start_char, span.end_char, DESCRIBED_CONFIDENCE, count=1
             )
+
+
+def _add_longer_spellings(doc: Doc, names: Names, lexicon: Lexicon) -> None:
     for key, first, last in _new_name_runs(doc, names):
         longer = longer_spelling(doc, first, last, lexicon)
         new = names.new[key]
