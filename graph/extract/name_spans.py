@@ -192,7 +192,7 @@ def trim(span: Span, lexicon: Lexicon) -> Span:
         start += 1
     while end > start and (doc[end - 1].dep_ == "case" or doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s")):
         end -= 1
-    if end - start > 1 and doc[start].lower_ in SECT_WORDS and end < len(doc) and doc[end].lower_ in ("and", ",", "or"):
+    if end - start > 1 and doc[start].lower_ in SECT_WORDS and end < len(doc) and doc[end].lower_ in ("and", "or"):
         start += 1  # "the Shiite Turi and Bangash": both are Shiite; the names are Turi and Bangash
     return doc[start:end]
 

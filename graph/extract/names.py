@@ -54,6 +54,8 @@ def _lexicon_type(name: str, context: str) -> tuple[str, float] | None:
         return "Person", 0.5  # "General Sultani Makenga"
     if any(w in lexicon.group_prefixes or w.split("-")[0] in lexicon.group_prefixes for w in words):
         return "ArmedGroup", 0.5  # "Lashkar-e-Taiba", "Jaish al-Adl"
+    if words and words[-1] in lexicon.name_heads:
+        return lexicon.name_heads[words[-1]], 0.4  # "Shia Muslims", "Baloch People"
     if folded in lexicon.capitals or (len(words) <= 2 and _PLACE_CONTEXT.search(context)):
         return "City", 0.3  # "in Peshawar": a place something happens in
     if ACRONYM.fullmatch(name):
