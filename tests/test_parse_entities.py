@@ -151,3 +151,35 @@ def test_rule_extractor_types_names_from_the_parse_lexicon() -> None:
 
 def test_one_list_of_place_prepositions() -> None:
     assert name_kinds.PLACE_PREPOSITIONS is qualifiers.PLACE_PREPOSITIONS
+
+
+def test_place_noun_of_a_name(extractor: ParseExtractor) -> None:
+    assert candidate(extractor, "In 1998 the northern city of Kismayo fell.", "Kismayo") == ("City", ())
+
+
+def test_name_coordinated_with_places_is_a_place(extractor: ParseExtractor) -> None:
+    assert candidate(extractor, "Raids hit the provinces and Gedo.", "Gedo") == ("City", ())
+
+
+def test_group_beside_a_capital_stays_a_group(extractor: ParseExtractor) -> None:
+    found = candidates(read(extractor, "Tehran and Hezbollah denied it."))
+    assert found["Hezbollah"] == ("NonStateActor", ())
+    assert found["Iran"] == ("State", ("Tehran",))  # the capital speaks for its state
+
+
+def test_group_located_in_a_state_stays_a_group(extractor: ParseExtractor) -> None:
+    assert candidate(extractor, "The Houthis in Yemen fired missiles.", "Houthis") == ("NonStateActor", ())
+
+
+def test_stan_names_a_land(extractor: ParseExtractor) -> None:
+    assert candidate(extractor, "Fighters moved from Kurdistan to the coast.", "Kurdistan") == ("Region", ())
+
+
+def test_lower_case_states_after_coordinated_names(extractor: ParseExtractor) -> None:
+    found = candidates(read(extractor, "The army lost most of Kayin and Mon states."))
+    assert found == {"Kayin": ("Province", ()), "Mon": ("Province", ())}
+
+
+def test_apposition_says_what_a_name_is(extractor: ParseExtractor) -> None:
+    text = "They took Chinshwehaw, a trading town on the border."
+    assert candidate(extractor, text, "Chinshwehaw") == ("City", ())

@@ -19,6 +19,7 @@ from actorgraph.graph.extract.qualifiers import PLACE_PREPOSITIONS  # where a cl
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
 # Kinds of the common nouns after a name that say what the name is ("Khost province", "the Turi tribe").
 NAMING_HEAD_KINDS = frozenset({"place", "group"})
+TAIL_CLASSES = {"state": "Province", "states": "Province"}
 # Words that make a council a state's own ("National Security Council"), not an intergovernmental body.
 STATE_COUNCIL_WORDS = frozenset(
     {"national", "supreme", "military", "transitional", "sovereignty", "presidential", "revolutionary", "state",
@@ -32,11 +33,11 @@ def suggest_type(span: Span, lexicon: Lexicon) -> tuple[str, float]:
     doc = span.doc
     words = [t.text.lower() for t in span]
     before = doc[span.start - 1] if span.start > 0 else None
-    head_after = _head_noun_after(span, lexicon)
-    if head_after is not None and KIND_OF_CLASS.get(lex.name_heads[head_after]) in NAMING_HEAD_KINDS:
-        # "Mes Aynak mine", "Khost and Paktika provinces"; but "the Garissa University attack" names a place, and
-        # "NATO forces" or "the Taliban government" are the name's forces and government, not what it is
-        return lex.name_heads[head_after], 0.7
+    head_after = _head_noun_after(span, lexicon) or _apposed_noun(span, lexicon)
+    if head_after is not None and KIND_OF_CLASS.get(_noun_class(head_after, lex)) in NAMING_HEAD_KINDS:
+        # "Mes Aynak mine", "Khost and Paktika provinces", "Chinshwehaw, a trading town"; but "the Garissa
+        # University attack" names a place, and "NATO forces" are the name's forces, not what it is
+        return _noun_class(head_after, lex), 0.7
     if (before is not None and before.text.lower().rstrip(".") in lex.titles) or words[0].rstrip(".") in lex.titles:
         return "Person", 0.7
     for word in _head_order(words):  # the last head word rules: "National Directorate of Security"
@@ -59,7 +60,14 @@ def suggest_type(span: Span, lexicon: Lexicon) -> tuple[str, float]:
         return "State", 0.7  # whatever NER says of "Niger"
     if span.text.lower() in lex.capitals:
         return "City", 0.6  # a capital standing for its state was resolved before; here it is the city
+    place_of = _place_noun_of(span, lex)
+    if place_of is not None:
+        return place_of, 0.6  # "the northern city of Mazar-i-Sharif", "the province of Idlib"
     in_place = _in_place(span.root)
+    if label in ("PERSON", "") and _among_places(span.root, lex) and len(words) <= 2:
+        return "City", 0.4  # NER's person coordinated with places; a group beside a capital stays a group
+    if len(words) == 1 and words[0].endswith("stan") and len(words[0]) > 5:
+        return "Region", 0.5  # "Waziristan", "Kurdistan": "-stan" names a land; the states among them are known
     if label == "PERSON" and before is not None and before.lower_ == "the":
         return ("Region", 0.4) if in_place else ("NonStateActor", 0.4)
     if label in ("PERSON", "ORG", "NORP", "") and in_place and len(words) <= 2:
@@ -97,13 +105,50 @@ def _in_place(token: Token) -> bool:
     return token.dep_ == "pobj" and token.head.lower_ in PLACE_PREPOSITIONS
 
 
+def _among_places(token: Token, lexicon: Lexicon) -> bool:
+    """Coordinated with a capital or a place noun: "Kabul and Maidan Wardak", "the provinces and Logar"."""
+    conjuncts = [token]
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+        conjuncts.append(token)
+    conjuncts += [c for t in list(conjuncts) for c in t.children if c.dep_ == "conj" and c not in conjuncts]
+    return any(
+        t.lower_ in lexicon.capitals or KIND_OF_CLASS.get(lexicon.name_heads.get(t.lower_, "")) == "place"
+        for t in conjuncts[1:]
+    )
+
+
+def _place_noun_of(span: Span, lexicon: Lexicon) -> str | None:
+    """The class of a place noun before "of" and the name: "the city of X" is a city."""
+    doc = span.doc
+    if span.start < 2 or doc[span.start - 1].lower_ != "of":
+        return None
+    noun = doc[span.start - 2]
+    kind_class = lexicon.name_heads.get(noun.lower_) if noun.is_lower else None
+    return kind_class if kind_class is not None and KIND_OF_CLASS.get(kind_class) == "place" else None
+
+
+def _noun_class(word: str, lexicon: Lexicon) -> str:
+    """The class a common noun after a name gives it ("" if none): the lexicon's heads, and "state" as a province
+    ("Rakhine and Chin states"; inside a name "State" is no province: "Islamic State")."""
+    return lexicon.name_heads.get(word) or TAIL_CLASSES.get(word, "")
+
+
+def _apposed_noun(span: Span, lexicon: Lexicon) -> str | None:
+    """The head noun of an apposition that says what the name is: "Chinshwehaw, a trading town"."""
+    for child in span.root.children:
+        if child.dep_ == "appos" and child.pos_ == "NOUN" and child.is_lower and _noun_class(child.lower_, lexicon):
+            return child.lower_
+    return None
+
+
 def _head_noun_after(span: Span, lexicon: Lexicon) -> str | None:
     """The common noun right after a name, or after names coordinated with it ("Khost and Paktika provinces")."""
     doc = span.doc
     i = span.end
     while i < len(doc) and (doc[i].pos_ == "PROPN" or doc[i].lower_ in ("and", ",", "or", "-")):
         i += 1
-    if i < len(doc) and doc[i].pos_ == "NOUN" and doc[i].lower_ in lexicon.name_heads:
+    if i < len(doc) and doc[i].pos_ == "NOUN" and _noun_class(doc[i].lower_, lexicon):
         between = doc[span.end : i]
         if len(between) == 0 or between[0].lower_ in ("and", ",", "or"):
             return doc[i].lower_
