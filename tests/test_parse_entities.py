@@ -183,3 +183,9 @@ def test_lower_case_states_after_coordinated_names(extractor: ParseExtractor) ->
 def test_apposition_says_what_a_name_is(extractor: ParseExtractor) -> None:
     text = "They took Chinshwehaw, a trading town on the border."
     assert candidate(extractor, text, "Chinshwehaw") == ("City", ())
+
+
+def test_person_by_ner_listed_among_places_is_a_place(extractor: ParseExtractor) -> None:
+    found = candidates(read(extractor, "Fighting spread to Bossaso, Garowe, Qardho and Galkayo."))
+    assert found["Qardho"] == ("City", ())  # NER calls it a person; its neighbours in the list are places
+    assert found["Garowe"] == ("City", ())

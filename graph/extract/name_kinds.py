@@ -106,14 +106,17 @@ def _in_place(token: Token) -> bool:
 
 
 def _among_places(token: Token, lexicon: Lexicon) -> bool:
-    """Coordinated with a capital or a place noun: "Kabul and Maidan Wardak", "the provinces and Logar"."""
+    """Coordinated with a capital, a place noun or a place NER knows (not a state): "Kabul and Maidan Wardak",
+    "the provinces and Gedo", "Gao, Menaka, Ansongo and Kidal"."""
     conjuncts = [token]
     while token.dep_ == "conj" and token.head is not token:
         token = token.head
         conjuncts.append(token)
     conjuncts += [c for t in list(conjuncts) for c in t.children if c.dep_ == "conj" and c not in conjuncts]
     return any(
-        t.lower_ in lexicon.capitals or KIND_OF_CLASS.get(lexicon.name_heads.get(t.lower_, "")) == "place"
+        t.lower_ in lexicon.capitals
+        or KIND_OF_CLASS.get(lexicon.name_heads.get(t.lower_, "")) == "place"
+        or (t.ent_type_ in ("GPE", "LOC") and t.lower_ not in lexicon.states)  # "Gao, Menaka and Ansongo"
         for t in conjuncts[1:]
     )
 
