@@ -189,3 +189,8 @@ def test_person_by_ner_listed_among_places_is_a_place(extractor: ParseExtractor)
     found = candidates(read(extractor, "Fighting spread to Bossaso, Garowe, Qardho and Galkayo."))
     assert found["Qardho"] == ("City", ())  # NER calls it a person; its neighbours in the list are places
     assert found["Garowe"] == ("City", ())
+
+
+def test_apposition_of_a_person_noun(extractor: ParseExtractor) -> None:
+    text = "Rebels released Omar-Farouk Dembele, a Malian diplomat who had been held."
+    assert candidate(extractor, text, "Omar-Farouk Dembele") == ("Person", ())  # NER calls it an organisation

@@ -20,6 +20,12 @@ NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
 # Kinds of the common nouns after a name that say what the name is ("Khost province", "the Turi tribe").
 NAMING_HEAD_KINDS = frozenset({"place", "group"})
 TAIL_CLASSES = {"state": "Province", "states": "Province"}
+# Nouns for what a person is, in an apposition to a name.
+PERSON_NOUNS = frozenset(
+    {"diplomat", "journalist", "cleric", "official", "commander", "leader", "minister", "spokesman", "spokesperson",
+     "envoy", "ambassador", "general", "president", "founder", "chief", "deputy", "activist", "scholar",
+     "businessman", "politician", "warlord", "judge", "preacher", "colonel", "officer", "governor", "mayor"}
+)  # fmt: skip
 # Words that make a council a state's own ("National Security Council"), not an intergovernmental body.
 STATE_COUNCIL_WORDS = frozenset(
     {"national", "supreme", "military", "transitional", "sovereignty", "presidential", "revolutionary", "state",
@@ -33,6 +39,8 @@ def suggest_type(span: Span, lexicon: Lexicon) -> tuple[str, float]:
     doc = span.doc
     words = [t.text.lower() for t in span]
     before = doc[span.start - 1] if span.start > 0 else None
+    if _apposed_person(span):
+        return "Person", 0.6  # "X, an Iranian diplomat", "X, the leader of Y"
     head_after = _head_noun_after(span, lexicon) or _apposed_noun(span, lexicon)
     if head_after is not None and KIND_OF_CLASS.get(_noun_class(head_after, lex)) in NAMING_HEAD_KINDS:
         # "Mes Aynak mine", "Khost and Paktika provinces", "Chinshwehaw, a trading town"; but "the Garissa
@@ -143,6 +151,14 @@ def _apposed_noun(span: Span, lexicon: Lexicon) -> str | None:
         if child.dep_ == "appos" and child.pos_ == "NOUN" and child.is_lower and _noun_class(child.lower_, lexicon):
             return child.lower_
     return None
+
+
+def _apposed_person(span: Span) -> bool:
+    """An apposition whose head noun is what a person is: "Ali Kaya, a Turkish diplomat"."""
+    return any(
+        c.dep_ == "appos" and c.pos_ == "NOUN" and c.is_lower and c.lemma_.lower() in PERSON_NOUNS
+        for c in span.root.children
+    )
 
 
 def _head_noun_after(span: Span, lexicon: Lexicon) -> str | None:
