@@ -194,3 +194,10 @@ def test_person_by_ner_listed_among_places_is_a_place(extractor: ParseExtractor)
 def test_apposition_of_a_person_noun(extractor: ParseExtractor) -> None:
     text = "Rebels released Omar-Farouk Dembele, a Malian diplomat who had been held."
     assert candidate(extractor, text, "Omar-Farouk Dembele") == ("Person", ())  # NER calls it an organisation
+
+
+def test_talks_named_after_a_place_are_an_event_beside_the_place(extractor: ParseExtractor) -> None:
+    found = candidates(read(extractor, "The Minsk agreements collapsed and the Jeddah talks stalled."))
+    assert found["Minsk agreements"] == ("Agreement", ())
+    assert found["Jeddah talks"] == ("Negotiation", ())
+    assert found["Jeddah"] == ("City", ())

@@ -244,6 +244,10 @@ def described_spans(doc: Doc, lexicon: Lexicon) -> list[tuple[Span, str, Token]]
             if span is not None:
                 found.append((span, "Person", token))
             continue
+        named_event = _named_event(token, lexicon)
+        if named_event is not None:
+            found.append((named_event, lexicon.name_heads[word], token))  # "the Luanda process", "the Minsk accords"
+            continue
         if word == "community" and token.i > 0 and token.doc[token.i - 1].lower_ == "international":
             found.append((doc[token.i - 1 : token.i + 1], "Coalition", token))  # "the international community"
             continue
@@ -267,6 +271,16 @@ def described_spans(doc: Doc, lexicon: Lexicon) -> list[tuple[Span, str, Token]]
         ):
             found.append((span, "Community" if word in COMMUNITY_HEADS else "Group", token))
     return found
+
+
+def _named_event(head: Token, lexicon: Lexicon) -> Span | None:
+    """A talks, process or accord noun named after a place: "the Luanda process", "the Jeddah talks"."""
+    if KIND_OF_CLASS.get(lexicon.name_heads.get(head.lower_, "")) != "event" or head.i == 0:
+        return None
+    start = head.i
+    while start > 0 and head.doc[start - 1].dep_ == "compound" and _proper(head.doc[start - 1]):
+        start -= 1
+    return head.doc[start : head.i + 1] if start < head.i else None
 
 
 def _state_office(head: Token, lexicon: Lexicon) -> Span | None:
