@@ -338,6 +338,28 @@ def new_entity_recall(corpus: Corpus, gold: Gold, extractor: Extractor) -> tuple
     return found, typed
 
 
+def new_entity_errors(corpus: Corpus, gold: Gold, extractor: Extractor) -> None:
+    """--errors: the curated participants new_entity_recall misses (MISS) or types wrong (TYPE), with the spellings
+    of them that the document's text contains."""
+    result = extractor.extract(gold.doc.text, {})
+    keys: dict[tuple[str, ...], EntityCandidate] = {}
+    for c in result.new_entities:
+        for name in (c.name, *c.aliases):
+            keys.setdefault(name_key(name), c)
+    for entity_id in sorted({e for ents in gold.named.values() for e in ents}):
+        entity = corpus.entities[entity_id]
+        kind = kind_of(entity.types)
+        if kind in ("other", "event"):
+            continue
+        names = (entity.label, *entity.aliases)
+        hit = next((keys[k] for k in (name_key(n) for n in names) if k in keys), None)
+        if hit is None:
+            spelled = [n for n in names if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", gold.doc.text, re.I)]
+            print(f"  new-entity MISS {entity_id} ({kind}): text has {spelled}")
+        elif coarse(hit.suggested_type) != kind:
+            print(f"  new-entity TYPE {entity_id} ({kind}): proposed {hit.name!r} as {hit.suggested_type}")
+
+
 # ---------------------------------------------------------------------------- the held-out note
 
 HELDOUT_FAMILIES: dict[str, str] = {
@@ -572,6 +594,7 @@ def _shipped(name: str, extractor: Extractor, corpus: Corpus, golds: dict[str, G
         typed.add(right)
         if show:
             errors(gold, result.proposals)
+            new_entity_errors(corpus, gold, extractor)
     return {
         "shipped known-entity recall": f"{men.recall:.2f} ({men.found}/{men.gold})",
         "shipped new-entity recall (empty registry)": f"{new.recall:.2f} ({new.found}/{new.gold})",

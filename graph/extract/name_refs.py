@@ -1,4 +1,8 @@
-"""What the words of a parsed text refer to: a ``Ref`` per token, and the ``Names`` a resolver reports."""
+"""What the words of a parsed text refer to: a ``Ref`` per token, and the ``Names`` a resolver reports.
+
+``kind_of`` maps an entity's classes to the coarse kind (state, organ, group, person, place,
+event) that a ``Ref`` carries and coreference and the benchmark compare at.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,50 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from actorgraph.graph.extract.base import EntityCandidate, Mention
-from actorgraph.graph.extract.name_kinds import ACTOR_KINDS
+
+# Coarse kinds, the level the benchmark and coreference compare at.
+KIND_OF_CLASS: dict[str, str] = {
+    **dict.fromkeys(("State",), "state"),
+    **dict.fromkeys(
+        (
+            "StateOrgan", "Government", "Ministry", "ArmedForce", "IntelligenceService", "DiplomaticMission",
+            "Legislature",
+        ),
+        "organ",
+    ),
+    **dict.fromkeys(
+        (
+            "NonStateActor", "ArmedGroup", "InsurgentGroup", "Militia", "PoliticalMovement", "Faction", "Network",
+            "ProxyActor", "Coalition", "Organization", "IntergovernmentalOrganization", "MediaOutlet", "Group",
+            "Community", "EthnicGroup", "ReligiousGroup",
+        ),
+        "group",
+    ),
+    "Person": "person",
+    **dict.fromkeys(
+        ("Place", "Country", "Province", "District", "City", "Region", "River", "Border", "Infrastructure",
+         "MilitaryBase"),
+        "place",
+    ),
+    **dict.fromkeys(
+        (
+            "Event", "Attack", "Bombing", "Assassination", "MassKilling", "Agreement", "Meeting", "Visit",
+            "Negotiation", "Withdrawal", "PrisonerExchange", "Declaration", "Invasion", "Conflict", "Appointment",
+            "Election", "Protest", "Relocation",
+        ),
+        "event",
+    ),
+}  # fmt: skip
+ACTOR_KINDS = frozenset({"state", "organ", "group", "person"})
+
+
+def kind_of(types: tuple[str, ...] | list[str]) -> str:
+    """The coarse kind of an entity from its classes (state before organ before group, ...)."""
+    kinds = {KIND_OF_CLASS.get(t, "other") for t in types}
+    for kind in ("state", "organ", "person", "group", "event", "place"):
+        if kind in kinds:
+            return kind
+    return "other"
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,25 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
+from actorgraph.graph.candidates import new_entity_key
 from actorgraph.graph.extract.lexicon import Lexicon
+from actorgraph.graph.extract.name_refs import KIND_OF_CLASS, Names, NewName
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
 PARTICLES = frozenset({"i", "e", "al", "ul", "el", "ur", "ud", "bin", "ibn", "-"})
 FOOTNOTE_MARKS = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹")
 LEADING_WORDS = frozenset({"the", "mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr."})
 ACRONYM = re.compile(r"[A-Z][A-Za-z]*[A-Z]+[a-z]?")
+# One token of a transliterated name that opens with a lower-case article or ezafe: "al-'Adl", "ul-Haq", "e-Taiba".
+PARTICLE_WORD = re.compile(r"(?:al|ul|el|ar|ash|as|ad|ud|ur|e|i|wal)-['’`]?[A-Z]\w*")
+# Plural nouns that take a possessive inside an organisation's name: "Uganda People's Defence Force".
+NAME_POSSESSORS = frozenset({"people", "peoples", "workers", "martyrs", "women", "farmers", "mothers", "nations"})
+# Lower-case heads that make a place's or a person's name a faction's: "the Kabul circle", "the Haqqani network".
+GROUP_TAILS = frozenset({"circle", "shura", "network", "faction", "wing", "clan"})
+# Institutions named after what they belong to: "the Political Bureau of the Taliban", "Mausoleum of X".
+PLACE_OF_HEADS = frozenset({"mausoleum", "shrine", "tomb"})
+MISSION_HEADS = frozenset({"embassy", "consulate"})
+OF_HEADS = PLACE_OF_HEADS | {"bureau", "committee", "wing", "office", "commission"}
 
 
 def name_spans(doc: Doc, lexicon: Lexicon) -> list[Span]:
@@ -36,8 +48,32 @@ def name_spans(doc: Doc, lexicon: Lexicon) -> list[Span]:
     for start, end in sorted({(s, _extend_right(doc, e)) for s, e in spans}):
         if result and start < result[-1].end:
             continue  # already inside the name before, widened
+        if result and _joined_by_of(doc, result[-1], start, lexicon):
+            result[-1] = doc[result[-1].start : end]
+            continue
+        if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in PLACE_OF_HEADS:
+            start -= 2  # "the mausoleum of Ayatollah Khomeini" names a place even in lower case
         result.extend(_cut_at_possessives(doc[start:end]))
     return result
+
+
+def _joined_by_of(doc: Doc, before: Span, start: int, lexicon: Lexicon) -> bool:
+    """'the Political Bureau' + 'of the' + 'Taliban': an institution named after whom it belongs to (not a state's
+    ministry: "the Ministry of Defence of Pakistan" stays with the state); 'the Afghan Embassy' + 'in' + 'Tehran':
+    a mission named with its seat."""
+    link = before.end
+    if link >= len(doc) or not before[-1].text[:1].isupper():
+        return False
+    head, word = before[-1].lower_, doc[link].lower_
+    if not ((word == "of" and head in OF_HEADS) or (word == "in" and head in MISSION_HEADS)):
+        return False
+    after = link + 1 + (word == "of" and link + 1 < len(doc) and doc[link + 1].lower_ == "the")
+    if after != start:
+        return False
+    owner = doc[start].lower_
+    return word == "in" or (
+        owner not in lexicon.states and owner not in lexicon.demonyms and owner not in lexicon.capitals
+    )
 
 
 def _extend_right(doc: Doc, end: int) -> int:
@@ -47,15 +83,27 @@ def _extend_right(doc: Doc, end: int) -> int:
         hyphen = t.text in ("-", "–") and doc[end - 1].whitespace_ == "" and t.whitespace_ == ""
         particle = t.lower_ in PARTICLES | {"wal", "wa"} and end + 1 < len(doc) and doc[end + 1].text in ("-", "–")
         name_part = t.pos_ == "PROPN" and t.text[:1].isupper() and t.ent_iob_ != "B" and t.is_alpha
-        if not (hyphen or particle or (name_part and doc[end - 1].text in ("-", "–"))):
+        joined_part = PARTICLE_WORD.fullmatch(t.text) is not None and doc[end - 1].whitespace_ != ""
+        tail = t.lower_ in GROUP_TAILS and t.pos_ == "NOUN" and doc[end - 1].dep_ == "compound"
+        if not (hyphen or particle or joined_part or tail or (name_part and doc[end - 1].text in ("-", "–"))):
             break
         end += 1
+        if tail:
+            break  # "the Kabul circle": the head ends the name
     return end
 
 
 def _compound_unit(doc: Doc, head: Token, lexicon: Lexicon) -> Span | None:
     """A proper noun with the proper nouns, hyphens and particles compounded to its left, stopping at titles."""
-    if head.pos_ != "PROPN" or head.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT"):
+    particle_head = PARTICLE_WORD.fullmatch(head.text) is not None  # "al-Shabaab" in lower case is still a name
+    if (head.pos_ != "PROPN" and not particle_head) or head.ent_type_ in (
+        "DATE",
+        "TIME",
+        "CARDINAL",
+        "ORDINAL",
+        "MONEY",
+        "PERCENT",
+    ):
         return None
     if head.dep_ in ("compound", "flat", "nmod") and head.head.pos_ == "PROPN" and head.head.i > head.i:
         return None  # not the head of its compound
@@ -68,8 +116,13 @@ def _compound_unit(doc: Doc, head: Token, lexicon: Lexicon) -> Span | None:
         if hyphen_left and j > 1 and doc[j - 2].is_lower and t.text[:1].isupper():
             break  # "anti-Taliban Northern Alliance": the prefixed name is not part of the next one
         name_part = t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in lexicon.titles
+        # "Islamic State Sahel Province": a capitalised adjective inside a name (a demonym before one stays apart)
+        name_part = name_part or (
+            t.pos_ == "ADJ" and t.text[:1].isupper() and not t.is_sent_start and t.lower_ not in lexicon.demonyms
+        )
         particle = t.lower_ in PARTICLES and joined
-        if not (name_part or particle or (t.text in ("-", "–") and t.whitespace_ == "")):
+        slash = t.text == "/" and t.whitespace_ == "" and j > 0 and doc[j - 1].whitespace_ == ""  # "Al-Nusrah/Al-Qaeda"
+        if not (name_part or particle or slash or (t.text in ("-", "–") and t.whitespace_ == "")):
             break
         if t.dep_ not in ("compound", "flat", "nmod", "punct", "amod") and not particle:
             break
@@ -78,22 +131,31 @@ def _compound_unit(doc: Doc, head: Token, lexicon: Lexicon) -> Span | None:
     while left < head.i and not doc[left].text[:1].isupper():
         left += 1
     unit = doc[left : head.i + 1]
-    if len(unit) == 1 and not (_standalone(head) and not head.ent_type_):
+    known = head.lower_ in lexicon.states or head.lower_ in lexicon.capitals  # a state's name even opening a sentence
+    if len(unit) == 1 and not ((_standalone(head) or known) and not head.ent_type_):
         return None
-    return unit if head.text[:1].isupper() else None
+    return unit if head.text[:1].isupper() or particle_head else None
 
 
 def _cut_at_possessives(span: Span) -> list[Span]:
     parts: list[Span] = []
     start = span.start
     for t in span:
-        if t.dep_ == "case" or t.text in ("'s", "’s"):
+        if ((t.dep_ == "case" or t.text in ("'s", "’s")) and not _inside_name(t)) or (t.is_space and "\n" in t.text):
             if t.i > start:
                 parts.append(span.doc[start : t.i])
             start = t.i + 1
     if span.end > start:
         parts.append(span.doc[start : span.end])
     return parts
+
+
+def _inside_name(possessive: Token) -> bool:
+    """ "People's" in "Uganda People's Defence Force" belongs to the name; "Iran's" in "Iran's IRGC" does not."""
+    doc = possessive.doc
+    before = doc[possessive.i - 1] if possessive.i > 0 else None
+    after = doc[possessive.i + 1] if possessive.i + 1 < len(doc) else None
+    return before is not None and after is not None and before.lower_ in NAME_POSSESSORS and after.text[:1].isupper()
 
 
 def split_coordination(span: Span) -> list[Span]:
@@ -116,7 +178,7 @@ def trim(span: Span, lexicon: Lexicon) -> Span:
     start, end = span.start, span.end
     doc = span.doc
     for t in span[1:]:
-        if t.is_sent_start or any(ch in FOOTNOTE_MARKS for ch in t.text) or t.text in (".", "!", "?"):
+        if t.is_sent_start or t.is_space or any(ch in FOOTNOTE_MARKS for ch in t.text) or t.text in (".", "!", "?"):
             end = t.i  # "population.¹¹ Nevertheless": a footnote mark or a full stop ends the name
             break
     while start < end and (
@@ -130,9 +192,204 @@ def trim(span: Span, lexicon: Lexicon) -> Span:
         start += 1
     while end > start and (doc[end - 1].dep_ == "case" or doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s")):
         end -= 1
+    if end - start > 1 and doc[start].lower_ in SECT_WORDS and end < len(doc) and doc[end].lower_ in ("and", "or"):
+        start += 1  # "the Shiite Turi and Bangash": both are Shiite; the names are Turi and Bangash
     return doc[start:end]
 
 
 def _standalone(token: Token) -> bool:
     """A lone proper noun is a name unless it only opens the sentence (where any word is capitalised)."""
     return (not token.is_sent_start and len(token.text) >= 3) or ACRONYM.fullmatch(token.text) is not None
+
+
+# -- groups and organs the text describes rather than names: "Afghan refugees", "the US military"
+
+DESCRIBED_CONFIDENCE = 0.4  # a description ("Afghan refugees") is less surely one entity than a name is
+
+# A state's organ named by its demonym: "the US military", "Afghan security forces", "Russian intelligence services".
+ORGAN_HEADS = frozenset({"military", "forces", "force", "army", "navy", "police", "troops", "services", "guard"})
+ORGAN_MODIFIERS = frozenset(
+    {"security", "armed", "intelligence", "special", "air", "border", "naval", "defence", "defense", "regular"}
+)
+# People a text treats as one collective actor: "Afghan refugees", "Iranian lawmakers", "the Afghan diaspora community".
+COMMUNITY_HEADS = frozenset({"refugees", "migrants", "immigrants", "exiles", "diaspora", "community", "communities"})
+GROUP_HEADS = frozenset(
+    {"diplomats", "lawmakers", "militants", "fighters", "rebels", "insurgents", "jihadists", "mercenaries",
+     "volunteers", "tribesmen", "dissidents"}
+)  # fmt: skip
+# Heads that describe a group only after a qualifying noun: "Afghan opposition leaders", not "Iranian leaders".
+QUALIFIED_HEADS = frozenset({"leaders", "figures", "groups", "elements"})
+BORDER_HEADS = frozenset({"border", "frontier", "boundary"})
+OFFICE_NOUNS = frozenset({"minister", "president", "ambassador", "envoy", "spokesman", "spokesperson", "governor"})
+# Words of faith or sect before coordinated names apply to all of them: "the Shiite Turi and Bangash".
+SECT_WORDS = frozenset({"shiite", "shia", "sunni", "sufi", "salafi", "alawite", "ismaili", "christian", "muslim"})
+
+
+def described_spans(doc: Doc, lexicon: Lexicon) -> list[tuple[Span, str, Token]]:
+    """Phrases that stand for one actor or place without being a proper name, with a class: a state's organ by its
+    demonym, a collective of people by their origin, a border between two named places ("the Syria-Turkey border");
+    each with its head noun."""
+    found: list[tuple[Span, str, Token]] = []
+    for token in doc:
+        if token.pos_ not in ("NOUN", "PROPN") or not token.is_lower:
+            continue
+        word = token.lower_
+        if word in BORDER_HEADS:
+            span = _border(token)
+            if span is not None:
+                found.append((span, "Border", token))
+            continue
+        if word in OFFICE_NOUNS:
+            span = _state_office(token, lexicon)
+            if span is not None:
+                found.append((span, "Person", token))
+            continue
+        named_event = _named_event(token, lexicon)
+        if named_event is not None:
+            found.append((named_event, lexicon.name_heads[word], token))  # "the Luanda process", "the Minsk accords"
+            continue
+        if word == "community" and token.i > 0 and token.doc[token.i - 1].lower_ == "international":
+            found.append((doc[token.i - 1 : token.i + 1], "Coalition", token))  # "the international community"
+            continue
+        modifiers = _left_modifiers(token)
+        # "the second biggest Afghan diaspora community": the phrase starts at the origin
+        while modifiers and not _origin(modifiers[0], lexicon):
+            modifiers = modifiers[1:]
+        if not modifiers:
+            continue
+        # "Central Asian militants": the words of one nationality are the origin, not a qualifier
+        middle = [m for m in modifiers[1:] if not (m.ent_iob_ == "I" and m.ent_type_ == "NORP")]
+        span = doc[modifiers[0].i : token.i + 1]
+        if word in ORGAN_HEADS and all(m.lower_ in ORGAN_MODIFIERS for m in middle):
+            if word == "services" and not any(m.lower_ == "intelligence" for m in middle):
+                continue
+            kind = "IntelligenceService" if any(m.lower_ == "intelligence" for m in middle) else "ArmedForce"
+            if _state_word(modifiers[0], lexicon):
+                found.append((span, kind, token))
+        elif (word in COMMUNITY_HEADS or word in GROUP_HEADS or (word in QUALIFIED_HEADS and middle)) and all(
+            m.pos_ == "NOUN" or m.is_lower for m in middle
+        ):
+            found.append((span, "Community" if word in COMMUNITY_HEADS else "Group", token))
+    return found
+
+
+def _named_event(head: Token, lexicon: Lexicon) -> Span | None:
+    """A talks, process or accord noun named after a place: "the Luanda process", "the Jeddah talks"."""
+    if KIND_OF_CLASS.get(lexicon.name_heads.get(head.lower_, "")) != "event" or head.i == 0:
+        return None
+    start = head.i
+    while start > 0 and head.doc[start - 1].dep_ == "compound" and _proper(head.doc[start - 1]):
+        start -= 1
+    return head.doc[start : head.i + 1] if start < head.i else None
+
+
+def _state_office(head: Token, lexicon: Lexicon) -> Span | None:
+    """'Iran's intelligence minister': an office of a named state whose holder the text does not name."""
+    doc = head.doc
+    owner = next((c for c in head.children if c.dep_ == "poss"), None)
+    if owner is None or not _state_word(owner, lexicon) or owner.i < head.i - 4:
+        return None
+    if any(c.dep_ in ("appos", "compound") and c.pos_ == "PROPN" for c in head.children) or (
+        head.i + 1 < len(doc) and doc[head.i + 1].pos_ == "PROPN"
+    ):
+        return None  # "Pakistan's prime minister Shehbaz Sharif": the name is the entity
+    between = doc[owner.i + 1 : head.i]
+    if not all(t.text in ("'s", "’s") or (t.is_lower and t.pos_ in ("NOUN", "ADJ")) for t in between):
+        return None
+    return doc[owner.i : head.i + 1]
+
+
+def _left_modifiers(head: Token) -> list[Token]:
+    """The adjectives and nouns right before a head that modify it, leftmost first ("Afghan security" forces)."""
+    modifiers: list[Token] = []
+    i = head.i - 1
+    while i >= 0 and head.doc[i].dep_ in ("amod", "compound", "nmod") and not head.doc[i].is_punct:
+        modifiers.insert(0, head.doc[i])
+        i -= 1
+    return modifiers
+
+
+def _origin(token: Token, lexicon: Lexicon) -> bool:
+    """A word that says where people come from: a demonym ("Afghan", "US"), or an adjective NER calls a nationality."""
+    if not token.text[:1].isupper():
+        return False
+    return _state_word(token, lexicon) or (token.pos_ == "ADJ" and token.ent_type_ == "NORP")
+
+
+def _state_word(token: Token, lexicon: Lexicon) -> bool:
+    word = token.lower_
+    return word in lexicon.demonyms or word in lexicon.states
+
+
+def _border(head: Token) -> Span | None:
+    """'the Afghanistan-Iran border' (two proper nouns joined by a hyphen before the head), 'the border between Iran
+    and Afghanistan'."""
+    doc = head.doc
+    i = head.i
+    if i >= 3 and doc[i - 2].text in ("-", "–") and all(_proper(doc[k]) for k in (i - 1, i - 3)):
+        return doc[i - 3 : i + 1]
+    between = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "between"), None)
+    first = next((c for c in between.children if c.dep_ == "pobj"), None) if between is not None else None
+    second = next((c for c in first.children if c.dep_ == "conj"), None) if first is not None else None
+    if between is None or first is None or second is None or not (_proper(first) and _proper(second)):
+        return None
+    return doc[i : second.i + 1] if between.i == i + 1 and second.i == first.i + 2 else None
+
+
+def _proper(token: Token) -> bool:
+    return token.pos_ == "PROPN" and token.text[:1].isupper()
+
+
+def longer_spelling(doc: Doc, first: int, last: int, lexicon: Lexicon) -> Span | None:
+    """A name with the place noun after it, a spelling of the same place: "Chabahar port", "Lubero territory"."""
+    after = last + 1
+    if after >= len(doc) or not doc[after].is_lower or doc[after].pos_ != "NOUN":
+        return None
+    kind_class = lexicon.name_heads.get(doc[after].lower_)
+    if kind_class is None or KIND_OF_CLASS.get(kind_class) != "place":
+        return None
+    if after + 2 < len(doc) and doc[after + 1].lower_ == "of" and doc[after + 2].lower_ in lexicon.states:
+        return doc[first : after + 3]  # "the Balochistan province of Pakistan"
+    return doc[first : after + 1]
+
+
+def add_described(doc: Doc, names: Names, lexicon: Lexicon) -> None:
+    """Longer spellings of new names as aliases ("Chabahar port"), and new-entity candidates for what the text
+    describes rather than names ("Afghan refugees", "the US military", "the Afghanistan-Iran border").
+    Candidates only: what the words refer to in relations stays as resolved."""
+    _add_longer_spellings(doc, names, lexicon)
+    spelled = {n.lower() for new in names.new.values() for n in (new.name, *new.aliases)}
+    for span, kind_class, head in described_spans(doc, lexicon):
+        if head.i in names.refs and names.refs[head.i].how == "name":
+            continue  # the head is part of a proper name
+        if span.text.lower() in spelled:
+            continue  # already a new name or one's alias ("Sudan-Chad" with its "Sudan-Chad border")
+        key = new_entity_key(span.text)
+        if key in names.new:
+            names.new[key].count += 1
+        else:
+            names.new[key] = NewName(
+                span.text, kind_class, span.start_char, span.end_char, DESCRIBED_CONFIDENCE, count=1
+            )
+
+
+def _add_longer_spellings(doc: Doc, names: Names, lexicon: Lexicon) -> None:
+    for key, first, last in _new_name_runs(doc, names):
+        longer = longer_spelling(doc, first, last, lexicon)
+        new = names.new[key]
+        if longer is not None and longer.text not in new.aliases and longer.text != new.name:
+            new.aliases.append(longer.text)
+
+
+def _new_name_runs(doc: Doc, names: Names) -> list[tuple[str, int, int]]:
+    """(key, first token, last token) of every stretch of text that names a new entity by name."""
+    runs: list[tuple[str, int, int]] = []
+    for token in doc:
+        ref = names.refs.get(token.i)
+        if ref is None or not ref.key.startswith("new:") or ref.how not in ("name", "acronym"):
+            continue
+        if runs and runs[-1][0] == ref.key and runs[-1][2] == token.i - 1:
+            runs[-1] = (ref.key, runs[-1][1], token.i)
+        elif ref.key in names.new:
+            runs.append((ref.key, token.i, token.i))
+    return runs

@@ -12,10 +12,13 @@ from collections import Counter
 
 from actorgraph.graph.extract.base import EntityCandidate, Mention
 from actorgraph.graph.extract.cues import TABLE
+from actorgraph.graph.extract.lexicon import load_lexicon
 from actorgraph.graph.extract.mentions import Gazetteer
+from actorgraph.graph.extract.name_spans import ACRONYM
 from actorgraph.graph.sentences import Sentence, sentences
 
 STOP_NAMES = TABLE.stop_names
+_PLACE_CONTEXT = re.compile(r"\b(?:in|at|near|into|across|outside|inside)\s+(?:the\s+)?$")
 TYPE_HINTS = TABLE.type_hints
 
 
@@ -25,16 +28,39 @@ _NAME = re.compile(
 
 
 def suggest_type(name: str, context: str = "") -> tuple[str, float]:
-    """A class for an unknown name from its words (Province, Ministry, Militia, Person, …)."""
+    """A class for an unknown name from its words (Province, Ministry, Militia, Person, …), then from what the
+    parse lexicon knows of names (states, demonyms, capitals, titles, movement prefixes) and the words before it."""
     for pattern, kind in TYPE_HINTS:
         if pattern.search(name):
             return kind, 0.6
     if re.search(r"\b(?:Mr|Mrs|Dr|Mullah|said|told|President|Minister)\.?\s*$", context):
         return "Person", 0.5
+    known = _lexicon_type(name, context)
+    if known is not None:
+        return known
     words = name.split()
     if 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words):
         return "Person", 0.3  # two or three capitalised words with no organisation word: often a person
     return "Agent", 0.2
+
+
+def _lexicon_type(name: str, context: str) -> tuple[str, float] | None:
+    lexicon = load_lexicon()
+    folded = name.lower()
+    words = [re.sub(r"['’`]", "", w) for w in folded.split()]
+    if folded in lexicon.states or folded in lexicon.demonyms:
+        return "State", 0.5
+    if words and words[0].rstrip(".") in lexicon.titles and len(words) > 1:
+        return "Person", 0.5  # "General Sultani Makenga"
+    if any(w in lexicon.group_prefixes or w.split("-")[0] in lexicon.group_prefixes for w in words):
+        return "ArmedGroup", 0.5  # "Lashkar-e-Taiba", "Jaish al-Adl"
+    if words and words[-1] in lexicon.name_heads:
+        return lexicon.name_heads[words[-1]], 0.4  # "Shia Muslims", "Baloch People"
+    if folded in lexicon.capitals or (len(words) <= 2 and _PLACE_CONTEXT.search(context)):
+        return "City", 0.3  # "in Peshawar": a place something happens in
+    if ACRONYM.fullmatch(name):
+        return "NonStateActor", 0.3  # an organisation's initials
+    return None
 
 
 def new_entity_candidates(

@@ -22,7 +22,7 @@ from actorgraph.graph.extract.lexicon import Lexicon
 from actorgraph.graph.extract.mentions import Gazetteer
 from actorgraph.graph.extract.name_kinds import KIND_OF_CLASS, kind_of, suggest_type
 from actorgraph.graph.extract.name_refs import Names, NewName, Ref
-from actorgraph.graph.extract.name_spans import ACRONYM, name_spans, split_coordination, trim
+from actorgraph.graph.extract.name_spans import ACRONYM, add_described, name_spans, split_coordination, trim
 from actorgraph.graph.model import Entity
 
 
@@ -50,6 +50,7 @@ class NameResolver:
         self._new_names(spans)
         self._repeated_single_names()
         self._state_agents()
+        add_described(self.doc, self.names, self.lexicon)  # hook of helper "entities": descriptions, longer spellings
         Coreference(self.doc, self.names, self.lexicon).resolve()
         return self.names
 
