@@ -139,7 +139,8 @@ class NameResolver:
             if not key.startswith("new:"):
                 end = token.idx + len(token.text)
                 self.names.mentions.append(Mention(key, token.idx, end, token.text, 0.8, how))
-            elif token.text not in self.names.new[key].aliases and token.text != state_name:
+            elif how == "demonym" and token.text not in self.names.new[key].aliases and token.text != state_name:
+                # a demonym names the state; a capital is a city, never an alias of its state in the registry
                 self.names.new[key].aliases.append(token.text)
 
     # -- names the registry lacks
