@@ -30,7 +30,6 @@ pytestmark = pytest.mark.live
 CLIENTS = int(os.environ.get("ACTORGRAPH_LOAD_CLIENTS", "16"))
 SECONDS = float(os.environ.get("ACTORGRAPH_LOAD_SECONDS", "15"))
 TIMEOUT = 2.0
-
 RUNAWAY_EVERY = 5.0
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 LOOKUP = sparql_prefixes() + "SELECT ?label WHERE { res:iran rdfs:label ?label }"
