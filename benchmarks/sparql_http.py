@@ -572,6 +572,51 @@ def measure_interleaved(servers: dict[str, Server], queries: dict[str, Callable[
     return rates
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time of these processes so far (0 for one that is gone)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_costs(server: Server, queries: dict[str, Callable[[random.Random], str]], calls: int = 400) -> dict[str, float]:
+    """Microseconds of the server's CPU (all its processes) per request, one keep-alive connection.
+
+    Unlike queries per second, this hardly depends on what else the shared machine runs.
+    """
+    pids = [server.process.pid, *descendants(server.process.pid)]
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+    costs = {}
+    for name, make in queries.items():
+        paths = request_paths(server.path, make)
+        headers = {"Accept": accept_for(name)}
+        for path in paths[:20]:  # warm up
+            conn.request("GET", path, headers=headers)
+            conn.getresponse().read()
+        before = cpu_seconds(pids)
+        for i in range(calls):
+            conn.request("GET", paths[i % len(paths)], headers=headers)
+            conn.getresponse().read()
+        costs[name] = (cpu_seconds(pids) - before) / calls * 1e6
+    conn.close()
+    return costs
+
+
+def cost_table(queries: list[str], costs: dict[str, dict[str, float]]) -> None:
+    if "ours" not in costs or "oxigraph" not in costs:
+        return
+    print("\nCPU per request (all of the server's processes, one connection, 400 requests):\n")
+    print("| query | ours us | oxigraph us | oxigraph / ours (the q/s ratio the CPU allows) |\n|---|---|---|---|")
+    for q in queries:
+        ours, ox = costs["ours"][q], costs["oxigraph"][q]
+        print(f"| {q} | {ours:.0f} | {ox:.0f} | {ox / ours if ours else float('nan'):.2f}x |", flush=True)
+
+
 def bench_dataset(name: str, store: Path, data: Path, queries: dict[str, Callable[[random.Random], str]],
                   args: argparse.Namespace, folder: Path, *, floors: bool) -> None:  # fmt: skip
     print(f"\n## {name}", flush=True)
@@ -599,10 +644,12 @@ def bench_dataset(name: str, store: Path, data: Path, queries: dict[str, Callabl
             print(f"({system} up in {time.perf_counter() - started:.0f} s)", flush=True)
         print(f"measuring ({load_average()})", flush=True)
         rates = measure_interleaved(servers, queries, args, folder)
+        costs = {system: cpu_costs(servers[system], queries) for system in ("ours", "oxigraph") if system in servers}
     finally:
         for server in servers.values():
             server.stop()
     table(name, list(queries), rates)
+    cost_table(list(queries), costs)
     if floors and "label lookup" in queries:
         floor_and_handoff(queries["label lookup"], rates, args, folder)
 
