@@ -327,10 +327,15 @@ class Relay:
         if cache.may_write(environ):
             return self._write(cache, environ, start_response)
         found = cache.lookup(environ)
-        if isinstance(found, Cached):
+        if isinstance(found, Cached) and self._header_bytes(environ) <= MAX_HEADERS:
             start_response(found.status, found.headers)
             return [found.body]
-        return self._relay(environ, start_response, found)
+        return self._relay(environ, start_response, found if isinstance(found, Ticket) else None)  # or a 431
+
+    def _header_bytes(self, environ: dict[str, Any]) -> int:
+        return sum(
+            len(value) for key, value in environ.items() if key[:5] == "HTTP_" and self.ambient.get(key) != value
+        )
 
     def _write(self, cache: ResponseCache, environ: dict[str, Any], start_response: Start) -> Iterable[bytes]:
         """A request that may change the data: the cache is emptied before it starts and after it ends."""

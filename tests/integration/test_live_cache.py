@@ -38,6 +38,9 @@ def test_live_a_repeated_query_is_answered_by_the_front_while_every_query_proces
         with httpx.Client(timeout=10) as http:
             first = http.get(server.sparql, params={"query": IRAN_LABEL})
             assert first.status_code == 200
+            # The cache answers only what the front would relay: headers over 64 KiB are still a 431.
+            huge = http.get(server.sparql, params={"query": IRAN_LABEL}, headers={"X-Padding": "x" * 70_000})
+            assert huge.status_code == 431
             stopped = query_processes(server.process.pid)
             assert len(stopped) == 2
             for pid in stopped:
