@@ -32,6 +32,7 @@ import os
 import random
 import shutil
 import socket
+import statistics
 import subprocess
 import tempfile
 import threading
@@ -58,6 +59,7 @@ RELATIONS = ["supports", "hostileTo", "cooperatesWith", "fundedBy", "memberOf", 
 CERTAINTY = ["Stated", "Reported", "Alleged", "Suspected", "Denied", "Assessed"]
 PREFIXES = f"PREFIX ag: <{AG}>\nPREFIX res: <{RES}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 JSON_RESULTS = "application/sparql-results+json"
+Rates = dict[str, dict[tuple[str, int], list[float]]]  # system -> (query, connections) -> q/s of each round
 
 
 # ---------------------------------------------------------------------------------------------- data
@@ -291,9 +293,11 @@ def resolved(store: Path) -> Path:
     return (store.parent / store.readlink()).resolve() if store.is_symlink() else store
 
 
-def start_ours(store: Path, workers: int, max_rows: int, timeout: float, log: Path) -> Server:
+def start_ours(store: Path, workers: int, max_rows: int, timeout: float, log: Path, *, cache: bool = False) -> Server:
+    """Our server; without its response cache unless asked (wrk repeats 200 queries, which a cache flatters)."""
     args = [sys.executable, "-m", "actorgraph.graph", "serve", "--store", str(store), "--port", "{port}",
-            "--workers", str(workers), "--timeout", f"{timeout:g}", "--max-rows", str(max_rows)]  # fmt: skip
+            "--workers", str(workers), "--timeout", f"{timeout:g}", "--max-rows", str(max_rows),
+            *([] if cache else ["--cache-mb", "0"])]  # fmt: skip
     return spawn("ours", args, log)
 
 
@@ -510,67 +514,147 @@ def handoff_cost(calls: int = 5000) -> float:
 # ---------------------------------------------------------------------------------------------- main
 
 
-def table(title: str, queries: list[str], rates: dict[str, dict[tuple[str, int], float]]) -> None:
+CACHED = "ours with its response cache"
+INPROCESS = "our app in granian's process"
+
+
+def ratio_columns(systems: list[str]) -> list[tuple[str, str]]:
+    """(numerator, denominator) of every ratio printed: ours against each other system, and the cache's gain."""
+    pairs = [("ours", s) for s in systems if s not in ("ours", CACHED)]
+    if CACHED in systems:
+        pairs += [(CACHED, "oxigraph"), (CACHED, "ours")]
+    return [(a, b) for a, b in pairs if a in systems and b in systems]
+
+
+def table(title: str, queries: list[str], rates: Rates) -> None:
+    """Medians over the rounds; the spread (lowest-highest over the rounds) of ours / oxigraph."""
     systems = list(rates)
-    others = [s for s in systems if s != "ours"]
+    pairs = ratio_columns(systems)
     print(f"\n### {title}\n")
-    header = "| query | conns | " + " | ".join(f"{s} q/s" for s in systems) + " | " + " | ".join(
-        f"ours / {s}" for s in others) + " |"  # fmt: skip
+    header = ("| query | conns | " + " | ".join(f"{s} q/s" for s in systems) + " | "
+              + " | ".join(f"{a} / {b}" for a, b in pairs) + " | ours / oxigraph per round |")  # fmt: skip
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
     for q in queries:
         for conns in (1, 4):
-            values = [rates[s].get((q, conns), float("nan")) for s in systems]
-            ours = rates["ours"].get((q, conns), float("nan"))
-            ratios = [ours / rates[s][(q, conns)] if rates[s].get((q, conns)) else float("nan") for s in others]
-            print(f"| {q} | {conns} | " + " | ".join(f"{v:.0f}" for v in values) + " | "
-                  + " | ".join(f"{r:.2f}x" for r in ratios) + " |", flush=True)  # fmt: skip
+            runs = {s: rates[s].get((q, conns), []) for s in systems}
+            values = {s: statistics.median(v) if v else float("nan") for s, v in runs.items()}
+            ratios = [values[a] / values[b] if values[b] else float("nan") for a, b in pairs]
+            rounds = [o / x for o, x in zip(runs.get("ours", []), runs.get("oxigraph", []), strict=False) if x]
+            spread = ", ".join(f"{r:.2f}x" for r in rounds) or "-"
+            print(f"| {q} | {conns} | " + " | ".join(f"{values[s]:.0f}" for s in systems) + " | "
+                  + " | ".join(f"{r:.2f}x" for r in ratios) + f" | {spread} |", flush=True)  # fmt: skip
 
 
-def measure(server: Server, queries: dict[str, Callable[[random.Random], str]], seconds: float,
-            folder: Path) -> dict[tuple[str, int], float]:  # fmt: skip
-    rates = {}
+def load_average() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def measure_interleaved(servers: dict[str, Server], queries: dict[str, Callable[[random.Random], str]],
+                        args: argparse.Namespace, folder: Path) -> Rates:  # fmt: skip
+    """Every system on every query and connection count, one after another for each cell, in rounds.
+
+    All systems run at once (each idle while another is measured), so the systems compared in one
+    cell are measured seconds apart, under the same load of this shared machine; each round reverses
+    the order.
+    """
+    rates: Rates = {name: {} for name in servers}
+    order = list(servers)
+    for round_ in range(args.rounds):
+        for name, make in queries.items():
+            for conns in (1, 4):
+                for system in order if round_ % 2 == 0 else order[::-1]:
+                    server = servers[system]
+                    rate = load(server.port, request_paths(server.path, make), accept_for(name), args.seconds, conns,
+                                folder)  # fmt: skip
+                    rates[system].setdefault((name, conns), []).append(rate)
+            print(f"  round {round_ + 1}: {name} done ({load_average()})", flush=True)
+    return rates
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time of these processes so far (0 for one that is gone)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_costs(server: Server, queries: dict[str, Callable[[random.Random], str]], calls: int = 400) -> dict[str, float]:
+    """Microseconds of the server's CPU (all its processes) per request, one keep-alive connection.
+
+    Unlike queries per second, this hardly depends on what else the shared machine runs.
+    """
+    pids = [server.process.pid, *descendants(server.process.pid)]
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+    costs = {}
     for name, make in queries.items():
         paths = request_paths(server.path, make)
-        for conns in (1, 4):
-            rates[(name, conns)] = load(server.port, paths, accept_for(name), seconds, conns, folder)
-    return rates
+        headers = {"Accept": accept_for(name)}
+        for path in paths[:20]:  # warm up
+            conn.request("GET", path, headers=headers)
+            conn.getresponse().read()
+        before = cpu_seconds(pids)
+        for i in range(calls):
+            conn.request("GET", paths[i % len(paths)], headers=headers)
+            conn.getresponse().read()
+        costs[name] = (cpu_seconds(pids) - before) / calls * 1e6
+    conn.close()
+    return costs
+
+
+def cost_table(queries: list[str], costs: dict[str, dict[str, float]]) -> None:
+    if "ours" not in costs or "oxigraph" not in costs:
+        return
+    print("\nCPU per request (all of the server's processes, one connection, 400 requests):\n")
+    print("| query | ours us | oxigraph us | oxigraph / ours (the q/s ratio the CPU allows) |\n|---|---|---|---|")
+    for q in queries:
+        ours, ox = costs["ours"][q], costs["oxigraph"][q]
+        print(f"| {q} | {ours:.0f} | {ox:.0f} | {ox / ours if ours else float('nan'):.2f}x |", flush=True)
 
 
 def bench_dataset(name: str, store: Path, data: Path, queries: dict[str, Callable[[random.Random], str]],
                   args: argparse.Namespace, folder: Path, *, floors: bool) -> None:  # fmt: skip
     print(f"\n## {name}", flush=True)
-    rates: dict[str, dict[tuple[str, int], float]] = {}
     starters: dict[str, Callable[[], Server]] = {
         "ours": lambda: start_ours(store, args.workers, args.max_rows, 30, folder / "ours.log"),
+        CACHED: lambda: start_ours(store, args.workers, args.max_rows, 30, folder / "ours-cache.log", cache=True),
         "oxigraph": lambda: start_oxigraph(store, None, folder / "oxigraph.log"),
         "virtuoso": lambda: start_virtuoso(data, 30, folder / "virtuoso.log"),
         "rdflib": lambda: start_rdflib_endpoint(data, folder / "rdflib.log"),
     }
     if floors:
-        starters["granian + our app in-process (no pool, no timeout)"] = lambda: start_granian(
-            "bare_wsgi:inprocess", 2 * args.workers + 4, folder / "inprocess.log", store, factory=True
-        )
-    for system, start in starters.items():
-        if system in args.skip:
-            continue
-        started = time.perf_counter()
-        try:
-            server = start()
-        except (RuntimeError, OSError) as exc:
-            print(f"{system}: did not start ({exc})", flush=True)
-            continue
-        print(f"({system} up in {time.perf_counter() - started:.0f} s)", flush=True)
-        try:
-            rates[system] = measure(server, queries, args.seconds, folder)
-        finally:
+        starters[INPROCESS] = lambda: start_granian("bare_wsgi:inprocess", 2 * args.workers + 4,
+                                                    folder / "inprocess.log", store, factory=True)  # fmt: skip
+    servers: dict[str, Server] = {}
+    try:
+        for system, start in starters.items():
+            if system in args.skip or (system == CACHED and "cache" in args.skip):
+                continue
+            started = time.perf_counter()
+            try:
+                servers[system] = start()
+            except (RuntimeError, OSError) as exc:
+                print(f"{system}: did not start ({exc})", flush=True)
+                continue
+            print(f"({system} up in {time.perf_counter() - started:.0f} s)", flush=True)
+        print(f"measuring ({load_average()})", flush=True)
+        rates = measure_interleaved(servers, queries, args, folder)
+        costs = {system: cpu_costs(servers[system], queries) for system in ("ours", "oxigraph") if system in servers}
+    finally:
+        for server in servers.values():
             server.stop()
     table(name, list(queries), rates)
+    cost_table(list(queries), costs)
     if floors and "label lookup" in queries:
         floor_and_handoff(queries["label lookup"], rates, args, folder)
 
 
-def floor_and_handoff(lookup: Callable[[random.Random], str], rates: dict[str, dict[tuple[str, int], float]],
+def floor_and_handoff(lookup: Callable[[random.Random], str], rates: Rates,
                       args: argparse.Namespace, folder: Path) -> None:  # fmt: skip
     server = start_granian("bare_wsgi:raw", 2 * args.workers + 4, folder / "raw.log")
     try:
@@ -579,10 +663,10 @@ def floor_and_handoff(lookup: Callable[[random.Random], str], rates: dict[str, d
     finally:
         server.stop()
     print(f"\nfloor: granian answering a constant {raw[1]:.0f} q/s at 1 connection, {raw[4]:.0f} at 4")
-    inproc = rates.get("granian + our app in-process (no pool, no timeout)", {})
+    inproc = rates.get(INPROCESS, {})
     ours = rates.get("ours", {})
     if inproc and ours:
-        one_ours, one_in = ours[("label lookup", 1)], inproc[("label lookup", 1)]
+        one_ours, one_in = statistics.median(ours[("label lookup", 1)]), statistics.median(inproc[("label lookup", 1)])
         cost = (1 / one_ours - 1 / one_in) * 1e6
         said = f"{cost:.0f} us" if cost > 0 else "none visible (the app in granian's process was slower)"
         print(f"hand-off cost per lookup at 1 connection from the table: {said} "
@@ -632,7 +716,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=None, help="Duration of each measurement")
     parser.add_argument("--workers", type=int, default=4, help="Our server's query processes")
     parser.add_argument("--large-rows", type=int, default=None, help="Rows of the large result")
-    parser.add_argument("--skip", action="append", default=[], help="ours, oxigraph, virtuoso, rdflib, real")
+    parser.add_argument("--rounds", type=int, default=1, help="Measurements of each cell (the table gives medians)")
+    parser.add_argument("--skip", action="append", default=[], help="ours, cache, oxigraph, virtuoso, rdflib, real")
     args = parser.parse_args()
     statements = 12_000 if args.quick else 120_000
     actors = 2_000 if args.quick else 20_000
@@ -642,6 +727,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="actorgraph-bench-"))
     (folder / "large").mkdir()
     try:
+        print(f"{load_average()} at the start")
         print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; pyoxigraph {ox.__version__}; "
               f"client: {'wrk' if shutil.which('wrk') else 'python http.client (wrk not found)'}")  # fmt: skip
         print(f"hand-off to a query process and back (constant app, Unix socket): {handoff_cost():.0f} us per request")

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from actorgraph.server import wire
+from actorgraph.server.cache import Cached, ResponseCache, Ticket
 from actorgraph.server.errors import (
     HeadersTooLarge,
     HTTPError,
@@ -310,15 +311,46 @@ class QueryPool:
 class Relay:
     """The front's WSGI app: each request goes to a query process, with the pool's deadline."""
 
-    def __init__(self, pool: QueryPool, timeout: float) -> None:
+    def __init__(self, pool: QueryPool, timeout: float, cache: ResponseCache | None = None) -> None:
         self.pool = pool
         self.timeout = timeout
+        self.cache = cache
         self.body_timeout = min(BODY_TIMEOUT, timeout)
         # granian merges the process environment into every environ: HTTP_PROXY and the like are not headers.
         self.ambient = {key: value for key, value in os.environ.items() if key.startswith("HTTP_")}
         self.readers = concurrent.futures.ThreadPoolExecutor(max_workers=16, thread_name_prefix="actorgraph-body")
 
     def __call__(self, environ: dict[str, Any], start_response: Start) -> Iterable[bytes]:
+        cache = self.cache
+        if cache is None:
+            return self._relay(environ, start_response, None)
+        if cache.may_write(environ):
+            return self._write(cache, environ, start_response)
+        found = cache.lookup(environ)
+        if isinstance(found, Cached) and self._header_bytes(environ) <= MAX_HEADERS:
+            start_response(found.status, found.headers)
+            return [found.body]
+        return self._relay(environ, start_response, found if isinstance(found, Ticket) else None)  # or a 431
+
+    def _header_bytes(self, environ: dict[str, Any]) -> int:
+        return sum(
+            len(value) for key, value in environ.items() if key[:5] == "HTTP_" and self.ambient.get(key) != value
+        )
+
+    def _write(self, cache: ResponseCache, environ: dict[str, Any], start_response: Start) -> Iterable[bytes]:
+        """A request that may change the data: the cache is emptied before it starts and after it ends."""
+        cache.write_started()
+        body: Iterable[bytes] = []
+        try:
+            body = self._relay(environ, start_response, None)
+        finally:
+            if isinstance(body, Streamed):
+                body.on_done = cache.write_ended
+            else:
+                cache.write_ended()
+        return body
+
+    def _relay(self, environ: dict[str, Any], start_response: Start, ticket: Ticket | None) -> Iterable[bytes]:
         try:
             strings, size = self._strings(environ)
             if size > MAX_HEADERS:
@@ -347,6 +379,8 @@ class Relay:
         if kind == wire.ALL:
             status, headers, body = wire.decode(payload)
             self.pool.release(slot)
+            if ticket is not None and self.cache is not None:
+                self.cache.store(ticket, status, headers, body)
             start_response(status, headers)
             return [body]
         status, headers = wire.decode(payload)
@@ -399,6 +433,7 @@ class Streamed:
     def __init__(self, relay: Relay, slot: Slot) -> None:
         self.relay = relay
         self.slot: Slot | None = slot
+        self.on_done: Callable[[], None] | None = None  # a write's answer: the cache learns it ended
 
     def __iter__(self) -> Iterator[bytes]:
         slot = self.slot
@@ -430,6 +465,9 @@ class Streamed:
                 self.relay.pool.release(slot)
             else:
                 self.relay.pool.abandon(slot)
+        done, self.on_done = self.on_done, None
+        if done is not None:
+            done()
 
     def close(self) -> None:
         """The server is done: if the answer did not end, the client left, so the connection is dropped."""

@@ -202,6 +202,19 @@ def query_args(raw: str) -> ImmutableMultiDict[str, str]:
     return ImmutableMultiDict(urllib.parse.parse_qsl(raw, keep_blank_values=True, errors="replace"))
 
 
+URL_KEYS = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME", "PATH_INFO")
+
+
+def endpoint_url(environ: dict[str, Any]) -> str:
+    """The URL of the endpoint asked (werkzeug's ``base_url``), computed once per distinct host and path."""
+    return _endpoint_url(tuple(environ.get(key) for key in URL_KEYS))
+
+
+@functools.lru_cache(maxsize=256)  # werkzeug decodes the host and path (IDNA, IRI) anew for every request
+def _endpoint_url(values: tuple[str | None, ...]) -> str:
+    return Request({key: value for key, value in zip(URL_KEYS, values, strict=True) if value is not None}).base_url
+
+
 def protocol_answer(endpoint: Endpoint, req: Request) -> Answer | None:
     """Answer a GET/POST query request; None when it asks for no query (the service description)."""
     args = query_args(req.environ.get("QUERY_STRING", ""))
@@ -247,8 +260,9 @@ def protocol_answer(endpoint: Endpoint, req: Request) -> Answer | None:
     # Protocol: once the request names graphs, the dataset is exactly those (an empty default graph
     # when only named graphs are given); otherwise the default graph is the union of all graphs.
     dataset_default: list[str] | None = default_graphs or ([] if named_graphs else None)
+    environ = req.environ
     result = answer_sparql(endpoint, text, default_graphs=dataset_default, named_graphs=named_graphs or None,
-                           accept=req.headers.get("Accept"), fmt=fmt, base_iri=req.base_url)  # fmt: skip
+                           accept=environ.get("HTTP_ACCEPT"), fmt=fmt, base_iri=endpoint_url(environ))  # fmt: skip
     result.headers.extend(CORS)
     return result
 

@@ -235,6 +235,15 @@ class RequestLog:
         self.app = app
         self.stream = stream
         self.pid = os.getpid()
+        self.second: tuple[int, str] = (0, "")  # the time stamp of the current second, formatted once
+
+    def _stamp(self) -> str:
+        now = int(time.time())
+        second = self.second  # one read: another thread may replace the pair, never half of it
+        if second[0] != now:
+            second = (now, time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now)))
+            self.second = second
+        return second[1]
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -256,8 +265,7 @@ class RequestLog:
                 return
             if self.pid != os.getpid():  # forked into a worker
                 self.pid = os.getpid()
-            stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-            self.stream.write(f"{stamp} [{self.pid}] INFO actorgraph.access: {line}\n")
+            self.stream.write(f"{self._stamp()} [{self.pid}] INFO actorgraph.access: {line}\n")
             self.stream.flush()
 
         return _Closing(self.app(environ, record), done)

@@ -17,8 +17,12 @@ def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def live(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A read-only server over the built store with a short query timeout (2 s) and three workers."""
+    """A read-only server over the built store with a short query timeout (2 s) and three workers.
+
+    Without the response cache, so that repeated queries reach the query processes (the pool is under
+    test); tests/integration/test_live_cache.py starts its own servers with it.
+    """
     log = tmp_path_factory.mktemp("live-log") / "server.log"
-    server = start_server(["--store", str(built_store), "--timeout", "2", "--workers", "3"], log)
+    server = start_server(["--store", str(built_store), "--timeout", "2", "--workers", "3", "--cache-mb", "0"], log)
     yield server
     server.stop()

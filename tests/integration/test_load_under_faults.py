@@ -74,6 +74,11 @@ class Tally:
                 self.failures.append(f"{path[:60]}: {response.status_code} {response.text[:200]}")
 
 
+def serve_args(store: Path) -> list[str]:
+    """Without the response cache: the load must reach the query processes that the faults hit."""
+    return ["--store", str(store), "--timeout", str(TIMEOUT), "--cache-mb", "0"]
+
+
 def mixed_client(server: LiveServer, stop: threading.Event, tally: Tally, offset: int) -> None:
     with httpx.Client(base_url=server.url, timeout=30) as http:  # one keep-alive connection
         turn = offset
@@ -135,7 +140,7 @@ def rebuild_in_the_middle(server: LiveServer, store: Path, sources: Path, second
 def test_live_mixed_load_keeps_its_throughput_under_runaways_and_a_rebuild(tmp_path: Path) -> None:
     sources = copy_sources(tmp_path / "sources")
     store = build_store(tmp_path / "store", sources)
-    server = start_server(["--store", str(store), "--timeout", str(TIMEOUT)], tmp_path / "server.log")
+    server = start_server(serve_args(store), tmp_path / "server.log")
     peak = [0]
     sampling = threading.Event()
     sampler = threading.Thread(target=sample_rss, args=(server, sampling, peak))
@@ -170,7 +175,7 @@ def test_live_mixed_load_keeps_its_throughput_under_runaways_and_a_rebuild(tmp_p
 def test_live_a_new_connection_is_served_while_sixteen_keep_alive_clients_are_busy(tmp_path: Path) -> None:
     # It waited for the load to stop while granian's backpressure equalled the request threads (run.py).
     store = build_store(tmp_path / "store", copy_sources(tmp_path / "sources"))
-    server = start_server(["--store", str(store), "--timeout", str(TIMEOUT)], tmp_path / "server.log")
+    server = start_server(serve_args(store), tmp_path / "server.log")
     stop = threading.Event()
     tally = Tally()
     clients = [threading.Thread(target=mixed_client, args=(server, stop, tally, i)) for i in range(CLIENTS)]
