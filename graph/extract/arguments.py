@@ -17,6 +17,12 @@ from actorgraph.graph.extract.lexicon import Lexicon
 from actorgraph.graph.extract.name_refs import Names, Ref
 
 SUBJECT_INHERITING = frozenset({"xcomp", "conj", "advcl", "pcomp", "ccomp"})
+# A passive clause lends its grammatical subject to a verb it governs: "X is said to have armed Y" (raising),
+# "X was ousted in 2001 and fled to Y" (a coordinated verb)
+PASSIVE_INHERITING = frozenset({"xcomp", "conj"})
+# Prepositions before a gerund whose doer is the governing clause's subject: "X backed Y in overthrowing Z",
+# "X retaliated by shelling Y", "X withdrew after attacking Y"
+CIRCUMSTANTIAL = frozenset({"by", "in", "after", "before", "while", "through", "without", "on", "upon", "since"})
 
 
 @dataclass(frozen=True)
@@ -54,8 +60,11 @@ class ArgumentReader:
         if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.lemma_.lower() in ("accuse", "suspect"):
             # "X accused Y of funding Z": Y funds Z (the accusation is the claim's source)
             return self.parties(c for c in head.head.children if c.dep_ in ("dobj", "nsubjpass"))
-        if verb.dep_ == "pcomp" and head.lemma_.lower() == "by":
-            return self.subjects(head.head) if head.head.pos_ in ("VERB", "AUX") else []
+        if verb.dep_ == "pcomp" and head.lower_ in CIRCUMSTANTIAL and head.dep_ == "prep":
+            clause = head.head
+            if clause.pos_ not in ("VERB", "AUX"):
+                return []
+            return self.passive_subjects(clause) if is_passive(clause) else self.subjects(clause)
         if verb.dep_ == "acl":
             parent = self.party(head)
             if parent is not None:
@@ -64,7 +73,16 @@ class ArgumentReader:
             return self.parties(c for c in head.children if c.dep_ == "poss") or self.prep_objects(head, "of")
         if verb.dep_ in SUBJECT_INHERITING and head.pos_ in ("VERB", "AUX") and not is_passive(head):
             return self.subjects(head)
+        if verb.dep_ in PASSIVE_INHERITING and head.pos_ in ("VERB", "AUX"):
+            return self.passive_subjects(head)
         return []
+
+    def passive_subjects(self, verb: Token) -> list[Party]:
+        """A passive clause's grammatical subject, through coordination ("Egypt backs X and is reported to ...")."""
+        found = self.parties(c for c in verb.children if c.dep_ == "nsubjpass")
+        if found or verb.dep_ != "conj" or verb.head.pos_ not in ("VERB", "AUX"):
+            return found
+        return self.passive_subjects(verb.head) if is_passive(verb.head) else self.subjects(verb.head)
 
     def prep_objects(self, head: Token, preposition: str, *, include_dobj: bool = False) -> list[Party]:
         heads = [head]
@@ -87,6 +105,8 @@ class ArgumentReader:
                 examples = self._examples(t) if self.names.ref(t) is None else []
                 if examples:
                     parties = examples  # "militias such as Kataib Hezbollah", "groups like the TTP"
+                elif self.names.ref(t) is None and (agent_of := self._agent_of(t)):
+                    parties = agent_of  # "a convoy of X", "the positions of X": X is the party
                 elif self.names.ref(t) is None and t.lemma_.lower() in self.lex.partitives:
                     # "members of the Taliban and Al-Qaeda", "its leaders"
                     parties = self.prep_objects(t, "of") or self.parties(c for c in t.children if c.dep_ == "poss")
@@ -100,6 +120,12 @@ class ArgumentReader:
                         seen.add(party.ref.key)
                         found.append(party)
         return found
+
+    def _agent_of(self, token: Token) -> list[Party]:
+        """The actor of "a convoy of X", "positions of X": a noun an actor acts through or holds, with "of"."""
+        if token.lemma_.lower() not in self.lex.state_agents:
+            return []
+        return [p for p in self.prep_objects(token, "of") if p.ref.is_actor]
 
     def _examples(self, token: Token) -> list[Party]:
         """The named instances a common noun introduces: "such as X", "like X", "including X"."""

@@ -78,10 +78,14 @@ class SentenceReader:
     def read(self, sentence: Span) -> Iterator[Proposal]:
         for token in sentence:
             lemma = token.lemma_.lower()
-            if token.pos_ in ("VERB", "AUX") and lemma in self.lex.verbs and token.dep_ != "amod":
+            # a word of a name ("forces trained by NATO" as a registry label) is no predicate
+            in_name = self.names.ref(token) is not None
+            if token.pos_ in ("VERB", "AUX") and lemma in self.lex.verbs and token.dep_ != "amod" and not in_name:
                 yield from self.verbs.verb(token, sentence)
             elif token.dep_ == "amod" and token.tag_ == "VBN" and lemma in self.lex.verbs:
                 yield from self.verbs.backed(token, sentence)
+            if token.pos_ in ("VERB", "AUX") and not in_name:
+                yield from self.verbs.happening(token, sentence)
             in_proper_name = token.pos_ == "PROPN" and self.names.ref(token) is not None
             # a word of a proper name ("Northern Alliance", "Supreme Leader Khamenei") is no predicate
             if token.pos_ in ("NOUN", "PROPN") and lemma in self.lex.nouns and not in_proper_name:

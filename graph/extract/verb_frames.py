@@ -20,6 +20,7 @@ from actorgraph.graph.extract.lexicon import Frame, Lexicon
 from actorgraph.graph.extract.qualifiers import Qualifiers
 
 SUPPORT_FAMILIES = frozenset({"support", "funding", "arming", "hosting"})
+ACTOR_ONLY = frozenset({"meetings", "negotiations"})  # families whose other party must be an actor
 
 
 class VerbFrames:
@@ -49,6 +50,8 @@ class VerbFrames:
             else:
                 pairs = list(self.args.pairs(subjects, objects))
             for subject, obj in pairs:
+                if family_of(frame.predicate) in ACTOR_ONLY and not obj.ref.is_actor:
+                    continue  # "sent a delegation to Kabul" meets no one if Kabul is read as the city
                 if subject.ref.is_actor:
                     yield self.qualifiers.proposal(
                         frame, subject, obj, verb, sentence, cue=f"verb:{verb.lemma_.lower()}"
@@ -68,7 +71,11 @@ class VerbFrames:
                         # "funded and armed the Taliban": the object after the last conjunct is shared
                         found = self.args.parties(c for v in verb.conjuncts for c in v.children if c.dep_ == "dobj")
             elif role == "dative":
-                found = self.args.parties(c for c in verb.children if c.dep_ == "dative" and c.pos_ != "ADP")
+                datives = [c for c in verb.children if c.dep_ == "dative"]
+                found = self.args.parties(c for c in datives if c.pos_ != "ADP")
+                # "sent a delegation to X" may parse "to" itself as the dative
+                pobjs = [p for c in datives if c.pos_ == "ADP" for p in c.children if p.dep_ == "pobj"]
+                found += self.args.parties(pobjs)
                 found += self.args.prep_objects(verb, "to", include_dobj=True)
             elif role == "between":
                 between = self.args.prep_objects(verb, "between", include_dobj=True)
@@ -83,10 +90,31 @@ class VerbFrames:
 
     def _theme_matches(self, verb: Token, frame: Frame) -> bool:
         themes = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+        if "dobj" in frame.object:
+            # when the direct object receives, the thing given comes with "with": "supplied X with drones"
+            themes += [p for c in verb.children if c.dep_ == "prep" and c.lower_ == "with" for p in c.children]
         if verb.dep_ == "acl":
             themes.append(verb.head)  # "the threat posed by X to Y"
         words = [w for t in themes for w in (t, *t.conjuncts)]
         return any(self.lex.in_theme(frame.theme, w.lemma_) for w in words)
+
+    def happening(self, verb: Token, sentence: Span) -> Iterator[Proposal]:
+        """'Tensions escalated between X and Y', 'clashes broke out between X and Y', 'talks were held between
+        X and Y': a relation noun as the subject of a verb that carries its "between" phrase."""
+        nouns = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in self.lex.nouns]
+        if not nouns or any(c.dep_ == "prep" and c.lower_ == "between" for c in nouns[0].children):
+            return  # "the war between X and Y broke out": the noun's own phrase, read with the noun
+        parties = self.args.prep_objects(verb, "between")
+        if len(parties) < 2:
+            return
+        noun = nouns[0]
+        for frame in self.lex.nouns[noun.lemma_.lower()]:
+            if "between" not in frame.object:
+                continue
+            first, *rest = parties
+            for subject, obj in self.args.pairs([first], [rest]):
+                yield self.qualifiers.proposal(frame, subject, obj, verb, sentence, cue=f"noun:{noun.lemma_.lower()}")
+            break
 
     def backed(self, participle: Token, sentence: Span) -> Iterator[Proposal]:
         """'Iran-backed groups': the name before the hyphen backs what the noun names."""
