@@ -71,6 +71,10 @@ class ArgumentReader:
                 return [parent]
             # "the efforts of the Quds Force to arm the Taliban", "Iran's decision to fund X"
             return self.parties(c for c in head.children if c.dep_ == "poss") or self.prep_objects(head, "of")
+        if verb.dep_ == "xcomp" and head.pos_ in ("VERB", "AUX") and not is_passive(head):
+            controller = self.parties(c for c in head.children if c.dep_ == "dobj")
+            if controller:  # object control: "X urged Y to attack Z", "X helped Y to fight Z": Y does it
+                return controller
         if verb.dep_ in SUBJECT_INHERITING and head.pos_ in ("VERB", "AUX") and not is_passive(head):
             return self.subjects(head)
         if verb.dep_ in PASSIVE_INHERITING and head.pos_ in ("VERB", "AUX"):
@@ -158,6 +162,8 @@ class ArgumentReader:
             return Party(self.names.refs[named.i], named)
         if token.dep_ == "appos" and self.names.ref(token.head) is not None:
             return Party(self.names.refs[token.head.i], token.head)  # "the Hazara, a minority group supported by X"
+        if token.dep_ == "appos" and (described := self._before_comma(token)) is not None:
+            return described  # "killings of Hazara people, a group supported by X": the parser hung it on "killings"
         if token.lemma_.lower() in self.lex.roles and token.tag_ not in ("NNS", "NNPS"):
             return None  # "the Taliban leader" is a person, not the Taliban; "Taliban ministers" act for it
         for child in token.children:  # "Houthi targets", "US positions"
@@ -168,6 +174,16 @@ class ArgumentReader:
                 if ref is not None and ref.how not in ("demonym", "capital"):
                     return Party(ref, child)
         return None
+
+    def _before_comma(self, appos: Token) -> Party | None:
+        """The name just before an apposition's comma: what the apposition describes, whatever the parse says."""
+        start = appos.left_edge.i
+        doc = appos.doc
+        if start < 2 or doc[start - 1].text != ",":
+            return None
+        before = doc[start - 2]
+        ref = self.names.ref(before)
+        return Party(ref, before) if ref is not None and ref.is_actor else None
 
     def pairs(self, subjects: list[Party], objects: list[list[Party]]) -> Iterator[tuple[Party, Party]]:
         for subject, obj in self.pairs_any(subjects, objects):

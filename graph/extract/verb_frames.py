@@ -21,6 +21,13 @@ from actorgraph.graph.extract.qualifiers import Qualifiers
 
 SUPPORT_FAMILIES = frozenset({"support", "funding", "arming", "hosting"})
 ACTOR_ONLY = frozenset({"meetings", "negotiations"})  # families whose other party must be an actor
+# Verbs that say a relation noun happens, which the small pipeline may parse as a participle on the noun
+# ("tensions escalated between X and Y" as "tensions [that] escalated"); a real participle ("the agreement
+# signed between X and Y") names a document, not the relation
+HAPPENING = frozenset(
+    {"escalate", "erupt", "break", "flare", "intensify", "worsen", "grow", "rise", "continue", "resume", "begin",
+     "start", "emerge", "deepen", "mount", "persist", "increase", "develop", "simmer", "spread"}
+)  # fmt: skip
 
 
 class VerbFrames:
@@ -101,7 +108,10 @@ class VerbFrames:
     def happening(self, verb: Token, sentence: Span) -> Iterator[Proposal]:
         """'Tensions escalated between X and Y', 'clashes broke out between X and Y', 'talks were held between
         X and Y': a relation noun as the subject of a verb that carries its "between" phrase."""
-        nouns = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in self.lex.nouns]
+        nouns = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if verb.dep_ == "acl" and verb.lemma_.lower() in HAPPENING:
+            nouns.append(verb.head)  # "In 2019 tensions escalated between ...": parsed as a participle on the noun
+        nouns = [n for n in nouns if n.lemma_.lower() in self.lex.nouns]
         if not nouns or any(c.dep_ == "prep" and c.lower_ == "between" for c in nouns[0].children):
             return  # "the war between X and Y broke out": the noun's own phrase, read with the noun
         parties = self.args.prep_objects(verb, "between")
