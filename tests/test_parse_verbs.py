@@ -220,3 +220,8 @@ def test_a_verb_inside_a_registry_name_is_no_predicate(extractor: ParseExtractor
     registry = {**REGISTRY, "trained": Entity("trained", ("ArmedGroup",), "forces trained by Turkey")}
     result = extractor.extract("Egypt hosted forces trained by Turkey in 2023.", registry)
     assert triples(result) == {("egypt", "hosts", "trained")}
+
+
+def test_a_delegation_sent_to_a_capital_meets_its_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Somalia recalled its envoy. In 2024 Ethiopia sent a delegation to Mogadishu.")
+    assert only(result, "ethiopia", "meetsWith", "somalia").at == "2024"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from actorgraph.graph.extract.lexicon import Lexicon
 from actorgraph.graph.extract.name_refs import Names, Ref
@@ -43,6 +43,26 @@ class ArgumentReader:
     def __init__(self, names: Names, lexicon: Lexicon) -> None:
         self.names = names
         self.lex = lexicon
+        self._state_keys: dict[str, str] | None = None  # state name -> the key the text's names gave it
+
+    def as_state(self, party: Party) -> Party:
+        """A capital read as the city ("sent a delegation to Kabul") as its state, when the text names that
+        state elsewhere: a delegation goes to a government, not to a town."""
+        capital = party.token.text.lower()
+        if party.ref.kind != "place" or capital not in self.lex.capitals:
+            return party
+        key = self._states(party.token.doc).get(self.lex.capitals[capital].lower())
+        return Party(Ref(key, "state", "capital"), party.token) if key is not None else party
+
+    def _states(self, doc: Doc) -> dict[str, str]:
+        if self._state_keys is None:
+            self._state_keys = {}
+            for i, ref in self.names.refs.items():
+                word = doc[i].text.lower()
+                name = self.lex.capitals.get(word) or self.lex.demonyms.get(word) or word
+                if ref.kind == "state" and name.lower() in self.lex.states:
+                    self._state_keys.setdefault(name.lower(), ref.key)
+        return self._state_keys
 
     def subjects(self, verb: Token) -> list[Party]:
         """The doers: nsubj, or a passive's agent, or inherited from the governing word."""

@@ -57,6 +57,8 @@ class VerbFrames:
             else:
                 pairs = list(self.args.pairs(subjects, objects))
             for subject, obj in pairs:
+                if family_of(frame.predicate) in ACTOR_ONLY | SUPPORT_FAMILIES:
+                    obj = self.args.as_state(obj)
                 if family_of(frame.predicate) in ACTOR_ONLY and not obj.ref.is_actor:
                     continue  # "sent a delegation to Kabul" meets no one if Kabul is read as the city
                 if subject.ref.is_actor:
