@@ -225,3 +225,30 @@ def test_a_verb_inside_a_registry_name_is_no_predicate(extractor: ParseExtractor
 def test_a_delegation_sent_to_a_capital_meets_its_state(extractor: ParseExtractor) -> None:
     result = extract(extractor, "Somalia recalled its envoy. In 2024 Ethiopia sent a delegation to Mogadishu.")
     assert only(result, "ethiopia", "meetsWith", "somalia").at == "2024"
+
+
+def test_coordinated_subjects_of_a_symmetric_verb_relate_to_each_other(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The RSF and the SAF clashed in Omdurman in June 2023.")
+    assert only(result, "rsf", "hostileTo", "saf").at == "2023-06"
+    result = extract(extractor, "Russia and Turkey met in 2022. The TPLF and Ethiopia fought each other.")
+    assert triples(result) == {("russia", "meetsWith", "turkey"), ("tplf", "hostileTo", "ethiopia")}
+
+
+def test_coordinated_subjects_with_an_object_are_not_reciprocal(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russia and Turkey fought the PKK.")
+    assert triples(result) == {("russia", "hostileTo", "pkk"), ("turkey", "hostileTo", "pkk")}
+
+
+def test_rebelled_against_and_sided_with(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The TPLF rebelled against Ethiopia and sided with Egypt.")
+    assert triples(result) == {("tplf", "hostileTo", "ethiopia"), ("tplf", "alliedWith", "egypt")}
+
+
+def test_sold_weapons_to_is_arming(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Turkey sold drones to Ethiopia in 2021.")
+    assert only(result, "turkey", "arms", "ethiopia").at == "2021"
+
+
+def test_received_a_delegation_is_a_meeting(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Ethiopia received a TPLF delegation.")
+    assert triples(result) == {("ethiopia", "meetsWith", "tplf")}

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from actorgraph.graph.extract.arguments import ArgumentReader, Party, is_passive
 from actorgraph.graph.extract.base import Proposal
-from actorgraph.graph.extract.families import family_of
+from actorgraph.graph.extract.families import SYMMETRIC, family_of
 from actorgraph.graph.extract.lexicon import Frame, Lexicon
 from actorgraph.graph.extract.qualifiers import Qualifiers
 
@@ -52,6 +52,9 @@ class VerbFrames:
                 continue
             themed = themed or frame.theme is not None
             objects = self._objects(verb, frame)
+            if not objects and len(subjects) >= 2 and self._reciprocal(verb, frame):
+                first, *rest = subjects  # "the RSF and the SAF clashed", "X and Y met in Doha"
+                subjects, objects = [first], [rest]
             if frame.reverse:  # "X received weapons from Y": Y arms X
                 pairs = [(o, s) for s, o in self.args.pairs_any(subjects, objects)]
             else:
@@ -96,6 +99,13 @@ class VerbFrames:
             if found:
                 return [found]
         return []
+
+    def _reciprocal(self, verb: Token, frame: Frame) -> bool:
+        """A symmetric verb with coordinated subjects and no object of its own, or "each other"."""
+        if family_of(frame.predicate) not in SYMMETRIC:
+            return False
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        return all(o.lower_ in ("other", "another") for o in objects)
 
     def _theme_matches(self, verb: Token, frame: Frame) -> bool:
         themes = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
