@@ -252,3 +252,11 @@ def test_sold_weapons_to_is_arming(extractor: ParseExtractor) -> None:
 def test_received_a_delegation_is_a_meeting(extractor: ParseExtractor) -> None:
     result = extract(extractor, "Ethiopia received a TPLF delegation.")
     assert triples(result) == {("ethiopia", "meetsWith", "tplf")}
+
+
+def test_a_relation_inside_the_speaker_is_not_the_speaker_s_claim(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Abiy Ahmed, the leader of Ethiopia, told Egypt that the TPLF had attacked Somalia.")
+    leader = only(result, "new:abiy-ahmed", "leaderOf", "ethiopia")
+    assert (leader.certainty, leader.attributed_to) == ("stated", ())
+    attack = only(result, "tplf", "attacks", "somalia")
+    assert (attack.certainty, attack.attributed_to) == ("reported", ("new:abiy-ahmed",))

@@ -98,9 +98,13 @@ class Qualifiers:
         sources: list[str] = []
         if any(c.dep_ == "neg" for c in anchor.children):
             certainty = "denied"
+        below = anchor  # the word on the path from the anchor just under ``word``
         for word in (anchor, *anchor.ancestors):
             if word is not anchor and semicolon_between(anchor, word):
                 break  # "A; B is expected": the parser hangs A under B, the writer did not
+            if word is not anchor and below.dep_ in ("nsubj", "nsubjpass", "csubj") and self._reports(word):
+                break  # "X, the president of Y, told Z ...": who speaks is the writer's statement, not X's claim
+            below = word
             hedge = next(
                 (
                     self.lex.hedges[c.lower_]
@@ -111,7 +115,7 @@ class Qualifiers:
             )
             if hedge is not None and certainty is None:
                 certainty, modal = hedge, hedge_is_modal(word, self.lex)
-            if word is not anchor and word.lemma_.lower() in self.lex.reporting and word.pos_ == "VERB":
+            if word is not anchor and self._reports(word):
                 if certainty is None or (modal and certainty != "denied"):
                     # "analysts argue that X may ...": the writer's verb judges, the modal is inside the judgement
                     certainty = self.lex.reporting[word.lemma_.lower()]
@@ -126,6 +130,9 @@ class Qualifiers:
         if sources and certainty in (None, "stated"):
             certainty = "reported"
         return Claim(certainty or "stated", tuple(dict.fromkeys(sources)))
+
+    def _reports(self, word: Token) -> bool:
+        return word.pos_ == "VERB" and word.lemma_.lower() in self.lex.reporting
 
     def time(self, anchor: Token, sentence: Span) -> dict[str, str]:
         """at / start_time / end_time from the clause's date, else the sentence's only (or opening) date."""
