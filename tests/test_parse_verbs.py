@@ -8,9 +8,12 @@ the tests do not depend on the shipped data; names it lacks are proposed as new 
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Doc
 
 from actorgraph.graph.extract.base import ExtractionResult, Proposal
-from actorgraph.graph.extract.parse import ParseExtractor
+from actorgraph.graph.extract.name_refs import Names, Ref
+from actorgraph.graph.extract.nlp import load_pipeline
+from actorgraph.graph.extract.parse import ParseExtractor, SentenceReader, irregular_verbs
 from actorgraph.graph.model import Entity
 
 REGISTRY = {
@@ -260,3 +263,25 @@ def test_a_relation_inside_the_speaker_is_not_the_speaker_s_claim(extractor: Par
     assert (leader.certainty, leader.attributed_to) == ("stated", ())
     attack = only(result, "tplf", "attacks", "somalia")
     assert (attack.certainty, attack.attributed_to) == ("reported", ("new:abiy-ahmed",))
+
+
+def test_a_verb_misparsed_as_an_auxiliary_still_reads(extractor: ParseExtractor) -> None:
+    # The small pipeline parses some "jets struck suspected hideouts" as "struck" (lemma "struck", AUX) the
+    # auxiliary of "suspected"; the parse is built here as that pipeline returns it, so the test does not
+    # depend on which sentences trigger it
+    words = ["Turkish", "jets", "struck", "suspected", "PKK", "hideouts", "."]
+    doc = Doc(
+        load_pipeline(extractor.model).vocab,
+        words=words,
+        pos=["ADJ", "NOUN", "AUX", "VERB", "PROPN", "NOUN", "PUNCT"],
+        tags=["JJ", "NNS", "VBD", "VBN", "NNP", "NNS", "."],
+        deps=["amod", "nsubj", "aux", "ROOT", "compound", "dobj", "punct"],
+        heads=[1, 2, 3, 3, 5, 3, 3],
+        lemmas=["turkish", "jet", "struck", "suspect", "PKK", "hideout", "."],
+    )
+    names = Names(
+        refs={0: Ref("turkey", "state", "demonym"), 1: Ref("turkey", "state", "agent"), 4: Ref("pkk", "group")}
+    )
+    reader = SentenceReader(doc, names, extractor.lexicon, irregular_verbs(extractor.model))
+    found = [(p.subject, p.predicate, p.object, p.certainty) for p in reader.read(doc[:])]
+    assert found == [("turkey", "attacks", "pkk", "stated")]

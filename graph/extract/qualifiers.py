@@ -104,7 +104,6 @@ class Qualifiers:
                 break  # "A; B is expected": the parser hangs A under B, the writer did not
             if word is not anchor and below.dep_ in ("nsubj", "nsubjpass", "csubj") and self._reports(word):
                 break  # "X, the president of Y, told Z ...": who speaks is the writer's statement, not X's claim
-            below = word
             hedge = next(
                 (
                     self.lex.hedges[c.lower_]
@@ -115,7 +114,9 @@ class Qualifiers:
             )
             if hedge is not None and certainty is None:
                 certainty, modal = hedge, hedge_is_modal(word, self.lex)
-            if word is not anchor and self._reports(word):
+            # a verb the parser took for the auxiliary of "suspected" ("jets struck suspected hideouts") is not
+            # reported by it: an auxiliary is in its head's own clause
+            if word is not anchor and self._reports(word) and below.dep_ != "aux":
                 if certainty is None or (modal and certainty != "denied"):
                     # "analysts argue that X may ...": the writer's verb judges, the modal is inside the judgement
                     certainty = self.lex.reporting[word.lemma_.lower()]
@@ -123,6 +124,7 @@ class Qualifiers:
                     certainty = "denied"
                 sources = [p.ref.key for p in self.args.subjects(word) if p.ref.is_actor]
                 break
+            below = word
         for token in sentence:
             if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
                 sources += [p.ref.key for p in self.args.prep_objects(token, "to") if p.ref.key not in sources]

@@ -39,20 +39,27 @@ class VerbFrames:
         self.args = arguments
         self.qualifiers = qualifiers
 
-    def verb(self, verb: Token, sentence: Span) -> Iterator[Proposal]:
-        """A verb the lexicon knows: each of its frames, its subjects against the objects the frame's roles find."""
-        subjects = self.args.subjects(verb)
+    def verb(
+        self, verb: Token, sentence: Span, lemma: str | None = None, body: Token | None = None
+    ) -> Iterator[Proposal]:
+        """A verb the lexicon knows: each of its frames, its subjects against the objects the frame's roles find.
+
+        ``lemma`` and ``body`` serve a verb the parser took for an auxiliary ("jets struck suspected hideouts"
+        as "struck" the auxiliary of "suspected"): its lemma, and the word that holds its objects.
+        """
+        body = body if body is not None else verb
+        subjects = self.args.subjects(verb) or (self.args.subjects(body) if body is not verb else [])
         if not subjects:
             return
         themed = False  # the general reading of a transfer verb only when no themed one applied
-        for frame in self.lex.verbs[verb.lemma_.lower()]:
-            if frame.theme is not None and not self._theme_matches(verb, frame):
+        for frame in self.lex.verbs[lemma or verb.lemma_.lower()]:
+            if frame.theme is not None and not self._theme_matches(body, frame):
                 continue
             if frame.theme is None and themed:
                 continue
             themed = themed or frame.theme is not None
-            objects = self._objects(verb, frame)
-            if not objects and len(subjects) >= 2 and self._reciprocal(verb, frame):
+            objects = self._objects(body, frame)
+            if not objects and len(subjects) >= 2 and self._reciprocal(body, frame):
                 first, *rest = subjects  # "the RSF and the SAF clashed", "X and Y met in Doha"
                 subjects, objects = [first], [rest]
             if frame.reverse:  # "X received weapons from Y": Y arms X
@@ -66,7 +73,7 @@ class VerbFrames:
                     continue  # "sent a delegation to Kabul" meets no one if Kabul is read as the city
                 if subject.ref.is_actor:
                     yield self.qualifiers.proposal(
-                        frame, subject, obj, verb, sentence, cue=f"verb:{verb.lemma_.lower()}"
+                        frame, subject, obj, verb, sentence, cue=f"verb:{lemma or verb.lemma_.lower()}"
                     )
 
     def _objects(self, verb: Token, frame: Frame) -> list[list[Party]]:
