@@ -285,3 +285,10 @@ def test_a_verb_misparsed_as_an_auxiliary_still_reads(extractor: ParseExtractor)
     reader = SentenceReader(doc, names, extractor.lexicon, irregular_verbs(extractor.model))
     found = [(p.subject, p.predicate, p.object, p.certainty) for p in reader.read(doc[:])]
     assert found == [("turkey", "attacks", "pkk", "stated")]
+
+
+def test_refused_to_is_a_denial_and_stopped_sets_the_end(extractor: ParseExtractor) -> None:
+    refused = only(extract(extractor, "Egypt refused to arm the TPLF."), "egypt", "arms", "tplf")
+    assert refused.certainty == "denied"
+    stopped = only(extract(extractor, "Turkey stopped funding the TPLF in 2019."), "turkey", "funds", "tplf")
+    assert (stopped.certainty, stopped.end_time, stopped.at) == ("stated", "2019", None)

@@ -18,7 +18,7 @@ from spacy.tokens import Span, Token
 from actorgraph.graph.extract.arguments import ArgumentReader, Party
 from actorgraph.graph.extract.base import Proposal
 from actorgraph.graph.extract.families import family_of
-from actorgraph.graph.extract.lexicon import Frame, Lexicon
+from actorgraph.graph.extract.lexicon import ENDED, Frame, Lexicon
 
 MONTHS = {
     m: i
@@ -70,6 +70,8 @@ class Qualifiers:
         if subject.ref.key.startswith("new:") or obj.ref.key.startswith("new:"):
             confidence *= NEW_ENTITY_FACTOR
         times = self.time(anchor, sentence)
+        if "at" in times and self.ended(anchor):
+            times = {"end_time": times["at"]}  # "in 2019 X stopped funding Y": Y was funded until 2019
         quantity, unit = self.quantity(obj.token)
         if quantity is None:
             quantity, unit = self.casualties(anchor)
@@ -114,6 +116,8 @@ class Qualifiers:
             )
             if hedge is not None and certainty is None:
                 certainty, modal = hedge, hedge_is_modal(word, self.lex)
+            if word is not anchor and self._implicative(word, below) == "denied":
+                certainty = "denied"  # "X refused to arm Y", "X failed to reach Y"
             # a verb the parser took for the auxiliary of "suspected" ("jets struck suspected hideouts") is not
             # reported by it: an auxiliary is in its head's own clause
             if word is not anchor and self._reports(word) and below.dep_ != "aux":
@@ -132,6 +136,23 @@ class Qualifiers:
         if sources and certainty in (None, "stated"):
             certainty = "reported"
         return Claim(certainty or "stated", tuple(dict.fromkeys(sources)))
+
+    def _implicative(self, word: Token, below: Token) -> str | None:
+        """What a verb governing the anchor's clause does to it: "refused to arm" denied, "stopped funding" ended."""
+        if word.pos_ != "VERB" or below.dep_ not in ("xcomp", "pcomp", "ccomp"):
+            return None
+        return self.lex.implicatives.get(word.lemma_.lower())
+
+    def ended(self, anchor: Token) -> bool:
+        """Does a verb of the anchor's chain of clauses say the relation stopped ("X stopped funding Y")?"""
+        below = anchor
+        for word in anchor.ancestors:
+            if self._implicative(word, below) == ENDED:
+                return True
+            if below.dep_ not in ("xcomp", "pcomp", "ccomp", "prep"):
+                return False
+            below = word
+        return False
 
     def _reports(self, word: Token) -> bool:
         return word.pos_ == "VERB" and word.lemma_.lower() in self.lex.reporting
