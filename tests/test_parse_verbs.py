@@ -292,3 +292,14 @@ def test_refused_to_is_a_denial_and_stopped_sets_the_end(extractor: ParseExtract
     assert refused.certainty == "denied"
     stopped = only(extract(extractor, "Turkey stopped funding the TPLF in 2019."), "turkey", "funds", "tplf")
     assert (stopped.certainty, stopped.end_time, stopped.at) == ("stated", "2019", None)
+
+
+def test_coordinated_passives_share_subject_and_agent(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The TPLF was funded, trained and armed by Egypt in the 1980s.")
+    assert triples(result) == {("egypt", "funds", "tplf"), ("egypt", "trains", "tplf"), ("egypt", "arms", "tplf")}
+    assert {(p.start_time, p.end_time) for p in result.proposals} == {("1980", "1989")}
+
+
+def test_an_agent_is_not_shared_backwards_or_with_an_active_conjunct(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The TPLF was armed by Egypt and trained in Sudan.")
+    assert triples(result) == {("egypt", "arms", "tplf")}

@@ -68,6 +68,8 @@ class ArgumentReader:
         """The doers: nsubj, or a passive's agent, or inherited from the governing word."""
         if is_passive(verb):
             agents = [c for c in verb.children if c.dep_ == "agent"]
+            if not agents:  # "funded and armed by Y": the last conjunct's agent is every conjunct's
+                agents = [c for v in _sharing_conjuncts(verb) for c in v.children if c.dep_ == "agent"]
             frames = self.lex.verbs.get(verb.lemma_.lower(), ())
             if not agents and frames and all("dobj" not in f.object for f in frames):
                 # a stative passive: "the TTP is allied with the Taliban", "X is affiliated with Y"
@@ -218,12 +220,30 @@ class ArgumentReader:
                         yield subject, obj
 
 
+def _sharing_conjuncts(verb: Token) -> list[Token]:
+    """The passive participles after this one in its coordination that have no subject of their own."""
+    return [
+        c
+        for c in verb.conjuncts
+        if c.i > verb.i and c.tag_ == "VBN" and not any(g.dep_ in ("nsubj", "nsubjpass", "aux") for g in c.children)
+    ]
+
+
 def _also(party: Party) -> list[Party]:
     """The other members of a coordination a plural pronoun stands for."""
     return [Party(Ref(key, party.ref.kind, "coref"), party.token) for key in party.ref.also]
 
 
 def is_passive(verb: Token) -> bool:
-    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
-        verb.dep_ == "acl" and verb.tag_ == "VBN" and any(c.dep_ == "agent" for c in verb.children)
+    """A passive clause: its own passive subject or auxiliary, a participle with "by X" ("groups backed by X"),
+    or a participle coordinated with a passive that shares its subject ("X was funded and armed by Y")."""
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return True
+    if verb.tag_ == "VBN" and any(c.dep_ == "agent" for c in verb.children):
+        return True
+    return (
+        verb.dep_ == "conj"
+        and verb.tag_ == "VBN"
+        and not any(c.dep_ in ("nsubj", "aux") for c in verb.children)
+        and is_passive(verb.head)
     )

@@ -161,7 +161,9 @@ class Qualifiers:
         """at / start_time / end_time from the clause's date, else the sentence's only (or opening) date."""
         dates = [e for e in sentence.ents if e.label_ == "DATE" and YEAR.search(e.text)]
         own_clause = anchor if anchor.pos_ in ("VERB", "AUX") else clause_of(anchor)
-        in_clause = [d for d in dates if d.root.head == anchor or clause_of(d.root) == own_clause]
+        # "funded and armed X in the 1980s": the date on the last of verbs sharing a subject is every one's
+        own = (own_clause, *(c for c in own_clause.conjuncts if c.i > own_clause.i and not _has_subject(c)))
+        in_clause = [d for d in dates if d.root.head == anchor or clause_of(d.root) in own]
         # a date inside another clause ("X, which joined Y in 2012, controls Z") is not this clause's
         dates = [d for d in dates if d in in_clause or clause_of(d.root) in (anchor, *anchor.ancestors)]
         if not dates:
@@ -265,6 +267,10 @@ def clause_of(token: Token) -> Token:
             return ancestor
         top = ancestor
     return top  # the sentence root (Token.sent would walk the whole document)
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in verb.children)
 
 
 def semicolon_between(a: Token, b: Token) -> bool:

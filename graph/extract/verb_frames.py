@@ -83,7 +83,7 @@ class VerbFrames:
                 if verb.dep_ == "acl" and verb.tag_ == "VBN":
                     found = self.args.parties([verb.head]) if is_passive(verb) and not frame.theme else []
                 elif is_passive(verb):
-                    found = self.args.parties(c for c in verb.children if c.dep_ == "nsubjpass")
+                    found = self.args.passive_subjects(verb)  # through coordination: "X was funded and armed by Y"
                 else:
                     found = self.args.parties(c for c in verb.children if c.dep_ == "dobj")
                     if not found and not any(c.dep_ == "dobj" for c in verb.children):
