@@ -303,3 +303,18 @@ def test_coordinated_passives_share_subject_and_agent(extractor: ParseExtractor)
 def test_an_agent_is_not_shared_backwards_or_with_an_active_conjunct(extractor: ParseExtractor) -> None:
     result = extract(extractor, "The TPLF was armed by Egypt and trained in Sudan.")
     assert triples(result) == {("egypt", "arms", "tplf")}
+
+
+def test_the_two_sides_are_the_two_last_actors_but_not_the_clause_subject(extractor: ParseExtractor) -> None:
+    text = "The SAF and the RSF fought for months. In May 2023 Turkey convened talks between the two sides."
+    result = extract(extractor, text)
+    assert triples(result) == {
+        ("saf", "hostileTo", "rsf"),
+        ("turkey", "mediates", "saf"),
+        ("turkey", "mediates", "rsf"),
+    }
+
+
+def test_a_description_with_a_participle_is_not_an_anaphor(extractor: ParseExtractor) -> None:
+    text = "Egypt armed the SAF. Russia negotiated with the army-backed government in 2024."
+    assert triples(extract(extractor, text)) == {("egypt", "arms", "saf")}

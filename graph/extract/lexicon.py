@@ -22,6 +22,7 @@ from actorgraph.ontology import ontology_terms
 LEXICON_PATH = Path(__file__).with_name("lexicon.yaml")
 ROLE = re.compile(r"dobj|dative|between|prep:[a-z]+")
 DEFAULT_CONFIDENCE = {"verbs": 0.7, "nouns": 0.6, "roles": 0.6}
+ANAPHOR_CLASSES = ("group", "state", "place", "actor")  # what "the group", "the country", "the two sides" refer to
 ENDED = "ended"  # an implicative verb's effect: the relation held until the clause's date ("stopped funding X")
 
 
@@ -96,6 +97,9 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         for word, certainty in raw[section].items():
             if certainty not in CERTAINTIES:
                 raise ExtractionError(f"lexicon {section}.{word}: unknown certainty {certainty!r}")
+    for word, kind in raw["anaphors"].items():
+        if kind not in ANAPHOR_CLASSES:
+            raise ExtractionError(f"lexicon anaphors.{word}: unknown class {kind!r}")
     for word, effect in raw.get("implicatives", {}).items():
         if effect not in (*CERTAINTIES, ENDED):
             raise ExtractionError(f"lexicon implicatives.{word}: unknown effect {effect!r}")
