@@ -318,3 +318,10 @@ def test_the_two_sides_are_the_two_last_actors_but_not_the_clause_subject(extrac
 def test_a_description_with_a_participle_is_not_an_anaphor(extractor: ParseExtractor) -> None:
     text = "Egypt armed the SAF. Russia negotiated with the army-backed government in 2024."
     assert triples(extract(extractor, text)) == {("egypt", "arms", "saf")}
+
+
+def test_along_with_adds_a_doer(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russia, along with Turkey, armed the SAF in 2023.")
+    assert triples(result) == {("russia", "arms", "saf"), ("turkey", "arms", "saf")}
+    result = extract(extractor, "Egypt met with Turkey in 2023.")
+    assert triples(result) == {("egypt", "meetsWith", "turkey")}

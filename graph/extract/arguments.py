@@ -103,6 +103,18 @@ class ArgumentReader:
             return self.passive_subjects(head)
         return []
 
+    def companions(self, verb: Token, subjects: list[Party]) -> list[Party]:
+        """Who acts with the subject: "X, along with Y, armed Z", "X, together with Y, backed Z"."""
+        holders = [verb, *(p.token for p in subjects)]
+        withs = [c for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "with"]
+        withs = [w for w in withs if any(a.lower_ == "together" for a in w.children) or w.head.lower_ == "along"]
+        withs += [
+            w for h in holders for a in h.children if a.lower_ == "along" for w in a.children if w.lower_ == "with"
+        ]
+        known = {p.ref.key for p in subjects}
+        found = self.parties(o for w in withs for o in w.children if o.dep_ == "pobj")
+        return [p for p in found if p.ref.key not in known and p.ref.is_actor]
+
     def passive_subjects(self, verb: Token) -> list[Party]:
         """A passive clause's grammatical subject, through coordination ("Egypt backs X and is reported to ...")."""
         found = self.parties(c for c in verb.children if c.dep_ == "nsubjpass")

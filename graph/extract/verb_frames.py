@@ -51,6 +51,7 @@ class VerbFrames:
         subjects = self.args.subjects(verb) or (self.args.subjects(body) if body is not verb else [])
         if not subjects:
             return
+        companions = self.args.companions(verb, subjects)  # "X, along with Y, ...": Y does it too
         themed = False  # the general reading of a transfer verb only when no themed one applied
         for frame in self.lex.verbs[lemma or verb.lemma_.lower()]:
             if frame.theme is not None and not self._theme_matches(body, frame):
@@ -62,10 +63,11 @@ class VerbFrames:
             if not objects and len(subjects) >= 2 and self._reciprocal(body, frame):
                 first, *rest = subjects  # "the RSF and the SAF clashed", "X and Y met in Doha"
                 subjects, objects = [first], [rest]
+            doers = subjects + companions if objects and len(objects[0]) else subjects
             if frame.reverse:  # "X received weapons from Y": Y arms X
-                pairs = [(o, s) for s, o in self.args.pairs_any(subjects, objects)]
+                pairs = [(o, s) for s, o in self.args.pairs_any(doers, objects)]
             else:
-                pairs = list(self.args.pairs(subjects, objects))
+                pairs = list(self.args.pairs(doers, objects))
             for subject, obj in pairs:
                 if family_of(frame.predicate) in ACTOR_ONLY | SUPPORT_FAMILIES:
                     obj = self.args.as_state(obj)
