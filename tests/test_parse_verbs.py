@@ -325,3 +325,8 @@ def test_along_with_adds_a_doer(extractor: ParseExtractor) -> None:
     assert triples(result) == {("russia", "arms", "saf"), ("turkey", "arms", "saf")}
     result = extract(extractor, "Egypt met with Turkey in 2023.")
     assert triples(result) == {("egypt", "meetsWith", "turkey")}
+
+
+def test_joined_y_in_doing_is_done_by_both_and_is_no_membership(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Egypt joined Turkey in arming the SAF.")
+    assert triples(result) == {("egypt", "arms", "saf"), ("turkey", "arms", "saf")}

@@ -86,7 +86,12 @@ class ArgumentReader:
             clause = head.head
             if clause.pos_ not in ("VERB", "AUX"):
                 return []
-            return self.passive_subjects(clause) if is_passive(clause) else self.subjects(clause)
+            if is_passive(clause):
+                return self.passive_subjects(clause)
+            found = self.subjects(clause)
+            if clause.lemma_.lower() == "join" and head.lower_ == "in":  # "X joined Y in attacking Z": both do
+                found += [p for p in self.parties(c for c in clause.children if c.dep_ == "dobj") if p not in found]
+            return found
         if verb.dep_ == "acl":
             parent = self.party(head)
             if parent is not None:

@@ -52,6 +52,8 @@ class VerbFrames:
         if not subjects:
             return
         companions = self.args.companions(verb, subjects)  # "X, along with Y, ...": Y does it too
+        if joins_in(verb):
+            return  # "X joined Y in attacking Z" says who attacked, not that X is a member of Y
         themed = False  # the general reading of a transfer verb only when no themed one applied
         for frame in self.lex.verbs[lemma or verb.lemma_.lower()]:
             if frame.theme is not None and not self._theme_matches(body, frame):
@@ -179,3 +181,10 @@ class VerbFrames:
                 yield self.qualifiers.proposal(
                     frame, subject, obj, anchor, sentence, cue=f"adjective:{adjective.lower_}"
                 )
+
+
+def joins_in(verb: Token) -> bool:
+    """'joined Y in attacking Z': "join" with "in" and a gerund."""
+    return verb.lemma_.lower() == "join" and any(
+        c.dep_ == "prep" and c.lower_ == "in" and any(g.dep_ == "pcomp" for g in c.children) for c in verb.children
+    )
