@@ -610,20 +610,32 @@ def _shipped(name: str, extractor: Extractor, corpus: Corpus, golds: dict[str, G
 
 
 def _heldout(name: str, folder: Path, extractor: Extractor, corpus: Corpus, *, show: bool) -> dict[str, str]:
+    """The held-out rows of the table, summed over every note in the folder (one line per note printed too)."""
     print(f"\n{name} on the held-out notes in {folder}")
-    rows: dict[str, str] = {}
-    for h in score_heldout(folder, corpus, extractor, show=show):
-        rows = {
-            "held-out known-entity recall": f"{h.known.recall:.2f} ({h.known.found}/{h.known.gold})",
-            "held-out new-entity recall": f"{h.new.recall:.2f} ({h.new.found}/{h.new.gold})",
-            "held-out relation recall": f"{h.relations.recall:.2f} ({h.relations.found}/{h.relations.gold})",
-            "held-out relation precision": _ratio(h.relations.precision, h.relations.correct, h.relations.predicted),
-            "held-out attribution+certainty": f"{h.claims.precision:.2f} ({h.claims.correct}/{h.claims.predicted})",
-            "held-out quotes verbatim": f"{h.verbatim[0]}/{h.verbatim[1]}",
-        }
+    known, new, relations, claims = Score(), Score(), Score(), Score()
+    ok = total = 0
+    for h, note in zip(score_heldout(folder, corpus, extractor, show=show), _notes(folder), strict=True):
+        print(f"  {note}: relations R {h.relations.recall:.2f} ({h.relations.found}/{h.relations.gold})"
+              f" P {h.relations.precision:.2f} ({h.relations.correct}/{h.relations.predicted})")  # fmt: skip
+        known.add(h.known)
+        new.add(h.new)
+        relations.add(h.relations)
+        claims.add(h.claims)
+        ok, total = ok + h.verbatim[0], total + h.verbatim[1]
         if show:
             print("  suggested types of the new entities: " + ", ".join(f"{k}={v}" for k, v in h.types.items()))
-    return rows
+    return {
+        "held-out known-entity recall": f"{known.recall:.2f} ({known.found}/{known.gold})",
+        "held-out new-entity recall": f"{new.recall:.2f} ({new.found}/{new.gold})",
+        "held-out relation recall": f"{relations.recall:.2f} ({relations.found}/{relations.gold})",
+        "held-out relation precision": _ratio(relations.precision, relations.correct, relations.predicted),
+        "held-out attribution+certainty": f"{claims.precision:.2f} ({claims.correct}/{claims.predicted})",
+        "held-out quotes verbatim": f"{ok}/{total}",
+    }
+
+
+def _notes(folder: Path) -> list[str]:
+    return [p.name.removesuffix(".gold.yaml") for p in sorted(folder.glob("*.gold.yaml"))]
 
 
 def _ratio(value: float, part: int, whole: int) -> str:

@@ -30,6 +30,8 @@ from actorgraph.server import create_app
 from actorgraph.server.web.review import CSRF_COOKIE, JOB_KEPT_SECONDS, SESSION_COOKIE, Job, forget_finished_jobs
 
 PAGE = f"/review/{DOC}"
+# The upload runs the default extractors (parse,rules): the parse reads "Ruritania and Borduria clashed" too
+CLASHED = "c004-ruritania-hostileTo-borduria"
 
 
 @pytest.fixture
@@ -247,12 +249,12 @@ def test_review_upload_pasted_text_runs_the_ingest_and_opens_the_review_page(tmp
         assert 'http-equiv="refresh"' in status.text
         time.sleep(0.1)
     assert status.location == PAGE
-    assert [c.local_id for c in kg.review_state(DOC).candidates] == [ACCEPT, CORRECT, REJECT]
+    assert [c.local_id for c in kg.review_state(DOC).candidates] == [ACCEPT, CORRECT, REJECT, CLASHED]
     assert kg.review_state(DOC).document.date == "2024-05"
     # The graph was rebuilt from the sources: the candidates are in the candidates graph.
     found = kg.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/actorgraph/graph/candidates> "
                       "{ ?s a <https://w3id.org/actorgraph/ontology#CandidateStatement> } }")  # fmt: skip
-    assert found == [{"n": "3"}]
+    assert found == [{"n": "4"}]
 
 
 def test_review_upload_a_markdown_file(tmp_path: Path) -> None:
@@ -271,7 +273,7 @@ def test_review_upload_a_markdown_file(tmp_path: Path) -> None:
     assert status.location == PAGE
     state = kg.review_state(DOC)
     assert state.document.file == f"{DOC}.txt" and "# " not in state.document.text
-    assert [c.local_id for c in state.candidates] == [ACCEPT, CORRECT, REJECT]
+    assert [c.local_id for c in state.candidates] == [ACCEPT, CORRECT, REJECT, CLASHED]
 
 
 def test_review_upload_refuses_an_unknown_file_type(analyst: FlaskClient) -> None:

@@ -11,12 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from actorgraph.graph.extract.lexicon import Lexicon
 from actorgraph.graph.extract.name_refs import Names, Ref
 
 SUBJECT_INHERITING = frozenset({"xcomp", "conj", "advcl", "pcomp", "ccomp"})
+# A passive clause lends its grammatical subject to a verb it governs: "X is said to have armed Y" (raising),
+# "X was ousted in 2001 and fled to Y" (a coordinated verb)
+PASSIVE_INHERITING = frozenset({"xcomp", "conj"})
+# Prepositions before a gerund whose doer is the governing clause's subject: "X backed Y in overthrowing Z",
+# "X retaliated by shelling Y", "X withdrew after attacking Y"
+CIRCUMSTANTIAL = frozenset({"by", "in", "after", "before", "while", "through", "without", "on", "upon", "since"})
 
 
 @dataclass(frozen=True)
@@ -37,11 +43,33 @@ class ArgumentReader:
     def __init__(self, names: Names, lexicon: Lexicon) -> None:
         self.names = names
         self.lex = lexicon
+        self._state_keys: dict[str, str] | None = None  # state name -> the key the text's names gave it
+
+    def as_state(self, party: Party) -> Party:
+        """A capital read as the city ("sent a delegation to Kabul") as its state, when the text names that
+        state elsewhere: a delegation goes to a government, not to a town."""
+        capital = party.token.text.lower()
+        if party.ref.kind != "place" or capital not in self.lex.capitals:
+            return party
+        key = self._states(party.token.doc).get(self.lex.capitals[capital].lower())
+        return Party(Ref(key, "state", "capital"), party.token) if key is not None else party
+
+    def _states(self, doc: Doc) -> dict[str, str]:
+        if self._state_keys is None:
+            self._state_keys = {}
+            for i, ref in self.names.refs.items():
+                word = doc[i].text.lower()
+                name = self.lex.capitals.get(word) or self.lex.demonyms.get(word) or word
+                if ref.kind == "state" and name.lower() in self.lex.states:
+                    self._state_keys.setdefault(name.lower(), ref.key)
+        return self._state_keys
 
     def subjects(self, verb: Token) -> list[Party]:
         """The doers: nsubj, or a passive's agent, or inherited from the governing word."""
         if is_passive(verb):
             agents = [c for c in verb.children if c.dep_ == "agent"]
+            if not agents:  # "funded and armed by Y": the last conjunct's agent is every conjunct's
+                agents = [c for v in _sharing_conjuncts(verb) for c in v.children if c.dep_ == "agent"]
             frames = self.lex.verbs.get(verb.lemma_.lower(), ())
             if not agents and frames and all("dobj" not in f.object for f in frames):
                 # a stative passive: "the TTP is allied with the Taliban", "X is affiliated with Y"
@@ -54,17 +82,50 @@ class ArgumentReader:
         if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.lemma_.lower() in ("accuse", "suspect"):
             # "X accused Y of funding Z": Y funds Z (the accusation is the claim's source)
             return self.parties(c for c in head.head.children if c.dep_ in ("dobj", "nsubjpass"))
-        if verb.dep_ == "pcomp" and head.lemma_.lower() == "by":
-            return self.subjects(head.head) if head.head.pos_ in ("VERB", "AUX") else []
+        if verb.dep_ == "pcomp" and head.lower_ in CIRCUMSTANTIAL and head.dep_ == "prep":
+            clause = head.head
+            if clause.pos_ not in ("VERB", "AUX"):
+                return []
+            if is_passive(clause):
+                return self.passive_subjects(clause)
+            found = self.subjects(clause)
+            if clause.lemma_.lower() == "join" and head.lower_ == "in":  # "X joined Y in attacking Z": both do
+                found += [p for p in self.parties(c for c in clause.children if c.dep_ == "dobj") if p not in found]
+            return found
         if verb.dep_ == "acl":
             parent = self.party(head)
             if parent is not None:
                 return [parent]
             # "the efforts of the Quds Force to arm the Taliban", "Iran's decision to fund X"
             return self.parties(c for c in head.children if c.dep_ == "poss") or self.prep_objects(head, "of")
+        if verb.dep_ == "xcomp" and head.pos_ in ("VERB", "AUX") and not is_passive(head):
+            controller = self.parties(c for c in head.children if c.dep_ == "dobj")
+            if controller:  # object control: "X urged Y to attack Z", "X helped Y to fight Z": Y does it
+                return controller
         if verb.dep_ in SUBJECT_INHERITING and head.pos_ in ("VERB", "AUX") and not is_passive(head):
             return self.subjects(head)
+        if verb.dep_ in PASSIVE_INHERITING and head.pos_ in ("VERB", "AUX"):
+            return self.passive_subjects(head)
         return []
+
+    def companions(self, verb: Token, subjects: list[Party]) -> list[Party]:
+        """Who acts with the subject: "X, along with Y, armed Z", "X, together with Y, backed Z"."""
+        holders = [verb, *(p.token for p in subjects)]
+        withs = [c for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "with"]
+        withs = [w for w in withs if any(a.lower_ == "together" for a in w.children) or w.head.lower_ == "along"]
+        withs += [
+            w for h in holders for a in h.children if a.lower_ == "along" for w in a.children if w.lower_ == "with"
+        ]
+        known = {p.ref.key for p in subjects}
+        found = self.parties(o for w in withs for o in w.children if o.dep_ == "pobj")
+        return [p for p in found if p.ref.key not in known and p.ref.is_actor]
+
+    def passive_subjects(self, verb: Token) -> list[Party]:
+        """A passive clause's grammatical subject, through coordination ("Egypt backs X and is reported to ...")."""
+        found = self.parties(c for c in verb.children if c.dep_ == "nsubjpass")
+        if found or verb.dep_ != "conj" or verb.head.pos_ not in ("VERB", "AUX"):
+            return found
+        return self.passive_subjects(verb.head) if is_passive(verb.head) else self.subjects(verb.head)
 
     def prep_objects(self, head: Token, preposition: str, *, include_dobj: bool = False) -> list[Party]:
         heads = [head]
@@ -87,6 +148,8 @@ class ArgumentReader:
                 examples = self._examples(t) if self.names.ref(t) is None else []
                 if examples:
                     parties = examples  # "militias such as Kataib Hezbollah", "groups like the TTP"
+                elif self.names.ref(t) is None and (agent_of := self._agent_of(t)):
+                    parties = agent_of  # "a convoy of X", "the positions of X": X is the party
                 elif self.names.ref(t) is None and t.lemma_.lower() in self.lex.partitives:
                     # "members of the Taliban and Al-Qaeda", "its leaders"
                     parties = self.prep_objects(t, "of") or self.parties(c for c in t.children if c.dep_ == "poss")
@@ -100,6 +163,12 @@ class ArgumentReader:
                         seen.add(party.ref.key)
                         found.append(party)
         return found
+
+    def _agent_of(self, token: Token) -> list[Party]:
+        """The actor of "a convoy of X", "positions of X": a noun an actor acts through or holds, with "of"."""
+        if token.lemma_.lower() not in self.lex.state_agents:
+            return []
+        return [p for p in self.prep_objects(token, "of") if p.ref.is_actor]
 
     def _examples(self, token: Token) -> list[Party]:
         """The named instances a common noun introduces: "such as X", "like X", "including X"."""
@@ -132,6 +201,8 @@ class ArgumentReader:
             return Party(self.names.refs[named.i], named)
         if token.dep_ == "appos" and self.names.ref(token.head) is not None:
             return Party(self.names.refs[token.head.i], token.head)  # "the Hazara, a minority group supported by X"
+        if token.dep_ == "appos" and (described := self._before_comma(token)) is not None:
+            return described  # "killings of Hazara people, a group supported by X": the parser hung it on "killings"
         if token.lemma_.lower() in self.lex.roles and token.tag_ not in ("NNS", "NNPS"):
             return None  # "the Taliban leader" is a person, not the Taliban; "Taliban ministers" act for it
         for child in token.children:  # "Houthi targets", "US positions"
@@ -142,6 +213,16 @@ class ArgumentReader:
                 if ref is not None and ref.how not in ("demonym", "capital"):
                     return Party(ref, child)
         return None
+
+    def _before_comma(self, appos: Token) -> Party | None:
+        """The name just before an apposition's comma: what the apposition describes, whatever the parse says."""
+        start = appos.left_edge.i
+        doc = appos.doc
+        if start < 2 or doc[start - 1].text != ",":
+            return None
+        before = doc[start - 2]
+        ref = self.names.ref(before)
+        return Party(ref, before) if ref is not None and ref.is_actor else None
 
     def pairs(self, subjects: list[Party], objects: list[list[Party]]) -> Iterator[tuple[Party, Party]]:
         for subject, obj in self.pairs_any(subjects, objects):
@@ -156,12 +237,30 @@ class ArgumentReader:
                         yield subject, obj
 
 
+def _sharing_conjuncts(verb: Token) -> list[Token]:
+    """The passive participles after this one in its coordination that have no subject of their own."""
+    return [
+        c
+        for c in verb.conjuncts
+        if c.i > verb.i and c.tag_ == "VBN" and not any(g.dep_ in ("nsubj", "nsubjpass", "aux") for g in c.children)
+    ]
+
+
 def _also(party: Party) -> list[Party]:
     """The other members of a coordination a plural pronoun stands for."""
     return [Party(Ref(key, party.ref.kind, "coref"), party.token) for key in party.ref.also]
 
 
 def is_passive(verb: Token) -> bool:
-    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
-        verb.dep_ == "acl" and verb.tag_ == "VBN" and any(c.dep_ == "agent" for c in verb.children)
+    """A passive clause: its own passive subject or auxiliary, a participle with "by X" ("groups backed by X"),
+    or a participle coordinated with a passive that shares its subject ("X was funded and armed by Y")."""
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return True
+    if verb.tag_ == "VBN" and any(c.dep_ == "agent" for c in verb.children):
+        return True
+    return (
+        verb.dep_ == "conj"
+        and verb.tag_ == "VBN"
+        and not any(c.dep_ in ("nsubj", "aux") for c in verb.children)
+        and is_passive(verb.head)
     )

@@ -15,6 +15,14 @@ PERSONAL = {"he": "person", "him": "person", "his": "person", "she": "person", "
 NEUTER = {"it": "singular", "its": "singular", "they": "plural", "them": "plural", "their": "plural"}
 RELATIVE = frozenset({"which", "who", "whom", "whose", "that"})
 COREF_WINDOW = 3  # sentences back an anaphor may reach
+# What a definite description may refer back to, by the class lexicon.yaml gives its noun
+ANAPHOR_KINDS: dict[str, frozenset[str]] = {
+    "group": frozenset({"group"}),
+    "state": frozenset({"state"}),
+    "place": frozenset({"place"}),
+    "actor": frozenset({"group", "organ", "state"}),  # "the two sides", "both belligerents"
+}
+INHERITING = frozenset({"xcomp", "conj", "advcl", "pcomp"})  # clauses without a subject share their head's
 
 
 class Coreference:
@@ -59,15 +67,21 @@ class Coreference:
             return None
         if any(c.dep_ == "prep" for c in token.children):
             return None  # "the group of ..." introduces, it does not refer back
-        return frozenset({"group": ("group",), "state": ("state",), "place": ("place",)}[anaphor])
+        if any(c.dep_ in ("amod", "compound") and c.tag_ == "VBN" for c in token.subtree if c.i < token.i):
+            return None  # "the army-backed government", "the Kurdish-led coalition": a new description
+        return ANAPHOR_KINDS[anaphor]
 
     def _pair(self, token: Token, wanted: frozenset[str]) -> Ref | None:
         """'the two countries', 'both groups': the two nearest distinct compatible actors before."""
         at = bisect.bisect_right(self._sentence_starts, token.i) - 1
         first = self._sentence_starts[max(0, at - COREF_WINDOW)]
         found: list[Ref] = []
+        # "Turkey convened talks between the two sides": the clause's own subject is not one of them
+        subjects = self._clause_subjects(_clause_verb(token))
         for i in range(token.i - 1, first - 1, -1):
             ref = self.names.refs.get(i)
+            if i in subjects:
+                continue
             if ref is not None and ref.kind in wanted and ref.key not in {f.key for f in found}:
                 found.append(ref)
                 if len(found) == 2:
@@ -80,13 +94,14 @@ class Coreference:
         first = self._sentence_starts[max(0, at - COREF_WINDOW)]
         clause_head = token.head
         nearest: Ref | None = None
+        excluded = self._own_objects(token)
         for i in range(token.i - 1, first - 1, -1):
             ref = self.names.refs.get(i)
-            if ref is None or ref.kind not in wanted:
+            if ref is None or ref.kind not in wanted or ref.key in excluded:
                 continue
             other = self.doc[i]
-            if other.head == clause_head and other.dep_.startswith("nsubj") and token.dep_ in ("dobj", "pobj"):
-                continue  # "Iran supports it": "it" is not Iran
+            if token.dep_ in ("dobj", "pobj") and i in self._clause_subjects(_clause_verb(token)):
+                continue  # "Iran supports it", "Kyiv denied supporting them": the object is not the subject
             if (
                 token.dep_ == "poss"
                 and clause_head.dep_ in ("attr", "oprd")
@@ -98,10 +113,25 @@ class Coreference:
             subject_like = token.dep_.startswith("nsubj") or (
                 token.dep_ == "poss" and token.head.dep_.startswith("nsubj")  # "Its commander, ..., was killed"
             )
-            if other.dep_.startswith("nsubj") and subject_like:
+            if _salient(other) and subject_like:
                 return ref
             nearest = nearest or ref
         return nearest
+
+    def _clause_subjects(self, verb: Token) -> set[int]:
+        """The subjects of a verb and of the verbs it takes its subject from ("X denied supporting them")."""
+        while True:
+            own = {t.i for c in verb.children if c.dep_.startswith("nsubj") for t in (c, *c.conjuncts)}
+            if own or verb.dep_ not in INHERITING or verb.head is verb:
+                return own
+            verb = verb.head.head if verb.dep_ == "pcomp" else verb.head
+
+    def _own_objects(self, token: Token) -> set[str]:
+        """Who a possessive's noun is about: "their funding of the Taliban" is not the Taliban's own funding."""
+        if token.dep_ != "poss":
+            return set()
+        objects = (p for c in token.head.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj")
+        return {r.key for o in objects for t in (o, *o.conjuncts) if (r := self.names.refs.get(t.i)) is not None}
 
     def _with_conjuncts(self, token: Token, ref: Ref) -> Ref:
         """For they/their: the whole coordination the antecedent is in ("the Taliban and the Haqqani Network")."""
@@ -129,3 +159,16 @@ def _is_pair(token: Token) -> bool:
     return token.tag_ in ("NNS", "NNPS") and any(
         (c.dep_ == "nummod" and c.lower_ in ("two", "2")) or c.lower_ == "both" for c in token.children
     )
+
+
+def _salient(token: Token) -> bool:
+    """A subject, or the possessor of one ("ISKP's approach ... It considers"): what a later "it" most likely means."""
+    return token.dep_.startswith("nsubj") or (token.dep_ == "poss" and token.head.dep_.startswith("nsubj"))
+
+
+def _clause_verb(token: Token) -> Token:
+    """The verb whose clause a word is in ("talks between the two sides" -> "convened"), or its top word."""
+    for ancestor in token.ancestors:
+        if ancestor.pos_ in ("VERB", "AUX"):
+            return ancestor
+    return token.head

@@ -22,6 +22,8 @@ from actorgraph.ontology import ontology_terms
 LEXICON_PATH = Path(__file__).with_name("lexicon.yaml")
 ROLE = re.compile(r"dobj|dative|between|prep:[a-z]+")
 DEFAULT_CONFIDENCE = {"verbs": 0.7, "nouns": 0.6, "roles": 0.6}
+ANAPHOR_CLASSES = ("group", "state", "place", "actor")  # what "the group", "the country", "the two sides" refer to
+ENDED = "ended"  # an implicative verb's effect: the relation held until the clause's date ("stopped funding X")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Lexicon:
     partitives: frozenset[str]
     reporting: dict[str, str]
     hedges: dict[str, str]
+    implicatives: dict[str, str]  # "refused to arm" -> denied; "stopped funding" -> ended
     state_agents: frozenset[str]
     anaphors: dict[str, str]
     name_heads: dict[str, str]
@@ -94,6 +97,12 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         for word, certainty in raw[section].items():
             if certainty not in CERTAINTIES:
                 raise ExtractionError(f"lexicon {section}.{word}: unknown certainty {certainty!r}")
+    for word, kind in raw["anaphors"].items():
+        if kind not in ANAPHOR_CLASSES:
+            raise ExtractionError(f"lexicon anaphors.{word}: unknown class {kind!r}")
+    for word, effect in raw.get("implicatives", {}).items():
+        if effect not in (*CERTAINTIES, ENDED):
+            raise ExtractionError(f"lexicon implicatives.{word}: unknown effect {effect!r}")
     for word, kind in raw["name_heads"].items():
         if kind not in terms.classes:
             raise ExtractionError(f"lexicon name_heads.{word}: unknown class {kind!r}")
@@ -111,6 +120,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         partitives=_words(raw["partitives"]),
         reporting={k.lower(): v for k, v in raw["reporting"].items()},
         hedges={k.lower(): v for k, v in raw["hedges"].items()},
+        implicatives={k.lower(): v for k, v in raw.get("implicatives", {}).items()},
         state_agents=_words(raw["state_agents"]),
         anaphors={k.lower(): v for k, v in raw["anaphors"].items()},
         name_heads={k.lower(): v for k, v in raw["name_heads"].items()},

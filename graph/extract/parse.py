@@ -17,6 +17,7 @@ each to the frames it can start.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -26,7 +27,7 @@ from actorgraph.graph.extract.base import ExtractionResult, Progress, Proposal, 
 from actorgraph.graph.extract.lexicon import Lexicon, load_lexicon
 from actorgraph.graph.extract.mentions import Gazetteer
 from actorgraph.graph.extract.name_refs import Names
-from actorgraph.graph.extract.nlp import parse
+from actorgraph.graph.extract.nlp import load_pipeline, parse
 from actorgraph.graph.extract.noun_frames import GOVERNING, NounFrames
 from actorgraph.graph.extract.qualifiers import Qualifiers
 from actorgraph.graph.extract.referents import NameResolver
@@ -35,6 +36,7 @@ from actorgraph.graph.model import Entity
 
 VERSION = "0.1.0"
 ADJ_DEPS = frozenset({"acomp", "oprd", "amod", "appos"})
+AUXILIARIES = frozenset({"be", "have", "do", "get", "will", "shall", "can", "may", "must"})
 
 
 class ParseExtractor:
@@ -50,7 +52,7 @@ class ParseExtractor:
     def extract(self, text: str, entities: dict[str, Entity], progress: Progress = no_progress) -> ExtractionResult:
         doc = parse(text, self.model)
         names = NameResolver(doc, entities, Gazetteer(entities), self.lexicon).resolve()
-        reader = SentenceReader(doc, names, self.lexicon)
+        reader = SentenceReader(doc, names, self.lexicon, irregular_verbs(self.model))
         sentences = list(doc.sents)
         proposals: list[Proposal] = []
         for done, sentence in enumerate(sentences, start=1):
@@ -66,10 +68,11 @@ class ParseExtractor:
 class SentenceReader:
     """Proposals of one sentence at a time, from the parse and the resolved names."""
 
-    def __init__(self, doc: Doc, names: Names, lexicon: Lexicon) -> None:
+    def __init__(self, doc: Doc, names: Names, lexicon: Lexicon, irregular: dict[str, str] | None = None) -> None:
         self.doc = doc
         self.names = names
         self.lex = lexicon
+        self.irregular = irregular or {}  # irregular verb form -> lemma ("struck" -> "strike")
         arguments = ArgumentReader(names, lexicon)
         qualifiers = Qualifiers(doc.text, arguments, lexicon)  # Doc.text joins every token on each access: once here
         self.verbs = VerbFrames(doc, lexicon, arguments, qualifiers)
@@ -78,10 +81,16 @@ class SentenceReader:
     def read(self, sentence: Span) -> Iterator[Proposal]:
         for token in sentence:
             lemma = token.lemma_.lower()
-            if token.pos_ in ("VERB", "AUX") and lemma in self.lex.verbs and token.dep_ != "amod":
+            # a word of a name ("forces trained by NATO" as a registry label) is no predicate
+            in_name = self.names.ref(token) is not None
+            if token.pos_ in ("VERB", "AUX") and lemma in self.lex.verbs and token.dep_ != "amod" and not in_name:
                 yield from self.verbs.verb(token, sentence)
             elif token.dep_ == "amod" and token.tag_ == "VBN" and lemma in self.lex.verbs:
                 yield from self.verbs.backed(token, sentence)
+            elif (main := self._misparsed_verb(token)) is not None:
+                yield from self.verbs.verb(token, sentence, lemma=main, body=token.head)
+            if token.pos_ in ("VERB", "AUX") and not in_name:
+                yield from self.verbs.happening(token, sentence)
             in_proper_name = token.pos_ == "PROPN" and self.names.ref(token) is not None
             # a word of a proper name ("Northern Alliance", "Supreme Leader Khamenei") is no predicate
             if token.pos_ in ("NOUN", "PROPN") and lemma in self.lex.nouns and not in_proper_name:
@@ -103,6 +112,14 @@ class SentenceReader:
                 yield from self.nouns.possessed(token, ref, sentence)
                 yield from self.nouns.based(token, ref, sentence)
 
+    def _misparsed_verb(self, token: Token) -> str | None:
+        """The lemma of a lexicon verb the parser took for an auxiliary: "jets struck suspected hideouts" parsed
+        as "struck" (lemma "struck") the auxiliary of "suspected"."""
+        if token.pos_ != "AUX" or token.dep_ != "aux" or token.head.tag_ != "VBN" or token.i > token.head.i:
+            return None
+        lemma = self.irregular.get(token.lower_, token.lemma_.lower())
+        return lemma if lemma in self.lex.verbs and lemma not in AUXILIARIES else None
+
 
 def _name_root(token: Token, names: Names) -> Token:
     """The head of the multi-word name this token belongs to."""
@@ -110,6 +127,17 @@ def _name_root(token: Token, names: Names) -> Token:
     while token.head is not token and names.ref(token.head) == ref and token.dep_ in ("compound", "flat", "nmod"):
         token = token.head
     return token
+
+
+@lru_cache(maxsize=4)
+def irregular_verbs(model: str) -> dict[str, str]:
+    """Irregular verb forms of the pipeline's lemmatizer ("struck" -> "strike"), {} if it has no such table."""
+    try:
+        lemmatizer = load_pipeline(model).get_pipe("lemmatizer")
+        table = lemmatizer.lookups.get_table("lemma_exc")["verb"]  # type: ignore[attr-defined]
+    except (KeyError, AttributeError):  # a pipeline without a rule lemmatizer (a user's own model) has no table
+        return {}
+    return {form: lemmas[0] for form, lemmas in table.items() if lemmas}
 
 
 def dedupe(proposals: list[Proposal]) -> list[Proposal]:

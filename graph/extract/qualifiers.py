@@ -18,7 +18,7 @@ from spacy.tokens import Span, Token
 from actorgraph.graph.extract.arguments import ArgumentReader, Party
 from actorgraph.graph.extract.base import Proposal
 from actorgraph.graph.extract.families import family_of
-from actorgraph.graph.extract.lexicon import Frame, Lexicon
+from actorgraph.graph.extract.lexicon import ENDED, Frame, Lexicon
 
 MONTHS = {
     m: i
@@ -70,6 +70,8 @@ class Qualifiers:
         if subject.ref.key.startswith("new:") or obj.ref.key.startswith("new:"):
             confidence *= NEW_ENTITY_FACTOR
         times = self.time(anchor, sentence)
+        if "at" in times and self.ended(anchor):
+            times = {"end_time": times["at"]}  # "in 2019 X stopped funding Y": Y was funded until 2019
         quantity, unit = self.quantity(obj.token)
         if quantity is None:
             quantity, unit = self.casualties(anchor)
@@ -98,9 +100,12 @@ class Qualifiers:
         sources: list[str] = []
         if any(c.dep_ == "neg" for c in anchor.children):
             certainty = "denied"
+        below = anchor  # the word on the path from the anchor just under ``word``
         for word in (anchor, *anchor.ancestors):
             if word is not anchor and semicolon_between(anchor, word):
                 break  # "A; B is expected": the parser hangs A under B, the writer did not
+            if word is not anchor and below.dep_ in ("nsubj", "nsubjpass", "csubj") and self._reports(word):
+                break  # "X, the president of Y, told Z ...": who speaks is the writer's statement, not X's claim
             hedge = next(
                 (
                     self.lex.hedges[c.lower_]
@@ -111,7 +116,11 @@ class Qualifiers:
             )
             if hedge is not None and certainty is None:
                 certainty, modal = hedge, hedge_is_modal(word, self.lex)
-            if word is not anchor and word.lemma_.lower() in self.lex.reporting and word.pos_ == "VERB":
+            if word is not anchor and self._implicative(word, below) == "denied":
+                certainty = "denied"  # "X refused to arm Y", "X failed to reach Y"
+            # a verb the parser took for the auxiliary of "suspected" ("jets struck suspected hideouts") is not
+            # reported by it: an auxiliary is in its head's own clause
+            if word is not anchor and self._reports(word) and below.dep_ != "aux":
                 if certainty is None or (modal and certainty != "denied"):
                     # "analysts argue that X may ...": the writer's verb judges, the modal is inside the judgement
                     certainty = self.lex.reporting[word.lemma_.lower()]
@@ -119,6 +128,7 @@ class Qualifiers:
                     certainty = "denied"
                 sources = [p.ref.key for p in self.args.subjects(word) if p.ref.is_actor]
                 break
+            below = word
         for token in sentence:
             if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
                 sources += [p.ref.key for p in self.args.prep_objects(token, "to") if p.ref.key not in sources]
@@ -127,11 +137,33 @@ class Qualifiers:
             certainty = "reported"
         return Claim(certainty or "stated", tuple(dict.fromkeys(sources)))
 
+    def _implicative(self, word: Token, below: Token) -> str | None:
+        """What a verb governing the anchor's clause does to it: "refused to arm" denied, "stopped funding" ended."""
+        if word.pos_ != "VERB" or below.dep_ not in ("xcomp", "pcomp", "ccomp"):
+            return None
+        return self.lex.implicatives.get(word.lemma_.lower())
+
+    def ended(self, anchor: Token) -> bool:
+        """Does a verb of the anchor's chain of clauses say the relation stopped ("X stopped funding Y")?"""
+        below = anchor
+        for word in anchor.ancestors:
+            if self._implicative(word, below) == ENDED:
+                return True
+            if below.dep_ not in ("xcomp", "pcomp", "ccomp", "prep"):
+                return False
+            below = word
+        return False
+
+    def _reports(self, word: Token) -> bool:
+        return word.pos_ == "VERB" and word.lemma_.lower() in self.lex.reporting
+
     def time(self, anchor: Token, sentence: Span) -> dict[str, str]:
         """at / start_time / end_time from the clause's date, else the sentence's only (or opening) date."""
         dates = [e for e in sentence.ents if e.label_ == "DATE" and YEAR.search(e.text)]
         own_clause = anchor if anchor.pos_ in ("VERB", "AUX") else clause_of(anchor)
-        in_clause = [d for d in dates if d.root.head == anchor or clause_of(d.root) == own_clause]
+        # "funded and armed X in the 1980s": the date on the last of verbs sharing a subject is every one's
+        own = (own_clause, *(c for c in own_clause.conjuncts if c.i > own_clause.i and not _has_subject(c)))
+        in_clause = [d for d in dates if d.root.head == anchor or clause_of(d.root) in own]
         # a date inside another clause ("X, which joined Y in 2012, controls Z") is not this clause's
         dates = [d for d in dates if d in in_clause or clause_of(d.root) in (anchor, *anchor.ancestors)]
         if not dates:
@@ -235,6 +267,10 @@ def clause_of(token: Token) -> Token:
             return ancestor
         top = ancestor
     return top  # the sentence root (Token.sent would walk the whole document)
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in verb.children)
 
 
 def semicolon_between(a: Token, b: Token) -> bool:

@@ -15,11 +15,19 @@ from spacy.tokens import Doc, Span, Token
 
 from actorgraph.graph.extract.arguments import ArgumentReader, Party, is_passive
 from actorgraph.graph.extract.base import Proposal
-from actorgraph.graph.extract.families import family_of
+from actorgraph.graph.extract.families import SYMMETRIC, family_of
 from actorgraph.graph.extract.lexicon import Frame, Lexicon
 from actorgraph.graph.extract.qualifiers import Qualifiers
 
 SUPPORT_FAMILIES = frozenset({"support", "funding", "arming", "hosting"})
+ACTOR_ONLY = frozenset({"meetings", "negotiations"})  # families whose other party must be an actor
+# Verbs that say a relation noun happens, which the small pipeline may parse as a participle on the noun
+# ("tensions escalated between X and Y" as "tensions [that] escalated"); a real participle ("the agreement
+# signed between X and Y") names a document, not the relation
+HAPPENING = frozenset(
+    {"escalate", "erupt", "break", "flare", "intensify", "worsen", "grow", "rise", "continue", "resume", "begin",
+     "start", "emerge", "deepen", "mount", "persist", "increase", "develop", "simmer", "spread"}
+)  # fmt: skip
 
 
 class VerbFrames:
@@ -31,27 +39,45 @@ class VerbFrames:
         self.args = arguments
         self.qualifiers = qualifiers
 
-    def verb(self, verb: Token, sentence: Span) -> Iterator[Proposal]:
-        """A verb the lexicon knows: each of its frames, its subjects against the objects the frame's roles find."""
-        subjects = self.args.subjects(verb)
+    def verb(
+        self, verb: Token, sentence: Span, lemma: str | None = None, body: Token | None = None
+    ) -> Iterator[Proposal]:
+        """A verb the lexicon knows: each of its frames, its subjects against the objects the frame's roles find.
+
+        ``lemma`` and ``body`` serve a verb the parser took for an auxiliary ("jets struck suspected hideouts"
+        as "struck" the auxiliary of "suspected"): its lemma, and the word that holds its objects.
+        """
+        body = body if body is not None else verb
+        subjects = self.args.subjects(verb) or (self.args.subjects(body) if body is not verb else [])
         if not subjects:
             return
+        companions = self.args.companions(verb, subjects)  # "X, along with Y, ...": Y does it too
+        if joins_in(verb):
+            return  # "X joined Y in attacking Z" says who attacked, not that X is a member of Y
         themed = False  # the general reading of a transfer verb only when no themed one applied
-        for frame in self.lex.verbs[verb.lemma_.lower()]:
-            if frame.theme is not None and not self._theme_matches(verb, frame):
+        for frame in self.lex.verbs[lemma or verb.lemma_.lower()]:
+            if frame.theme is not None and not self._theme_matches(body, frame):
                 continue
             if frame.theme is None and themed:
                 continue
             themed = themed or frame.theme is not None
-            objects = self._objects(verb, frame)
+            objects = self._objects(body, frame)
+            if not objects and len(subjects) >= 2 and self._reciprocal(body, frame):
+                first, *rest = subjects  # "the RSF and the SAF clashed", "X and Y met in Doha"
+                subjects, objects = [first], [rest]
+            doers = subjects + companions if objects and len(objects[0]) else subjects
             if frame.reverse:  # "X received weapons from Y": Y arms X
-                pairs = [(o, s) for s, o in self.args.pairs_any(subjects, objects)]
+                pairs = [(o, s) for s, o in self.args.pairs_any(doers, objects)]
             else:
-                pairs = list(self.args.pairs(subjects, objects))
+                pairs = list(self.args.pairs(doers, objects))
             for subject, obj in pairs:
+                if family_of(frame.predicate) in ACTOR_ONLY | SUPPORT_FAMILIES:
+                    obj = self.args.as_state(obj)
+                if family_of(frame.predicate) in ACTOR_ONLY and not obj.ref.is_actor:
+                    continue  # "sent a delegation to Kabul" meets no one if Kabul is read as the city
                 if subject.ref.is_actor:
                     yield self.qualifiers.proposal(
-                        frame, subject, obj, verb, sentence, cue=f"verb:{verb.lemma_.lower()}"
+                        frame, subject, obj, verb, sentence, cue=f"verb:{lemma or verb.lemma_.lower()}"
                     )
 
     def _objects(self, verb: Token, frame: Frame) -> list[list[Party]]:
@@ -61,14 +87,18 @@ class VerbFrames:
                 if verb.dep_ == "acl" and verb.tag_ == "VBN":
                     found = self.args.parties([verb.head]) if is_passive(verb) and not frame.theme else []
                 elif is_passive(verb):
-                    found = self.args.parties(c for c in verb.children if c.dep_ == "nsubjpass")
+                    found = self.args.passive_subjects(verb)  # through coordination: "X was funded and armed by Y"
                 else:
                     found = self.args.parties(c for c in verb.children if c.dep_ == "dobj")
                     if not found and not any(c.dep_ == "dobj" for c in verb.children):
                         # "funded and armed the Taliban": the object after the last conjunct is shared
                         found = self.args.parties(c for v in verb.conjuncts for c in v.children if c.dep_ == "dobj")
             elif role == "dative":
-                found = self.args.parties(c for c in verb.children if c.dep_ == "dative" and c.pos_ != "ADP")
+                datives = [c for c in verb.children if c.dep_ == "dative"]
+                found = self.args.parties(c for c in datives if c.pos_ != "ADP")
+                # "sent a delegation to X" may parse "to" itself as the dative
+                pobjs = [p for c in datives if c.pos_ == "ADP" for p in c.children if p.dep_ == "pobj"]
+                found += self.args.parties(pobjs)
                 found += self.args.prep_objects(verb, "to", include_dobj=True)
             elif role == "between":
                 between = self.args.prep_objects(verb, "between", include_dobj=True)
@@ -81,12 +111,43 @@ class VerbFrames:
                 return [found]
         return []
 
+    def _reciprocal(self, verb: Token, frame: Frame) -> bool:
+        """A symmetric verb with coordinated subjects and no object of its own, or "each other"."""
+        if family_of(frame.predicate) not in SYMMETRIC:
+            return False
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        return all(o.lower_ in ("other", "another") for o in objects)
+
     def _theme_matches(self, verb: Token, frame: Frame) -> bool:
         themes = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+        if "dobj" in frame.object:
+            # when the direct object receives, the thing given comes with "with": "supplied X with drones"
+            themes += [p for c in verb.children if c.dep_ == "prep" and c.lower_ == "with" for p in c.children]
         if verb.dep_ == "acl":
             themes.append(verb.head)  # "the threat posed by X to Y"
         words = [w for t in themes for w in (t, *t.conjuncts)]
         return any(self.lex.in_theme(frame.theme, w.lemma_) for w in words)
+
+    def happening(self, verb: Token, sentence: Span) -> Iterator[Proposal]:
+        """'Tensions escalated between X and Y', 'clashes broke out between X and Y', 'talks were held between
+        X and Y': a relation noun as the subject of a verb that carries its "between" phrase."""
+        nouns = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if verb.dep_ == "acl" and verb.lemma_.lower() in HAPPENING:
+            nouns.append(verb.head)  # "In 2019 tensions escalated between ...": parsed as a participle on the noun
+        nouns = [n for n in nouns if n.lemma_.lower() in self.lex.nouns]
+        if not nouns or any(c.dep_ == "prep" and c.lower_ == "between" for c in nouns[0].children):
+            return  # "the war between X and Y broke out": the noun's own phrase, read with the noun
+        parties = self.args.prep_objects(verb, "between")
+        if len(parties) < 2:
+            return
+        noun = nouns[0]
+        for frame in self.lex.nouns[noun.lemma_.lower()]:
+            if "between" not in frame.object:
+                continue
+            first, *rest = parties
+            for subject, obj in self.args.pairs([first], [rest]):
+                yield self.qualifiers.proposal(frame, subject, obj, verb, sentence, cue=f"noun:{noun.lemma_.lower()}")
+            break
 
     def backed(self, participle: Token, sentence: Span) -> Iterator[Proposal]:
         """'Iran-backed groups': the name before the hyphen backs what the noun names."""
@@ -120,3 +181,10 @@ class VerbFrames:
                 yield self.qualifiers.proposal(
                     frame, subject, obj, anchor, sentence, cue=f"adjective:{adjective.lower_}"
                 )
+
+
+def joins_in(verb: Token) -> bool:
+    """'joined Y in attacking Z': "join" with "in" and a gerund."""
+    return verb.lemma_.lower() == "join" and any(
+        c.dep_ == "prep" and c.lower_ == "in" and any(g.dep_ == "pcomp" for g in c.children) for c in verb.children
+    )
