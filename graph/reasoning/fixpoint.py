@@ -43,6 +43,7 @@ Triple = tuple[str, str, str]
 TYPE, FIRST, REST = f"<{RDF}type>", f"<{RDF}first>", f"<{RDF}rest>"
 INTERSECTION_OF = "<http://www.w3.org/2002/07/owl#intersectionOf>"
 _first, _second = itemgetter(0), itemgetter(1)
+_END = " .\n"  # the end of an N-Triples line
 
 
 # ---------------------------------------------------------------------------- the indexes
@@ -81,6 +82,24 @@ class _ObjectIndex(dict[str, dict[str, set[str]]]):
         _add_by_object(by_object, self.pairs.get(predicate, ()))
         self[predicate] = by_object
         return by_object
+
+
+class _ColumnIndex(dict[str, set[str]]):
+    """Predicate to the distinct subjects (column 0) or objects (column 1) of its pairs: built when first asked for.
+
+    prp-dom and prp-rng need only these, and distinct values are fewer than pairs (x rdf:type C
+    would otherwise be derived once per edge of x).
+    """
+
+    def __init__(self, pairs: dict[str, set[Pair]], column: int) -> None:
+        super().__init__()
+        self.pairs = pairs
+        self.column = itemgetter(column)
+
+    def __missing__(self, predicate: str) -> set[str]:
+        values = set(map(self.column, self.pairs.get(predicate, ())))
+        self[predicate] = values  # kept up to date by TripleIndex.merge from now on
+        return values
 
 
 def _add_by_subject(by_subject: dict[str, set[str]], pairs: Iterable[Pair]) -> None:
@@ -131,6 +150,8 @@ class TripleIndex:
         self.pairs: Round = pairs if pairs is not None else {}
         self.spo = _SubjectIndex(self.pairs)
         self.pos = _ObjectIndex(self.pairs)
+        self.subjects = _ColumnIndex(self.pairs, 0)
+        self.objects = _ColumnIndex(self.pairs, 1)
 
     @classmethod
     def of(cls, triples: Iterable[Triple]) -> TripleIndex:
@@ -153,6 +174,10 @@ class TripleIndex:
             by_object = self.pos.get(p)
             if by_object is not None:
                 _add_by_object(by_object, theirs)
+            for column, their_column in ((self.subjects, other.subjects), (self.objects, other.objects)):
+                values = column.get(p)
+                if values is not None:
+                    values |= their_column[p]  # theirs is asked for again in the next round: computed once
 
     def list_members(self, head: str) -> Iterator[str]:
         """The members of the RDF list starting at head (rdf:rest*/rdf:first), each cell once."""
@@ -330,6 +355,7 @@ def _score(atom: Atom, bound: set[str]) -> float:
     return sum(known) + (0.5 if known[1] else 0.0)
 
 
+@cache  # asked for every body, seed and round: on a small graph planning cost a fifth of the closure
 def plan(body: Body, seed: int | None) -> Plan:
     """The seed atom first (after the schema atoms its predicate variable binds), then greedily the most bound."""
     bound: set[str] = set()
@@ -465,23 +491,22 @@ def _whole_pairs(atom: Atom, index: str, bound: set[str], head: Triple, out: _So
     elif head[0] in column and head[2] in column:
         out.line(f"out[{hp}].update(zip({column[head[0]]}, {column[head[2]]}))")
     elif head[0] in column:
-        _one_column(f"set({column[head[0]]})", f"E_pos.get({hp})", ho, f"zip(_col, repeat({ho}))", hp, out)
+        values = f"{index}_{'subjects' if head[0] == s else 'objects'}[{p_}]"
+        _one_column(values, f"E_pos.get({hp})", ho, f"zip(_col, repeat({ho}))", hp, out)
     elif head[2] in column:
-        _one_column(f"set({column[head[2]]})", f"E_spo.get({hp})", hs, f"zip(repeat({hs}), _col)", hp, out)
+        values = f"{index}_{'subjects' if head[2] == s else 'objects'}[{p_}]"
+        _one_column(values, f"E_spo.get({hp})", hs, f"zip(repeat({hs}), _col)", hp, out)
     else:  # the conclusion does not depend on the pair: one is enough
         out.line(f"out[{hp}].add(({hs}, {ho}))")
     return True
 
 
-def _one_column(column: str, built_index: str, key: str, conclusions: str, predicate: str, out: _Source) -> None:
-    """Conclusions from one column of the pairs (prp-dom's subjects, prp-rng's objects): each value once,
-    less those the conclusion already holds for when that index of everything is built (x rdf:type C
-    is re-derived once per edge of x, and making a tuple for each costs more than the rest of the rule)."""
-    out.line(f"_col = {column}")
+def _one_column(values: str, built_index: str, key: str, conclusions: str, predicate: str, out: _Source) -> None:
+    """Conclusions from the distinct values of one column of the pairs (prp-dom's subjects, prp-rng's objects),
+    less those the conclusion already holds for when that index of everything is built: making a
+    tuple for each re-derived x rdf:type C costs more than the rest of the rule."""
     out.line(f"_known = {built_index}")
-    out.nest("if _known:")
-    out.line(f"_col.difference_update(_known.get({key}, ()))")
-    out.depth -= 1
+    out.line(f"_col = {values}.difference(_known.get({key}, ())) if _known else {values}")
     out.line(f"out[{predicate}].update({conclusions})")
 
 
@@ -502,8 +527,9 @@ def generate(plan_: Plan) -> tuple[str, dict[str, str]]:
     """The source of ``def run(E, D, out)`` adding every conclusion of the plan to out (pairs by predicate)."""
     body = plan_.body
     out = _Source()
-    out.line("E_spo, E_pos, E_pairs = E.spo, E.pos, E.pairs")
-    out.line("D_spo, D_pos, D_pairs = (D.spo, D.pos, D.pairs) if D is not None else (None, None, None)")
+    out.line("E_spo, E_pos, E_pairs, E_subjects, E_objects = E.spo, E.pos, E.pairs, E.subjects, E.objects")
+    out.line("if D is not None:")
+    out.line("    D_spo, D_pos, D_pairs, D_subjects, D_objects = D.spo, D.pos, D.pairs, D.subjects, D.objects")
     for atom in body.atoms:
         _check_distinct_variables(atom)
     bound: set[str] = set()
@@ -659,13 +685,8 @@ def parse_ntriples(text: str) -> Iterator[Triple]:
 
 
 def ntriples(pairs: Round) -> str:
-    """Pairs by predicate as N-Triples (joined in C: no Python step per triple)."""
-    return "".join(chain.from_iterable(_predicate_lines(p, of_p) for p, of_p in pairs.items()))
-
-
-def _predicate_lines(predicate: str, pairs: set[Pair]) -> Iterator[str]:
-    """The pieces of the N-Triples lines of one predicate's pairs."""
-    return chain.from_iterable(zip(map(_first, pairs), repeat(f" {predicate} "), map(_second, pairs), repeat(" .\n")))
+    """Pairs by predicate as N-Triples: each pair joined around its predicate in C, no Python step per triple."""
+    return "".join(_END.join(map(f" {p} ".join, of_p)) + _END for p, of_p in pairs.items() if of_p)
 
 
 # ---------------------------------------------------------------------------- the driver
@@ -679,6 +700,9 @@ def graphs_ntriples(store: GraphStore, graphs: Iterable[str]) -> str:
     return buffer.getvalue().decode("utf-8")
 
 
+INLINE_WRITE = 1_000_000  # characters of N-Triples (about 10,000 triples) written without the writer thread
+
+
 def python_closure_rounds(
     store: GraphStore,
     graphs: tuple[str, ...],
@@ -690,18 +714,24 @@ def python_closure_rounds(
 
     Round n is written into the graph write_to(n) by a second thread while the next rounds are
     computed: Oxigraph parses and stores without holding Python's lock, so on two cores the
-    writing mostly overlaps the computing. Raises KGError when the fixpoint is not reached
-    within max_rounds.
+    writing mostly overlaps the computing. Small rounds before the first large one are written
+    directly (the rounds go to distinct graphs, or are sets of triples: their order does not
+    matter). Raises KGError when the fixpoint is not reached within max_rounds.
     """
     asserted = parse_ntriples(graphs_ntriples(store, graphs))
     compiled = [compile_rule(rule.id, rule.sparql) for rule in rules]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="closure-writer") as writer:
         written: list[Future[None]] = []
+        count = 0
 
         def write(pairs: Round) -> None:
-            text = ntriples(pairs)
-            graph = write_to(len(written) + 1)
-            written.append(writer.submit(store.load, text, "ntriples", graph, trusted=True))
+            nonlocal count
+            count += 1
+            text, graph = ntriples(pairs), write_to(count)
+            if written or len(text) > INLINE_WRITE:
+                written.append(writer.submit(store.load, text, "ntriples", graph, trusted=True))
+            else:  # the writer thread is started on its first task: on a small graph that costs more than it saves
+                store.load(text, "ntriples", graph, trusted=True)
 
         rounds = closure(asserted, compiled, max_rounds, on_round=write)
         for future in written:
