@@ -15,6 +15,7 @@ on an rdflib Graph of the same N-Triples, with axiomatic and datatype triples of
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -32,6 +33,11 @@ from actorgraph.graph.store import GraphStore
 GRAPH = "https://example.org/synthetic/graph"
 
 
+def load() -> str:
+    """The 1, 5 and 15 minute load averages: the machine is shared, and the ratios move with them."""
+    return " ".join(f"{n:.2f}" for n in os.getloadavg())
+
+
 def best_closure(store: GraphStore, graphs: tuple[str, ...], engine: str, repeat: int) -> reasoning.ClosureReport:
     """The fastest of repeat closures without explanations (the first also reads and compiles the rules)."""
     runs = [reasoning.materialise(store, graphs=graphs, explain=False, engine=engine) for _ in range(repeat)]
@@ -45,7 +51,7 @@ def compare(
 ) -> None:
     """Time both engines (bare: best of repeat runs; explained: once), then owlrl, and compare what they infer."""
     triples = ntriples.count("\n")
-    print(f"== {label}: {triples} input triples")
+    print(f"== {label}: {triples} input triples (load average {load()})")
     bare = {}
     inferred = {}
     for engine in ("sparql", "python"):  # python last: its closure stays in the store for the comparison
@@ -58,6 +64,7 @@ def compare(
     owlrl_runs = [owlrl_closure(ntriples) for _ in range(repeat if triples < 10_000 else 1)]
     theirs_all, owlrl_seconds = min(owlrl_runs, key=lambda run: run[1])
     theirs = {t for t in theirs_all if covered(t)}
+    print(f"  (load average after owlrl {load()})")
     print(f"  owlrl                  {owlrl_seconds:9.3f} s  {len(theirs_all)} new triples ({len(theirs)} covered, "
           f"best of {len(owlrl_runs)})")  # fmt: skip
     for engine, report in bare.items():
