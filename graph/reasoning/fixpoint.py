@@ -1,4 +1,4 @@
-"""The OWL 2 RL rules of queries/rules evaluated in Python: semi-naive, round by round, over hash indexes.
+"""The OWL 2 RL rules of queries/rules evaluated in Python: semi-naive, round by round, over sets of pairs.
 
 The rule files stay the definition. Each body is read with rdflib's SPARQL parser and compiled
 into a conjunction of atoms: triple patterns, ``?l rdf:rest*/rdf:first ?m`` (list membership)
@@ -7,8 +7,12 @@ of that form (cls-int1, which counts) has a hand-written equivalent here.
 
 Why not SPARQL alone: every rule update in Oxigraph costs a fixed half millisecond, and each
 conclusion costs microseconds to write, re-derived ones included, and again to find out whether
-it was new. Here a round is dictionary lookups, and the store receives each round's new triples
-once (python_closure_rounds writes them while the next round runs). The rounds are the same as
+it was new. Here the triples are held per predicate as sets of (subject, object) pairs, so the
+rules that make most conclusions (a sub-property's pairs copied under its super-property,
+swapped for a symmetric or inverse property, one column typed by a domain or range) are set
+operations in C, and what is new is a set difference per predicate; the other rules are loops
+over dictionaries built per predicate when first needed. The store receives each round's new
+triples once (python_closure_rounds writes them while the next round runs). The rounds are the same as
 those of the SPARQL engine (round k reads what held before it, and seeds every rule with the
 triples first inferred in round k-1), so the explanations can still be computed in SPARQL,
 round by round, from the same graphs.
@@ -27,7 +31,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
-from itertools import chain, repeat
+from itertools import repeat
 from operator import itemgetter
 
 from rdflib.paths import MulPath, SequencePath
@@ -155,10 +159,8 @@ class TripleIndex:
 
     @classmethod
     def of(cls, triples: Iterable[Triple]) -> TripleIndex:
+        """The index of some triples (repeats count once)."""
         return cls(group(triples))
-
-    def __len__(self) -> int:
-        return sum(map(len, self.pairs.values()))
 
     def merge(self, other: TripleIndex) -> None:
         """Add the triples of another index, and to the by-subject and by-object indexes built so far."""
@@ -335,7 +337,8 @@ def compile_rule(rule_id: str, sparql: str) -> CompiledRule:
 # A plan is an order of the atoms: with a seed, the seed atom is matched against the delta
 # (the triples first inferred in the last round) and the others against everything. A plan is
 # turned into the source of a Python function of nested loops, one per atom, and compiled once:
-# a generic matcher that copies bindings costs about five times more per conclusion.
+# a generic matcher that copies bindings costs about five times more per conclusion. When the
+# last atom leaves both its subject and object free, its pairs are taken whole (_whole_pairs).
 
 
 @dataclass(frozen=True)
@@ -569,7 +572,6 @@ def _compiled(plan_: Plan) -> Runner:
     namespace: dict[str, object] = {
         **constants,
         "repeat": repeat,
-        "chain": chain,
         "_first": itemgetter(0),
         "_second": itemgetter(1),
     }
