@@ -96,3 +96,13 @@ def text_pieces(text: str, size: int) -> list[str]:
         start = end
     pieces.append(text[start:])
     return pieces
+
+
+def clear_parses() -> None:
+    """Forget every cached parse (the benchmark times parsing too)."""
+    _parses.clear()
+
+
+def parse_count() -> int:
+    """How many parses the cache holds (for tests that check a text is parsed once)."""
+    return len(_parses)
