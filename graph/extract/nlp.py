@@ -54,6 +54,7 @@ def load_pipeline(model: str) -> Language:
 
 
 _parses: OrderedDict[tuple[str, str], Doc] = OrderedDict()
+_lengths: dict[tuple[str, str], int] = {}  # characters of each cached parse (Doc.text rebuilds the string)
 
 
 def parse(text: str, model: str) -> Doc:
@@ -63,10 +64,9 @@ def parse(text: str, model: str) -> Doc:
     if doc is None:
         doc = _parse_text(load_pipeline(model), text)
         _parses[key] = doc
-        while len(_parses) > 1 and (
-            len(_parses) > PARSE_CACHE_SIZE or sum(len(d.text) for d in _parses.values()) > PARSE_CACHE_CHARACTERS
-        ):
-            _parses.popitem(last=False)
+        _lengths[key] = len(text)
+        while len(_parses) > 1 and (len(_parses) > PARSE_CACHE_SIZE or sum(_lengths.values()) > PARSE_CACHE_CHARACTERS):
+            _lengths.pop(_parses.popitem(last=False)[0])
     else:
         _parses.move_to_end(key)
     return doc
@@ -101,6 +101,7 @@ def text_pieces(text: str, size: int) -> list[str]:
 def clear_parses() -> None:
     """Forget every cached parse (the benchmark times parsing too)."""
     _parses.clear()
+    _lengths.clear()
 
 
 def parse_count() -> int:

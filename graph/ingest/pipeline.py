@@ -201,6 +201,7 @@ def ingest_files(
         raise ExtractionError(_batch_error(message if path.name in message else f"{path}: {message}", len(paths)))
     ensure_sources(sources)
     extracted = [outcome for _, outcome in sorted(results.items()) if isinstance(outcome, Extracted)]
+    del results  # _register lets go of each document once its files are written
     return _register(extracted, sources, options)
 
 
@@ -285,7 +286,12 @@ def extract_all(text: str, entities: dict[str, Entity], names: str, progress: Pr
 
 
 def _register(extracted: list[Extracted], sources: Path, options: IngestOptions) -> list[IngestReport]:
-    """Write every document's files as one unit and check that the sources still load."""
+    """Write every document's files as one unit and check that the sources still load.
+
+    Takes the documents out of `extracted` as it goes, and the file contents out of memory as they are
+    written: the final check loads every candidates file, and for a long text the extraction results and
+    their YAML held beside it were a third of the ingest's peak memory.
+    """
     documents = load_documents(sources)
     entities = load_entities(sources)
     registry = sources / "documents.yaml"
@@ -294,41 +300,64 @@ def _register(extracted: list[Extracted], sources: Path, options: IngestOptions)
     files: dict[Path, bytes] = {}
     reports = []
     batch: dict[str, str] = {}  # sha256 -> id, for two identical files in one batch
-    for item in extracted:
-        text = item.read.text.text
-        data = text.encode("utf-8")
-        sha = hashlib.sha256(data).hexdigest()
-        title = (options.title or item.read.title or item.path.stem).strip()
-        doc_id = options.doc_id or _batch_id(slugify(title), batch)
-        replaced = _check_identity(doc_id, sha, documents, batch, item.path)
-        batch[sha] = doc_id
-        previously_rejected = rejected(sources, doc_id)
-        combined = item.combined
-        statements = sources / "statements" / f"{doc_id}.yaml"
-        files[sources / "documents" / f"{doc_id}.txt"] = data
-        files[sources / "documents" / f"{doc_id}.offsets.json"] = _offsets_json(item.read).encode("utf-8")
-        files[statements] = candidate_yaml(doc_id, title, combined, _reviewed(statements), previously_rejected).encode(
-            "utf-8"
-        )
-        files[candidates_file(sources, doc_id)] = side_yaml(
-            doc_id, text, combined, previously_rejected, item.skipped
-        ).encode("utf-8")
-        if not replaced:
-            entry = _registry_entry(doc_id, title, sha, options.author, item.date, item.read, item.path, entities)
-            entries.append(entry)
-        reports.append(_report(doc_id, title, item, replaced, [statements]))
+    while extracted:
+        written, entry, report = _document_files(extracted.pop(0), sources, options, documents, entities, batch)
+        files.update(written)
+        entries.extend([entry] if entry else [])
+        reports.append(report)
     if entries:
         registry_text = _registry_for_appending(registry_text) + "".join(entries)
     files[registry] = registry_text.encode("utf-8")
     with all_or_nothing(list(files)):
-        for target, content in files.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+        _write_all(files)
         try:
             load_corpus(sources)
         except SourceError as exc:
             raise ExtractionError(f"the candidates do not load, nothing was changed: {exc}") from exc
     return reports
+
+
+def _document_files(
+    item: Extracted,
+    sources: Path,
+    options: IngestOptions,
+    documents: dict[str, Any],
+    entities: dict[str, Entity],
+    batch: dict[str, str],
+) -> tuple[dict[Path, bytes], str | None, IngestReport]:
+    """One document's files (text, offsets, statements, candidates), its registry entry (None on a re-ingest)
+    and its report; notes its sha256 and id in `batch`."""
+    text = item.read.text.text
+    data = text.encode("utf-8")
+    sha = hashlib.sha256(data).hexdigest()
+    title = (options.title or item.read.title or item.path.stem).strip()
+    doc_id = options.doc_id or _batch_id(slugify(title), batch)
+    replaced = _check_identity(doc_id, sha, documents, batch, item.path)
+    batch[sha] = doc_id
+    previously_rejected = rejected(sources, doc_id)
+    statements = sources / "statements" / f"{doc_id}.yaml"
+    files = {
+        sources / "documents" / f"{doc_id}.txt": data,
+        sources / "documents" / f"{doc_id}.offsets.json": _offsets_json(item.read).encode("utf-8"),
+        statements: candidate_yaml(doc_id, title, item.combined, _reviewed(statements), previously_rejected).encode(
+            "utf-8"
+        ),
+        candidates_file(sources, doc_id): side_yaml(
+            doc_id, text, item.combined, previously_rejected, item.skipped
+        ).encode("utf-8"),
+    }
+    entry = None
+    if not replaced:
+        entry = _registry_entry(doc_id, title, sha, options.author, item.date, item.read, item.path, entities)
+    return files, entry, _report(doc_id, title, item, replaced, [statements])
+
+
+def _write_all(files: dict[Path, bytes]) -> None:
+    """Write each file, dropping its content from `files` once written."""
+    while files:
+        target, content = files.popitem()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
 
 
 def _batch_id(wanted: str, batch: dict[str, str]) -> str:
