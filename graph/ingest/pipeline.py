@@ -289,8 +289,8 @@ def _register(extracted: list[Extracted], sources: Path, options: IngestOptions)
     """Write every document's files as one unit and check that the sources still load.
 
     Takes the documents out of `extracted` as it goes, and the file contents out of memory as they are
-    written: the final check loads every candidates file, and for a long text the extraction results and
-    their YAML held beside it were a third of the ingest's peak memory.
+    written: the final check loads every candidates file back, the peak of a long text's ingest, and the
+    extraction results and their YAML no longer sit beside it (2 MB text: 205 MB before the check, now 114).
     """
     documents = load_documents(sources)
     entities = load_entities(sources)
