@@ -12,7 +12,7 @@ from actorgraph.graph.cli.errors import reports_errors
 from actorgraph.graph.cli.options import store_option, user_sources_option
 from actorgraph.graph.config import Settings, setting_help
 from actorgraph.graph.extract import DEFAULT_EXTRACTORS
-from actorgraph.graph.ingest import IngestReport
+from actorgraph.graph.ingest import IngestReport, documents_in
 
 
 def _user_kg(store: str | None, sources_dir: Path | None, **overrides: Any) -> KnowledgeGraph:
@@ -55,7 +55,7 @@ def ingest(files: tuple[Path, ...], title: str | None, author: str | None, date:
             reports = kg.ingest(files, options, progress=lambda done, total: progress.update(
                 task, completed=done, total=total))  # fmt: skip
         else:
-            task = progress.add_task("extracting documents", total=None)
+            task = progress.add_task("extracting documents", total=len(documents_in(list(files))))
             reports = kg.ingest(files, options, finished=lambda _path: progress.advance(task))
     for report in reports:
         if report.skipped:

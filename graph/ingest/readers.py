@@ -254,9 +254,4 @@ def _page_starts(text: MappedText, pages: list[str]) -> list[int]:
     for page in pages:
         bounds.append(offset)
         offset += len(page) + 1
-    starts, i = [], 0
-    for bound in bounds:
-        while i < len(text.origin) and text.origin[i] < bound:
-            i += 1
-        starts.append(i)
-    return starts
+    return [text.origin.first_at_or_after(bound) for bound in bounds]
