@@ -20,20 +20,16 @@ import os
 import random
 import resource
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the servers, started as the tests do
-
-from backends import Server, oxigraph_server, virtuoso_server
-
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
 from actorgraph.graph.remote import RemoteStore
+from actorgraph.graph.servers import Server, oxigraph_server, virtuoso_server
 from actorgraph.graph.store import GraphStore, Store, build_store, serialize_results
 
 AG = "https://w3id.org/actorgraph/ontology#"
