@@ -42,8 +42,8 @@ MaxClientConnections = 10
 CheckpointInterval = 60
 CaseMode = 2
 DirsAllowed = ., {db}
-NumberOfBuffers = 40000
-MaxDirtyBuffers = 30000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
 ThreadsPerQuery = 2
 ; One switch request moves every graph in one transaction: its log must hold a whole build (default 50 MB).
 TransactionAfterImageLimit = 1500000000
@@ -131,13 +131,19 @@ def oxigraph_server(folder: Path) -> Iterator[Server]:
 
 
 @contextmanager
-def virtuoso_server(folder: Path) -> Iterator[Server]:
-    """Virtuoso Open Source 7 (`virtuoso-t`, Debian's virtuoso-opensource) in the foreground."""
+def virtuoso_server(folder: Path, buffers: int = 40_000) -> Iterator[Server]:
+    """Virtuoso Open Source 7 (`virtuoso-t`, Debian's virtuoso-opensource) in the foreground.
+
+    buffers is its page cache in 8 KB pages (40 000: about 330 MB, enough for the tests; Virtuoso's
+    own guide gives 170 000 per 2 GB of memory to spare, which 10^7 quads need).
+    """
     binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
     if binary is None or isql is None:
         raise BackendUnavailable("virtuoso-t / isql-vt are missing: `make system-deps` installs virtuoso-opensource")
     http, isql_port = free_port(), free_port()
-    (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(db=folder, isql=isql_port, http=http))
+    (folder / "virtuoso.ini").write_text(
+        VIRTUOSO_INI.format(db=folder, isql=isql_port, http=http, buffers=buffers, dirty=buffers * 3 // 4)
+    )
     log = folder / "out.log"
     with log.open("wb") as out:
         process = subprocess.Popen([binary, "+foreground", "+configfile", str(folder / "virtuoso.ini")],
