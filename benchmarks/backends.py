@@ -348,6 +348,45 @@ def bench_reasoning(servers: dict[str, Server], folder: Path, triples: list[int]
             report(results, f"reasoning, synthetic {size} triples / {name}", time_strategies(store))
 
 
+# ---------------------------------------------------------------------------------------------- tables
+
+
+def markdown(results: Results) -> str:
+    """The README's tables from the JSON: load and latency, throughput, reasoning."""
+    rows = {k: r for k, r in results.items() if isinstance(r, dict) and "in process" in r}
+    queries = list(next(iter(rows.values()))["in process"]) if rows else []
+    out = ["| graph / backend | load (s) | " + " | ".join(queries) + " | server peak RSS (MB) |",
+           "|---" * (len(queries) + 3) + "|"]  # fmt: skip
+    for key, row in rows.items():
+        cells = [_ms(row["in process"].get(q)) for q in queries]
+        memory = row.get("server peak_rss_mb", "")
+        out.append(f"| {key} | {row.get('load_s')} | " + " | ".join(cells) + f" | {memory} |")
+    out += ["", "| graph / backend | via | " + " | ".join(f"{q} @1 / @4" for q in queries) + " | serve peak RSS (MB) |",
+            "|---" * (len(queries) + 3) + "|"]  # fmt: skip
+    for key, row in rows.items():
+        for via in ("direct", "through actorgraph serve"):
+            if via in row:
+                rates = row[via]
+                cells = [f"{rates.get(q + ' @1', '')} / {rates.get(q + ' @4', '')}" for q in queries]
+                memory = row.get("actorgraph serve peak_rss_mb", "") if via != "direct" else ""
+                out.append(f"| {key} | {via} | " + " | ".join(cells) + f" | {memory} |")
+    stopped = {k: r for k, r in results.items() if isinstance(r, dict) and "stopped_after_s" in r}
+    out += [f"- {key}: {json.dumps(row)}" for key, row in stopped.items()]
+    reasoning = {k: r for k, r in results.items() if k.startswith("reasoning")}
+    if reasoning:
+        out += ["", "| reasoning / backend | copy (s) | server (s) | inferred | quads written | same graph |",
+                "|---|---|---|---|---|---|"]  # fmt: skip
+        for key, row in reasoning.items():
+            assert isinstance(row, dict)
+            out.append(f"| {key} | {row.get('copy_s', row.get('copy'))} | {row.get('server_s', row.get('server'))} | "
+                       f"{row.get('inferred')} | {row.get('quads written')} | {row.get('same graph')} |")  # fmt: skip
+    return "\n".join(out)
+
+
+def _ms(cell: object) -> str:
+    return f"{cell['median_ms']} ms" if isinstance(cell, dict) else str(cell)
+
+
 # ---------------------------------------------------------------------------------------------- main
 
 
@@ -364,7 +403,11 @@ def main() -> None:
     parser.add_argument("--reasoning-triples", type=int, nargs="*", default=[100_000])
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "actorgraph-bench")
     parser.add_argument("--output", type=Path, default=None, help="write the numbers as JSON here")
+    parser.add_argument("--table", type=Path, default=None, help="print the tables of a JSON written by --output")
     args = parser.parse_args()
+    if args.table:
+        print(markdown(json.loads(args.table.read_text())))
+        return
     args.data.mkdir(parents=True, exist_ok=True)
     results: Results = {"load average at start": os.getloadavg()}
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
@@ -389,6 +432,7 @@ def main() -> None:
         results["load average at end"] = os.getloadavg()
     if args.output:
         args.output.write_text(json.dumps(results, indent=2))
+    print(markdown(results))
     subprocess.run(["uptime"], check=False)
 
 
