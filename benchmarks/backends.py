@@ -352,35 +352,42 @@ def bench_reasoning(servers: dict[str, Server], folder: Path, triples: list[int]
 
 
 def markdown(results: Results) -> str:
-    """The README's tables from the JSON: load and latency, throughput, reasoning."""
+    """The README's tables from the JSON: load and latency, throughput, reasoning (queries in their order)."""
     rows = {k: r for k, r in results.items() if isinstance(r, dict) and "in process" in r}
-    queries = list(next(iter(rows.values()))["in process"]) if rows else []
-    out = ["| graph / backend | load (s) | " + " | ".join(queries) + " | server peak RSS (MB) |",
-           "|---" * (len(queries) + 3) + "|"]  # fmt: skip
+    names = ["lookup", "time-filtered relation", "2-hop join", "aggregation", "CONSTRUCT", "large result"]
+    out = ["| graph / backend | load (s) | " + " | ".join(names) + " | server peak RSS (MB) |",
+           "|---" * (len(names) + 3) + "|"]  # fmt: skip
     for key, row in rows.items():
-        cells = [_ms(row["in process"].get(q)) for q in queries]
-        memory = row.get("server peak_rss_mb", "")
+        cells = [_ms(cell) for cell in row["in process"].values()]
+        memory = _mb(row.get("server peak_rss_mb"))
         out.append(f"| {key} | {row.get('load_s')} | " + " | ".join(cells) + f" | {memory} |")
-    out += ["", "| graph / backend | via | " + " | ".join(f"{q} @1 / @4" for q in queries) + " | serve peak RSS (MB) |",
-            "|---" * (len(queries) + 3) + "|"]  # fmt: skip
+    out += ["", "q/s at 1 / 4 connections:", "",
+            "| graph / backend | via | " + " | ".join(names) + " | serve peak RSS (MB) |",
+            "|---" * (len(names) + 3) + "|"]  # fmt: skip
     for key, row in rows.items():
         for via in ("direct", "through actorgraph serve"):
             if via in row:
-                rates = row[via]
-                cells = [f"{rates.get(q + ' @1', '')} / {rates.get(q + ' @4', '')}" for q in queries]
-                memory = row.get("actorgraph serve peak_rss_mb", "") if via != "direct" else ""
+                rates = list(row[via].values())
+                cells = [f"{one} / {four}" for one, four in zip(rates[::2], rates[1::2], strict=True)]
+                memory = _mb(row.get("actorgraph serve peak_rss_mb")) if via != "direct" else ""
                 out.append(f"| {key} | {via} | " + " | ".join(cells) + f" | {memory} |")
     stopped = {k: r for k, r in results.items() if isinstance(r, dict) and "stopped_after_s" in r}
     out += [f"- {key}: {json.dumps(row)}" for key, row in stopped.items()]
     reasoning = {k: r for k, r in results.items() if k.startswith("reasoning")}
     if reasoning:
-        out += ["", "| reasoning / backend | copy (s) | server (s) | inferred | quads written | same graph |",
-                "|---|---|---|---|---|---|"]  # fmt: skip
+        out += ["", "| reasoning / backend | copy (s) | server (s) | closure + explanations, copy / server (s) | "
+                "inferred | quads written | same graph |", "|---|---|---|---|---|---|---|"]  # fmt: skip
         for key, row in reasoning.items():
             assert isinstance(row, dict)
-            out.append(f"| {key} | {row.get('copy_s', row.get('copy'))} | {row.get('server_s', row.get('server'))} | "
-                       f"{row.get('inferred')} | {row.get('quads written')} | {row.get('same graph')} |")  # fmt: skip
+            alone = f"{row.get('copy closure+explanations_s')} / {row.get('server closure+explanations_s')}"
+            both = f"{row.get('copy_s', row.get('copy'))} | {row.get('server_s', row.get('server'))}"
+            out.append(f"| {key} | {both} | {alone} | {row.get('inferred')} | {row.get('quads written')} | "
+                       f"{row.get('same graph')} |")  # fmt: skip
     return "\n".join(out)
+
+
+def _mb(value: object) -> str:
+    return f"{value:.0f}" if isinstance(value, float | int) else ""
 
 
 def _ms(cell: object) -> str:
