@@ -316,16 +316,17 @@ def canonical(ntriples: bytes) -> set[bytes]:
     return set(out.getvalue().splitlines())
 
 
-def reasoning_stores(label: str, servers: dict[str, Server], folder: Path,
-                     fill: Callable[[Store], None]) -> Iterator[tuple[str, Store]]:  # fmt: skip
-    work = folder / f"reason-{label}"
-    work.mkdir()
-    embedded = KnowledgeGraph(Settings(store_path=str(work / "store"), read_only=False))
-    embedded.build()
-    embedded.close()
-    store: Store = GraphStore.open(work / "store", read_only=False)
-    fill(store)
-    yield "embedded (disk)", store
+def reasoning_stores(label: str, servers: dict[str, Server], folder: Path, fill: Callable[[Store], None],
+                     embedded: bool = True) -> Iterator[tuple[str, Store]]:  # fmt: skip
+    if embedded:
+        work = folder / f"reason-{label}"
+        work.mkdir()
+        graph = KnowledgeGraph(Settings(store_path=str(work / "store"), read_only=False))
+        graph.build()
+        graph.close()
+        store: Store = GraphStore.open(work / "store", read_only=False)
+        fill(store)
+        yield "embedded (disk)", store
     for name, server in servers.items():
         remote = RemoteStore.from_settings(remote_settings(server))
         drop_ours(remote)
@@ -334,17 +335,19 @@ def reasoning_stores(label: str, servers: dict[str, Server], folder: Path,
         yield name, remote
 
 
-def bench_reasoning(servers: dict[str, Server], folder: Path, triples: list[int], results: Results) -> None:
-    """Both strategies on our graph, then on the OWL 2 RL workload (in the truthy graph, beside our graph)."""
-    for name, store in reasoning_stores("real", servers, folder, lambda _store: None):
-        report(results, f"reasoning, real graph / {name}", time_strategies(store))
+def bench_reasoning(servers: dict[str, Server], folder: Path, args: argparse.Namespace, results: Results) -> None:
+    """Both strategies on our graph, then on the OWL 2 RL workload (in place of the truthy graph)."""
+    triples, embedded = args.reasoning_triples, not args.reasoning_servers_only
+    if not args.skip_real_reasoning:
+        for name, store in reasoning_stores("real", servers, folder, lambda _store: None, embedded):
+            report(results, f"reasoning, real graph / {name}", time_strategies(store))
     for size in triples:
         workload = synthetic.synthetic_ntriples(individuals=max(100, size // 7)).encode("utf-8")
 
         def add(store: Store, data: bytes = workload) -> None:
             store.replace_graph(v.TRUTHY_GRAPH, data, "ntriples")
 
-        for name, store in reasoning_stores(f"synthetic-{size}", servers, folder, add):
+        for name, store in reasoning_stores(f"synthetic-{size}", servers, folder, add, embedded):
             report(results, f"reasoning, synthetic {size} triples / {name}", time_strategies(store))
 
 
@@ -408,6 +411,8 @@ def main() -> None:
     parser.add_argument("--virtuoso-buffers", type=int, default=250_000, help="Virtuoso's page cache (8 KB pages)")
     parser.add_argument("--reasoning", action="store_true", help="time both reasoning strategies")
     parser.add_argument("--reasoning-triples", type=int, nargs="*", default=[100_000])
+    parser.add_argument("--reasoning-servers-only", action="store_true", help="not the embedded store on disk")
+    parser.add_argument("--skip-real-reasoning", action="store_true", help="reason over the synthetic workload only")
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "actorgraph-bench")
     parser.add_argument("--output", type=Path, default=None, help="write the numbers as JSON here")
     parser.add_argument("--table", type=Path, default=None, help="print the tables of a JSON written by --output")
@@ -435,7 +440,7 @@ def main() -> None:
         for label, data, queries in datasets:
             bench_dataset(label, data, queries, servers, args, folder, results)
         if args.reasoning:
-            bench_reasoning(servers, folder, args.reasoning_triples, results)
+            bench_reasoning(servers, folder, args, results)
         results["load average at end"] = os.getloadavg()
     if args.output:
         args.output.write_text(json.dumps(results, indent=2))
