@@ -33,8 +33,8 @@ from actorgraph.ontology import vocab as v
 
 ENGINES = ("python", "sparql")
 STRATEGIES = ("copy", "server")
-# The faster strategy per kind of server, measured on our graph and on 10^5 synthetic triples
-# (benchmarks/backends.py, numbers in docs/deploy.md); kinds not measured here read and write back.
+# The faster strategy per kind of server, measured on our graph (benchmarks/backends.py --reasoning:
+# copy 2.0-2.1x faster on both, three runs; docs/deploy.md); kinds not measured here read and write back.
 FASTER_STRATEGY: dict[str, str] = {"oxigraph": "copy", "virtuoso": "copy"}
 
 
@@ -194,7 +194,9 @@ def infer_on_server(store: Store, *, explain: bool = True) -> InferenceReport:
         triads = write_conclusions(store, analysis, graph=target)
         store.update(f"DROP SILENT GRAPH <{v.INFERRED_GRAPH}> ;\nMOVE SILENT <{target}> TO <{v.INFERRED_GRAPH}>")
     except BaseException:
-        store.update(f"DROP SILENT GRAPH <{target}>")
+        # the rounds too: a closure that failed midway leaves some (each name is unique to this run)
+        rounds = [round_graph(number, round_base) for number in range(1, MAX_ROUNDS + 1)]
+        store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in (target, *rounds)))
         raise
     return InferenceReport(closure, triads, time.perf_counter() - started)
 
