@@ -33,8 +33,9 @@ from actorgraph.ontology import vocab as v
 
 ENGINES = ("python", "sparql")
 STRATEGIES = ("copy", "server")
-# The faster strategy per kind of server, measured on our graph (benchmarks/backends.py --reasoning:
-# copy 2.0-2.1x faster on both, three runs; docs/deploy.md); kinds not measured here read and write back.
+# The faster strategy per kind of server on our graph (benchmarks/backends.py --reasoning: copy 2.0-2.1x
+# faster on both, three runs). On a synthetic workload whose closure is 3x its input, server was 2x faster
+# on Virtuoso (docs/deploy.md); kinds not measured here read and write back.
 FASTER_STRATEGY: dict[str, str] = {"oxigraph": "copy", "virtuoso": "copy"}
 
 
