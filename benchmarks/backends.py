@@ -1,14 +1,23 @@
-"""Each backend directly, in-process: embedded Oxigraph, Oxigraph's server, Virtuoso 7 (docs/deploy.md).
+"""Each backend at scale: embedded Oxigraph, Oxigraph's server, Virtuoso 7 (docs/deploy.md).
 
-For the synthetic graph (10^6 quads; 10^7 with --big) and our real graph: load time (through the
-Store interface: bulk load on disk, staged Graph Store uploads and one switch on a server), then
-the latency of lookup, time-filtered relation, 2-hop join, aggregation, CONSTRUCT and a large
-result, and the memory of each process. On the real graph also the reasoning time (read, reason
-in memory, write back the inferred graph). The servers are started as the tests start them.
+For our real graph and the synthetic graph (synthetic.py, deterministic) at each --sizes quads:
 
-    .venv/bin/python benchmarks/backends.py [--quads 1000000] [--big] [--seconds 3] [--skip-virtuoso]
+- load time: a build on disk (bulk load) for embedded; for a server, the build's way: the quads in
+  an in-memory store, then staged Graph Store uploads in chunks and one switch (RemoteStore.publish);
+- the latency of lookup, time-filtered relation, 2-hop join, aggregation, CONSTRUCT and a large
+  result in process through the Store interface (embedded in this process; a server over HTTP);
+- with wrk at 1 and 4 connections: each server's own endpoint, and `actorgraph serve` in front of
+  each backend (--store DIR, or --store URL);
+- the peak RSS (VmHWM) of every process: each server, `actorgraph serve` with its query processes.
 
-The HTTP benchmark with a load generator is benchmarks/sparql_http.py (not this file).
+--reasoning times `reason` with both strategies (reason here and write back, or the rules as SPARQL
+Update on the server) on our graph and on the OWL 2 RL workload of synthetic.py.
+
+    .venv/bin/python benchmarks/backends.py --sizes 1000000 [10000000] [--seconds 2] [--wrk-seconds 3]
+    .venv/bin/python benchmarks/backends.py --sizes --reasoning --reasoning-triples 100000   # reasoning only
+
+Generated N-Quads are kept in --data (default /tmp/actorgraph-bench) and reused. Run it as a script
+(a `benchmarks` package in site-packages shadows this folder).
 """
 
 from __future__ import annotations
@@ -20,53 +29,35 @@ import os
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the servers, started as the tests do
-
-from backends import Server, oxigraph_server, virtuoso_server
+# Imported before sparql_http, which takes this folder off sys.path (its name shadows a module there).
+import synthetic
+from sparql_http import accept_for, descendants, load, peak_rss_mb, spawn
+from sparql_http import stop as stop_process
 
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
+from actorgraph.graph.errors import KGError
+from actorgraph.graph.reasoning import infer, infer_on_server
 from actorgraph.graph.remote import RemoteStore
+from actorgraph.graph.servers import Server, oxigraph_server, virtuoso_server
 from actorgraph.graph.store import GraphStore, Store, build_store, serialize_results
+from actorgraph.ontology import vocab as v
 
 AG = "https://w3id.org/actorgraph/ontology#"
 RES = "https://w3id.org/actorgraph/resource/"
-GRAPH = "https://w3id.org/actorgraph/graph/"
-XSD_GYEAR = "http://www.w3.org/2001/XMLSchema#gYear"
-RELATIONS = ["supports", "hostileTo", "cooperatesWith", "fundedBy", "memberOf", "alliedWith", "attacked", "hosts"]
-CERTAINTY = ["Stated", "Reported", "Alleged", "Suspected", "Denied", "Assessed"]
 PREFIXES = f"PREFIX ag: <{AG}>\nPREFIX res: <{RES}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 Query = Callable[[random.Random], str]
-
-
-def synthetic_lines(statements: int, actors: int, seed: int = 20261121) -> Iterator[str]:
-    """N-Quads shaped like ours: actors, statement nodes in ten document graphs, truthy triples (8 a statement)."""
-    rng = random.Random(seed)
-    rdf_type, label = (
-        "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>",
-        "<http://www.w3.org/2000/01/rdf-schema#label>",
-    )
-    for i in range(actors):
-        yield f'<{RES}actor-{i}> {label} "Actor {i}"@en <{GRAPH}entities> .\n'
-        yield f"<{RES}actor-{i}> {rdf_type} <{AG}{'State' if i % 10 == 0 else 'ArmedGroup'}> <{GRAPH}entities> .\n"
-    for n in range(statements):
-        doc, node = f"<{GRAPH}doc/doc-{n % 10}>", f"<{RES}statement/doc-{n % 10}/s{n}>"
-        subject, obj, relation = rng.randrange(actors), rng.randrange(actors), rng.choice(RELATIONS)
-        yield f"{node} {rdf_type} <{AG}Statement> {doc} .\n"
-        yield f"{node} <{AG}subject> <{RES}actor-{subject}> {doc} .\n"
-        yield f"{node} <{AG}relation> <{AG}{relation}> {doc} .\n"
-        yield f"{node} <{AG}object> <{RES}actor-{obj}> {doc} .\n"
-        yield f'{node} <{AG}startTime> "{rng.randrange(1979, 2025)}"^^<{XSD_GYEAR}> {doc} .\n'
-        yield f"{node} <{AG}certainty> <{AG}{rng.choice(CERTAINTY)}> {doc} .\n"
-        yield f"{node} <http://www.w3.org/ns/prov#wasAttributedTo> <{RES}author-{n % 25}> {doc} .\n"
-        yield f"<{RES}actor-{subject}> <{AG}{relation}> <{RES}actor-{obj}> <{GRAPH}truthy> .\n"
+Results = dict[str, object]
 
 
 def synthetic_queries(actors: int) -> dict[str, Query]:
@@ -74,12 +65,12 @@ def synthetic_queries(actors: int) -> dict[str, Query]:
         "lookup": lambda r: PREFIXES + f'SELECT ?s WHERE {{ ?s rdfs:label "Actor {r.randrange(actors)}"@en }}',
         "time-filtered relation": lambda r: PREFIXES + (
             f"SELECT ?st ?o ?t WHERE {{ ?st ag:subject res:actor-{r.randrange(actors)} ; ag:relation ag:supports ; "
-            f'ag:object ?o ; ag:startTime ?t FILTER(?t >= "2001"^^<{XSD_GYEAR}>) }}'),
+            f'ag:object ?o ; ag:startTime ?t FILTER(?t >= "2001"^^<{synthetic.XSD_GYEAR}>) }}'),
         "2-hop join": lambda r: PREFIXES + (
             f"SELECT ?b ?c WHERE {{ res:actor-{r.randrange(actors)} ag:supports ?b . ?b ag:supports ?c }}"),
         "aggregation": lambda r: PREFIXES + (
-            f"SELECT ?rel (COUNT(*) AS ?n) WHERE {{ ?st ag:relation ?rel ; ag:certainty ag:{r.choice(CERTAINTY)} }} "
-            "GROUP BY ?rel"),
+            f"SELECT ?rel (COUNT(*) AS ?n) WHERE {{ ?st ag:relation ?rel ; "
+            f"ag:certainty ag:{r.choice(synthetic.CERTAINTY)} }} GROUP BY ?rel"),
         "CONSTRUCT": lambda r: PREFIXES + (
             f"CONSTRUCT {{ ?st ?p ?o }} WHERE {{ ?st ag:subject res:actor-{r.randrange(actors)} ; ?p ?o }}"),
         "large result (100k rows)": lambda r: "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 100000",
@@ -100,6 +91,83 @@ def real_queries() -> dict[str, Query]:
     }  # fmt: skip
 
 
+# ---------------------------------------------------------------------------------------------- data
+
+
+def synthetic_file(folder: Path, quads: int) -> tuple[Path, int]:
+    """The synthetic N-Quads of about `quads` quads (written once, then reused) and its number of actors."""
+    statements, actors = quads // 8, max(1000, quads // 200)
+    path = folder / f"synthetic-{quads}.nq"
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        with partial.open("w", encoding="utf-8") as out:
+            out.writelines(synthetic.statement_nquads(statements, actors))
+        partial.rename(path)
+    return path, actors
+
+
+def real_file(folder: Path) -> Path:
+    """Our graph, built from the shipped sources, as N-Quads."""
+    path = folder / "real.nq"
+    memory = KnowledgeGraph(Settings(store_path=":memory:"))
+    memory.build()
+    with path.open("wb") as out:
+        memory.store.dump(out, "nquads")
+    return path
+
+
+# ---------------------------------------------------------------------------------------------- loading
+
+
+def load_embedded(folder: Path, data: Path) -> tuple[Path, float]:
+    """A store on disk built from the N-Quads (bulk load, then the symlink swap); its path and seconds."""
+    started = time.perf_counter()
+
+    def fill(store: GraphStore) -> None:
+        store.bulk_load(data.read_bytes(), "nquads")
+
+    build_store(folder / "store", fill)
+    return folder / "store", time.perf_counter() - started
+
+
+def remote_settings(server: Server) -> Settings:
+    return Settings(store_path=server.url, store_kind=server.kind, read_only=False, query_timeout=600)
+
+
+def load_remote(server: Server, data: Path, limit: float) -> dict[str, object]:
+    """The build's way onto a server: quads into memory, staged uploads in chunks, one switch.
+
+    A load still running after `limit` seconds is stopped by killing the server: what it reached
+    (triples uploaded, seconds, the server's peak memory) is the result.
+    """
+    store = RemoteStore.from_settings(remote_settings(server))
+    started = time.perf_counter()
+    work = GraphStore.memory()
+    work.bulk_load(data.read_bytes(), "nquads")
+    parsed = time.perf_counter() - started
+    progress = {"sent": 0, "total": 0}
+
+    def uploaded(done: int, total: int) -> None:
+        progress.update(sent=done, total=total)
+
+    watchdog = threading.Timer(limit, lambda: os.kill(server.pid, 9))
+    watchdog.start()
+    memory = 0.0
+    try:
+        store.publish(work, uploaded)
+        memory = peak_rss_mb(server.pid)
+        row: dict[str, object] = {"load_s": round(time.perf_counter() - started, 1), "parse_s": round(parsed, 1)}
+    except KGError as exc:
+        row = {"stopped_after_s": round(time.perf_counter() - started, 1), "error": str(exc)[:200]}
+    finally:
+        watchdog.cancel()
+    row.update(uploaded=progress["sent"], of=progress["total"], server_peak_rss_mb=memory or None)
+    return row
+
+
+# ---------------------------------------------------------------------------------------------- measuring
+
+
 def latency_ms(store: Store, make: Query, seconds: float) -> dict[str, float]:
     """Median and 90th-percentile latency of a query, its result read and serialised as a server would."""
     rng, times = random.Random(1), []
@@ -117,106 +185,267 @@ def latency_ms(store: Store, make: Query, seconds: float) -> dict[str, float]:
             "runs": len(times)}  # fmt: skip
 
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
+def latencies(store: Store, queries: dict[str, Query], seconds: float) -> dict[str, object]:
+    row: dict[str, object] = {}
+    for name, make in queries.items():
+        try:
+            row[name] = latency_ms(store, make, seconds)
+        except KGError as exc:  # a backend that cannot answer one query still gets its other numbers
+            row[name] = f"error: {str(exc)[:160]}"
+    return row
 
 
-def load_embedded(folder: Path, data: Path) -> tuple[GraphStore, float]:
-    started = time.perf_counter()
-
-    def fill(store: GraphStore) -> None:
-        store.bulk_load(data.read_bytes(), "nquads")
-
-    target = build_store(folder / "store", fill)
-    seconds = time.perf_counter() - started
-    return GraphStore.open(target), seconds
+def graph_params(store: Store) -> str:
+    """default-graph-uri for every graph of ours: a server's own endpoint then sees the union, as we do."""
+    return "&".join(f"default-graph-uri={urllib.parse.quote(g, safe='')}" for g in store.named_graphs())
 
 
-def load_remote(server: Server, data: Path) -> tuple[RemoteStore, float]:
-    store = RemoteStore.from_settings(Settings(store_path=server.url, store_kind=server.kind, query_timeout=600),
-                                      read_only=False)  # fmt: skip
-    started = time.perf_counter()
-    work = GraphStore.memory()
-    work.bulk_load(data.read_bytes(), "nquads")
-    store.publish(work)
-    return store, time.perf_counter() - started
+def throughput(port: int, path: str, extra: str, queries: dict[str, Query], seconds: float,
+               folder: Path) -> dict[str, float]:  # fmt: skip
+    """Queries per second through wrk at 1 and 4 connections, 200 requests per query cycled."""
+    rates: dict[str, float] = {}
+    for name, make in queries.items():
+        rng = random.Random(7)
+        paths = [f"{path}?{urllib.parse.urlencode({'query': make(rng)})}{'&' + extra if extra else ''}"
+                 for _ in range(200)]  # fmt: skip
+        for connections in (1, 4):
+            rates[f"{name} @{connections}"] = round(
+                load(port, paths, accept_for(name), seconds, connections, folder), 1
+            )
+    return rates
 
 
-def bench(label: str, stores: dict[str, tuple[Store, float, int]], queries: dict[str, Query], seconds: float,
-          results: dict[str, object]) -> None:  # fmt: skip
-    for backend, (store, load_seconds, pid) in stores.items():
-        row: dict[str, object] = {"load_s": round(load_seconds, 2), "quads": store.count()}
-        for name, make in queries.items():
-            try:
-                row[name] = latency_ms(store, make, seconds)
-            except Exception as exc:  # a backend that cannot answer one query still gets its other numbers
-                row[name] = f"error: {str(exc)[:160]}"
-        row["rss_mb"] = rss_mb(pid)
-        results[f"{label} / {backend}"] = row
-        print(json.dumps({f"{label} / {backend}": row}), flush=True)
+@contextmanager
+def served(store: str, kind: str | None, folder: Path) -> Iterator[tuple[int, int]]:
+    """`actorgraph serve` in front of a store (4 query processes, 60 s timeout); its port and pid."""
+    env = {**os.environ, **({"ACTORGRAPH_STORE_KIND": kind} if kind else {})}
+    args = [sys.executable, "-m", "actorgraph.graph", "serve", "--store", store, "--port", "{port}", "--workers", "4",
+            "--timeout", "60", "--max-rows", "200000"]  # fmt: skip
+    server = spawn("ours", args, folder / "serve.log", env=env)
+    try:
+        yield server.port, server.process.pid
+    finally:
+        stop_process(server.process)
 
 
-def reasoning_times(servers: dict[str, Server], folder: Path) -> dict[str, float]:
-    """Seconds of `actorgraph reason` on our graph per backend (read, reason in memory, write back)."""
-    times: dict[str, float] = {}
-    settings = {"embedded (disk)": Settings(store_path=str(folder / "reason-store"), read_only=False),
-                **{name: Settings(store_path=s.url, store_kind=s.kind, read_only=False, query_timeout=600)
-                   for name, s in servers.items()}}  # fmt: skip
-    for name, config in settings.items():
-        graph = KnowledgeGraph(config)
-        graph.build()
+def tree_peak_rss_mb(pid: int) -> float:
+    """The peak RSS of a process and its descendants (summed: they run side by side)."""
+    return round(sum(peak_rss_mb(p) for p in [pid, *descendants(pid)]), 1)
+
+
+def port_of(url: str) -> int:
+    return int(urllib.parse.urlsplit(url).port or 80)
+
+
+def bench_dataset(label: str, data: Path, queries: dict[str, Query], servers: dict[str, Server],
+                  args: argparse.Namespace, folder: Path, results: Results) -> None:  # fmt: skip
+    """Load, latencies, and (with --wrk-seconds) throughput direct and through `actorgraph serve`, per backend."""
+    work = folder / label.replace(" ", "-")
+    work.mkdir()
+    path, seconds = load_embedded(work, data)
+    store: Store = GraphStore.open(path)
+    row: dict[str, object] = {"load_s": round(seconds, 1), "quads": store.count(),
+                              "in process": latencies(store, queries, args.seconds)}  # fmt: skip
+    if args.wrk_seconds:
+        with served(str(path), None, work) as (port, pid):
+            row["through actorgraph serve"] = throughput(port, "/sparql", "", queries, args.wrk_seconds, work)
+            row["actorgraph serve peak_rss_mb"] = tree_peak_rss_mb(pid)
+    row["bench process peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    report(results, f"{label} / embedded", row)
+    for name, server in servers.items():
+        loaded = load_remote(server, data, args.load_limit)
+        if "load_s" not in loaded:
+            report(results, f"{label} / {name}", loaded)
+            continue
+        remote = RemoteStore.from_settings(remote_settings(server))
+        row = {**loaded, "quads": remote.count(), "in process": latencies(remote, queries, args.seconds)}
+        if args.wrk_seconds:
+            path_only = urllib.parse.urlsplit(server.url).path
+            row["direct"] = throughput(port_of(server.url), path_only, graph_params(remote), queries,
+                                       args.wrk_seconds, work)  # fmt: skip
+            with served(server.url, server.kind, work) as (port, pid):
+                row["through actorgraph serve"] = throughput(port, "/sparql", "", queries, args.wrk_seconds, work)
+                row["actorgraph serve peak_rss_mb"] = tree_peak_rss_mb(pid)
+        row["server peak_rss_mb"] = peak_rss_mb(server.pid)
+        report(results, f"{label} / {name}", row)
+        drop_ours(remote)  # room for the next dataset
+
+
+def drop_ours(store: RemoteStore) -> None:
+    """Drop every graph we see (not the server's own: Virtuoso keeps its configuration in graphs)."""
+    graphs = store.named_graphs()
+    if graphs:
+        store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+
+
+def report(results: Results, key: str, row: object) -> None:
+    results[key] = row
+    print(json.dumps({key: row}), flush=True)
+
+
+# ---------------------------------------------------------------------------------------------- reasoning
+
+
+def time_strategies(store: Store) -> dict[str, object]:
+    """Seconds of infer with each strategy on the same store, and whether they wrote the same graph."""
+    row: dict[str, object] = {}
+    graphs: dict[str, bytes] = {}
+    for strategy in ("copy", "server"):
         started = time.perf_counter()
-        graph.reason()
-        times[name] = round(time.perf_counter() - started, 2)
-    return times
+        try:
+            report_ = infer_on_server(store) if strategy == "server" else infer(store, strategy="copy")
+        except KGError as exc:
+            row[strategy] = f"error: {str(exc)[:200]}"
+            continue
+        row[f"{strategy}_s"] = round(time.perf_counter() - started, 1)
+        row[f"{strategy} closure+explanations_s"] = round(report_.closure.seconds, 1)
+        row["inferred"], row["quads written"] = report_.closure.inferred, report_.closure.quads
+        buffer = io.BytesIO()
+        store.dump_graph(buffer, "ntriples", v.INFERRED_GRAPH)
+        graphs[strategy] = buffer.getvalue()
+    if len(graphs) == 2:
+        row["same graph"] = canonical(graphs["copy"]) == canonical(graphs["server"])
+    return row
+
+
+def canonical(ntriples: bytes) -> set[bytes]:
+    copy = GraphStore.memory()
+    copy.load(ntriples, "ntriples", v.INFERRED_GRAPH)
+    out = io.BytesIO()
+    copy.dump_graph(out, "ntriples", v.INFERRED_GRAPH)
+    return set(out.getvalue().splitlines())
+
+
+def reasoning_stores(label: str, servers: dict[str, Server], folder: Path, fill: Callable[[Store], None],
+                     embedded: bool = True) -> Iterator[tuple[str, Store]]:  # fmt: skip
+    if embedded:
+        work = folder / f"reason-{label}"
+        work.mkdir()
+        graph = KnowledgeGraph(Settings(store_path=str(work / "store"), read_only=False))
+        graph.build()
+        graph.close()
+        store: Store = GraphStore.open(work / "store", read_only=False)
+        fill(store)
+        yield "embedded (disk)", store
+    for name, server in servers.items():
+        remote = RemoteStore.from_settings(remote_settings(server))
+        drop_ours(remote)
+        KnowledgeGraph(remote_settings(server)).build()
+        fill(remote)
+        yield name, remote
+
+
+def bench_reasoning(servers: dict[str, Server], folder: Path, args: argparse.Namespace, results: Results) -> None:
+    """Both strategies on our graph, then on the OWL 2 RL workload (in place of the truthy graph)."""
+    triples, embedded = args.reasoning_triples, not args.reasoning_servers_only
+    if not args.skip_real_reasoning:
+        for name, store in reasoning_stores("real", servers, folder, lambda _store: None, embedded):
+            report(results, f"reasoning, real graph / {name}", time_strategies(store))
+    for size in triples:
+        workload = synthetic.synthetic_ntriples(individuals=max(100, size // 7)).encode("utf-8")
+
+        def add(store: Store, data: bytes = workload) -> None:
+            store.replace_graph(v.TRUTHY_GRAPH, data, "ntriples")
+
+        for name, store in reasoning_stores(f"synthetic-{size}", servers, folder, add, embedded):
+            report(results, f"reasoning, synthetic {size} triples / {name}", time_strategies(store))
+
+
+# ---------------------------------------------------------------------------------------------- tables
+
+
+def markdown(results: Results) -> str:
+    """The README's tables from the JSON: load and latency, throughput, reasoning (queries in their order)."""
+    rows = {k: r for k, r in results.items() if isinstance(r, dict) and "in process" in r}
+    names = ["lookup", "time-filtered relation", "2-hop join", "aggregation", "CONSTRUCT", "large result"]
+    out = ["| graph / backend | load (s) | " + " | ".join(names) + " | server peak RSS (MB) |",
+           "|---" * (len(names) + 3) + "|"]  # fmt: skip
+    for key, row in rows.items():
+        cells = [_ms(cell) for cell in row["in process"].values()]
+        memory = _mb(row.get("server peak_rss_mb"))
+        out.append(f"| {key} | {row.get('load_s')} | " + " | ".join(cells) + f" | {memory} |")
+    out += ["", "q/s at 1 / 4 connections:", "",
+            "| graph / backend | via | " + " | ".join(names) + " | serve peak RSS (MB) |",
+            "|---" * (len(names) + 3) + "|"]  # fmt: skip
+    for key, row in rows.items():
+        for via in ("direct", "through actorgraph serve"):
+            if via in row:
+                rates = list(row[via].values())
+                cells = [f"{one} / {four}" for one, four in zip(rates[::2], rates[1::2], strict=True)]
+                memory = _mb(row.get("actorgraph serve peak_rss_mb")) if via != "direct" else ""
+                out.append(f"| {key} | {via} | " + " | ".join(cells) + f" | {memory} |")
+    stopped = {k: r for k, r in results.items() if isinstance(r, dict) and "stopped_after_s" in r}
+    out += [f"- {key}: {json.dumps(row)}" for key, row in stopped.items()]
+    reasoning = {k: r for k, r in results.items() if k.startswith("reasoning")}
+    if reasoning:
+        out += ["", "| reasoning / backend | copy (s) | server (s) | closure + explanations, copy / server (s) | "
+                "inferred | quads written | same graph |", "|---|---|---|---|---|---|---|"]  # fmt: skip
+        for key, row in reasoning.items():
+            assert isinstance(row, dict)
+            alone = f"{row.get('copy closure+explanations_s')} / {row.get('server closure+explanations_s')}"
+            both = f"{row.get('copy_s', row.get('copy'))} | {row.get('server_s', row.get('server'))}"
+            out.append(f"| {key} | {both} | {alone} | {row.get('inferred')} | {row.get('quads written')} | "
+                       f"{row.get('same graph')} |")  # fmt: skip
+    return "\n".join(out)
+
+
+def _mb(value: object) -> str:
+    return f"{value:.0f}" if isinstance(value, float | int) else ""
+
+
+def _ms(cell: object) -> str:
+    return f"{cell['median_ms']} ms" if isinstance(cell, dict) else str(cell)
+
+
+# ---------------------------------------------------------------------------------------------- main
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quads", type=int, default=1_000_000, help="synthetic graph size (about)")
-    parser.add_argument("--big", action="store_true", help="10^7 quads instead")
-    parser.add_argument("--seconds", type=float, default=3.0, help="seconds per query and backend")
-    parser.add_argument("--skip-virtuoso", action="store_true")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1_000_000], help="synthetic graph sizes (quads)")
+    parser.add_argument("--skip-real", action="store_true", help="no scale measurement on our real graph")
+    parser.add_argument("--seconds", type=float, default=2.0, help="seconds per query and backend, in process")
+    parser.add_argument("--wrk-seconds", type=float, default=3.0, help="seconds per wrk run (0: no HTTP throughput)")
+    parser.add_argument("--load-limit", type=float, default=1800, help="seconds a server may take to load")
+    parser.add_argument("--skip", action="append", default=[], choices=["oxigraph", "virtuoso"])
+    parser.add_argument("--virtuoso-buffers", type=int, default=250_000, help="Virtuoso's page cache (8 KB pages)")
+    parser.add_argument("--reasoning", action="store_true", help="time both reasoning strategies")
+    parser.add_argument("--reasoning-triples", type=int, nargs="*", default=[100_000])
+    parser.add_argument("--reasoning-servers-only", action="store_true", help="not the embedded store on disk")
+    parser.add_argument("--skip-real-reasoning", action="store_true", help="reason over the synthetic workload only")
+    parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "actorgraph-bench")
     parser.add_argument("--output", type=Path, default=None, help="write the numbers as JSON here")
+    parser.add_argument("--table", type=Path, default=None, help="print the tables of a JSON written by --output")
     args = parser.parse_args()
-    quads = 10_000_000 if args.big else args.quads
-    results: dict[str, object] = {}
+    if args.table:
+        print(markdown(json.loads(args.table.read_text())))
+        return
+    args.data.mkdir(parents=True, exist_ok=True)
+    results: Results = {"load average at start": os.getloadavg()}
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         folder = Path(tmp)
-        starters = {"oxigraph server": oxigraph_server}
-        if not args.skip_virtuoso:
-            starters["virtuoso"] = virtuoso_server
+        starters = {"oxigraph": oxigraph_server,
+                    "virtuoso": lambda path: virtuoso_server(path, args.virtuoso_buffers)}  # fmt: skip
         servers: dict[str, Server] = {}
         for name, start in starters.items():
-            (folder / name).mkdir()
-            servers[name] = stack.enter_context(start(folder / name))
-        statements, actors = quads // 8, max(1000, quads // 200)
-        data = folder / "synthetic.nq"
-        with data.open("w", encoding="utf-8") as out:
-            out.writelines(synthetic_lines(statements, actors))
-        real = folder / "real.nq"
-        memory = KnowledgeGraph(Settings(store_path=":memory:"))
-        memory.build()
-        with real.open("wb") as out:
-            memory.store.dump(out, "nquads")
-        for label, source, queries in (("real graph", real, real_queries()),
-                                       (f"synthetic {quads:.0e} quads", data, synthetic_queries(actors))):  # fmt: skip
-            stores: dict[str, tuple[Store, float, int]] = {}
-            (folder / label).mkdir()
-            embedded, seconds = load_embedded(folder / label, source)
-            stores["embedded"] = (embedded, seconds, os.getpid())
-            for name, server in servers.items():
-                remote, seconds = load_remote(server, source)
-                stores[name] = (remote, seconds, server.pid)
-            bench(label, stores, queries, args.seconds, results)
-        results["reasoning (real graph), seconds"] = reasoning_times(servers, folder)
-        print(json.dumps({"reasoning (real graph), seconds": results["reasoning (real graph), seconds"]}))
-        results["benchmark process peak rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+            if name not in args.skip:
+                (folder / name).mkdir()
+                servers[name] = stack.enter_context(start(folder / name))
+        datasets = [] if args.skip_real else [("real graph", real_file(args.data), real_queries())]
+        for size in args.sizes:
+            started = time.perf_counter()
+            data, actors = synthetic_file(args.data, size)
+            print(f"synthetic {size:.0e} quads ready in {time.perf_counter() - started:.0f} s", flush=True)
+            datasets.append((f"synthetic {size:.0e} quads", data, synthetic_queries(actors)))
+        for label, data, queries in datasets:
+            bench_dataset(label, data, queries, servers, args, folder, results)
+        if args.reasoning:
+            bench_reasoning(servers, folder, args, results)
+        results["load average at end"] = os.getloadavg()
     if args.output:
         args.output.write_text(json.dumps(results, indent=2))
+    print(markdown(results))
+    subprocess.run(["uptime"], check=False)
 
 
 if __name__ == "__main__":

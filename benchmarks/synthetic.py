@@ -1,13 +1,47 @@
-"""A synthetic OWL 2 RL workload shaped like ActorGraph (hierarchies, symmetric, inverse, chain, defined class)."""
+"""Synthetic graphs shaped like ActorGraph's, generated deterministically (a seed, no clock).
+
+- ``statement_nquads``: the data of the scale benchmarks (actors; statement nodes with subject,
+  relation, object, year, certainty and attribution in ten document graphs; truthy triples);
+- ``synthetic_ntriples``: an OWL 2 RL workload (hierarchies, symmetric, inverse, chain, defined class).
+"""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 
 EX = "https://example.org/synthetic/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
+
+
+AG = "https://w3id.org/actorgraph/ontology#"
+RES = "https://w3id.org/actorgraph/resource/"
+GRAPH = "https://w3id.org/actorgraph/graph/"
+XSD_GYEAR = "http://www.w3.org/2001/XMLSchema#gYear"
+RELATIONS = ["supports", "hostileTo", "cooperatesWith", "fundedBy", "memberOf", "alliedWith", "attacked", "hosts"]
+CERTAINTY = ["Stated", "Reported", "Alleged", "Suspected", "Denied", "Assessed"]
+
+
+def statement_nquads(statements: int, actors: int, seed: int = 20261121) -> Iterator[str]:
+    """N-Quads lines shaped like ours: 2 per actor, then 8 per statement (7 on its node, 1 truthy triple)."""
+    rng = random.Random(seed)
+    rdf_type, label = f"<{RDF}type>", f"<{RDFS}label>"
+    for i in range(actors):
+        yield f'<{RES}actor-{i}> {label} "Actor {i}"@en <{GRAPH}entities> .\n'
+        yield f"<{RES}actor-{i}> {rdf_type} <{AG}{'State' if i % 10 == 0 else 'ArmedGroup'}> <{GRAPH}entities> .\n"
+    for n in range(statements):
+        doc, node = f"<{GRAPH}doc/doc-{n % 10}>", f"<{RES}statement/doc-{n % 10}/s{n}>"
+        subject, obj, relation = rng.randrange(actors), rng.randrange(actors), rng.choice(RELATIONS)
+        yield f"{node} {rdf_type} <{AG}Statement> {doc} .\n"
+        yield f"{node} <{AG}subject> <{RES}actor-{subject}> {doc} .\n"
+        yield f"{node} <{AG}relation> <{AG}{relation}> {doc} .\n"
+        yield f"{node} <{AG}object> <{RES}actor-{obj}> {doc} .\n"
+        yield f'{node} <{AG}startTime> "{rng.randrange(1979, 2025)}"^^<{XSD_GYEAR}> {doc} .\n'
+        yield f"{node} <{AG}certainty> <{AG}{rng.choice(CERTAINTY)}> {doc} .\n"
+        yield f"{node} <http://www.w3.org/ns/prov#wasAttributedTo> <{RES}author-{n % 25}> {doc} .\n"
+        yield f"<{RES}actor-{subject}> <{AG}{relation}> <{RES}actor-{obj}> <{GRAPH}truthy> .\n"
 
 
 def _iri(local: str) -> str:

@@ -27,7 +27,7 @@ from actorgraph.graph.linking import suggest as link_suggest
 from actorgraph.graph.linking.void import void_graph
 from actorgraph.graph.named_queries import NamedQuery, load_all
 from actorgraph.graph.named_queries import get as named_query
-from actorgraph.graph.reasoning import infer
+from actorgraph.graph.reasoning import infer, remote_strategy
 from actorgraph.graph.remote import RemoteStore
 from actorgraph.graph.sources import load_corpus, shipped_sources
 from actorgraph.graph.store import (
@@ -165,7 +165,8 @@ class KnowledgeGraph:
             summary = infer(self.store).summary()
         elif self.settings.remote:
             step(build_mod.REASON_STEP)
-            summary = infer(RemoteStore.from_settings(self.settings, read_only=False)).summary()
+            strategy = remote_strategy(self.settings.store_kind, self.settings.store_reasoning)
+            summary = infer(RemoteStore.from_settings(self.settings, read_only=False), strategy=strategy).summary()
         else:
             summary = build_mod.reason_store(self.settings.store_dir, step)
             self.close()

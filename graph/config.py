@@ -101,6 +101,11 @@ class Settings:
     store_password: str = _setting("", "Password for HTTP basic authentication to a remote store.", secret=True)
     store_token: str = _setting("", "Bearer token sent to a remote store (empty: none).", secret=True)
     store_chunk: int = _setting(50_000, "Triples per upload request when a build writes into a remote store.")
+    store_reasoning: str = _setting(
+        "",
+        "How `reason` works on a remote store: 'server' (the rules run as SPARQL Update on it) or 'copy' (read, "
+        "reason here, write back); empty: the faster for the kind, as measured (docs/deploy.md).",
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

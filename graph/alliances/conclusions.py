@@ -286,8 +286,10 @@ def _triad_label(network: SignedNetwork, triad: Triad) -> str:
     return f"{names} ({triad.signs}, {state}, {period})"
 
 
-def write_conclusions(store: Store, analysis: AllianceAnalysis | None = None, top: int | None = None) -> int:
-    """Add ties, triads and hypotheses for every year the statements mention to the inferred graph.
+def write_conclusions(
+    store: Store, analysis: AllianceAnalysis | None = None, top: int | None = None, graph: str = v.INFERRED_GRAPH
+) -> int:
+    """Add ties, triads and hypotheses for every year the statements mention to the inferred graph (or graph).
 
     Returns the number of triads written.
     """
@@ -300,5 +302,5 @@ def write_conclusions(store: Store, analysis: AllianceAnalysis | None = None, to
         lines.extend(conclusion_triples(network, top))
     if lines:
         # Turtle-compatible N-Triples-like lines with ';' and ',' lists: load as Turtle.
-        store.load("\n".join(lines).encode("utf-8"), "turtle", graph=v.INFERRED_GRAPH)
+        store.load("\n".join(lines).encode("utf-8"), "turtle", graph=graph)
     return triads

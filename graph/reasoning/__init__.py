@@ -16,11 +16,15 @@ from __future__ import annotations
 
 from actorgraph.graph.reasoning.closure import (
     ENGINES,
+    FASTER_STRATEGY,
+    STRATEGIES,
     ClosureReport,
     InferenceReport,
     infer,
+    infer_on_server,
     materialise,
     reason_in_memory,
+    remote_strategy,
 )
 from actorgraph.graph.reasoning.explanations import Clash, Step, clashes, compact, explain, rule_counts, triple_iri
 from actorgraph.graph.reasoning.fixpoint import graphs_ntriples
@@ -29,8 +33,10 @@ from actorgraph.graph.reasoning.sparql import count_inferred, inferred_triples
 
 __all__ = [
     "ENGINES",
+    "FASTER_STRATEGY",
     "INPUT_GRAPHS",
     "MAX_ROUNDS",
+    "STRATEGIES",
     "Clash",
     "ClosureReport",
     "InferenceReport",
@@ -42,11 +48,13 @@ __all__ = [
     "explain",
     "graphs_ntriples",
     "infer",
+    "infer_on_server",
     "inferred_triples",
     "load_rules",
     "materialise",
     "parse_rule",
     "reason_in_memory",
+    "remote_strategy",
     "rule_counts",
     "triple_iri",
 ]

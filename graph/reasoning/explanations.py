@@ -29,7 +29,7 @@ from actorgraph.graph.reasoning.rules import (
     touches,
 )
 from actorgraph.graph.reasoning.sparql import one_request, pattern_text, pattern_variables, present_terms, rule_where
-from actorgraph.graph.store import GraphStore
+from actorgraph.graph.store import GraphStore, Store
 from actorgraph.ontology import vocab as v
 
 SPEC = "https://www.w3.org/TR/owl2-profiles/#Reasoning_in_OWL_2_RL_and_RDF_Graphs_using_Rules"
@@ -109,7 +109,7 @@ def explanation_update(
 
 
 def explain_rounds(
-    store: GraphStore, graphs: tuple[str, ...], rounds: list[str], rules: Iterable[Rule], target: str
+    store: Store, graphs: tuple[str, ...], rounds: list[str], rules: Iterable[Rule], target: str
 ) -> None:
     """Explain the triples of each round graph, round by round, into the target graph.
 
@@ -134,7 +134,7 @@ def sparql_string(text: str) -> str:
     return json.dumps(text)
 
 
-def describe_rules(store: GraphStore, rules: Iterable[Rule], target: str) -> None:
+def describe_rules(store: Store, rules: Iterable[Rule], target: str) -> None:
     """A node per rule (id, title, description, link to the OWL 2 RL table)."""
     lines = []
     for rule in rules:
@@ -147,7 +147,7 @@ def describe_rules(store: GraphStore, rules: Iterable[Rule], target: str) -> Non
     store.update(f"INSERT DATA {{ GRAPH <{target}> {{\n" + "\n".join(lines) + "\n} }")
 
 
-def link_premises(store: GraphStore, graphs: tuple[str, ...], target: str) -> None:
+def link_premises(store: Store, graphs: tuple[str, ...], target: str) -> None:
     """Say where asserted premises come from, down to the statement nodes behind truthy triples."""
     rdf, prov, ag = v.RDF, v.PROV, v.AG
     values = " ".join(f"<{g}>" for g in graphs)
@@ -167,11 +167,12 @@ def link_premises(store: GraphStore, graphs: tuple[str, ...], target: str) -> No
     )
 
 
-def rule_counts(store: GraphStore, target: str = v.INFERRED_GRAPH) -> dict[str, int]:
+def rule_counts(store: Store, target: str = v.INFERRED_GRAPH) -> dict[str, int]:
     """How many inferred triples each rule derived (a triple can count for several rules)."""
     result = store.select(
         f"SELECT ?id (COUNT(DISTINCT ?t) AS ?n) WHERE {{ GRAPH <{target}> {{ "
-        f"?d <{v.AG}rule> ?r ; <{v.AG}conclusion> ?t . ?r <{v.AG}ruleId> ?id }} }} GROUP BY ?id"
+        f"?d <{v.AG}rule> ?r ; <{v.AG}conclusion> ?t . ?r <{v.AG}ruleId> ?id }} }} GROUP BY ?id",
+        named_graphs=[target],  # on a server, the target may be a scratch graph readers do not see
     )
     return {row["id"].value: int(row["n"].value) for row in result}
 

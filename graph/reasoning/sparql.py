@@ -25,7 +25,7 @@ from actorgraph.graph.reasoning.rules import (
     premise_may_match,
     touches,
 )
-from actorgraph.graph.store import GraphStore
+from actorgraph.graph.store import GraphStore, Store
 from actorgraph.ontology import vocab as v
 
 # ---------------------------------------------------------------------------- SPARQL generation
@@ -49,9 +49,9 @@ def pattern_text(pattern: Pattern) -> str:
 ROUND_BASE = v.INFERRED_GRAPH + "/round/"
 
 
-def round_graph(number: int) -> str:
+def round_graph(number: int, base: str = ROUND_BASE) -> str:
     """The scratch graph holding the triples first inferred in a round (dropped at the end)."""
-    return f"{ROUND_BASE}{number}"
+    return f"{base}{number}"
 
 
 def _premise_regex(pattern: Pattern) -> re.Pattern[str]:
@@ -113,9 +113,10 @@ def rule_update(
 # ---------------------------------------------------------------------------- reading the graphs
 
 
-def count_quads(store: GraphStore, graph: str) -> int:
+def count_quads(store: Store, graph: str) -> int:
     """Every triple of a graph, explanation nodes included."""
-    result = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    # The graph is named: on a server a scratch graph is not part of the dataset readers see.
+    result = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", named_graphs=[graph])
     return int(next(iter(result))["n"].value)
 
 
@@ -124,29 +125,37 @@ def not_explanation(var: str) -> str:
     return " && ".join(f'!STRSTARTS(STR({var}), "{base}")' for base in EXPLANATION_BASES)
 
 
-def count_inferred(store: GraphStore, target: str = v.INFERRED_GRAPH) -> int:
+def count_inferred(store: Store, target: str = v.INFERRED_GRAPH) -> int:
     """Inferred triples in the target graph, not counting explanation nodes."""
     result = store.select(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} FILTER({not_explanation('?s')}) }}"
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} FILTER({not_explanation('?s')}) }}",
+        named_graphs=[target],
     )
     return int(next(iter(result))["n"].value)
 
 
-def present_terms(store: GraphStore, graphs: Iterable[str]) -> tuple[set[str], set[str]]:
+def present_terms(store: Store, graphs: Iterable[str]) -> tuple[set[str], set[str]]:
     """The predicates, and the classes of rdf:type triples, that occur in some graphs (full IRIs)."""
+    graphs = list(graphs)
     values = " ".join(f"<{g}>" for g in graphs)
-    preds = store.select(f"SELECT DISTINCT ?p WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
-    kinds = store.select(f"SELECT DISTINCT ?c WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s a ?c }} }}")
+    # GROUP BY, not DISTINCT: Virtuoso plans DISTINCT over GRAPH ?g as a scan of every quad.
+    preds = store.select(
+        f"SELECT ?p WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?p", named_graphs=graphs
+    )
+    kinds = store.select(
+        f"SELECT ?c WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s a ?c }} }} GROUP BY ?c", named_graphs=graphs
+    )
     return (
         {row["p"].value for row in preds},
         {row["c"].value for row in kinds},
     )
 
 
-def inferred_triples(store: GraphStore, target: str = v.INFERRED_GRAPH) -> set[tuple[str, str, str]]:
+def inferred_triples(store: Store, target: str = v.INFERRED_GRAPH) -> set[tuple[str, str, str]]:
     """The inferred triples (no explanation nodes) as N-Triples term strings."""
     result = store.select(
-        f"SELECT ?s ?p ?o WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} FILTER({not_explanation('?s')}) }}"
+        f"SELECT ?s ?p ?o WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} FILTER({not_explanation('?s')}) }}",
+        named_graphs=[target],
     )
     return {(str(row["s"]), str(row["p"]), str(row["o"])) for row in result}
 
@@ -169,24 +178,46 @@ def one_request(rules: list[Rule], updates: list[str]) -> str:
     return "\n".join(prefixes.values()) + "\n" + " ;\n".join(operations)
 
 
+def drop_known_on_server(store: Store, write: str, read: Iterable[str]) -> int:
+    """Remove from the round graph write the triples some graph of read holds; returns how many are left.
+
+    The remote counterpart of GraphStore.keep_new: the server compares the round with each graph
+    it read (an index lookup per triple of the round), so no triple leaves the server.
+    """
+    deletes = [
+        f"DELETE {{ GRAPH <{write}> {{ ?s ?p ?o }} }} "
+        f"WHERE {{ GRAPH <{write}> {{ ?s ?p ?o }} GRAPH <{g}> {{ ?s ?p ?o }} }}"
+        for g in read
+    ]
+    store.update(" ;\n".join(deletes))
+    return count_quads(store, write)
+
+
 def closure_rounds(
-    store: GraphStore, graphs: tuple[str, ...], rules: tuple[Rule, ...], max_rounds: int = MAX_ROUNDS
+    store: Store,
+    graphs: tuple[str, ...],
+    rules: tuple[Rule, ...],
+    max_rounds: int = MAX_ROUNDS,
+    round_base: str = ROUND_BASE,
 ) -> list[str]:
     """Run the rules to a fixpoint; returns the round graphs, each holding the triples first inferred then.
 
-    Raises KGError when the fixpoint is not reached within max_rounds.
+    The embedded store keeps what holds so far in a Python set; on a server (any other Store) the
+    server removes a round's known triples itself (drop_known_on_server). Raises KGError when the
+    fixpoint is not reached within max_rounds.
     """
     rounds: list[str] = []
     predicates: set[str] = set()
     kinds: set[str] = set()
     new_predicates: set[str] = set()
     new_kinds: set[str] = set()
-    seen = store.triple_set(graphs)  # what holds so far: a round keeps only what is not in it
+    # what holds so far: a round keeps only what is not in it
+    seen = store.triple_set(graphs) if isinstance(store, GraphStore) else None
     while True:
         number = len(rounds) + 1
         if number > max_rounds:
             raise KGError(f"no fixpoint after {max_rounds} rounds")
-        write = round_graph(number)
+        write = round_graph(number, round_base)
         store.update(f"DROP SILENT GRAPH <{write}>")
         read = (*graphs, *rounds)
         delta = rounds[-1] if rounds else None
@@ -206,7 +237,12 @@ def closure_rounds(
             terms = (new_predicates, new_kinds) if delta else None
             updates = [rule_update(rule, read, write, delta=delta, terms=terms) for rule in firing]
             store.update(one_request(firing, updates))
-        if store.keep_new(write, seen) == 0:
+        left = (
+            store.keep_new(write, seen)
+            if isinstance(store, GraphStore) and seen is not None
+            else drop_known_on_server(store, write, read)
+        )
+        if left == 0:
             store.update(f"DROP SILENT GRAPH <{write}>")
             return rounds
         rounds.append(write)

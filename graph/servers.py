@@ -1,0 +1,160 @@
+"""Real SPARQL servers on loopback: Oxigraph's `oxigraph serve` and Virtuoso 7, for trying a remote store.
+
+Each starts on free loopback ports with a temporary database (a folder the caller gives) and
+stops when its context ends. A server that cannot start raises BackendUnavailable with the
+reason. The remote-store tests (tests/backends.py) and the backend benchmark
+(benchmarks/backends.py) start them so; docs/deploy.md shows the same configuration.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ASK = "ASK { ?s ?p ?o }"
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {db}/virtuoso.db
+ErrorLogFile = {db}/virtuoso.log
+LockFile = {db}/virtuoso.lck
+TransactionFile = {db}/virtuoso.trx
+xa_persistent_file = {db}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {db}/virtuoso-temp.db
+TransactionFile = {db}/virtuoso-temp.trx
+Striping = 0
+[Parameters]
+ServerPort = {isql}
+DisableUnixSocket = 1
+MaxClientConnections = 10
+CheckpointInterval = 60
+CaseMode = 2
+DirsAllowed = ., {db}
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
+ThreadsPerQuery = 2
+; One switch request moves every graph in one transaction: its log must hold a whole build (default 50 MB).
+TransactionAfterImageLimit = 1500000000
+[HTTPServer]
+ServerPort = {http}
+ServerRoot = {db}
+MaxClientConnections = 10
+ServerThreads = 10
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 10000000
+MaxQueryExecutionTime = 120
+MaxQueryCostEstimationTime = 0
+"""
+# The anonymous SPARQL user may update (tests only): the endpoint and the Graph Store both run as it.
+VIRTUOSO_GRANTS = ('grant SPARQL_UPDATE to "SPARQL";'
+                   " DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);")  # fmt: skip
+
+
+class BackendUnavailable(RuntimeError):
+    """A server the tests need could not be started (the reason is the message)."""
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running SPARQL server: its query URL and its kind (graph/remote.py's KINDS)."""
+
+    url: str
+    kind: str
+    pid: int = 0  # the server process, for its memory (benchmarks/backends.py)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_until_answering(url: str, process: subprocess.Popen[bytes], seconds: float, log: Path) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BackendUnavailable(f"the server exited ({process.returncode}): {tail(log)}")
+        try:
+            if httpx.get(url, params={"query": ASK}, timeout=2.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise BackendUnavailable(f"no answer from {url} within {seconds:g} s: {tail(log)}")
+
+
+def tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-1500:] if log.exists() else "(no log)"
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def oxigraph_server(folder: Path) -> Iterator[Server]:
+    """`oxigraph serve` (the `oxigraph` package of the test extras) on a free port."""
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(binary).exists():
+        raise BackendUnavailable("the `oxigraph` command is missing: pip install -e '.[test]' installs it")
+    port = free_port()
+    log = folder / "oxigraph.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}",
+                                    "--timeout-s", "5"],
+                                   stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/query"
+        wait_until_answering(url, process, 30, log)
+        yield Server(url, "oxigraph", process.pid)
+    finally:
+        stop(process)
+
+
+@contextmanager
+def virtuoso_server(folder: Path, buffers: int = 40_000) -> Iterator[Server]:
+    """Virtuoso Open Source 7 (`virtuoso-t`, Debian's virtuoso-opensource) in the foreground.
+
+    buffers is its page cache in 8 KB pages (40 000: about 330 MB, enough for the tests; Virtuoso's
+    own guide gives 170 000 per 2 GB of memory to spare, which 10^7 quads need).
+    """
+    binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
+    if binary is None or isql is None:
+        raise BackendUnavailable("virtuoso-t / isql-vt are missing: `make system-deps` installs virtuoso-opensource")
+    http, isql_port = free_port(), free_port()
+    (folder / "virtuoso.ini").write_text(
+        VIRTUOSO_INI.format(db=folder, isql=isql_port, http=http, buffers=buffers, dirty=buffers * 3 // 4)
+    )
+    log = folder / "out.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([binary, "+foreground", "+configfile", str(folder / "virtuoso.ini")],
+                                   cwd=folder, stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{http}/sparql"
+        wait_until_answering(url, process, 120, log)
+        grant = subprocess.run([isql, str(isql_port), "dba", "dba", f"exec={VIRTUOSO_GRANTS}"],
+                               capture_output=True, timeout=60, check=False)  # fmt: skip
+        if grant.returncode != 0 or b"Error" in grant.stdout + grant.stderr:
+            raise BackendUnavailable(f"cannot grant SPARQL_UPDATE: {(grant.stdout + grant.stderr).decode()[-800:]}")
+        yield Server(url, "virtuoso", process.pid)
+    finally:
+        stop(process)
