@@ -10,7 +10,9 @@ server's own (Virtuoso's system graphs) and a build's staging graphs: queries na
 as their default graph (the union) and as their named graphs, so a build in progress is never
 read. A build or a graph replacement writes staging graphs first, then switches them in with
 one SPARQL Update request (MOVE per graph): one transaction on Oxigraph, Virtuoso, Fuseki
-(TDB2) and GraphDB, so readers see the old graphs or the new ones, never half.
+(TDB2) and GraphDB, so readers see the old graphs or the new ones, never half; on Virtuoso only
+when its readers run at repeatable read (DefaultIsolation = 4), which switch_isolated() asks the
+server, and a switch that loses a deadlock to them is retried (docs/deploy.md).
 """
 
 from __future__ import annotations

@@ -191,7 +191,7 @@ def actorgraph_serve(args: list[str], log: Path, env: dict[str, str]) -> Iterato
                                    env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while not _answers(url + "/health"):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise BackendUnavailable(f"actorgraph serve did not start: {tail(log)}")
@@ -203,6 +203,6 @@ def actorgraph_serve(args: list[str], log: Path, env: dict[str, str]) -> Iterato
 
 def _answers(url: str) -> bool:
     try:
-        return httpx.get(url, timeout=2.0).status_code == 200
+        return httpx.get(url, timeout=30.0).status_code == 200  # a busy server answers /health slowly
     except httpx.HTTPError:
         return False
