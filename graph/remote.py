@@ -348,7 +348,11 @@ class RemoteStore:
         if kind.partial_header and response.headers.get(kind.partial_header):
             raise StoreTimeout(f"the store ran out of time ({response.headers[kind.partial_header]}); "
                                "it gave partial results, which we do not pass on")  # fmt: skip
-        return parse_results(response.content, response.headers.get("Content-Type", kind.results))
+        try:
+            return parse_results(response.content, response.headers.get("Content-Type", kind.results))
+        except SyntaxError as exc:
+            # A server that streams its answer breaks it off mid-way when its own time limit strikes (Oxigraph).
+            raise StoreError(f"the store broke off its answer: {exc}") from exc
 
     def query(
         self,

@@ -125,7 +125,7 @@ def oxigraph_server(folder: Path) -> Iterator[Server]:
     log = folder / "oxigraph.log"
     with log.open("wb") as out:
         process = subprocess.Popen([binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}",
-                                    "--timeout-s", "5"],
+                                    "--timeout-s", "15"],
                                    stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}/query"
