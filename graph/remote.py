@@ -10,9 +10,8 @@ server's own (Virtuoso's system graphs) and a build's staging graphs: queries na
 as their default graph (the union) and as their named graphs, so a build in progress is never
 read. A build or a graph replacement writes staging graphs first, then switches them in with
 one SPARQL Update request (MOVE per graph): one transaction on Oxigraph, Virtuoso, Fuseki
-(TDB2) and GraphDB, so readers see the old graphs or the new ones, never half; on Virtuoso only
-when its readers run at repeatable read (DefaultIsolation = 4), which switch_isolated() asks the
-server, and a switch that loses a deadlock to them is retried (docs/deploy.md).
+(TDB2) and GraphDB, so readers see the old graphs or the new ones, never half; not on Virtuoso,
+whose readers can see the commit land mid-scan at any isolation tried (docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -121,14 +120,13 @@ KINDS: dict[str, Kind] = {
              ("http://www.openlinksw.com/", "http://www.w3.org/ns/ldp#", "http://localuriqaserver/",
               "http://localhost:8890/", "urn:activitystreams-owl:map", "urn:core:services:sparql"),
              "X-SQL-State",
-             "one update request is one transaction; readers see old or new only with DefaultIsolation = 4 "
-             "(repeatable read) in virtuoso.ini: at the default (read committed) a reader may see part old, "
-             "part new; a failed upload leaves the old graphs",
+             "one update request is one transaction, but a reader may see part old, part new while it commits "
+             "(read committed; repeatable read made it rarer, not impossible); a failed upload leaves the old graphs",
              ("Virtuoso 37000", "Virtuoso 42", "Virtuoso 22", "Virtuoso 07"), isolated_switch=False,
              # bif: functions are Virtuoso's SQL functions, callable from SPARQL; '' when the ini leaves the default 2.
              isolation_query="SELECT (bif:cfg_item_value(bif:virtuoso_ini_path(), 'Parameters', 'DefaultIsolation')"
                              " AS ?level) WHERE {}",
-             isolated_from=4, deadlock="Virtuoso 40001"),
+             isolated_from=99, deadlock="Virtuoso 40001"),
         # Fuseki: /ds/query, /ds/update, /ds/data; `timeout` in seconds.
         Kind("fuseki", _replace_tail("/query", "/update"), _replace_tail("/query", "/data"),
              timeout_param=("timeout", 1.0),
