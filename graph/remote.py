@@ -10,13 +10,15 @@ server's own (Virtuoso's system graphs) and a build's staging graphs: queries na
 as their default graph (the union) and as their named graphs, so a build in progress is never
 read. A build or a graph replacement writes staging graphs first, then switches them in with
 one SPARQL Update request (MOVE per graph): one transaction on Oxigraph, Virtuoso, Fuseki
-(TDB2) and GraphDB, so readers see the old graphs or the new ones, never half.
+(TDB2) and GraphDB, so readers see the old graphs or the new ones, never half; not on Virtuoso,
+whose readers can see the commit land mid-scan at any isolation tried (docs/deploy.md).
 """
 
 from __future__ import annotations
 
 import atexit
 import io
+import logging
 import re
 import threading
 import time
@@ -49,7 +51,9 @@ from actorgraph.graph.store import (
 )
 from actorgraph.ontology import vocab as v
 
+LOG = logging.getLogger(__name__)
 STAGING = "urn:actorgraph:staging:"
+DEADLOCK_RETRIES = 12
 Progress = Callable[[int, int], None]
 RESULTS_JSON = "application/sparql-results+json"
 RESULTS_XML = "application/sparql-results+xml"
@@ -81,6 +85,12 @@ class Kind:
     upload_params: tuple[tuple[str, str], ...] = ()
     # Whether readers never see a switch half done (tests/test_remote_store.py checks it on each kind it runs).
     isolated_switch: bool = True
+    # A query whose one value is the server's default isolation level, and the least level at which
+    # readers see a switch whole (Virtuoso: read committed readers see a commit land mid-scan).
+    isolation_query: str | None = None
+    isolated_from: int = 0
+    # The start of an answer saying our transaction lost a deadlock and was rolled back: worth a retry.
+    deadlock: str | None = None
 
 
 def _replace_tail(old: str, new: str) -> Callable[[str], str]:
@@ -110,9 +120,13 @@ KINDS: dict[str, Kind] = {
              ("http://www.openlinksw.com/", "http://www.w3.org/ns/ldp#", "http://localuriqaserver/",
               "http://localhost:8890/", "urn:activitystreams-owl:map", "urn:core:services:sparql"),
              "X-SQL-State",
-             "one update request, but MOVE and DROP commit as they go: a reader during the switch may see "
-             "part old, part new (seen in the tests); a failed upload still leaves the old graphs",
-             ("Virtuoso 37000", "Virtuoso 42", "Virtuoso 22", "Virtuoso 07"), isolated_switch=False),
+             "one update request is one transaction, but a reader may see part old, part new while it commits "
+             "(read committed; repeatable read made it rarer, not impossible); a failed upload leaves the old graphs",
+             ("Virtuoso 37000", "Virtuoso 42", "Virtuoso 22", "Virtuoso 07"), isolated_switch=False,
+             # bif: functions are Virtuoso's SQL functions, callable from SPARQL; '' when the ini leaves the default 2.
+             isolation_query="SELECT (bif:cfg_item_value(bif:virtuoso_ini_path(), 'Parameters', 'DefaultIsolation')"
+                             " AS ?level) WHERE {}",
+             isolated_from=99, deadlock="Virtuoso 40001"),
         # Fuseki: /ds/query, /ds/update, /ds/data; `timeout` in seconds.
         Kind("fuseki", _replace_tail("/query", "/update"), _replace_tail("/query", "/data"),
              timeout_param=("timeout", 1.0),
@@ -198,6 +212,12 @@ _OPAQUE = re.compile(
 )
 
 
+def public_url(url: str) -> str:
+    """The URL without credentials written into it (user:password@), fit to show and log."""
+    parts = httpx.URL(url)
+    return str(parts.copy_with(username=None, password=None)) if parts.userinfo else url
+
+
 def bind_values(sparql: str, substitutions: dict[str, Any]) -> str:
     """The query with each variable bound by a VALUES block at the start of its WHERE clause.
 
@@ -241,11 +261,34 @@ class RemoteStore:
         return f"RemoteStore({self.endpoint.kind.name} at {self.endpoint.query_url})"
 
     def describe(self) -> str:
-        return f"{self.endpoint.kind.name} SPARQL server at {self.endpoint.query_url}"
+        return f"{self.endpoint.kind.name} SPARQL server at {public_url(self.endpoint.query_url)}"
+
+    def switch_isolated(self) -> bool:
+        """Whether readers of this server see a switch whole: a fact of the kind, or asked of the server."""
+        kind = self.endpoint.kind
+        if kind.isolation_query is None:
+            return kind.isolated_switch
+        rows = as_solutions(self._post_query(kind.isolation_query, {}))
+        level = next((str(row[0].value) for row in rows if row[0] is not None), "")
+        return int(level or 2) >= kind.isolated_from
 
     # ---------------------------------------------------------------- HTTP
 
     def _send(self, method: str, url: str, *, timeout: float | None = None, **kwargs: Any) -> httpx.Response:
+        """One request, again after a lost deadlock (rolled back whole, so safe to repeat); see _send_once."""
+        deadlock = self.endpoint.kind.deadlock
+        for attempt in range(DEADLOCK_RETRIES):
+            try:
+                return self._send_once(method, url, timeout=timeout, **kwargs)
+            except StoreError as exc:
+                if deadlock is None or deadlock not in str(exc) or attempt == DEADLOCK_RETRIES - 1:
+                    raise
+                # Repeatable-read readers and a switch can deadlock; the server rolled our request back.
+                LOG.info("the store chose our request as a deadlock victim; trying again (%d)", attempt + 1)
+                time.sleep(min(0.1 * 2**attempt, 2.0))  # about 17 s in all
+        raise AssertionError("unreachable")
+
+    def _send_once(self, method: str, url: str, *, timeout: float | None = None, **kwargs: Any) -> httpx.Response:
         """One request; transport failures and timeouts become StoreError/StoreTimeout, HTTP errors too."""
         try:
             response = self._client.request(method, url, timeout=timeout or self._client.timeout, **kwargs)
@@ -253,13 +296,16 @@ class RemoteStore:
             raise StoreTimeout(f"the {self.endpoint.kind.name} store did not answer within {timeout:g} s"
                                if timeout else f"the store timed out: {exc}") from exc  # fmt: skip
         except httpx.HTTPError as exc:
-            raise StoreError(f"cannot reach the store at {url}: {exc}") from exc
+            raise StoreError(f"cannot reach the store at {public_url(str(url))}: {exc}") from exc
         if response.status_code == 400:
             raise InvalidQuery(f"the store refused the request: {response.text.strip()[:2000]}")
         if response.status_code == 500 and response.text.startswith(self.endpoint.kind.query_errors or ("\0",)):
             raise QueryEvaluationError(f"the store cannot evaluate the request: {response.text.strip()[:2000]}")
         if response.status_code in (401, 403):
-            raise StoreError(f"the store refused our credentials ({response.status_code}) at {url}")
+            raise StoreError(
+                f"the store refused our credentials ({response.status_code}) at {public_url(str(url))}: "
+                "check store_user/store_password or store_token"
+            )
         if response.status_code >= 400 and response.status_code != 404:
             raise StoreError(f"the store answered {response.status_code}: {response.text.strip()[:2000]}")
         return response
@@ -300,7 +346,11 @@ class RemoteStore:
         if kind.partial_header and response.headers.get(kind.partial_header):
             raise StoreTimeout(f"the store ran out of time ({response.headers[kind.partial_header]}); "
                                "it gave partial results, which we do not pass on")  # fmt: skip
-        return parse_results(response.content, response.headers.get("Content-Type", kind.results))
+        try:
+            return parse_results(response.content, response.headers.get("Content-Type", kind.results))
+        except SyntaxError as exc:
+            # A server that streams its answer breaks it off mid-way when its own time limit strikes (Oxigraph).
+            raise StoreError(f"the store broke off its answer: {exc}") from exc
 
     def query(
         self,
@@ -466,6 +516,10 @@ class RemoteStore:
             # An empty graph was never created under its staging name: MOVE SILENT of nothing is a no-op,
             # so a graph replaced by nothing must be dropped explicitly.
             drops += [f"DROP SILENT GRAPH <{graph}>" for graph, data in graphs.items() if not data.strip()]
+            if not self.switch_isolated():
+                LOG.warning(
+                    "readers of %s may see this switch half done (%s)", self.describe(), self.endpoint.kind.guarantees
+                )
             self.update(" ;\n".join([*drops, *moves]))
         except BaseException:
             self._drop_staging(staged.values())
