@@ -43,6 +43,9 @@ class Settings:
     # cap follows from it (server/protocol/limits.py body_cap), so the two always agree.
     max_query_length: int = _setting(1_000_000, "Longest SPARQL text (characters) the server accepts.")
     query_timeout: float = _setting(30.0, "Seconds a query may run on the server before it is ended (503).")
+    cache_mb: float = _setting(
+        64.0, "Size in MB of the server's cache of small read-query answers (0: off; docs/server.md)."
+    )
     host: str = _setting("127.0.0.1", "Interface the server binds to.")
     port: int = _setting(8000, "Port the server listens on.")
     workers: int = _setting(

@@ -27,19 +27,12 @@ from actorgraph.graph.config import Settings, setting_help
 @click.option("--update-token", default=None, help=setting_help("update_token"))
 @click.option("--federation/--no-federation", default=None, help=setting_help("federation"))
 @click.option("--service-allowlist", default=None, help=setting_help("service_allowlist"))
-@click.option(
-    "--cache-mb",
-    type=click.FloatRange(min=0),
-    default=64,
-    show_default=True,
-    envvar="ACTORGRAPH_CACHE_MB",
-    help="Size of the front's cache of small read-query answers, in MB (0: off; docs/server.md).",
-)
+@click.option("--cache-mb", type=click.FloatRange(min=0), default=None, help=setting_help("cache_mb"))
 @reports_errors
 def serve(store: str | None, host: str | None, port: int | None, memory: bool, workers: int | None,
           threads: int | None, query_timeout: float | None, max_rows: int | None, max_query_length: int | None,
           update_token: str | None, federation: bool | None, service_allowlist: str | None,
-          cache_mb: float) -> None:  # fmt: skip
+          cache_mb: float | None) -> None:  # fmt: skip
     """Serve SPARQL (query, update, graph store) and the web front end: granian, query processes (docs/server.md)."""
     # Start-up cost: flask and granian load only when the server starts, not for `actorgraph --help`.
     from actorgraph.server.run import run
@@ -48,5 +41,5 @@ def serve(store: str | None, host: str | None, port: int | None, memory: bool, w
                                  threads=threads, query_timeout=query_timeout, max_rows=max_rows,
                                  max_query_length=max_query_length, update_token=update_token,
                                  federation=federation, service_allowlist=service_allowlist,
-                                 store_kind=store_kind_flag())  # fmt: skip
-    run(settings, cache_mb)
+                                 store_kind=store_kind_flag(), cache_mb=cache_mb)  # fmt: skip
+    run(settings)

@@ -42,7 +42,6 @@ log = logging.getLogger("actorgraph.server")
 
 HEADER_READ_TIMEOUT_MS = 10_000  # a client has this long to send its request line and headers
 SLOW_AFTER = 1.0  # seconds after which a query counts as long-running (capped below by the timeout / 4)
-CACHE_MB = 64  # the response cache's default size (server/cache.py)
 
 
 def configure_logging() -> None:
@@ -84,14 +83,15 @@ def limits(settings: Settings) -> Limits:
                   long_cap=max(1, processes - 1), client_cap=max(1, processes // 2))  # fmt: skip
 
 
-def response_cache(settings: Settings, cache_mb: float) -> ResponseCache | None:
+def response_cache(settings: Settings) -> ResponseCache | None:
     """The front's response cache; none when switched off or for a remote store (changed behind our back)."""
+    cache_mb = settings.cache_mb
     if cache_mb <= 0 or settings.remote:
         return None
     return ResponseCache(int(cache_mb * 1024 * 1024), settings.store_path)
 
 
-def start_front(settings: Settings, cache_mb: float = CACHE_MB) -> Any:
+def start_front(settings: Settings) -> Any:
     """In granian's worker: start the query processes, and return the WSGI app that relays to them."""
     folder = Path(tempfile.mkdtemp(prefix="actorgraph-pool-"))
     settings_file = folder / "settings.pickle"
@@ -106,7 +106,7 @@ def start_front(settings: Settings, cache_mb: float = CACHE_MB) -> Any:
     # granian's worker is a multiprocessing process: its exit runs these finalizers, not atexit.
     multiprocessing.util.Finalize(None, stop, exitpriority=10)
     pool.start()
-    return RequestLog(Relay(pool, settings.query_timeout, response_cache(settings, cache_mb)), stream=sys.stderr)
+    return RequestLog(Relay(pool, settings.query_timeout, response_cache(settings)), stream=sys.stderr)
 
 
 # granian's backpressure bounds the connections served at once, not the requests: a keep-alive connection
@@ -126,8 +126,8 @@ def granian_server(settings: Settings) -> MPServer:
                     log_level=LogLevels.warning, workers_kill_timeout=int(settings.query_timeout) + 5)  # fmt: skip
 
 
-def run(settings: Settings, cache_mb: float = CACHE_MB) -> None:
-    """Serve until interrupted (cache_mb: the response cache's size, 0 = off)."""
+def run(settings: Settings) -> None:
+    """Serve until interrupted."""
     configure_logging()
     settings = prepare(settings)
     kg = KnowledgeGraph(settings)
@@ -136,7 +136,7 @@ def run(settings: Settings, cache_mb: float = CACHE_MB) -> None:
     server = granian_server(settings)
     processes, _ = pool_shape(settings)
     mode = "read-write, updates on" if not settings.read_only else "read-only"
-    cache = f"response cache {cache_mb:g} MB" if response_cache(settings, cache_mb) else "no response cache"
+    cache = f"response cache {settings.cache_mb:g} MB" if response_cache(settings) else "no response cache"
     print(f"ActorGraph serving http://{settings.host}:{settings.port}/sparql ({processes} query process(es), "
           f"{mode}, timeout {settings.query_timeout:g} s, {cache})", flush=True)  # fmt: skip
-    server.serve(target_loader=lambda target: start_front(settings, cache_mb))
+    server.serve(target_loader=lambda target: start_front(settings))
