@@ -9,11 +9,12 @@ tests instead of skipping them.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from backends import BackendUnavailable, Server, session_servers
+from backends import BackendUnavailable, Server, oxigraph_server, virtuoso_server
 from click.testing import CliRunner
 
 from actorgraph.graph import cli
@@ -29,11 +30,20 @@ ALL_GRAPHS = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
 @pytest.fixture(scope="module")
-def servers(
-    tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
-) -> dict[str, Server | BackendUnavailable]:
-    """Oxigraph's server and Virtuoso, the same ones as the other remote-store tests' (started once per session)."""
-    return session_servers(tmp_path_factory, pytestconfig)
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Server | BackendUnavailable]]:
+    """Oxigraph's server and Virtuoso, started once for this module; a server that fails is kept as its error."""
+    started: dict[str, Server | BackendUnavailable] = {}
+    contexts = []
+    for name, start in (("oxigraph", oxigraph_server), ("virtuoso", virtuoso_server)):
+        context = start(tmp_path_factory.mktemp(f"reasoning-{name}"))
+        try:
+            started[name] = context.__enter__()
+            contexts.append(context)
+        except BackendUnavailable as exc:
+            started[name] = exc
+    yield started
+    for context in reversed(contexts):
+        context.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="module")
