@@ -10,10 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from parse_support import only, triples
 
 from actorgraph.graph.errors import ExtractionError
 from actorgraph.graph.extract import get_extractor
-from actorgraph.graph.extract.base import ExtractionResult, Proposal
+from actorgraph.graph.extract.base import ExtractionResult
 from actorgraph.graph.extract.lexicon import load_lexicon
 from actorgraph.graph.extract.nlp import load_pipeline, parse
 from actorgraph.graph.extract.parse import ParseExtractor
@@ -44,16 +45,6 @@ def extractor() -> ParseExtractor:
 
 def extract(extractor: ParseExtractor, text: str) -> ExtractionResult:
     return extractor.extract(text, REGISTRY)
-
-
-def triples(result: ExtractionResult) -> set[tuple[str, str, str]]:
-    return {(p.subject, p.predicate, p.object) for p in result.proposals}
-
-
-def only(result: ExtractionResult, subject: str, predicate: str, obj: str) -> Proposal:
-    found = [p for p in result.proposals if (p.subject, p.predicate, p.object) == (subject, predicate, obj)]
-    assert len(found) == 1, triples(result)
-    return found[0]
 
 
 def new_entity(result: ExtractionResult, name: str) -> tuple[str, str, tuple[str, ...]]:

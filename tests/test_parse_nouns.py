@@ -9,8 +9,9 @@ neither on the shipped data nor on how new names are typed.
 from __future__ import annotations
 
 import pytest
+from parse_support import only, triples
 
-from actorgraph.graph.extract.base import ExtractionResult, Proposal
+from actorgraph.graph.extract.base import ExtractionResult
 from actorgraph.graph.extract.parse import ParseExtractor
 from actorgraph.graph.model import Entity
 
@@ -71,16 +72,6 @@ def extractor() -> ParseExtractor:
 
 def extract(extractor: ParseExtractor, text: str) -> ExtractionResult:
     return extractor.extract(text, REGISTRY)
-
-
-def triples(result: ExtractionResult) -> set[tuple[str, str, str]]:
-    return {(p.subject, p.predicate, p.object) for p in result.proposals}
-
-
-def only(result: ExtractionResult, subject: str, predicate: str, obj: str) -> Proposal:
-    found = [p for p in result.proposals if (p.subject, p.predicate, p.object) == (subject, predicate, obj)]
-    assert len(found) == 1, triples(result)
-    return found[0]
 
 
 def test_role_as_the_copula_subject_is_held_by_the_attribute(extractor: ParseExtractor) -> None:

@@ -8,9 +8,10 @@ the tests do not depend on the shipped data; names it lacks are proposed as new 
 from __future__ import annotations
 
 import pytest
+from parse_support import only, triples
 from spacy.tokens import Doc
 
-from actorgraph.graph.extract.base import ExtractionResult, Proposal
+from actorgraph.graph.extract.base import ExtractionResult
 from actorgraph.graph.extract.name_refs import Names, Ref
 from actorgraph.graph.extract.nlp import load_pipeline
 from actorgraph.graph.extract.parse import ParseExtractor, SentenceReader, irregular_verbs
@@ -45,16 +46,6 @@ def extractor() -> ParseExtractor:
 
 def extract(extractor: ParseExtractor, text: str) -> ExtractionResult:
     return extractor.extract(text, REGISTRY)
-
-
-def triples(result: ExtractionResult) -> set[tuple[str, str, str]]:
-    return {(p.subject, p.predicate, p.object) for p in result.proposals}
-
-
-def only(result: ExtractionResult, subject: str, predicate: str, obj: str) -> Proposal:
-    found = [p for p in result.proposals if (p.subject, p.predicate, p.object) == (subject, predicate, obj)]
-    assert len(found) == 1, triples(result)
-    return found[0]
 
 
 # -- subjects a verb takes from elsewhere in its sentence
