@@ -16,6 +16,8 @@ TOKEN = "test-curation-token"
 ACCEPT = "c001-ruritania-funds-red-hand-front"
 CORRECT = "c002-general-tarkov-leaderOf-red-hand-front"
 REJECT = "c003-red-hand-front-attacks-borduria"
+# An upload runs the default extractors (parse,rules): the parse reads "Ruritania and Borduria clashed" too.
+CLASHED = "c004-ruritania-hostileTo-borduria"
 NEW_QUOTE = "Ruritania and Borduria clashed at the border in 2022"
 NEW_ENTITY = "Zembla Province"
 

@@ -12,6 +12,7 @@ import pytest
 import yaml
 from curation_support import (
     ACCEPT,
+    CLASHED,
     CORRECT,
     DOC,
     NEW_ENTITY,
@@ -30,8 +31,6 @@ from actorgraph.server import create_app
 from actorgraph.server.web.review import CSRF_COOKIE, JOB_KEPT_SECONDS, SESSION_COOKIE, Job, forget_finished_jobs
 
 PAGE = f"/review/{DOC}"
-# The upload runs the default extractors (parse,rules): the parse reads "Ruritania and Borduria clashed" too
-CLASHED = "c004-ruritania-hostileTo-borduria"
 
 
 @pytest.fixture

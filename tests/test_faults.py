@@ -167,7 +167,9 @@ def test_sigterm_during_a_rebuild_leaves_the_old_store_or_the_new_never_half(tmp
         assert quads(store) == old_quads
         assert {p.name for p in builds_dir(store).iterdir()} == known
     else:  # it had swapped already: the new store, whole
-        assert process.returncode in (0, 128 + signal.SIGTERM)
+        # 0, or 143 from our handler; or -15 when the signal lands while Python shuts down, which puts the default
+        # handlers back (a shell shows 143 for both).
+        assert process.returncode in (0, 128 + signal.SIGTERM, -signal.SIGTERM)
         assert quads(store) == _shipped_quads(tmp_path)
 
 

@@ -14,7 +14,18 @@ from collections.abc import Iterator
 import pytest
 import yaml
 from browser_support import served
-from curation_support import ACCEPT, CORRECT, DOC, NEW_ENTITY, NEW_QUOTE, NOTE, REJECT, TOKEN, curation_graph
+from curation_support import (
+    ACCEPT,
+    CLASHED,
+    CORRECT,
+    DOC,
+    NEW_ENTITY,
+    NEW_QUOTE,
+    NOTE,
+    REJECT,
+    TOKEN,
+    curation_graph,
+)
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -85,7 +96,8 @@ def test_browser_review_from_upload_to_reviewed_statements(
     browser.find_element(By.ID, "up-text").send_keys(NOTE.read_text(encoding="utf-8"))
     browser.find_element(By.ID, "up-submit").click()
     WebDriverWait(browser, 60).until(ec.url_contains(f"/review/{DOC}"))
-    assert wait(browser, "#open-count").text == "3"
+    # Three from the cue table; the parse extractor also reads "Ruritania and Borduria clashed" (CLASHED).
+    assert wait(browser, "#open-count").text == "4"
     highlighted = browser.find_elements(By.CSS_SELECTOR, "#doctext .cand")
     assert "In 2019 Ruritania reportedly funded the Red Hand Front in the east." in "".join(e.text for e in highlighted)
     assert browser.find_elements(By.CSS_SELECTOR, "#doctext .mention")
@@ -141,6 +153,12 @@ def test_browser_review_from_upload_to_reviewed_statements(
     browser.find_element(By.ID, "new-submit").click()
     expect_done(browser, "add: ruritania hostileTo borduria")
 
+    # The extractor's proposal of the same clash is a duplicate of the statement added by hand: rejected.
+    clashed = card(browser, CLASHED)
+    clashed.find_element(By.CSS_SELECTOR, ".reason").send_keys("added by hand")
+    clashed.find_element(By.CSS_SELECTOR, "form.reject-form button").click()
+    expect_done(browser, "reject: ruritania hostileTo borduria")
+
     # Accept the new entity into the registry.
     entity = browser.find_element(By.CSS_SELECTOR, f'article.entity-card[data-name="{NEW_ENTITY}"]')
     identifier = entity.find_element(By.CSS_SELECTOR, "input.ent-id")
@@ -159,7 +177,10 @@ def test_browser_review_from_upload_to_reviewed_statements(
     added = entries["r-ruritania-hostileTo-borduria"]
     assert (added["quote"], added["at"], added["reviewed_by"]) == (NEW_QUOTE, 2022, "Ana Analyst")
     side = yaml.safe_load((graph.settings.sources_dir / "candidates" / f"{DOC}.yaml").read_text(encoding="utf-8"))
-    assert [(r["id"], r["reason"]) for r in side["rejected"]] == [(REJECT, "one post, not the front")]
+    assert [(r["id"], r["reason"]) for r in side["rejected"]] == [
+        (REJECT, "one post, not the front"),
+        (CLASHED, "added by hand"),
+    ]
     registry = yaml.safe_load((graph.settings.sources_dir / "entities" / f"{DOC}.yaml").read_text(encoding="utf-8"))
     assert registry == [{"id": "zembla-province", "type": "Province", "label": "Zembla Province"}]
 
