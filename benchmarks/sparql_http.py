@@ -24,6 +24,7 @@ from pathlib import Path
 # standard library's http package (urllib and http.client import it).
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
+    sys.path.append(str(Path(__file__).resolve().parent))  # for synthetic.py, after the standard library
 
 import argparse
 import http.client
@@ -42,6 +43,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+import synthetic
+from synthetic import AG, CERTAINTY, RES, XSD_GYEAR
 
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
@@ -49,14 +52,6 @@ from actorgraph.graph.store import GraphStore, build_store
 from actorgraph.server import wire
 from actorgraph.server.query_process import Handler
 
-AG = "https://w3id.org/actorgraph/ontology#"
-RES = "https://w3id.org/actorgraph/resource/"
-GRAPH = "https://w3id.org/actorgraph/graph/"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_GYEAR = "http://www.w3.org/2001/XMLSchema#gYear"
-RELATIONS = ["supports", "hostileTo", "cooperatesWith", "fundedBy", "memberOf", "alliedWith", "attacked", "hosts"]
-CERTAINTY = ["Stated", "Reported", "Alleged", "Suspected", "Denied", "Assessed"]
 PREFIXES = f"PREFIX ag: <{AG}>\nPREFIX res: <{RES}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 JSON_RESULTS = "application/sparql-results+json"
 Rates = dict[str, dict[tuple[str, int], list[float]]]  # system -> (query, connections) -> q/s of each round
@@ -66,32 +61,12 @@ Rates = dict[str, dict[tuple[str, int], list[float]]]  # system -> (query, conne
 
 
 def synthetic_nquads(path: Path, statements: int, actors: int, seed: int = 20261121) -> int:
-    """Write a graph shaped like ours (actors; statement nodes per document graph; truthy triples)."""
-    rng = random.Random(seed)
+    """Write a graph shaped like ours (benchmarks/synthetic.py's statement_nquads); the number of quads."""
     count = 0
     with path.open("w", encoding="utf-8") as out:
-        entities = f"<{GRAPH}entities>"
-        for i in range(actors):
-            actor = f"<{RES}actor-{i}>"
-            out.write(f'{actor} <{RDFS_LABEL}> "Actor {i}"@en {entities} .\n')
-            out.write(f"{actor} <{RDF_TYPE}> <{AG}{'State' if i % 10 == 0 else 'ArmedGroup'}> {entities} .\n")
-            count += 2
-        truthy = f"<{GRAPH}truthy>"
-        for n in range(statements):
-            doc = f"<{GRAPH}doc/doc-{n % 10}>"
-            node = f"<{RES}statement/doc-{n % 10}/s{n}>"
-            subject, obj = rng.randrange(actors), rng.randrange(actors)
-            relation = rng.choice(RELATIONS)
-            year = rng.randrange(1979, 2025)
-            out.write(f"{node} <{RDF_TYPE}> <{AG}Statement> {doc} .\n")
-            out.write(f"{node} <{AG}subject> <{RES}actor-{subject}> {doc} .\n")
-            out.write(f"{node} <{AG}relation> <{AG}{relation}> {doc} .\n")
-            out.write(f"{node} <{AG}object> <{RES}actor-{obj}> {doc} .\n")
-            out.write(f'{node} <{AG}startTime> "{year}"^^<{XSD_GYEAR}> {doc} .\n')
-            out.write(f"{node} <{AG}certainty> <{AG}{rng.choice(CERTAINTY)}> {doc} .\n")
-            out.write(f"{node} <http://www.w3.org/ns/prov#wasAttributedTo> <{RES}author-{n % 25}> {doc} .\n")
-            out.write(f"<{RES}actor-{subject}> <{AG}{relation}> <{RES}actor-{obj}> {truthy} .\n")
-            count += 8
+        for line in synthetic.statement_nquads(statements, actors, seed):
+            out.write(line)
+            count += 1
     return count
 
 
