@@ -11,7 +11,7 @@ from rdflib import Dataset
 
 from actorgraph.graph.errors import StoreError
 from actorgraph.graph.model import Corpus
-from actorgraph.graph.rdf import compile_corpus
+from actorgraph.graph.rdf import corpus_nquads
 from actorgraph.graph.reasoning import infer, reason_in_memory
 from actorgraph.graph.remote import RemoteStore
 from actorgraph.graph.sources import load_corpus
@@ -53,9 +53,11 @@ def dataset_nquads(dataset: Dataset) -> bytes:
 def fill_store(store: GraphStore, corpus: Corpus, step: Step = lambda _: None) -> None:
     """Compile the corpus and load it into an (empty) store."""
     step("compile RDF")
-    dataset = compile_corpus(corpus)
+    nquads = corpus_nquads(corpus)
     step("load into Oxigraph")
-    store.load(dataset_nquads(dataset), "nquads")
+    # The store is new and swapped in only when the build succeeds, so the bulk loader's lack of a
+    # transaction costs nothing here, and it is about five times cheaper on disk.
+    store.bulk_load(nquads, "nquads")
 
 
 def build(

@@ -74,27 +74,60 @@ NOT_TRUTHY = frozenset({"denied", "forecast"})
 def compile_corpus(corpus: Corpus) -> Dataset:
     """The whole dataset: ontology, entities, one graph per document, truthy, meta."""
     dataset = Dataset()
-    add_quads(dataset, ontology_quads())
-    add_quads(dataset, entity_quads(corpus.entities.values()))
+    add_quads(dataset, corpus_quads(corpus))
+    return dataset
+
+
+def corpus_nquads(corpus: Corpus) -> bytes:
+    """The same dataset as compile_corpus, written straight to N-Quads for a store to load.
+
+    Skipping rdflib's Dataset (its indexes and events) makes a build's compile step several
+    times cheaper; duplicate quads are left to the store, which keeps one of each.
+    """
+    return "".join(nquad(quad) for quad in corpus_quads(corpus)).encode("utf-8", "replace")
+
+
+def nquad(quad: Quad) -> str:
+    """One N-Quads line, written as rdflib's N-Quads serializer writes it."""
+    s, p, o, g = quad
+    obj = _quoted_literal(o) if isinstance(o, Literal) else o.n3()
+    return f"{s.n3()} {p.n3()} {obj} {g.n3()} .\n"
+
+
+_LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", '"': '\\"', "\r": "\\r"})
+
+
+def _quoted_literal(value: Literal) -> str:
+    text = f'"{str(value).translate(_LITERAL_ESCAPES)}"'
+    if value.language:
+        return f"{text}@{value.language}"
+    if value.datatype:
+        return f"{text}^^<{value.datatype}>"
+    return text
+
+
+def corpus_quads(corpus: Corpus) -> Iterator[Quad]:
+    """Every quad of the dataset, graph by graph (a quad may come more than once)."""
+    yield from ontology_quads()
+    yield from entity_quads(corpus.entities.values())
     for doc in corpus.documents.values():
-        add_quads(dataset, document_quads(doc))
+        yield from document_quads(doc)
     for f in corpus.files:
         graph = iri(v.document_graph(f.document))
         doc = corpus.documents[f.document]
         for statement in f.statements:
             # Unreviewed candidates live in a graph of their own, visibly apart from curated statements.
             home = iri(v.CANDIDATES_GRAPH) if statement.candidate else graph
-            add_quads(dataset, statement_quads(statement, doc, home))
+            yield from statement_quads(statement, doc, home)
         for citation in f.citations:
-            add_quads(dataset, citation_quads(citation, doc, graph))
+            yield from citation_quads(citation, doc, graph)
         for passage in f.no_claims:
-            add_quads(dataset, no_claim_quads(passage, doc, graph))
-        add_quads(dataset, graph_meta_quads(graph, doc, f.path))
+            yield from no_claim_quads(passage, doc, graph)
+        yield from graph_meta_quads(graph, doc, f.path)
     for candidates in corpus.candidates:
-        add_quads(dataset, candidate_file_quads(candidates, corpus.documents[candidates.document]))
-    add_quads(dataset, truthy_quads(corpus.statements))
-    add_quads(dataset, link_quads(corpus))  # the links graph: checked external identifiers
-    return dataset
+        yield from candidate_file_quads(candidates, corpus.documents[candidates.document])
+    yield from truthy_quads(corpus.statements)
+    yield from link_quads(corpus)  # the links graph: checked external identifiers
 
 
 def add_quads(dataset: Dataset, quads: Iterable[Quad]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 import rdflib.compare
@@ -15,9 +16,9 @@ from actorgraph.graph.build import dataset_nquads
 from actorgraph.graph.cli import cli
 from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import QuoteError, SourceError
-from actorgraph.graph.rdf import compile_corpus
+from actorgraph.graph.rdf import compile_corpus, corpus_nquads
 from actorgraph.graph.sources import load_corpus
-from actorgraph.ontology.vocab import ONTOLOGY_GRAPH, VOID_GRAPH
+from actorgraph.ontology.vocab import AG, ONTOLOGY_GRAPH, VOID_GRAPH
 
 FIXTURE = Path(__file__).parent / "data" / "fixture"
 GOLDEN = Path(__file__).parent / "golden"
@@ -32,7 +33,7 @@ def _without_ontology(nquads: bytes) -> rdflib.Dataset:
 
 
 def test_build_fixture_matches_golden_quads(update_golden: bool) -> None:
-    compiled = _without_ontology(dataset_nquads(compile_corpus(load_corpus(FIXTURE))))
+    compiled = _without_ontology(corpus_nquads(load_corpus(FIXTURE)))
     golden_path = GOLDEN / "fixture.nq"
     if update_golden:
         golden_path.write_text(compiled.serialize(format="nquads"), encoding="utf-8")
@@ -43,6 +44,20 @@ def test_build_fixture_matches_golden_quads(update_golden: bool) -> None:
         actual = rdflib.compare.to_isomorphic(compiled.graph(graph))
         assert actual == expected, f"graph {graph} differs from tests/golden/fixture.nq"
     assert len(compiled) == len(golden) > 50
+
+
+def test_build_nquads_written_directly_equal_rdflib_dataset_on_shipped_corpus() -> None:
+    # The build writes N-Quads without rdflib's Dataset; the checks (SHACL, HermiT) still compile one.
+    corpus = load_corpus()
+    direct, via_rdflib = ox.Store(), ox.Store()
+    direct.bulk_load(corpus_nquads(corpus), format=ox.RdfFormat.N_QUADS)
+    via_rdflib.load(dataset_nquads(compile_corpus(corpus)), format=ox.RdfFormat.N_QUADS)
+    assert set(direct) == set(via_rdflib)
+    assert len(direct) == 20664
+    # Document texts hold line breaks and quotation marks: the escapes must round-trip.
+    texts = [q.object.value for q in direct.quads_for_pattern(None, ox.NamedNode(AG + "text"), None)]
+    assert len(texts) == 2
+    assert any("\n" in text and '"' in text for text in texts)
 
 
 def test_build_fixture_evidence_offsets_point_at_quotes() -> None:
