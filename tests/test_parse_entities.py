@@ -201,3 +201,16 @@ def test_talks_named_after_a_place_are_an_event_beside_the_place(extractor: Pars
     assert found["Minsk agreements"] == ("Agreement", ())
     assert found["Jeddah talks"] == ("Negotiation", ())
     assert found["Jeddah"] == ("City", ())
+
+
+def test_coordinated_leanings_of_a_state_are_one_faction_each(extractor: ParseExtractor) -> None:
+    found = candidates(read(extractor, "Myanmar's moderate and hardline factions disagree on the ceasefire."))
+    assert found["Myanmar's moderate faction"] == ("Faction", ())
+    assert found["Myanmar's hardline faction"] == ("Faction", ())
+
+
+def test_unnamed_ministry_of_a_state_is_a_candidate(extractor: ParseExtractor) -> None:
+    assert candidate(extractor, "Russia's defence ministry denied the report.", "Russia's defence ministry") == (
+        "Ministry",
+        (),
+    )

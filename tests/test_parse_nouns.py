@@ -61,6 +61,11 @@ REGISTRY = {
         Entity("prigozhin", ("Person",), "Yevgeny Prigozhin"),
         Entity("marib", ("City",), "Marib"),
         Entity("chibok", ("City",), "Chibok"),
+        Entity("ruto", ("Person",), "William Ruto"),
+        Entity("barre", ("Person",), "Hamza Barre"),
+        Entity("bogdanov", ("Person",), "Mikhail Bogdanov"),
+        Entity("ukrainian-lawmakers", ("Group",), "Ukrainian lawmakers"),
+        Entity("somali-defence-minister", ("Person",), "Somalia's defence minister"),
     )
 }
 
@@ -301,3 +306,64 @@ def test_role_noun_with_examples_held_by_each(extractor: ParseExtractor) -> None
 def test_holder_hung_on_the_group_after_the_role(extractor: ParseExtractor) -> None:
     result = extract(extractor, "The head of the Wagner Group, Yevgeny Prigozhin, flew to Minsk.")
     assert only(result, "prigozhin", "leaderOf", "wagner").certainty == "stated"
+
+
+# -- offices and descriptions with their state (office_frames.py)
+
+
+def test_title_between_demonym_and_name_is_head_of_that_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Kenyan President William Ruto hosted the talks in March.")
+    proposal = only(result, "ruto", "leaderOf", "kenya")
+    assert (proposal.certainty, proposal.at) == ("stated", None)
+
+
+def test_prime_minister_title_leads_the_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Somali Prime Minister Hamza Barre met the envoys.")
+    assert ("barre", "leaderOf", "somalia") in triples(result)
+
+
+def test_deputy_minister_title_is_an_official_not_the_leader(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russian Deputy Foreign Minister Mikhail Bogdanov arrived in Kenya.")
+    assert only(result, "bogdanov", "officialOf", "russia").certainty == "stated"
+    assert ("bogdanov", "leaderOf", "russia") not in triples(result)
+
+
+def test_unnamed_office_of_a_state_is_its_official(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Venezuela's oil minister resigned after the strike.")
+    assert only(result, "new:venezuela-s-oil-minister", "officialOf", "venezuela").certainty == "stated"
+
+
+def test_unnamed_head_of_state_gives_no_leader(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Kenya's president resigned after the strike.")
+    assert not [t for t in triples(result) if t[1] == "leaderOf"], triples(result)
+
+
+def test_lawmakers_by_demonym_are_members_of_the_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Officials said that Bangladeshi lawmakers condemned the killings.")
+    proposal = only(result, "new:bangladeshi-lawmakers", "memberOf", "bangladesh")
+    assert (proposal.certainty, proposal.attributed_to) == ("stated", ())
+
+
+def test_ministry_by_demonym_is_part_of_the_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Qatari foreign ministry issued a statement on Somalia.")
+    assert only(result, "new:qatari-foreign-ministry", "partOf", "qatar").certainty == "stated"
+
+
+def test_coordinated_factions_of_a_state_are_two_parts(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Myanmar's moderate and hardline factions disagree on the ceasefire.")
+    parts = {t for t in triples(result) if t[1] == "partOf"}
+    assert parts == {
+        ("new:myanmar-s-moderate-faction", "partOf", "myanmar"),
+        ("new:myanmar-s-hardline-faction", "partOf", "myanmar"),
+    }
+
+
+def test_registry_description_by_demonym_belongs_to_its_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Ukrainian lawmakers voted against the bill.")
+    assert only(result, "ukrainian-lawmakers", "memberOf", "ukraine").certainty == "stated"
+
+
+def test_registry_description_with_a_possessive_is_found_and_belongs(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Somalia's defence minister visited Kenya.")
+    assert only(result, "somali-defence-minister", "officialOf", "somalia").certainty == "stated"
+    assert any(m.entity == "somali-defence-minister" for m in result.mentions)

@@ -19,6 +19,7 @@ from actorgraph.graph.extract.base import Proposal
 from actorgraph.graph.extract.families import SYMMETRIC, family_of
 from actorgraph.graph.extract.lexicon import Frame, Lexicon
 from actorgraph.graph.extract.name_refs import Names, Ref
+from actorgraph.graph.extract.office_frames import OfficeFrames
 from actorgraph.graph.extract.qualifiers import Qualifiers
 from actorgraph.graph.extract.verb_frames import SUPPORT_FAMILIES
 
@@ -58,6 +59,7 @@ class NounFrames:
         self.lex = lexicon
         self.args = arguments
         self.qualifiers = qualifiers
+        self.offices = OfficeFrames(doc, names, lexicon, qualifiers)  # titles and descriptions with their state
 
     def noun(self, noun: Token, sentence: Span) -> Iterator[Proposal]:
         """A nominalisation: its doer from a possessor, a name before it, "by X" or a light verb; its object

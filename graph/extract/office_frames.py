@@ -1,0 +1,149 @@
+"""Office frames: who holds a state's office, and what a text describes as a state's.
+
+- a title between a state's word and a person's name: "Turkish President Recep Tayyip Erdogan" leads Turkey,
+  "Israeli Prime Minister X" leads Israel, "the former Iranian Foreign Minister X" and "US envoy X" are officials of
+  their state;
+- a description with its state (found with the names, ``name_spans.add_described``): "Iran's intelligence
+  minister" is an official of Iran, "Iranian lawmakers" are members of it, "the Moroccan foreign ministry" and each
+  of "Iran's conservative and reformist factions" are parts of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from spacy.tokens import Doc, Span, Token
+
+from actorgraph.graph.extract.arguments import Party
+from actorgraph.graph.extract.base import Proposal
+from actorgraph.graph.extract.lexicon import Frame, Lexicon
+from actorgraph.graph.extract.name_refs import Described, Names, Ref
+from actorgraph.graph.extract.name_spans import BODY_HEADS, STATE_PEOPLE
+from actorgraph.graph.extract.qualifiers import Qualifiers
+
+# Offices whose holder leads the state itself (a "prime minister" too, by the word before "minister").
+HEADS_OF_STATE = frozenset({"president", "king", "queen", "emir", "amir", "sultan", "monarch", "premier", "chancellor"})
+# Words before a title that make it another's office: "Vice President X", "Deputy Prime Minister X".
+SECOND_IN_LINE = frozenset({"vice", "deputy", "acting"})
+# Role nouns that make a person's title an office ("Foreign Minister", "envoy", "general"), not a founder's
+# or a sheikh's standing.
+NOT_OFFICES = frozenset({"founder", "co-founder"})
+# The dependencies of the words before a name that belong to its noun phrase ("the former Iranian Foreign Minister").
+MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "case"})
+
+
+class OfficeFrames:
+    """Proposals from the offices a text gives people and the state a description belongs to."""
+
+    def __init__(self, doc: Doc, names: Names, lexicon: Lexicon, qualifiers: Qualifiers) -> None:
+        self.doc = doc
+        self.names = names
+        self.lex = lexicon
+        self.qualifiers = qualifiers
+        self.offices = (
+            frozenset(w for w, frame in lexicon.roles.items() if frame.predicate in ("leaderOf", "officialOf"))
+            - NOT_OFFICES
+        )
+        self._state_keys: dict[str, str] | None = None  # state name -> the key the text's names gave it
+
+    def read(self, sentence: Span) -> Iterator[Proposal]:
+        for token in sentence:
+            ref = self.names.ref(token)
+            if ref is not None and ref.kind == "person" and not self._inside_name(token, ref):
+                yield from self._titled(token, ref, sentence)
+        for described in self.names.described:
+            if sentence.start <= described.head < sentence.end:
+                yield from self._described(described, sentence)
+
+    def _inside_name(self, token: Token, ref: Ref) -> bool:
+        head = token.head
+        return token.dep_ in ("compound", "flat") and head.i > token.i and self.names.ref(head) == ref
+
+    def _titled(self, name: Token, ref: Ref, sentence: Span) -> Iterator[Proposal]:
+        """'Turkish President Recep Tayyip Erdogan', "Eritrea's information minister X", 'US envoy X'."""
+        words = self._words_before(name, sentence)
+        titles = [t for t in words if t.lower_ in self.offices]
+        if not titles:
+            return
+        title = titles[-1]  # the office nearest the name: "Deputy Foreign Minister" is a minister
+        states = [s for t in words if t.i < title.i and (s := self._state(t, ref)) is not None]
+        if not states:
+            return
+        leads = (title.lower_ in HEADS_OF_STATE or _prime_minister(title)) and not any(
+            t.lower_ in SECOND_IN_LINE for t in words if t.i < title.i
+        )
+        frame = Frame("leaderOf" if leads else "officialOf", ("compound",), None, 0.6)
+        state = states[-1]
+        proposal = self.qualifiers.proposal(
+            frame, Party(ref, name), state, title, sentence, cue=f"title:{title.lower_}"
+        )
+        yield _structure(proposal)
+
+    def _words_before(self, name: Token, sentence: Span) -> list[Token]:
+        """The words of the noun phrase before a person's name, up to its article or a comma."""
+        words: list[Token] = []
+        i = name.i - 1
+        while i >= sentence.start:
+            word = self.doc[i]
+            own = self.names.ref(word) == self.names.ref(name) and word.dep_ in ("compound", "flat")
+            if own and word.lower_ not in self.offices:
+                i -= 1  # a first name ("Recep Tayyip"); a title inside a registry name still counts
+                continue
+            if word.dep_ not in MODIFIER_DEPS or word.is_punct or word.head.i <= word.i or word.head.i > name.i:
+                break
+            words.insert(0, word)
+            i -= 1
+        return words
+
+    def _state(self, word: Token, holder: Ref) -> Party | None:
+        """The state a word before a title names: 'Turkish', 'US', "Eritrea's"; inside a registry name the state
+        named in it ("the former Iranian Foreign Minister X" is one registry name)."""
+        ref = self.names.ref(word)
+        if ref is not None and ref.kind == "state" and ref.key != holder.key:
+            return Party(ref, word)
+        nested = self.names.nested.get(word.idx)
+        if nested is not None and nested.kind == "state":
+            return Party(nested, word)
+        state_name = self.lex.demonyms.get(word.lower_)
+        key = self._states().get(state_name.lower()) if state_name is not None and ref is not None else None
+        return Party(Ref(key, "state", "demonym"), word) if key is not None else None
+
+    def _states(self) -> dict[str, str]:
+        """State name -> the key the text's other words gave it, for a demonym inside a registry name."""
+        if self._state_keys is None:
+            self._state_keys = {}
+            for i, ref in self.names.refs.items():
+                word = self.doc[i].lower_
+                name = (self.lex.demonyms.get(word) or word).lower()
+                if ref.kind == "state" and name in self.lex.states:
+                    self._state_keys.setdefault(name, ref.key)
+        return self._state_keys
+
+    def _described(self, described: Described, sentence: Span) -> Iterator[Proposal]:
+        """ "Iran's intelligence minister" (official of Iran), "Iranian lawmakers" (members), "Russia's defence
+        ministry" (part of Russia)."""
+        head = self.doc[described.head]
+        if head.lemma_.lower() in BODY_HEADS:
+            predicate = "partOf"  # a ministry, each of "Iran's conservative and reformist factions"
+        elif head.lower_ in STATE_PEOPLE:
+            predicate = "memberOf"  # "Iranian lawmakers"
+        elif head.lower_ in HEADS_OF_STATE or _prime_minister(head):
+            return  # "Syria's president" is a person the text names elsewhere: who leads is said with the name
+        else:
+            predicate = "officialOf"  # "Iran's intelligence minister"
+        frame = Frame(predicate, ("poss",), None, 0.55)
+        subject = Party(Ref(described.key, described.kind), head)
+        owner = Party(described.owner, self.doc[described.owner_token])
+        proposal = self.qualifiers.proposal(frame, subject, owner, head, sentence, cue=f"described:{head.lower_}")
+        yield _structure(proposal)
+
+
+def _structure(proposal: Proposal) -> Proposal:
+    """Who holds a state's office, what belongs to a state: the writer's description, not a claim of the clause
+    it stands in ("Iranian lawmakers commended ..." is no report by Iran), nor an event of the sentence's date."""
+    return replace(proposal, certainty="stated", attributed_to=(), at=None, start_time=None, end_time=None, place=None)
+
+
+def _prime_minister(title: Token) -> bool:
+    return title.lower_ == "minister" and title.i > 0 and title.doc[title.i - 1].lower_ == "prime"
