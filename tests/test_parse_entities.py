@@ -214,3 +214,24 @@ def test_unnamed_ministry_of_a_state_is_a_candidate(extractor: ParseExtractor) -
         "Ministry",
         (),
     )
+
+
+def test_head_of_in_apposition_makes_a_person(extractor: ParseExtractor) -> None:
+    text = "After the death of Viktor Hlib, the former head of the Azov Brigade, the unit split."
+    assert candidate(extractor, text, "Viktor Hlib") == ("Person", ())
+
+
+def test_a_mission_is_named_with_its_seat_and_acronym(extractor: ParseExtractor) -> None:
+    text = "Kenya briefed the United Nations Assistance Mission in Somalia (UNSOM) in June."
+    assert candidate(extractor, text, "United Nations Assistance Mission in Somalia") == (
+        "IntergovernmentalOrganization",
+        ("UNSOM",),
+    )
+
+
+def test_a_title_with_its_qualifier_is_no_name(extractor: ParseExtractor) -> None:
+    found = candidates(
+        read(extractor, "Tun Myat, the EU's High Representative for Myanmar, met Field Marshal Kyaw Han.")
+    )
+    assert "High Representative" not in found and "Field Marshal Kyaw Han" not in found, found
+    assert found["Kyaw Han"][0] == "Person" and found["Tun Myat"][0] == "Person"

@@ -66,6 +66,9 @@ REGISTRY = {
         Entity("bogdanov", ("Person",), "Mikhail Bogdanov"),
         Entity("ukrainian-lawmakers", ("Group",), "Ukrainian lawmakers"),
         Entity("somali-defence-minister", ("Person",), "Somalia's defence minister"),
+        Entity("new-kia-leader", ("Person",), "the new leader of the Kachin Independence Army"),
+        Entity("kenyan-diplomats", ("Group",), "Kenyan diplomats"),
+        Entity("kenyan-embassy-mogadishu", ("DiplomaticMission",), "the embassy in Mogadishu"),
     )
 }
 
@@ -367,3 +370,54 @@ def test_registry_description_with_a_possessive_is_found_and_belongs(extractor: 
     result = extract(extractor, "Somalia's defence minister visited Kenya.")
     assert only(result, "somali-defence-minister", "officialOf", "somalia").certainty == "stated"
     assert any(m.entity == "somali-defence-minister" for m in result.mentions)
+
+
+def test_named_after_a_plural_role_noun_and_a_comma_hold_the_role(extractor: ParseExtractor) -> None:
+    result = extract(
+        extractor, "Two of the Arakan Army's senior commanders, Tun Myat and Kyaw Han, fled to Bangladesh."
+    )
+    assert ("new:tun-myat", "leaderOf", "arakan-army") in triples(result)
+    assert ("new:kyaw-han", "leaderOf", "arakan-army") in triples(result)
+
+
+def test_the_other_two_named_hold_the_role_counted_before(extractor: ParseExtractor) -> None:
+    text = "Four members of Boko Haram were arrested in Chibok. The other two, Tun Myat and Kyaw Han, escaped to Kenya."
+    result = extract(extractor, text)
+    assert only(result, "new:tun-myat", "memberOf", "boko-haram").certainty == "stated"
+    assert ("new:kyaw-han", "memberOf", "boko-haram") in triples(result)
+
+
+def test_the_other_two_without_people_counted_before_say_nothing(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Kenya sent four envoys. The other two, Tun Myat and Kyaw Han, escaped to Somalia.")
+    assert not [t for t in triples(result) if t[0] in ("new:tun-myat", "new:kyaw-han")], triples(result)
+
+
+def test_as_prime_minister_hung_on_the_verb_goes_to_the_person_before(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Kenya welcomed the re-election of Hamza Barre as Prime Minister in Somalia.")
+    assert ("barre", "leaderOf", "somalia") in triples(result)
+
+
+def test_succeeding_someone_as_leader_is_not_the_predecessor_s_role(extractor: ParseExtractor) -> None:
+    result = extract(
+        extractor, "Analysts expect that Yahya Sinwar would succeed Abubakar Shekau as the leader of Hamas."
+    )
+    assert ("shekau", "leaderOf", "hamas") not in triples(result)
+
+
+def test_registry_name_that_is_a_role_of_a_group_leads_it(extractor: ParseExtractor) -> None:
+    result = extract(
+        extractor, "Kenya alleged the presence of the new leader of the Kachin Independence Army in Bangladesh."
+    )
+    assert only(result, "new-kia-leader", "leaderOf", "kia").attributed_to == ()
+
+
+def test_diplomats_stationed_at_a_mission_are_its_members_and_it_their_state_s(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Al-Shabaab abducted three Kenyan diplomats stationed at the embassy in Mogadishu.")
+    assert only(result, "kenyan-diplomats", "memberOf", "kenyan-embassy-mogadishu").certainty == "stated"
+    assert ("kenyan-embassy-mogadishu", "partOf", "kenya") in triples(result)
+    assert ("kenyan-diplomats", "memberOf", "kenya") not in triples(result)
+
+
+def test_capitalised_title_in_apposition_gives_the_office(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Tun Myat, the Arakan Army's High Representative for Rakhine, met Kyaw Han.")
+    assert ("new:tun-myat", "officialOf", "arakan-army") in triples(result)

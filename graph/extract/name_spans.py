@@ -27,7 +27,12 @@ NAME_POSSESSORS = frozenset({"people", "peoples", "workers", "martyrs", "women",
 GROUP_TAILS = frozenset({"circle", "shura", "network", "faction", "wing", "clan"})
 # Institutions named after what they belong to: "the Political Bureau of the Taliban", "Mausoleum of X".
 PLACE_OF_HEADS = frozenset({"mausoleum", "shrine", "tomb"})
-MISSION_HEADS = frozenset({"embassy", "consulate"})
+MISSION_HEADS = frozenset({"embassy", "consulate", "mission"})  # "the UN Support Mission in Libya" too
+# Capitalised words that only qualify a title: "High Representative", "Special Envoy", "Field Marshal".
+TITLE_QUALIFIERS = frozenset(
+    {"high", "special", "deputy", "senior", "vice", "acting", "chief", "supreme", "grand", "field", "first", "foreign",
+     "defence", "defense", "interior", "finance", "prime", "executive", "regional", "national"}
+)  # fmt: skip
 OF_HEADS = PLACE_OF_HEADS | {"bureau", "committee", "wing", "office", "commission"}
 
 
@@ -64,9 +69,11 @@ def _joined_by_of(doc: Doc, before: Span, start: int, lexicon: Lexicon) -> bool:
     ministry: "the Ministry of Defence of Pakistan" stays with the state); 'the Afghan Embassy' + 'in' + 'Tehran':
     a mission named with its seat."""
     link = before.end
-    if link >= len(doc) or not before[-1].text[:1].isupper():
+    if len(before) > 1 and before[-1].lower_ in ("in", "of"):
+        link -= 1  # NER took the preposition into the name before: "United Nations Assistance Mission in"
+    if link >= len(doc) or not doc[link - 1].text[:1].isupper():
         return False
-    head, word = before[-1].lower_, doc[link].lower_
+    head, word = doc[link - 1].lower_, doc[link].lower_
     if not ((word == "of" and head in OF_HEADS) or (word == "in" and head in MISSION_HEADS)):
         return False
     after = link + 1 + (word == "of" and link + 1 < len(doc) and doc[link + 1].lower_ == "the")
@@ -190,6 +197,7 @@ def trim(span: Span, lexicon: Lexicon) -> Span:
         or doc[start].lower_ in lexicon.titles
         or doc[start].lower_ in lexicon.roles
         or (doc[start].lower_ in ("of", "former") and start > span.start)
+        or _qualified_title(doc, start, end, lexicon)
     ):
         start += 1
     while end > start and (doc[end - 1].dep_ == "case" or doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s")):
@@ -197,6 +205,21 @@ def trim(span: Span, lexicon: Lexicon) -> Span:
     if end - start > 1 and doc[start].lower_ in SECT_WORDS and end < len(doc) and doc[end].lower_ in ("and", "or"):
         start += 1  # "the Shiite Turi and Bangash": both are Shiite; the names are Turi and Bangash
     return doc[start:end]
+
+
+def _qualified_title(doc: Doc, start: int, end: int, lexicon: Lexicon) -> bool:
+    """A title's qualifier opening a span: "Field" in "Field Marshal X", "High" in "High Representative" (a title
+    alone is no name: with it gone, the title goes too)."""
+    after = start + 1
+    return (
+        doc[start].lower_ in TITLE_QUALIFIERS
+        and after < end
+        and (
+            doc[after].lower_ in lexicon.titles
+            or doc[after].lower_ in lexicon.roles
+            or _qualified_title(doc, after, end, lexicon)
+        )
+    )
 
 
 def _standalone(token: Token) -> bool:
@@ -315,7 +338,7 @@ def _state_owner(head: Token, lexicon: Lexicon) -> Token | None:
     owner = next((c for c in head.children if c.dep_ == "poss"), None)
     if owner is None:
         modifiers = _left_modifiers(head)
-        owner = modifiers[0] if modifiers and modifiers[0].pos_ == "ADJ" else None
+        owner = modifiers[0] if modifiers else None  # "the Moroccan foreign ministry", "the US defence secretary"
     return owner if owner is not None and _state_word(owner, lexicon) else None
 
 

@@ -3,6 +3,8 @@
 - a title between a state's word and a person's name: "Turkish President Recep Tayyip Erdogan" leads Turkey,
   "Israeli Prime Minister X" leads Israel, "the former Iranian Foreign Minister X" and "US envoy X" are officials of
   their state;
+- the rest of a group's people counted before: "five key members of Al-Qaeda were released ... The other two, A and
+  B, remained" (A and B are members of Al-Qaeda);
 - a description with its state (found with the names, ``name_spans.add_described``): "Iran's intelligence
   minister" is an official of Iran, "Iranian lawmakers" are members of it, "the Moroccan foreign ministry" and each
   of "Iran's conservative and reformist factions" are parts of it.
@@ -15,7 +17,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
-from actorgraph.graph.extract.arguments import Party
+from actorgraph.graph.extract.arguments import ArgumentReader, Party
 from actorgraph.graph.extract.base import Proposal
 from actorgraph.graph.extract.lexicon import Frame, Lexicon
 from actorgraph.graph.extract.name_refs import Described, Names, Ref
@@ -31,15 +33,24 @@ SECOND_IN_LINE = frozenset({"vice", "deputy", "acting"})
 NOT_OFFICES = frozenset({"founder", "co-founder"})
 # The dependencies of the words before a name that belong to its noun phrase ("the former Iranian Foreign Minister").
 MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "case"})
+# Counted people the text names after a comma: "the other two, A and B", "three of them, A, B and C".
+COUNTS = frozenset({"two", "three", "four", "five", "six", "both"})
+# How far back (tokens) the counted group is looked for: the sentence before or the one before that.
+COUNTED_REACH = 80
+# Participles that place a state's people in one of its bodies: "diplomats stationed at the consulate in X".
+POSTED = frozenset({"station", "post", "base", "assign", "accredit", "attach", "second", "deploy"})
 
 
 class OfficeFrames:
     """Proposals from the offices a text gives people and the state a description belongs to."""
 
-    def __init__(self, doc: Doc, names: Names, lexicon: Lexicon, qualifiers: Qualifiers) -> None:
+    def __init__(
+        self, doc: Doc, names: Names, lexicon: Lexicon, arguments: ArgumentReader, qualifiers: Qualifiers
+    ) -> None:
         self.doc = doc
         self.names = names
         self.lex = lexicon
+        self.args = arguments
         self.qualifiers = qualifiers
         self.offices = (
             frozenset(w for w, frame in lexicon.roles.items() if frame.predicate in ("leaderOf", "officialOf"))
@@ -52,9 +63,52 @@ class OfficeFrames:
             ref = self.names.ref(token)
             if ref is not None and ref.kind == "person" and not self._inside_name(token, ref):
                 yield from self._titled(token, ref, sentence)
+            if token.lower_ in COUNTS:
+                yield from self._the_others(token, sentence)
         for described in self.names.described:
             if sentence.start <= described.head < sentence.end:
                 yield from self._described(described, sentence)
+
+    def _the_others(self, count: Token, sentence: Span) -> Iterator[Proposal]:
+        """'The other two, A and B, remained': A and B hold the role of the people counted before ("five key
+        members of Al-Qaeda"), in the group those were of."""
+        other = any(c.dep_ == "amod" and c.lower_ in ("other", "remaining") for c in count.children)
+        of_them = any(
+            c.dep_ == "prep" and c.lower_ == "of" and any(g.lower_ in ("them", "those") for g in c.children)
+            for c in count.children
+        )
+        if not (other or of_them):
+            return
+        listed = count.i + 1 < len(self.doc) and self.doc[count.i + 1].text == ","
+        # "The other two, A and B": apposed names, or conjuncts of the count as the small parser often has them
+        named = (c for c in count.children if c.dep_ == "appos" or (listed and c.dep_ == "conj" and c.i > count.i))
+        people = [p for p in self.args.parties(named) if p.ref.kind == "person"]
+        counted = self._counted_before(sentence) if people else None
+        if counted is None:
+            return
+        role, group = counted
+        frame = replace(self.lex.roles[role.lemma_.lower()], confidence=0.5)
+        for person in people:
+            yield self.qualifiers.proposal(frame, person, group, count, sentence, cue="the-other")
+
+    def _counted_before(self, sentence: Span) -> tuple[Token, Party] | None:
+        """The nearest plural role noun with its group before this sentence: "five key members of Al-Qaeda"."""
+        for i in range(sentence.start - 1, max(-1, sentence.start - COUNTED_REACH), -1):
+            noun = self.doc[i]
+            lemma = noun.lemma_.lower()
+            if noun.tag_ != "NNS" or lemma not in self.lex.roles or lemma not in self.lex.partitives:
+                continue
+            own = self.names.ref(noun)
+            for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
+                for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                    ref = self.names.ref(obj)
+                    if ref is not None and own is not None and ref.key == own.key:
+                        # "five key members of Al-Qaeda" as one registry name: the group named inside it
+                        ref = next((n for t in obj.subtree if (n := self.names.nested.get(t.idx)) is not None), None)
+                    if ref is not None and ref.kind in ("group", "organ"):
+                        return noun, Party(ref, obj)
+            return None  # the nearest counted people are of no group the text names
+        return None
 
     def _inside_name(self, token: Token, ref: Ref) -> bool:
         head = token.head
@@ -86,7 +140,7 @@ class OfficeFrames:
         i = name.i - 1
         while i >= sentence.start:
             word = self.doc[i]
-            own = self.names.ref(word) == self.names.ref(name) and word.dep_ in ("compound", "flat")
+            own = self.names.ref(word) == self.names.ref(name)
             if own and word.lower_ not in self.offices:
                 i -= 1  # a first name ("Recep Tayyip"); a title inside a registry name still counts
                 continue
@@ -120,6 +174,32 @@ class OfficeFrames:
                     self._state_keys.setdefault(name, ref.key)
         return self._state_keys
 
+    def _posts(self, people: Token) -> list[Party]:
+        """The bodies a state's people are posted to: "diplomats stationed at the consulate in X"."""
+        posts: list[Party] = []
+        for participle in people.children:
+            if participle.dep_ != "acl" or participle.lemma_.lower() not in POSTED:
+                continue
+            for prep in participle.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("at", "in", "to", "with"):
+                    posts += [
+                        Party(ref, obj)
+                        for obj in prep.children
+                        if obj.dep_ == "pobj" and (ref := self.names.ref(obj)) is not None and ref.kind == "organ"
+                    ]
+        return posts
+
+    def _posted(self, described: Described, posts: list[Party], sentence: Span) -> Iterator[Proposal]:
+        """The people are members of the body they are posted to, and that body, of their state: the text says the
+        narrower thing ("Iranian diplomats stationed at the consulate in X": the consulate is Iran's)."""
+        people = Party(Ref(described.key, described.kind), self.doc[described.head])
+        state = Party(described.owner, self.doc[described.owner_token])
+        member, part = Frame("memberOf", ("prep:at",), None, 0.55), Frame("partOf", ("poss",), None, 0.5)
+        for post in posts:
+            yield _structure(self.qualifiers.proposal(member, people, post, people.token, sentence, cue="posted-at"))
+            if post.ref.key != state.ref.key:
+                yield _structure(self.qualifiers.proposal(part, post, state, people.token, sentence, cue="posted-at"))
+
     def _described(self, described: Described, sentence: Span) -> Iterator[Proposal]:
         """ "Iran's intelligence minister" (official of Iran), "Iranian lawmakers" (members), "Russia's defence
         ministry" (part of Russia)."""
@@ -128,6 +208,10 @@ class OfficeFrames:
             predicate = "partOf"  # a ministry, each of "Iran's conservative and reformist factions"
         elif head.lower_ in STATE_PEOPLE:
             predicate = "memberOf"  # "Iranian lawmakers"
+            posts = self._posts(head)
+            if posts:
+                yield from self._posted(described, posts, sentence)
+                return
         elif head.lower_ in HEADS_OF_STATE or _prime_minister(head):
             return  # "Syria's president" is a person the text names elsewhere: who leads is said with the name
         else:
