@@ -421,3 +421,8 @@ def test_diplomats_stationed_at_a_mission_are_its_members_and_it_their_state_s(e
 def test_capitalised_title_in_apposition_gives_the_office(extractor: ParseExtractor) -> None:
     result = extract(extractor, "Tun Myat, the Arakan Army's High Representative for Rakhine, met Kyaw Han.")
     assert ("new:tun-myat", "officialOf", "arakan-army") in triples(result)
+
+
+def test_a_named_faction_of_a_person_is_no_part_of_that_person(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Shabelle Brigade faction of Ahmed Saleh is part of the Somali National Army.")
+    assert not [t for t in triples(result) if t[2] == "ahmed-saleh"], triples(result)

@@ -59,9 +59,8 @@ class NounFrames:
         self.lex = lexicon
         self.args = arguments
         self.qualifiers = qualifiers
-        self.offices = OfficeFrames(
-            doc, names, lexicon, arguments, qualifiers
-        )  # titles and descriptions with their state
+        # titles, descriptions with their state, people counted before
+        self.offices = OfficeFrames(doc, names, lexicon, arguments, qualifiers)
 
     def noun(self, noun: Token, sentence: Span) -> Iterator[Proposal]:
         """A nominalisation: its doer from a possessor, a name before it, "by X" or a light verb; its object
@@ -244,7 +243,8 @@ class NounFrames:
         described = not holders and own is not None and own.how == "name"
         if described and own is not None:
             holders = [Party(own, noun)]  # the role noun is itself a name: "Iran's intelligence minister" in a registry
-            relata = [r for r in relata if r.ref.key != own.key] or self._nested_relata(noun, own)
+            if all(r.ref.key == own.key for r in relata):  # "the new leader of Al-Qaeda" as one registry name
+                relata = self._nested_relata(noun, own)
         if not relata and len(holders) >= 2 and family_of(frame.predicate) in SYMMETRIC:
             relata = holders[1:]  # "Russia and Iran are close allies"
             holders = holders[:1]
