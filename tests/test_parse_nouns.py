@@ -426,3 +426,24 @@ def test_capitalised_title_in_apposition_gives_the_office(extractor: ParseExtrac
 def test_a_named_faction_of_a_person_is_no_part_of_that_person(extractor: ParseExtractor) -> None:
     result = extract(extractor, "The Shabelle Brigade faction of Ahmed Saleh is part of the Somali National Army.")
     assert not [t for t in triples(result) if t[2] == "ahmed-saleh"], triples(result)
+
+
+def test_title_before_a_name_with_the_state_after_it(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Prime Minister Hamza Barre of Somalia visited Nairobi.")
+    assert only(result, "barre", "leaderOf", "somalia").certainty == "stated"
+
+
+def test_junta_leader_with_a_military_rank_leads_the_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Burmese junta leader General Nikolai Petrov expelled the envoys.")
+    assert ("nikolai-petrov", "leaderOf", "myanmar") in triples(result)
+
+
+def test_office_of_a_two_word_state_is_described_with_the_whole_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Saudi Arabia's foreign ministry condemned the strike.")
+    assert only(result, "new:saudi-arabia-s-foreign-ministry", "partOf", "saudi-arabia").certainty == "stated"
+
+
+def test_office_in_apposition_to_a_name_is_no_entity_of_its_own(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Nikolai Petrov, Russia's defence minister, visited Belarus.")
+    assert only(result, "nikolai-petrov", "officialOf", "russia").certainty == "stated"
+    assert not [c for c in result.new_entities if "minister" in c.name], result.new_entities

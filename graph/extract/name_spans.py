@@ -327,10 +327,12 @@ def _state_office(head: Token, lexicon: Lexicon) -> Span | None:
         head.i + 1 < len(doc) and doc[head.i + 1].pos_ == "PROPN"
     ):
         return None  # "Pakistan's prime minister Shehbaz Sharif": the name is the entity
+    if head.dep_ == "appos" and head.head.pos_ == "PROPN":
+        return None  # "Andrei Belousov, Russia's defence minister": the apposition describes the named person
     between = doc[owner.i + 1 : head.i]
     if not all(t.text in ("'s", "’s") or (t.is_lower and t.pos_ in ("NOUN", "ADJ")) for t in between):
         return None
-    return doc[owner.i : head.i + 1]
+    return doc[_state_start(owner) : head.i + 1]
 
 
 def _state_owner(head: Token, lexicon: Lexicon) -> Token | None:
@@ -354,8 +356,8 @@ def _coordinated_bodies(head: Token, lexicon: Lexicon) -> list[tuple[str, Span]]
     adjectives = [first, *(c for c in first.conjuncts if c.pos_ == "ADJ" and c.i < head.i)]
     if len(adjectives) < 2 or not all(a.is_lower for a in adjectives):
         return []
-    state = head.doc[owner.i : first.i].text
-    return [(f"{state} {a.text} {head.lemma_.lower()}", head.doc[owner.i : head.i + 1]) for a in adjectives]
+    state = head.doc[_state_start(owner) : first.i].text
+    return [(f"{state} {a.text} {head.lemma_.lower()}", head.doc[_state_start(owner) : head.i + 1]) for a in adjectives]
 
 
 def _left_modifiers(head: Token) -> list[Token]:
@@ -377,7 +379,16 @@ def _origin(token: Token, lexicon: Lexicon) -> bool:
 
 def _state_word(token: Token, lexicon: Lexicon) -> bool:
     word = token.lower_
-    return word in lexicon.demonyms or word in lexicon.states
+    whole = token.doc[_state_start(token) : token.i + 1].text.lower()  # "Saudi Arabia", "Burkina Faso"
+    return word in lexicon.demonyms or word in lexicon.states or whole in lexicon.states
+
+
+def _state_start(token: Token) -> int:
+    """Where a state's name ends by this word starts: "Saudi" for "Arabia" (its proper-noun compounds)."""
+    start = token.i
+    while start > 0 and token.doc[start - 1].dep_ == "compound" and token.doc[start - 1].head.i == token.i:
+        start -= 1
+    return start
 
 
 def _border(head: Token) -> Span | None:

@@ -26,6 +26,10 @@ from actorgraph.graph.extract.qualifiers import Qualifiers
 
 # Offices whose holder leads the state itself (a "prime minister" too, by the word before "minister").
 HEADS_OF_STATE = frozenset({"president", "king", "queen", "emir", "amir", "sultan", "monarch", "premier", "chancellor"})
+# Titles whose holder leads the state: the heads of state, a "leader" or "ruler" of it ("the junta leader General X").
+LEADING_TITLES = HEADS_OF_STATE | {"leader", "ruler"}
+# How a role noun governs its own state's word ("Ukraine's President X", "US envoy X"): the role frame reads those.
+ROLE_OWNER_DEPS = frozenset({"poss", "compound", "nmod"})
 # Words before a title that make it another's office: "Vice President X", "Deputy Prime Minister X".
 SECOND_IN_LINE = frozenset({"vice", "deputy", "acting"})
 # Role nouns that make a person's title an office ("Foreign Minister", "envoy", "general"), not a founder's
@@ -115,24 +119,30 @@ class OfficeFrames:
         return token.dep_ in ("compound", "flat") and head.i > token.i and self.names.ref(head) == ref
 
     def _titled(self, name: Token, ref: Ref, sentence: Span) -> Iterator[Proposal]:
-        """'Turkish President Recep Tayyip Erdogan', "Eritrea's information minister X", 'US envoy X'."""
+        """'Turkish President Recep Tayyip Erdogan', 'the former Iranian Foreign Minister X', 'President X of Ukraine'
+        (a state's word the role noun itself governs, "Ukraine's President X", "US envoy X", is the role frame's)."""
         words = self._words_before(name, sentence)
         titles = [t for t in words if t.lower_ in self.offices]
         if not titles:
             return
         title = titles[-1]  # the office nearest the name: "Deputy Foreign Minister" is a minister
         states = [s for t in words if t.i < title.i and (s := self._state(t, ref)) is not None]
-        if not states:
+        states = states or self._state_after(name)
+        if not states or any(s.token.head in titles and s.token.dep_ in ROLE_OWNER_DEPS for s in states):
             return
-        leads = (title.lower_ in HEADS_OF_STATE or _prime_minister(title)) and not any(
-            t.lower_ in SECOND_IN_LINE for t in words if t.i < title.i
-        )
+        second = any(t.lower_ in SECOND_IN_LINE for t in words if t.i < title.i)
+        leads = any(t.lower_ in LEADING_TITLES or _prime_minister(t) for t in titles) and not second
         frame = Frame("leaderOf" if leads else "officialOf", ("compound",), None, 0.6)
         state = states[-1]
         proposal = self.qualifiers.proposal(
             frame, Party(ref, name), state, title, sentence, cue=f"title:{title.lower_}"
         )
         yield _structure(proposal)
+
+    def _state_after(self, name: Token) -> list[Party]:
+        """'President Volodymyr Zelensky of Ukraine': the state after the name."""
+        objects = (o for p in name.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children)
+        return [Party(r, o) for o in objects if (r := self.names.ref(o)) is not None and r.kind == "state"]
 
     def _words_before(self, name: Token, sentence: Span) -> list[Token]:
         """The words of the noun phrase before a person's name, up to its article or a comma."""
