@@ -235,3 +235,13 @@ def test_a_title_with_its_qualifier_is_no_name(extractor: ParseExtractor) -> Non
     )
     assert "High Representative" not in found and "Field Marshal Kyaw Han" not in found, found
     assert found["Kyaw Han"][0] == "Person" and found["Tun Myat"][0] == "Person"
+
+
+def test_a_body_of_a_titled_person_is_two_names(extractor: ParseExtractor) -> None:
+    found = candidates(read(extractor, "The Libyan National Army of General Khalifa Haftar attacked Tripoli."))
+    assert found["Libyan National Army"][0] == "ArmedGroup" and found["Khalifa Haftar"][0] == "Person", found
+
+
+def test_a_place_named_after_a_titled_person_stays_one_name(extractor: ParseExtractor) -> None:
+    found = candidates(read(extractor, "Two gunmen attacked the Mausoleum of Imam Ahmed Badawi."))
+    assert found["Mausoleum of Imam Ahmed Badawi"] == ("Infrastructure", ()), found

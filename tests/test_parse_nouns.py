@@ -447,3 +447,17 @@ def test_office_in_apposition_to_a_name_is_no_entity_of_its_own(extractor: Parse
     result = extract(extractor, "Nikolai Petrov, Russia's defence minister, visited Belarus.")
     assert only(result, "nikolai-petrov", "officialOf", "russia").certainty == "stated"
     assert not [c for c in result.new_entities if "minister" in c.name], result.new_entities
+
+
+def test_a_named_body_of_a_titled_person_is_led_by_that_person(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Somali National Army of General Ahmed Saleh shelled the town.")
+    assert only(result, "ahmed-saleh", "leaderOf", "sna").certainty == "stated"
+
+
+def test_coordinated_demonyms_before_lawmakers_are_one_group_each(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Kenya and Somalia disagree. Kenyan and Somali lawmakers called for new talks.")
+    members = {t for t in triples(result) if t[1] == "memberOf"}
+    assert members == {
+        ("new:kenyan-lawmakers", "memberOf", "kenya"),
+        ("new:somali-lawmakers", "memberOf", "somalia"),
+    }

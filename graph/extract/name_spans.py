@@ -60,8 +60,19 @@ def name_spans(doc: Doc, lexicon: Lexicon) -> list[Span]:
             continue
         if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in PLACE_OF_HEADS:
             start -= 2  # "the mausoleum of Ayatollah Khomeini" names a place even in lower case
-        result.extend(_cut_at_possessives(doc[start:end]))
+        result.extend(part for cut in _cut_at_possessives(doc[start:end]) for part in _cut_before_titled(cut, lexicon))
     return result
+
+
+def _cut_before_titled(span: Span, lexicon: Lexicon) -> list[Span]:
+    """'the Libyan National Army of General Khalifa Haftar' is two names: a body, and the person it is "of" (a
+    place named after a person stays one name)."""
+    for t in span[1:-1]:
+        after = span.doc[t.i + 1]
+        named_after = span.doc[t.i - 1].lower_ in PLACE_OF_HEADS  # "the Mausoleum of Ayatollah X" is one place
+        if t.lower_ == "of" and after.text[:1].isupper() and after.lower_ in lexicon.titles and not named_after:
+            return [span.doc[span.start : t.i], span.doc[t.i + 1 : span.end]]
+    return [span]
 
 
 def _joined_by_of(doc: Doc, before: Span, start: int, lexicon: Lexicon) -> bool:
@@ -430,29 +441,54 @@ def add_described(doc: Doc, names: Names, lexicon: Lexicon, gazetteer: Gazetteer
     minister", "Iranian lawmakers") is kept with that state. What the words refer to in relations stays as resolved."""
     _add_longer_spellings(doc, names, lexicon)
     spelled = {n.lower() for new in names.new.values() for n in (new.name, *new.aliases)}
-    described = [(span.text, span, kind_class, head) for span, kind_class, head in described_spans(doc, lexicon)]
-    described += [
-        (label, span, BODY_HEADS[t.lemma_.lower()], t) for t in doc for label, span in _coordinated_bodies(t, lexicon)
+    described = [
+        (span.text, span, kind_class, head, span[0]) for span, kind_class, head in described_spans(doc, lexicon)
     ]
-    for label, span, kind_class, head in described:
+    described += [
+        (label, span, BODY_HEADS[t.lemma_.lower()], t, span[0])
+        for t in doc
+        for label, span in _coordinated_bodies(t, lexicon)
+    ]
+    described += [
+        (label, span, "Group", t, origin) for t in doc for label, span, origin in _coordinated_origins(t, lexicon)
+    ]
+    for label, span, kind_class, head, owner in described:
         ref = names.refs.get(head.i)
         if ref is not None and ref.how == "name":
             if not ref.key.startswith("new:") and all(names.refs.get(t.i) == ref for t in span):
-                _belongs(names, lexicon, gazetteer, span, Ref(ref.key, ref.kind), head)  # "Iranian lawmakers"
+                _belongs(names, lexicon, gazetteer, owner, Ref(ref.key, ref.kind), head)  # "Iranian lawmakers"
             continue  # the head is part of a proper name
         if label.lower() in spelled:
             continue  # already a new name or one's alias ("Sudan-Chad" with its "Sudan-Chad border")
         known = _registry_entity(gazetteer, label)
         if known is not None:  # the registry has this description as a name of its own ("Iran's reformist faction")
             names.mentions.append(Mention(known.key, span.start_char, span.end_char, span.text, 0.8, "variant"))
-            _belongs(names, lexicon, gazetteer, span, known, head)
+            _belongs(names, lexicon, gazetteer, owner, known, head)
             continue
         key = new_entity_key(label)
         if key in names.new:
             names.new[key].count += 1
         else:
             names.new[key] = NewName(label, kind_class, span.start_char, span.end_char, DESCRIBED_CONFIDENCE, count=1)
-        _belongs(names, lexicon, gazetteer, span, Ref(key, KIND_OF_CLASS.get(kind_class, "group")), head)
+        _belongs(names, lexicon, gazetteer, owner, Ref(key, KIND_OF_CLASS.get(kind_class, "group")), head)
+
+
+def _coordinated_origins(head: Token, lexicon: Lexicon) -> list[tuple[str, Span, Token]]:
+    """ "Ethiopian and Eritrean lawmakers": one group per coordinated demonym ("Ethiopian lawmakers", "Eritrean
+    lawmakers"), each with the word that names its state."""
+    if head.lower_ not in STATE_PEOPLE | GROUP_HEADS | COMMUNITY_HEADS or head.i < 3:
+        return []
+    first = next((c for c in head.children if c.dep_ == "amod" and _origin(c, lexicon)), None)
+    if first is None:
+        return []
+    origins = [first, *(c for c in first.conjuncts if c.i < head.i)]
+    between = {t.i for o in origins for t in o.subtree} | {head.i}
+    if len(origins) < 2 or not all(_origin(o, lexicon) for o in origins):
+        return []
+    if any(i not in between for i in range(min(between), head.i)):
+        return []  # "Ethiopian and Eritrean lawmakers" only, nothing else between the origins and the head
+    span = head.doc[min(between) : head.i + 1]
+    return [(f"{o.text} {head.text}", span, o) for o in origins]
 
 
 def _registry_entity(gazetteer: Gazetteer | None, label: str) -> Ref | None:
@@ -466,14 +502,13 @@ def _registry_entity(gazetteer: Gazetteer | None, label: str) -> Ref | None:
 
 
 def _belongs(
-    names: Names, lexicon: Lexicon, gazetteer: Gazetteer | None, span: Span, described: Ref, head: Token
+    names: Names, lexicon: Lexicon, gazetteer: Gazetteer | None, owner: Token, described: Ref, head: Token
 ) -> None:
     """Keep a description that belongs to its state: an office ("minister"), a state's people in one role
-    ("lawmakers"), a body ("ministry", "faction"); with the state its first word names."""
+    ("lawmakers"), a body ("ministry", "faction"); with the state its owner word (the first, mostly) names."""
     word = head.lower_
     if word not in OFFICE_NOUNS and word not in STATE_PEOPLE and head.lemma_.lower() not in BODY_HEADS:
         return
-    owner = span[0]
     ref = names.refs.get(owner.i)
     state = ref if ref is not None and ref.kind == "state" and ref.key != described.key else None
     if state is None:

@@ -28,6 +28,8 @@ from actorgraph.graph.extract.qualifiers import Qualifiers
 HEADS_OF_STATE = frozenset({"president", "king", "queen", "emir", "amir", "sultan", "monarch", "premier", "chancellor"})
 # Titles whose holder leads the state: the heads of state, a "leader" or "ruler" of it ("the junta leader General X").
 LEADING_TITLES = HEADS_OF_STATE | {"leader", "ruler"}
+# Titles whose holder leads the body named "of" him: "the Government of National Unity of Prime Minister X".
+BODY_LEADERS = LEADING_TITLES | {"minister", "general", "commander", "chief", "head", "chairman"}
 # How a role noun governs its own state's word ("Ukraine's President X", "US envoy X"): the role frame reads those.
 ROLE_OWNER_DEPS = frozenset({"poss", "compound", "nmod"})
 # Words before a title that make it another's office: "Vice President X", "Deputy Prime Minister X".
@@ -128,7 +130,10 @@ class OfficeFrames:
         title = titles[-1]  # the office nearest the name: "Deputy Foreign Minister" is a minister
         states = [s for t in words if t.i < title.i and (s := self._state(t, ref)) is not None]
         states = states or self._state_after(name)
-        if not states or any(s.token.head in titles and s.token.dep_ in ROLE_OWNER_DEPS for s in states):
+        if not states:
+            yield from self._led_body(name, ref, titles, sentence)
+            return
+        if any(s.token.head in titles and s.token.dep_ in ROLE_OWNER_DEPS for s in states):
             return
         second = any(t.lower_ in SECOND_IN_LINE for t in words if t.i < title.i)
         leads = any(t.lower_ in LEADING_TITLES or _prime_minister(t) for t in titles) and not second
@@ -137,6 +142,20 @@ class OfficeFrames:
         proposal = self.qualifiers.proposal(
             frame, Party(ref, name), state, title, sentence, cue=f"title:{title.lower_}"
         )
+        yield _structure(proposal)
+
+    def _led_body(self, name: Token, ref: Ref, titles: list[Token], sentence: Span) -> Iterator[Proposal]:
+        """'the Government of National Unity of Prime Minister X': a named government or force "of" a person with a
+        leading title is led by that person."""
+        if name.dep_ != "pobj" or name.head.lower_ != "of" or not any(t.lower_ in BODY_LEADERS for t in titles):
+            return
+        body = name.head.head
+        led = self.names.ref(body)
+        if led is None or led.kind not in ("organ", "group") or led.key == ref.key:
+            return
+        frame = Frame("leaderOf", ("prep:of",), None, 0.55)
+        title = titles[-1]
+        proposal = self.qualifiers.proposal(frame, Party(ref, name), Party(led, body), title, sentence, cue="body-of")
         yield _structure(proposal)
 
     def _state_after(self, name: Token) -> list[Party]:
