@@ -461,3 +461,10 @@ def test_coordinated_demonyms_before_lawmakers_are_one_group_each(extractor: Par
         ("new:kenyan-lawmakers", "memberOf", "kenya"),
         ("new:somali-lawmakers", "memberOf", "somalia"),
     }
+
+
+def test_head_of_a_state_s_unnamed_ministry_leads_the_ministry(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Nikolai Petrov, the head of Russia's interior ministry, resigned.")
+    assert only(result, "nikolai-petrov", "leaderOf", "new:russia-s-interior-ministry").certainty == "stated"
+    assert ("new:russia-s-interior-ministry", "partOf", "russia") in triples(result)
+    assert ("nikolai-petrov", "leaderOf", "russia") not in triples(result)

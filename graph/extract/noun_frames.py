@@ -228,7 +228,7 @@ class NounFrames:
             frame = replace(frame, predicate="leaderOf")  # a prime minister heads the government
         holders = self._role_holders(noun, frame)
         relata = self.args.parties(c for c in noun.children if c.dep_ in ("poss", "compound", "nmod") and c.i < noun.i)
-        relata += self._role_objects(noun, frame)
+        relata += [self._described_party(p) for p in self._role_objects(noun, frame)]
         own = self.names.ref(noun)
         if not relata and frame.predicate in PERSON_ROLES:
             # "X as prime minister in Israel": a state's office named by where it is held
@@ -309,6 +309,13 @@ class NounFrames:
         if not found and noun.dep_ in ("attr", "oprd") and noun.head.lemma_.lower() in self.lex.copulas:
             found = [p for prep in preps[1:] for p in self.args.prep_objects(noun.head, prep)]
         return found
+
+    def _described_party(self, party: Party) -> Party:
+        """'the head of Iran's intelligence ministry': the ministry the text describes, not Iran acting through it."""
+        if party.ref.how != "agent":
+            return party
+        described = next((d for d in self.names.described if d.head == party.token.i), None)
+        return Party(Ref(described.key, described.kind), party.token) if described is not None else party
 
     def _listed_after(self, noun: Token) -> list[Party]:
         """'two of the group's commanders, A and B': the small parser makes the names after the comma conjuncts of
