@@ -201,3 +201,47 @@ def test_talks_named_after_a_place_are_an_event_beside_the_place(extractor: Pars
     assert found["Minsk agreements"] == ("Agreement", ())
     assert found["Jeddah talks"] == ("Negotiation", ())
     assert found["Jeddah"] == ("City", ())
+
+
+def test_coordinated_leanings_of_a_state_are_one_faction_each(extractor: ParseExtractor) -> None:
+    found = candidates(read(extractor, "Myanmar's moderate and hardline factions disagree on the ceasefire."))
+    assert found["Myanmar's moderate faction"] == ("Faction", ())
+    assert found["Myanmar's hardline faction"] == ("Faction", ())
+
+
+def test_unnamed_ministry_of_a_state_is_a_candidate(extractor: ParseExtractor) -> None:
+    assert candidate(extractor, "Russia's defence ministry denied the report.", "Russia's defence ministry") == (
+        "Ministry",
+        (),
+    )
+
+
+def test_head_of_in_apposition_makes_a_person(extractor: ParseExtractor) -> None:
+    text = "After the death of Viktor Hlib, the former head of the Azov Brigade, the unit split."
+    assert candidate(extractor, text, "Viktor Hlib") == ("Person", ())
+
+
+def test_a_mission_is_named_with_its_seat_and_acronym(extractor: ParseExtractor) -> None:
+    text = "Kenya briefed the United Nations Assistance Mission in Somalia (UNSOM) in June."
+    assert candidate(extractor, text, "United Nations Assistance Mission in Somalia") == (
+        "IntergovernmentalOrganization",
+        ("UNSOM",),
+    )
+
+
+def test_a_title_with_its_qualifier_is_no_name(extractor: ParseExtractor) -> None:
+    found = candidates(
+        read(extractor, "Tun Myat, the EU's High Representative for Myanmar, met Field Marshal Kyaw Han.")
+    )
+    assert "High Representative" not in found and "Field Marshal Kyaw Han" not in found, found
+    assert found["Kyaw Han"][0] == "Person" and found["Tun Myat"][0] == "Person"
+
+
+def test_a_body_of_a_titled_person_is_two_names(extractor: ParseExtractor) -> None:
+    found = candidates(read(extractor, "The Libyan National Army of General Khalifa Haftar attacked Tripoli."))
+    assert found["Libyan National Army"][0] == "ArmedGroup" and found["Khalifa Haftar"][0] == "Person", found
+
+
+def test_a_place_named_after_a_titled_person_stays_one_name(extractor: ParseExtractor) -> None:
+    found = candidates(read(extractor, "Two gunmen attacked the Mausoleum of Imam Ahmed Badawi."))
+    assert found["Mausoleum of Imam Ahmed Badawi"] == ("Infrastructure", ()), found

@@ -61,6 +61,14 @@ REGISTRY = {
         Entity("prigozhin", ("Person",), "Yevgeny Prigozhin"),
         Entity("marib", ("City",), "Marib"),
         Entity("chibok", ("City",), "Chibok"),
+        Entity("ruto", ("Person",), "William Ruto"),
+        Entity("barre", ("Person",), "Hamza Barre"),
+        Entity("bogdanov", ("Person",), "Mikhail Bogdanov"),
+        Entity("ukrainian-lawmakers", ("Group",), "Ukrainian lawmakers"),
+        Entity("somali-defence-minister", ("Person",), "Somalia's defence minister"),
+        Entity("new-kia-leader", ("Person",), "the new leader of the Kachin Independence Army"),
+        Entity("kenyan-diplomats", ("Group",), "Kenyan diplomats"),
+        Entity("kenyan-embassy-mogadishu", ("DiplomaticMission",), "the embassy in Mogadishu"),
     )
 }
 
@@ -301,3 +309,162 @@ def test_role_noun_with_examples_held_by_each(extractor: ParseExtractor) -> None
 def test_holder_hung_on_the_group_after_the_role(extractor: ParseExtractor) -> None:
     result = extract(extractor, "The head of the Wagner Group, Yevgeny Prigozhin, flew to Minsk.")
     assert only(result, "prigozhin", "leaderOf", "wagner").certainty == "stated"
+
+
+# -- offices and descriptions with their state (office_frames.py)
+
+
+def test_title_between_demonym_and_name_is_head_of_that_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Kenyan President William Ruto hosted the talks in March.")
+    proposal = only(result, "ruto", "leaderOf", "kenya")
+    assert (proposal.certainty, proposal.at) == ("stated", None)
+
+
+def test_prime_minister_title_leads_the_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Somali Prime Minister Hamza Barre met the envoys.")
+    assert ("barre", "leaderOf", "somalia") in triples(result)
+
+
+def test_deputy_minister_title_is_an_official_not_the_leader(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russian Deputy Foreign Minister Mikhail Bogdanov arrived in Kenya.")
+    assert only(result, "bogdanov", "officialOf", "russia").certainty == "stated"
+    assert ("bogdanov", "leaderOf", "russia") not in triples(result)
+
+
+def test_unnamed_office_of_a_state_is_its_official(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Venezuela's oil minister resigned after the strike.")
+    assert only(result, "new:venezuela-s-oil-minister", "officialOf", "venezuela").certainty == "stated"
+
+
+def test_unnamed_head_of_state_gives_no_leader(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Kenya's president resigned after the strike.")
+    assert not [t for t in triples(result) if t[1] == "leaderOf"], triples(result)
+
+
+def test_lawmakers_by_demonym_are_members_of_the_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Officials said that Bangladeshi lawmakers condemned the killings.")
+    proposal = only(result, "new:bangladeshi-lawmakers", "memberOf", "bangladesh")
+    assert (proposal.certainty, proposal.attributed_to) == ("stated", ())
+
+
+def test_ministry_by_demonym_is_part_of_the_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Qatari foreign ministry issued a statement on Somalia.")
+    assert only(result, "new:qatari-foreign-ministry", "partOf", "qatar").certainty == "stated"
+
+
+def test_coordinated_factions_of_a_state_are_two_parts(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Myanmar's moderate and hardline factions disagree on the ceasefire.")
+    parts = {t for t in triples(result) if t[1] == "partOf"}
+    assert parts == {
+        ("new:myanmar-s-moderate-faction", "partOf", "myanmar"),
+        ("new:myanmar-s-hardline-faction", "partOf", "myanmar"),
+    }
+
+
+def test_registry_description_by_demonym_belongs_to_its_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Ukrainian lawmakers voted against the bill.")
+    assert only(result, "ukrainian-lawmakers", "memberOf", "ukraine").certainty == "stated"
+
+
+def test_registry_description_with_a_possessive_is_found_and_belongs(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Somalia's defence minister visited Kenya.")
+    assert only(result, "somali-defence-minister", "officialOf", "somalia").certainty == "stated"
+    assert any(m.entity == "somali-defence-minister" for m in result.mentions)
+
+
+def test_named_after_a_plural_role_noun_and_a_comma_hold_the_role(extractor: ParseExtractor) -> None:
+    result = extract(
+        extractor, "Two of the Arakan Army's senior commanders, Tun Myat and Kyaw Han, fled to Bangladesh."
+    )
+    assert ("new:tun-myat", "leaderOf", "arakan-army") in triples(result)
+    assert ("new:kyaw-han", "leaderOf", "arakan-army") in triples(result)
+
+
+def test_the_other_two_named_hold_the_role_counted_before(extractor: ParseExtractor) -> None:
+    text = "Four members of Boko Haram were arrested in Chibok. The other two, Tun Myat and Kyaw Han, escaped to Kenya."
+    result = extract(extractor, text)
+    assert only(result, "new:tun-myat", "memberOf", "boko-haram").certainty == "stated"
+    assert ("new:kyaw-han", "memberOf", "boko-haram") in triples(result)
+
+
+def test_the_other_two_without_people_counted_before_say_nothing(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Kenya sent four envoys. The other two, Tun Myat and Kyaw Han, escaped to Somalia.")
+    assert not [t for t in triples(result) if t[0] in ("new:tun-myat", "new:kyaw-han")], triples(result)
+
+
+def test_as_prime_minister_hung_on_the_verb_goes_to_the_person_before(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Kenya welcomed the re-election of Hamza Barre as Prime Minister in Somalia.")
+    assert ("barre", "leaderOf", "somalia") in triples(result)
+
+
+def test_succeeding_someone_as_leader_is_not_the_predecessor_s_role(extractor: ParseExtractor) -> None:
+    result = extract(
+        extractor, "Analysts expect that Yahya Sinwar would succeed Abubakar Shekau as the leader of Hamas."
+    )
+    assert ("shekau", "leaderOf", "hamas") not in triples(result)
+
+
+def test_registry_name_that_is_a_role_of_a_group_leads_it(extractor: ParseExtractor) -> None:
+    result = extract(
+        extractor, "Kenya alleged the presence of the new leader of the Kachin Independence Army in Bangladesh."
+    )
+    assert only(result, "new-kia-leader", "leaderOf", "kia").attributed_to == ()
+
+
+def test_diplomats_stationed_at_a_mission_are_its_members_and_it_their_state_s(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Al-Shabaab abducted three Kenyan diplomats stationed at the embassy in Mogadishu.")
+    assert only(result, "kenyan-diplomats", "memberOf", "kenyan-embassy-mogadishu").certainty == "stated"
+    assert ("kenyan-embassy-mogadishu", "partOf", "kenya") in triples(result)
+    assert ("kenyan-diplomats", "memberOf", "kenya") not in triples(result)
+
+
+def test_capitalised_title_in_apposition_gives_the_office(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Tun Myat, the Arakan Army's High Representative for Rakhine, met Kyaw Han.")
+    assert ("new:tun-myat", "officialOf", "arakan-army") in triples(result)
+
+
+def test_a_named_faction_of_a_person_is_no_part_of_that_person(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Shabelle Brigade faction of Ahmed Saleh is part of the Somali National Army.")
+    assert not [t for t in triples(result) if t[2] == "ahmed-saleh"], triples(result)
+
+
+def test_title_before_a_name_with_the_state_after_it(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Prime Minister Hamza Barre of Somalia visited Nairobi.")
+    assert only(result, "barre", "leaderOf", "somalia").certainty == "stated"
+
+
+def test_junta_leader_with_a_military_rank_leads_the_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Burmese junta leader General Nikolai Petrov expelled the envoys.")
+    assert ("nikolai-petrov", "leaderOf", "myanmar") in triples(result)
+
+
+def test_office_of_a_two_word_state_is_described_with_the_whole_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Saudi Arabia's foreign ministry condemned the strike.")
+    assert only(result, "new:saudi-arabia-s-foreign-ministry", "partOf", "saudi-arabia").certainty == "stated"
+
+
+def test_office_in_apposition_to_a_name_is_no_entity_of_its_own(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Nikolai Petrov, Russia's defence minister, visited Belarus.")
+    assert only(result, "nikolai-petrov", "officialOf", "russia").certainty == "stated"
+    assert not [c for c in result.new_entities if "minister" in c.name], result.new_entities
+
+
+def test_a_named_body_of_a_titled_person_is_led_by_that_person(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The Somali National Army of General Ahmed Saleh shelled the town.")
+    assert only(result, "ahmed-saleh", "leaderOf", "sna").certainty == "stated"
+
+
+def test_coordinated_demonyms_before_lawmakers_are_one_group_each(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Kenya and Somalia disagree. Kenyan and Somali lawmakers called for new talks.")
+    members = {t for t in triples(result) if t[1] == "memberOf"}
+    assert members == {
+        ("new:kenyan-lawmakers", "memberOf", "kenya"),
+        ("new:somali-lawmakers", "memberOf", "somalia"),
+    }
+
+
+def test_head_of_a_state_s_unnamed_ministry_leads_the_ministry(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Nikolai Petrov, the head of Russia's interior ministry, resigned.")
+    assert only(result, "nikolai-petrov", "leaderOf", "new:russia-s-interior-ministry").certainty == "stated"
+    assert ("new:russia-s-interior-ministry", "partOf", "russia") in triples(result)
+    assert ("nikolai-petrov", "leaderOf", "russia") not in triples(result)

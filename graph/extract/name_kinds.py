@@ -24,7 +24,8 @@ TAIL_CLASSES = {"state": "Province", "states": "Province"}
 PERSON_NOUNS = frozenset(
     {"diplomat", "journalist", "cleric", "official", "commander", "leader", "minister", "spokesman", "spokesperson",
      "envoy", "ambassador", "general", "president", "founder", "chief", "deputy", "activist", "scholar",
-     "businessman", "politician", "warlord", "judge", "preacher", "colonel", "officer", "governor", "mayor"}
+     "businessman", "politician", "warlord", "judge", "preacher", "colonel", "officer", "governor", "mayor",
+     "head", "chairman", "representative", "secretary-general", "emir", "amir", "ruler", "adviser", "advisor"}
 )  # fmt: skip
 # Words that make a council a state's own ("National Security Council"), not an intergovernmental body.
 STATE_COUNCIL_WORDS = frozenset(
@@ -154,9 +155,10 @@ def _apposed_noun(span: Span, lexicon: Lexicon) -> str | None:
 
 
 def _apposed_person(span: Span) -> bool:
-    """An apposition whose head noun is what a person is: "Ali Kaya, a Turkish diplomat"."""
+    """An apposition whose head noun is what a person is: "Ali Kaya, a Turkish diplomat", "X, the former head of
+    Y", "X, the AU's High Representative for Y" (a title in capitals is still a noun for a person)."""
     return any(
-        c.dep_ == "appos" and c.pos_ == "NOUN" and c.is_lower and c.lemma_.lower() in PERSON_NOUNS
+        c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN") and c.lemma_.lower() in PERSON_NOUNS
         for c in span.root.children
     )
 

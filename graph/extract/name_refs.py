@@ -84,6 +84,18 @@ class NewName:
     count: int = 0
 
 
+@dataclass(frozen=True)
+class Described:
+    """An entity the text describes by the state it belongs to ("Iran's intelligence minister", "Iranian lawmakers",
+    "the Moroccan foreign ministry"): the description's head noun and the word naming the state."""
+
+    key: str  # registry id or new:<slug>
+    kind: str
+    head: int  # token index of the head noun
+    owner: Ref  # the state
+    owner_token: int
+
+
 @dataclass
 class Names:
     """The result: token index -> Ref, plus the mentions and new-entity candidates to report."""
@@ -92,6 +104,7 @@ class Names:
     mentions: list[Mention] = field(default_factory=list)
     new: dict[str, NewName] = field(default_factory=dict)
     nested: dict[int, Ref] = field(default_factory=dict)  # start offset -> a registry name inside a longer one
+    described: list[Described] = field(default_factory=list)  # descriptions that belong to a state
 
     def ref(self, token: Token) -> Ref | None:
         return self.refs.get(token.i)

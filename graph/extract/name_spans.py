@@ -9,8 +9,10 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from actorgraph.graph.candidates import new_entity_key
+from actorgraph.graph.extract.base import Mention
 from actorgraph.graph.extract.lexicon import Lexicon
-from actorgraph.graph.extract.name_refs import KIND_OF_CLASS, Names, NewName
+from actorgraph.graph.extract.mentions import Gazetteer, name_key
+from actorgraph.graph.extract.name_refs import KIND_OF_CLASS, Described, Names, NewName, Ref, kind_of
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
 PARTICLES = frozenset({"i", "e", "al", "ul", "el", "ur", "ud", "bin", "ibn", "-"})
@@ -25,7 +27,12 @@ NAME_POSSESSORS = frozenset({"people", "peoples", "workers", "martyrs", "women",
 GROUP_TAILS = frozenset({"circle", "shura", "network", "faction", "wing", "clan"})
 # Institutions named after what they belong to: "the Political Bureau of the Taliban", "Mausoleum of X".
 PLACE_OF_HEADS = frozenset({"mausoleum", "shrine", "tomb"})
-MISSION_HEADS = frozenset({"embassy", "consulate"})
+MISSION_HEADS = frozenset({"embassy", "consulate", "mission"})  # "the UN Support Mission in Libya" too
+# Capitalised words that only qualify a title: "High Representative", "Special Envoy", "Field Marshal".
+TITLE_QUALIFIERS = frozenset(
+    {"high", "special", "deputy", "senior", "vice", "acting", "chief", "supreme", "grand", "field", "first", "foreign",
+     "defence", "defense", "interior", "finance", "prime", "executive", "regional", "national"}
+)  # fmt: skip
 OF_HEADS = PLACE_OF_HEADS | {"bureau", "committee", "wing", "office", "commission"}
 
 
@@ -53,8 +60,19 @@ def name_spans(doc: Doc, lexicon: Lexicon) -> list[Span]:
             continue
         if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in PLACE_OF_HEADS:
             start -= 2  # "the mausoleum of Ayatollah Khomeini" names a place even in lower case
-        result.extend(_cut_at_possessives(doc[start:end]))
+        result.extend(part for cut in _cut_at_possessives(doc[start:end]) for part in _cut_before_titled(cut, lexicon))
     return result
+
+
+def _cut_before_titled(span: Span, lexicon: Lexicon) -> list[Span]:
+    """'the Libyan National Army of General Khalifa Haftar' is two names: a body, and the person it is "of" (a
+    place named after a person stays one name)."""
+    for t in span[1:-1]:
+        after = span.doc[t.i + 1]
+        named_after = span.doc[t.i - 1].lower_ in PLACE_OF_HEADS  # "the Mausoleum of Ayatollah X" is one place
+        if t.lower_ == "of" and after.text[:1].isupper() and after.lower_ in lexicon.titles and not named_after:
+            return [span.doc[span.start : t.i], span.doc[t.i + 1 : span.end]]
+    return [span]
 
 
 def _joined_by_of(doc: Doc, before: Span, start: int, lexicon: Lexicon) -> bool:
@@ -62,9 +80,11 @@ def _joined_by_of(doc: Doc, before: Span, start: int, lexicon: Lexicon) -> bool:
     ministry: "the Ministry of Defence of Pakistan" stays with the state); 'the Afghan Embassy' + 'in' + 'Tehran':
     a mission named with its seat."""
     link = before.end
-    if link >= len(doc) or not before[-1].text[:1].isupper():
+    if len(before) > 1 and before[-1].lower_ in ("in", "of"):
+        link -= 1  # NER took the preposition into the name before: "United Nations Assistance Mission in"
+    if link >= len(doc) or not doc[link - 1].text[:1].isupper():
         return False
-    head, word = before[-1].lower_, doc[link].lower_
+    head, word = doc[link - 1].lower_, doc[link].lower_
     if not ((word == "of" and head in OF_HEADS) or (word == "in" and head in MISSION_HEADS)):
         return False
     after = link + 1 + (word == "of" and link + 1 < len(doc) and doc[link + 1].lower_ == "the")
@@ -188,6 +208,7 @@ def trim(span: Span, lexicon: Lexicon) -> Span:
         or doc[start].lower_ in lexicon.titles
         or doc[start].lower_ in lexicon.roles
         or (doc[start].lower_ in ("of", "former") and start > span.start)
+        or _qualified_title(doc, start, end, lexicon)
     ):
         start += 1
     while end > start and (doc[end - 1].dep_ == "case" or doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s")):
@@ -195,6 +216,21 @@ def trim(span: Span, lexicon: Lexicon) -> Span:
     if end - start > 1 and doc[start].lower_ in SECT_WORDS and end < len(doc) and doc[end].lower_ in ("and", "or"):
         start += 1  # "the Shiite Turi and Bangash": both are Shiite; the names are Turi and Bangash
     return doc[start:end]
+
+
+def _qualified_title(doc: Doc, start: int, end: int, lexicon: Lexicon) -> bool:
+    """A title's qualifier opening a span: "Field" in "Field Marshal X", "High" in "High Representative" (a title
+    alone is no name: with it gone, the title goes too)."""
+    after = start + 1
+    return (
+        doc[start].lower_ in TITLE_QUALIFIERS
+        and after < end
+        and (
+            doc[after].lower_ in lexicon.titles
+            or doc[after].lower_ in lexicon.roles
+            or _qualified_title(doc, after, end, lexicon)
+        )
+    )
 
 
 def _standalone(token: Token) -> bool:
@@ -220,7 +256,15 @@ GROUP_HEADS = frozenset(
 # Heads that describe a group only after a qualifying noun: "Afghan opposition leaders", not "Iranian leaders".
 QUALIFIED_HEADS = frozenset({"leaders", "figures", "groups", "elements"})
 BORDER_HEADS = frozenset({"border", "frontier", "boundary"})
-OFFICE_NOUNS = frozenset({"minister", "president", "ambassador", "envoy", "spokesman", "spokesperson", "governor"})
+OFFICE_NOUNS = frozenset(
+    {"minister", "president", "ambassador", "envoy", "spokesman", "spokesperson", "governor", "chief"}
+)
+# A state's bodies a text names by their state and portfolio or leaning: "Russia's defence ministry", "the Moroccan
+# foreign ministry", "Iran's hardline faction", "Iran's conservative and reformist factions" (one body each).
+BODY_HEADS = {"ministry": "Ministry", "faction": "Faction", "wing": "Faction", "camp": "Faction"}
+# Descriptions that say whom they belong to: an office holder, a state's people in one role, a state's body.
+# Forces, troops and refugees stay out: a text has the state act through its forces, and refugees are no part of it.
+STATE_PEOPLE = frozenset({"lawmakers", "diplomats", "legislators", "parliamentarians", "senators"})
 # Words of faith or sect before coordinated names apply to all of them: "the Shiite Turi and Bangash".
 SECT_WORDS = frozenset({"shiite", "shia", "sunni", "sufi", "salafi", "alawite", "ismaili", "christian", "muslim"})
 
@@ -239,10 +283,10 @@ def described_spans(doc: Doc, lexicon: Lexicon) -> list[tuple[Span, str, Token]]
             if span is not None:
                 found.append((span, "Border", token))
             continue
-        if word in OFFICE_NOUNS:
-            span = _state_office(token, lexicon)
+        if word in OFFICE_NOUNS or token.lemma_.lower() in BODY_HEADS:
+            span = _state_office(token, lexicon) if not _coordinated_bodies(token, lexicon) else None
             if span is not None:
-                found.append((span, "Person", token))
+                found.append((span, "Person" if word in OFFICE_NOUNS else BODY_HEADS[token.lemma_.lower()], token))
             continue
         named_event = _named_event(token, lexicon)
         if named_event is not None:
@@ -284,19 +328,47 @@ def _named_event(head: Token, lexicon: Lexicon) -> Span | None:
 
 
 def _state_office(head: Token, lexicon: Lexicon) -> Span | None:
-    """'Iran's intelligence minister': an office of a named state whose holder the text does not name."""
+    """'Iran's intelligence minister', 'the Ethiopian foreign minister', "Russia's defence ministry": an office or body
+    of a named state whose holder (or name) the text does not give."""
     doc = head.doc
-    owner = next((c for c in head.children if c.dep_ == "poss"), None)
-    if owner is None or not _state_word(owner, lexicon) or owner.i < head.i - 4:
+    owner = _state_owner(head, lexicon)
+    if owner is None or owner.i < head.i - 4:
         return None
     if any(c.dep_ in ("appos", "compound") and c.pos_ == "PROPN" for c in head.children) or (
         head.i + 1 < len(doc) and doc[head.i + 1].pos_ == "PROPN"
     ):
         return None  # "Pakistan's prime minister Shehbaz Sharif": the name is the entity
+    if head.dep_ == "appos" and head.head.pos_ == "PROPN":
+        return None  # "Andrei Belousov, Russia's defence minister": the apposition describes the named person
     between = doc[owner.i + 1 : head.i]
     if not all(t.text in ("'s", "’s") or (t.is_lower and t.pos_ in ("NOUN", "ADJ")) for t in between):
         return None
-    return doc[owner.i : head.i + 1]
+    return doc[_state_start(owner) : head.i + 1]
+
+
+def _state_owner(head: Token, lexicon: Lexicon) -> Token | None:
+    """The state word a description starts with: a possessor ("Iran's") or a demonym ("the Moroccan ...")."""
+    owner = next((c for c in head.children if c.dep_ == "poss"), None)
+    if owner is None:
+        modifiers = _left_modifiers(head)
+        owner = modifiers[0] if modifiers else None  # "the Moroccan foreign ministry", "the US defence secretary"
+    return owner if owner is not None and _state_word(owner, lexicon) else None
+
+
+def _coordinated_bodies(head: Token, lexicon: Lexicon) -> list[tuple[str, Span]]:
+    """ "Iran's conservative and reformist factions": one body per coordinated adjective ("Iran's conservative
+    faction", "Iran's reformist faction"), each named by its words in the text, the head in the singular."""
+    if head.tag_ != "NNS" or head.lemma_.lower() not in BODY_HEADS:
+        return []
+    owner = _state_owner(head, lexicon)
+    first = next((c for c in head.children if c.dep_ == "amod" and c.i > (owner.i if owner else head.i)), None)
+    if owner is None or first is None or not any(c.dep_ == "cc" for c in first.children):
+        return []
+    adjectives = [first, *(c for c in first.conjuncts if c.pos_ == "ADJ" and c.i < head.i)]
+    if len(adjectives) < 2 or not all(a.is_lower for a in adjectives):
+        return []
+    state = head.doc[_state_start(owner) : first.i].text
+    return [(f"{state} {a.text} {head.lemma_.lower()}", head.doc[_state_start(owner) : head.i + 1]) for a in adjectives]
 
 
 def _left_modifiers(head: Token) -> list[Token]:
@@ -318,7 +390,16 @@ def _origin(token: Token, lexicon: Lexicon) -> bool:
 
 def _state_word(token: Token, lexicon: Lexicon) -> bool:
     word = token.lower_
-    return word in lexicon.demonyms or word in lexicon.states
+    whole = token.doc[_state_start(token) : token.i + 1].text.lower()  # "Saudi Arabia", "Burkina Faso"
+    return word in lexicon.demonyms or word in lexicon.states or whole in lexicon.states
+
+
+def _state_start(token: Token) -> int:
+    """Where a state's name ends by this word starts: "Saudi" for "Arabia" (its proper-noun compounds)."""
+    start = token.i
+    while start > 0 and token.doc[start - 1].dep_ == "compound" and token.doc[start - 1].head.i == token.i:
+        start -= 1
+    return start
 
 
 def _border(head: Token) -> Span | None:
@@ -353,24 +434,100 @@ def longer_spelling(doc: Doc, first: int, last: int, lexicon: Lexicon) -> Span |
     return doc[first : after + 1]
 
 
-def add_described(doc: Doc, names: Names, lexicon: Lexicon) -> None:
+def add_described(doc: Doc, names: Names, lexicon: Lexicon, gazetteer: Gazetteer | None = None) -> None:
     """Longer spellings of new names as aliases ("Chabahar port"), and new-entity candidates for what the text
-    describes rather than names ("Afghan refugees", "the US military", "the Afghanistan-Iran border").
-    Candidates only: what the words refer to in relations stays as resolved."""
+    describes rather than names ("Afghan refugees", "the US military", "the Afghanistan-Iran border"), or the
+    registry entity such a description is a label of; a description that belongs to a state ("Iran's intelligence
+    minister", "Iranian lawmakers") is kept with that state. What the words refer to in relations stays as resolved."""
     _add_longer_spellings(doc, names, lexicon)
     spelled = {n.lower() for new in names.new.values() for n in (new.name, *new.aliases)}
-    for span, kind_class, head in described_spans(doc, lexicon):
-        if head.i in names.refs and names.refs[head.i].how == "name":
+    described = [
+        (span.text, span, kind_class, head, span[0]) for span, kind_class, head in described_spans(doc, lexicon)
+    ]
+    described += [
+        (label, span, BODY_HEADS[t.lemma_.lower()], t, span[0])
+        for t in doc
+        for label, span in _coordinated_bodies(t, lexicon)
+    ]
+    described += [
+        (label, span, "Group", t, origin) for t in doc for label, span, origin in _coordinated_origins(t, lexicon)
+    ]
+    for label, span, kind_class, head, owner in described:
+        ref = names.refs.get(head.i)
+        if ref is not None and ref.how == "name":
+            if not ref.key.startswith("new:") and all(names.refs.get(t.i) == ref for t in span):
+                _belongs(names, lexicon, gazetteer, owner, Ref(ref.key, ref.kind), head)  # "Iranian lawmakers"
             continue  # the head is part of a proper name
-        if span.text.lower() in spelled:
+        if label.lower() in spelled:
             continue  # already a new name or one's alias ("Sudan-Chad" with its "Sudan-Chad border")
-        key = new_entity_key(span.text)
+        known = _registry_entity(gazetteer, label)
+        if known is not None:  # the registry has this description as a name of its own ("Iran's reformist faction")
+            names.mentions.append(Mention(known.key, span.start_char, span.end_char, span.text, 0.8, "variant"))
+            _belongs(names, lexicon, gazetteer, owner, known, head)
+            continue
+        key = new_entity_key(label)
         if key in names.new:
             names.new[key].count += 1
         else:
-            names.new[key] = NewName(
-                span.text, kind_class, span.start_char, span.end_char, DESCRIBED_CONFIDENCE, count=1
-            )
+            names.new[key] = NewName(label, kind_class, span.start_char, span.end_char, DESCRIBED_CONFIDENCE, count=1)
+        _belongs(names, lexicon, gazetteer, owner, Ref(key, KIND_OF_CLASS.get(kind_class, "group")), head)
+
+
+def _coordinated_origins(head: Token, lexicon: Lexicon) -> list[tuple[str, Span, Token]]:
+    """ "Ethiopian and Eritrean lawmakers": one group per coordinated demonym ("Ethiopian lawmakers", "Eritrean
+    lawmakers"), each with the word that names its state."""
+    if head.lower_ not in STATE_PEOPLE | GROUP_HEADS | COMMUNITY_HEADS or head.i < 3:
+        return []
+    first = next((c for c in head.children if c.dep_ == "amod" and _origin(c, lexicon)), None)
+    if first is None:
+        return []
+    origins = [first, *(c for c in first.conjuncts if c.i < head.i)]
+    between = {t.i for o in origins for t in o.subtree} | {head.i}
+    if len(origins) < 2 or not all(_origin(o, lexicon) for o in origins):
+        return []
+    if any(i not in between for i in range(min(between), head.i)):
+        return []  # "Ethiopian and Eritrean lawmakers" only, nothing else between the origins and the head
+    span = head.doc[min(between) : head.i + 1]
+    return [(f"{o.text} {head.text}", span, o) for o in origins]
+
+
+def _registry_entity(gazetteer: Gazetteer | None, label: str) -> Ref | None:
+    """The registry actor whose label or alias this description is, compared as the gazetteer compares names."""
+    entries = gazetteer.index.get(name_key(label), []) if gazetteer is not None else []
+    for entry in entries:
+        kind = kind_of(gazetteer.entities[entry.entity].types) if gazetteer is not None else "other"
+        if kind in ("person", "group", "organ"):
+            return Ref(entry.entity, kind)
+    return None
+
+
+def _belongs(
+    names: Names, lexicon: Lexicon, gazetteer: Gazetteer | None, owner: Token, described: Ref, head: Token
+) -> None:
+    """Keep a description that belongs to its state: an office ("minister"), a state's people in one role
+    ("lawmakers"), a body ("ministry", "faction"); with the state its owner word (the first, mostly) names."""
+    word = head.lower_
+    if word not in OFFICE_NOUNS and word not in STATE_PEOPLE and head.lemma_.lower() not in BODY_HEADS:
+        return
+    ref = names.refs.get(owner.i)
+    state = ref if ref is not None and ref.kind == "state" and ref.key != described.key else None
+    if state is None:
+        state = _state_ref(names, lexicon, gazetteer, owner)
+    if state is not None:
+        names.described.append(Described(described.key, described.kind, head.i, state, owner.i))
+
+
+def _state_ref(names: Names, lexicon: Lexicon, gazetteer: Gazetteer | None, word: Token) -> Ref | None:
+    """The state a demonym or state name inside a registry description stands for ("Iranian" in "Iranian lawmakers"):
+    the registry's state, or the new state the text's other names already gave it."""
+    state_name = lexicon.demonyms.get(word.lower_) or (word.text if word.lower_ in lexicon.states else None)
+    if state_name is None:
+        return None
+    for entry in gazetteer.index.get(name_key(state_name), []) if gazetteer is not None else []:
+        if gazetteer is not None and kind_of(gazetteer.entities[entry.entity].types) == "state":
+            return Ref(entry.entity, "state", "demonym")
+    key = new_entity_key(state_name)
+    return Ref(key, "state", "demonym") if key in names.new else None
 
 
 def _add_longer_spellings(doc: Doc, names: Names, lexicon: Lexicon) -> None:

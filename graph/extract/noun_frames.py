@@ -19,6 +19,7 @@ from actorgraph.graph.extract.base import Proposal
 from actorgraph.graph.extract.families import SYMMETRIC, family_of
 from actorgraph.graph.extract.lexicon import Frame, Lexicon
 from actorgraph.graph.extract.name_refs import Names, Ref
+from actorgraph.graph.extract.office_frames import OfficeFrames
 from actorgraph.graph.extract.qualifiers import Qualifiers
 from actorgraph.graph.extract.verb_frames import SUPPORT_FAMILIES
 
@@ -58,6 +59,8 @@ class NounFrames:
         self.lex = lexicon
         self.args = arguments
         self.qualifiers = qualifiers
+        # titles, descriptions with their state, people counted before
+        self.offices = OfficeFrames(doc, names, lexicon, arguments, qualifiers)
 
     def noun(self, noun: Token, sentence: Span) -> Iterator[Proposal]:
         """A nominalisation: its doer from a possessor, a name before it, "by X" or a light verb; its object
@@ -225,7 +228,7 @@ class NounFrames:
             frame = replace(frame, predicate="leaderOf")  # a prime minister heads the government
         holders = self._role_holders(noun, frame)
         relata = self.args.parties(c for c in noun.children if c.dep_ in ("poss", "compound", "nmod") and c.i < noun.i)
-        relata += self._role_objects(noun, frame)
+        relata += [self._described_party(p) for p in self._role_objects(noun, frame)]
         own = self.names.ref(noun)
         if not relata and frame.predicate in PERSON_ROLES:
             # "X as prime minister in Israel": a state's office named by where it is held
@@ -237,8 +240,11 @@ class NounFrames:
             relata = self.args.parties(
                 c for c in noun.head.children if c.dep_ in ("compound", "nmod", "poss") and c.i < noun.i
             )
-        if not holders and own is not None and own.how == "name":
+        described = not holders and own is not None and own.how == "name"
+        if described and own is not None:
             holders = [Party(own, noun)]  # the role noun is itself a name: "Iran's intelligence minister" in a registry
+            if all(r.ref.key == own.key for r in relata):  # "the new leader of Al-Qaeda" as one registry name
+                relata = self._nested_relata(noun, own)
         if not relata and len(holders) >= 2 and family_of(frame.predicate) in SYMMETRIC:
             relata = holders[1:]  # "Russia and Iran are close allies"
             holders = holders[:1]
@@ -251,6 +257,8 @@ class NounFrames:
             proposal = self.qualifiers.proposal(
                 frame, holder, relatum, noun, sentence, cue=f"role:{noun.lemma_.lower()}"
             )
+            if described:  # "the new leader of Al-Qaeda" names its holder by the role: the writer's words, no claim
+                proposal = replace(proposal, certainty="stated", attributed_to=())
             yield denied(self._writers(proposal, noun)) if negated(noun) else self._writers(proposal, noun)
         yield from self._led_faction(noun, sentence)
 
@@ -302,7 +310,43 @@ class NounFrames:
             found = [p for prep in preps[1:] for p in self.args.prep_objects(noun.head, prep)]
         return found
 
+    def _described_party(self, party: Party) -> Party:
+        """'the head of Iran's intelligence ministry': the ministry the text describes, not Iran acting through it."""
+        if party.ref.how != "agent":
+            return party
+        described = next((d for d in self.names.described if d.head == party.token.i), None)
+        return Party(Ref(described.key, described.kind), party.token) if described is not None else party
+
+    def _listed_after(self, noun: Token) -> list[Party]:
+        """'two of the group's commanders, A and B': the small parser makes the names after the comma conjuncts of
+        the plural role noun; they are its holders."""
+        if noun.tag_ not in ("NNS", "NNPS") or noun.i + 1 >= len(self.doc) or self.doc[noun.i + 1].text != ",":
+            return []
+        people = self.args.parties(c for c in noun.children if c.dep_ == "conj" and c.i > noun.i + 1)
+        return [p for p in people if p.ref.kind == "person"]
+
+    def _person_before(self, word: Token) -> Party | None:
+        """The person named right before a word ("X as prime minister")."""
+        before = self.doc[word.i - 1] if word.i > 0 else None
+        ref = self.names.ref(before) if before is not None else None
+        return Party(ref, before) if before is not None and ref is not None and ref.kind == "person" else None
+
+    def _nested_relata(self, noun: Token, own: Ref) -> list[Party]:
+        """Whose role a registry name spells: "the new leader of Al-Qaeda" is one registry name with Al-Qaeda inside."""
+        objects = [t for prep in noun.children if prep.dep_ == "prep" and prep.lower_ == "of" for t in prep.children]
+        found = []
+        for obj in objects:
+            for word in obj.subtree:
+                nested = self.names.nested.get(word.idx)
+                if nested is not None and nested.key != own.key and nested.is_actor:
+                    found.append(Party(nested, word))
+                    break
+        return found
+
     def _role_holders(self, noun: Token, frame: Frame) -> list[Party]:
+        listed = self._listed_after(noun)
+        if listed:
+            return listed
         if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lower_ in ONE_OF:
             noun = noun.head.head  # "X, one of the main backers of Y": X holds the role as "one" would
         if noun.dep_ == "appos":
@@ -347,6 +391,11 @@ class NounFrames:
                 return self.args.parties(c for c in head.children if c.dep_ == "poss") or self.args.prep_objects(
                     head, "of"
                 )
+            before = self._person_before(noun.head)
+            if before is not None and before.token.dep_ == "pobj" and head.lemma_.lower() not in self.lex.copulas:
+                # "faces the re-election of X as prime minister": "as" hung on the verb; not "would succeed X as
+                # leader" (the subject is to hold it)
+                return [before]
         elif noun.dep_ not in ("attr", "oprd"):
             return []
         if head.lemma_.lower() in self.lex.copulas:

@@ -79,6 +79,7 @@ class SentenceReader:
         self.nouns = NounFrames(doc, names, lexicon, arguments, qualifiers)
 
     def read(self, sentence: Span) -> Iterator[Proposal]:
+        yield from self.nouns.offices.read(sentence)  # hook of ext-roles: "Turkish President X", "Iran's minister"
         for token in sentence:
             lemma = token.lemma_.lower()
             # a word of a name ("forces trained by NATO" as a registry label) is no predicate

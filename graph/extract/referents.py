@@ -50,7 +50,7 @@ class NameResolver:
         self._new_names(spans)
         self._repeated_single_names()
         self._state_agents()
-        add_described(self.doc, self.names, self.lexicon)  # hook of helper "entities": descriptions, longer spellings
+        add_described(self.doc, self.names, self.lexicon, self.gazetteer)  # hook: descriptions, longer spellings
         Coreference(self.doc, self.names, self.lexicon).resolve()
         return self.names
 
