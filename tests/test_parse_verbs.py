@@ -321,3 +321,54 @@ def test_along_with_adds_a_doer(extractor: ParseExtractor) -> None:
 def test_joined_y_in_doing_is_done_by_both_and_is_no_membership(extractor: ParseExtractor) -> None:
     result = extract(extractor, "Egypt joined Turkey in arming the SAF.")
     assert triples(result) == {("egypt", "arms", "saf"), ("turkey", "arms", "saf")}
+
+
+# -- events: parties brought together, nominalisations of verbs, "in the war against" (session 6)
+
+
+def test_presenting_two_parties_with_something_is_a_meeting_of_all_three(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "In 2023 Egypt presented Turkey and Russia with a ceasefire plan.")
+    assert triples(result) == {
+        ("egypt", "meetsWith", "turkey"),
+        ("egypt", "meetsWith", "russia"),
+        ("turkey", "meetsWith", "russia"),
+    }
+    assert {p.at for p in result.proposals} == {"2023"}
+
+
+def test_recruiting_fighters_into_a_group_supports_the_group(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russia recruited Syrian fighters into the Arakan Army.")
+    assert triples(result) == {("russia", "supports", "arakan-army")}
+
+
+def test_support_goes_to_an_actor_not_to_a_place(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Turkey recruited fighters in Idlib in 2019.")
+    assert triples(result) == set()
+
+
+def test_a_nominalised_verb_reads_its_possessor_and_of(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russia's enlistment of Syrian fighters in the Arakan Army worried Turkey.")
+    p = only(result, "russia", "supports", "arakan-army")
+    assert p.cue == "nominal:enlistment"
+    assert triples(result) == {("russia", "supports", "arakan-army")}
+
+
+def test_a_nominalised_verb_with_by(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The abduction of TPLF officials by the SAF in 2022 angered Ethiopia.")
+    assert only(result, "saf", "imprisons", "tplf").at == "2022"
+
+
+def test_a_nominalisation_without_a_doer_says_nothing(extractor: ParseExtractor) -> None:
+    assert triples(extract(extractor, "The abduction of TPLF officials angered Ethiopia.")) == set()
+
+
+def test_support_for_x_in_the_war_against_y_makes_x_hostile_to_y(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Egypt's support for the SAF in the war against the RSF grew in 2024.")
+    assert only(result, "saf", "hostileTo", "rsf").cue == "in-war-against"
+    assert ("egypt", "hostileTo", "rsf") not in triples(result)
+    assert ("egypt", "supports", "saf") in triples(result)
+
+
+def test_a_deployment_in_the_war_against_y_makes_its_possessor_hostile(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Ethiopia's deployment of troops in the war against the TPLF prolonged the siege.")
+    assert triples(result) == {("ethiopia", "hostileTo", "tplf")}

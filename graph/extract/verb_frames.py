@@ -28,6 +28,12 @@ HAPPENING = frozenset(
     {"escalate", "erupt", "break", "flare", "intensify", "worsen", "grow", "rise", "continue", "resume", "begin",
      "start", "emerge", "deepen", "mount", "persist", "increase", "develop", "simmer", "spread"}
 )  # fmt: skip
+# Verbs that bring the parties they name together: "X presented A and B with evidence", "X convened A and B"
+# (A and B were in one room, so they met each other too)
+BRINGING_TOGETHER = frozenset({"present", "brief", "summon", "convene", "gather", "assemble"})
+# How a nominalisation's noun ends against its verb: "enlistment" enlist, "mobilisation" mobilise, "abduction"
+# abduct, "execution" execute; only read when the lexicon has the verb and no noun entry of its own
+NOMINAL_ENDINGS = (("ment", ""), ("isation", "ise"), ("ization", "ize"), ("ation", "ate"), ("ion", ""), ("ion", "e"))
 
 
 class VerbFrames:
@@ -75,10 +81,26 @@ class VerbFrames:
                     obj = self.args.as_state(obj)
                 if family_of(frame.predicate) in ACTOR_ONLY and not obj.ref.is_actor:
                     continue  # "sent a delegation to Kabul" meets no one if Kabul is read as the city
+                if family_of(frame.predicate) in SUPPORT_FAMILIES and obj.ref.kind == "place":
+                    continue  # "recruited fighters in Kenya": a place is where, not whom, a patron helps
                 if subject.ref.is_actor:
                     yield self.qualifiers.proposal(
                         frame, subject, obj, verb, sentence, cue=f"verb:{lemma or verb.lemma_.lower()}"
                     )
+            if objects and (lemma or verb.lemma_.lower()) in BRINGING_TOGETHER:
+                yield from self._brought_together(objects[0], verb, sentence)
+
+    def _brought_together(self, parties: list[Party], verb: Token, sentence: Span) -> Iterator[Proposal]:
+        """'X presented A and B with evidence': A and B met each other there."""
+        objects = [t for c in verb.children if c.dep_ == "dobj" for t in (c, *c.conjuncts)]
+        # only its direct objects: "convened talks between A and B" says they negotiated, which the noun reads
+        present = [p for p in parties if p.ref.is_actor and p.token in objects]
+        if len(present) < 2 or "meet" not in self.lex.verbs:
+            return
+        first, *rest = present
+        meeting = self.lex.verbs["meet"][0]
+        for subject, obj in self.args.pairs([first], [rest]):
+            yield self.qualifiers.proposal(meeting, subject, obj, verb, sentence, cue="brought-together")
 
     def _objects(self, verb: Token, frame: Frame) -> list[list[Party]]:
         """For each role of the frame in order, the parties found there; the first role that has any wins."""
@@ -127,6 +149,94 @@ class VerbFrames:
             themes.append(verb.head)  # "the threat posed by X to Y"
         words = [w for t in themes for w in (t, *t.conjuncts)]
         return any(self.lex.in_theme(frame.theme, w.lemma_) for w in words)
+
+    def events(self, token: Token, sentence: Span) -> Iterator[Proposal]:
+        """Event constructions the sentence reader's other branches do not start (its one hook for them):
+        nominalisations of lexicon verbs and "X in the war against Y"."""
+        if token.pos_ == "NOUN":
+            yield from self.nominal(token, sentence)
+            yield from self.in_war(token, sentence)
+
+    def nominal(self, noun: Token, sentence: Span) -> Iterator[Proposal]:
+        """'Iran's enlistment of Afghan fighters in the Fatemiyoun', 'the abduction of X by Y': the noun of a lexicon
+        verb, its doer the possessor, a name before it or "by X", its direct object after "of"."""
+        lemma = noun.lemma_.lower()
+        verb = self._verb_of(lemma)
+        if verb is None:
+            return
+        modifiers = [c for c in noun.children if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < noun.i]
+        doers = [p for p in self.args.parties(modifiers) + self.args.prep_objects(noun, "by") if p.ref.is_actor]
+        if not doers:
+            return
+        for frame in self.lex.verbs[verb]:
+            if frame.theme is not None or frame.reverse:
+                continue  # a transfer's reading needs its verb's object; "of" does not carry the theme
+            objects = self._nominal_objects(noun, frame)
+            for subject, obj in self.args.pairs(doers, objects):
+                yield self.qualifiers.proposal(frame, subject, obj, noun, sentence, cue=f"nominal:{lemma}")
+            if objects:
+                return
+
+    def _verb_of(self, noun: str) -> str | None:
+        """The lexicon verb a noun nominalises, when the lexicon has no reading of the noun itself."""
+        if noun in self.lex.nouns or noun in self.lex.verbs:
+            return None  # "attack", "support": the noun frames read it
+        for ending, replacement in NOMINAL_ENDINGS:
+            if noun.endswith(ending) and len(noun) > len(ending) + 2:
+                verb = noun[: -len(ending)] + replacement
+                if verb in self.lex.verbs:
+                    return verb
+        return None
+
+    def _nominal_objects(self, noun: Token, frame: Frame) -> list[list[Party]]:
+        """The frame's roles on the noun: the direct object after "of", a preposition on the noun or on what
+        "of" names ("enlistment of fighters in X" hangs "in X" on either)."""
+        of = [p for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+        for role in frame.object:
+            if role == "dobj":
+                found = self.args.parties(of)
+            elif role.startswith("prep:"):
+                preposition = role.split(":", 1)[1]
+                found = [p for h in (noun, *of) for p in self.args.prep_objects(h, preposition)]
+            else:
+                continue
+            found = [p for p in found if p.ref.is_actor]  # "recruitment of fighters for proxy wars in Syria"
+            if found:
+                return [found]
+        return []
+
+    def in_war(self, noun: Token, sentence: Span) -> Iterator[Proposal]:
+        """'Iran's support for Russia in the war against Ukraine', 'X's mercenaries in the war against Y': the side
+        the "in" phrase hangs on fights the one after "against"."""
+        frames = [f for f in self.lex.nouns.get(noun.lemma_.lower(), ()) if "prep:against" in f.object]
+        if not frames or noun.dep_ != "pobj" or noun.head.lower_ != "in" or noun.head.dep_ != "prep":
+            return
+        if any(c.dep_ == "poss" for c in noun.children):
+            return  # "in their war against Y": the noun frames read its possessor
+        targets = [p for p in self.args.prep_objects(noun, "against") if p.ref.is_actor]
+        sides = [p for p in self._side_of(noun.head.head) if p.ref.is_actor]
+        for subject, obj in self.args.pairs(sides, [targets]):
+            yield self.qualifiers.proposal(frames[0], subject, obj, noun, sentence, cue="in-war-against")
+
+    def _side_of(self, holder: Token) -> list[Party]:
+        """Who fights, from the word the "in the war" phrase hangs on: an actor; what a support word helps;
+        a verb's subject; a noun's possessor ("Eritrea's deployment of troops in the war")."""
+        named = self.args.parties([holder])
+        if named:
+            return named
+        lemma = holder.lemma_.lower()
+        if holder.pos_ == "NOUN" and lemma in self.lex.nouns:
+            frame = self.lex.nouns[lemma][0]
+            if family_of(frame.predicate) in SUPPORT_FAMILIES:  # "support for Russia in the war against Y"
+                return [p for r in frame.object if r.startswith("prep:") for p in self.args.prep_objects(holder, r[5:])]
+        if holder.pos_ == "VERB":
+            frames = self.lex.verbs.get(lemma, ())
+            if frames and family_of(frames[0].predicate) in SUPPORT_FAMILIES:  # "backed Russia in the war"
+                return self.args.parties(c for c in holder.children if c.dep_ == "dobj")
+            return self.args.subjects(holder)
+        if holder.pos_ == "NOUN":
+            return self.args.parties(c for c in holder.children if c.dep_ == "poss")
+        return []
 
     def happening(self, verb: Token, sentence: Span) -> Iterator[Proposal]:
         """'Tensions escalated between X and Y', 'clashes broke out between X and Y', 'talks were held between
