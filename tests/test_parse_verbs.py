@@ -372,3 +372,9 @@ def test_support_for_x_in_the_war_against_y_makes_x_hostile_to_y(extractor: Pars
 def test_a_deployment_in_the_war_against_y_makes_its_possessor_hostile(extractor: ParseExtractor) -> None:
     result = extract(extractor, "Ethiopia's deployment of troops in the war against the TPLF prolonged the siege.")
     assert triples(result) == {("ethiopia", "hostileTo", "tplf")}
+
+
+def test_a_registry_war_named_with_against_still_has_its_parties(extractor: ParseExtractor) -> None:
+    registry = {**REGISTRY, "tigray-war": Entity("tigray-war", ("Conflict",), "war against the TPLF")}
+    result = extractor.extract("Egypt's support for Somalia in the war against the TPLF grew.", registry)
+    assert only(result, "somalia", "hostileTo", "tplf").cue == "in-war-against"

@@ -192,6 +192,16 @@ class ArgumentReader:
             found += [party] if party is not None else self._examples(t)
         return found
 
+    def nested(self, tokens: Iterable[Token]) -> list[Party]:
+        """The registry names inside a longer name at these tokens and their conjuncts ("Ukraine" in a registry
+        event "war against Ukraine", "NATO" in a registry group "forces trained by NATO")."""
+        found = []
+        for t in (t for token in tokens for t in (token, *token.conjuncts)):
+            ref = self.names.nested.get(t.idx)
+            if ref is not None:
+                found.append(Party(ref, t))
+        return found
+
     def party(self, token: Token) -> Party | None:
         ref = self.names.ref(token)
         if ref is not None:

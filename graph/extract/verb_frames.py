@@ -214,6 +214,9 @@ class VerbFrames:
         if any(c.dep_ == "poss" for c in noun.children):
             return  # "in their war against Y": the noun frames read its possessor
         targets = [p for p in self.args.prep_objects(noun, "against") if p.ref.is_actor]
+        if not targets and self.args.names.ref(noun) is not None:  # the registry names the war: its parties inside
+            against = [p for c in noun.children if c.dep_ == "prep" and c.lower_ == "against" for p in c.children]
+            targets = [p for p in self.args.nested(t for t in against if t.dep_ == "pobj") if p.ref.is_actor]
         sides = [p for p in self._side_of(noun.head.head) if p.ref.is_actor]
         for subject, obj in self.args.pairs(sides, [targets]):
             yield self.qualifiers.proposal(frames[0], subject, obj, noun, sentence, cue="in-war-against")
