@@ -378,3 +378,33 @@ def test_a_registry_war_named_with_against_still_has_its_parties(extractor: Pars
     registry = {**REGISTRY, "tigray-war": Entity("tigray-war", ("Conflict",), "war against the TPLF")}
     result = extractor.extract("Egypt's support for Somalia in the war against the TPLF grew.", registry)
     assert only(result, "somalia", "hostileTo", "tplf").cue == "in-war-against"
+
+
+def test_a_participle_after_a_line_break_continues_the_sentence_the_comma_left_open(extractor: ParseExtractor) -> None:
+    text = (
+        "Al-Shabaab carried out its first assault on Ethiopian soil in 2019,\n\ntargeting the TPLF and the Arakan Army."
+    )
+    result = extract(extractor, text)
+    assert ("al-shabaab", "targets", "tplf") in triples(result)
+    assert ("al-shabaab", "targets", "arakan-army") in triples(result)
+    assert only(result, "al-shabaab", "targets", "tplf").quote == "targeting the TPLF and the Arakan Army."
+
+
+def test_a_participle_opening_a_paragraph_has_no_subject_without_the_comma(extractor: ParseExtractor) -> None:
+    text = "Al-Shabaab carried out its first assault on Ethiopian soil in 2019.\n\ntargeting the TPLF is hard."
+    assert not any(p.object == "tplf" for p in extract(extractor, text).proposals)
+
+
+def test_an_including_list_the_parser_broke_gives_every_item(extractor: ParseExtractor) -> None:
+    text = (
+        "Egypt is hosting the SAF's opponents, including the TPLF, the disciplined and experienced Arakan Army and "
+        "exiled leaders of the KIA, all of whom can be used as leverage."
+    )
+    hosted = {p.object for p in extract(extractor, text).proposals if p.subject == "egypt" and p.predicate == "hosts"}
+    assert hosted == {"tplf", "arakan-army", "kia"}
+
+
+def test_an_including_list_ends_where_a_new_clause_begins(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Turkey hosts several groups, including the KIA, and Egypt attacked them in 2020.")
+    assert ("turkey", "hosts", "kia") in triples(result)
+    assert not any(p.subject == "turkey" and p.object == "egypt" for p in result.proposals)

@@ -22,6 +22,8 @@ SUBJECT_INHERITING = frozenset({"xcomp", "conj", "advcl", "pcomp", "ccomp"})
 PASSIVE_INHERITING = frozenset({"xcomp", "conj"})
 # Prepositions before a gerund whose doer is the governing clause's subject: "X backed Y in overthrowing Z",
 # "X retaliated by shelling Y", "X withdrew after attacking Y"
+LIST_REACH = 60  # words after "including" a surface-read list may span
+LIST_ENDS = frozenset({".", ";", ":", "(", "?", "!"})
 CIRCUMSTANTIAL = frozenset({"by", "in", "after", "before", "while", "through", "without", "on", "upon", "since"})
 
 
@@ -76,6 +78,8 @@ class ArgumentReader:
                 return self.parties(c for c in verb.children if c.dep_ == "nsubjpass")
             return self.parties(p for a in agents for p in a.children if p.dep_ == "pobj")
         found = self.parties(c for c in verb.children if c.dep_ in ("nsubj", "csubj"))
+        if not found and verb.dep_ == "ROOT" and (before := _broken_off(verb)) is not None:
+            return self.subjects(before)
         if found or verb.dep_ == "ROOT":
             return found
         head = verb.head
@@ -190,7 +194,38 @@ class ArgumentReader:
             party = self.party(t)
             # "bases such as A, and projects such as B": each example list in turn
             found += [party] if party is not None else self._examples(t)
+        for party in (p for prep in preps for p in self._listed(prep)):
+            if all(party.ref.key != f.ref.key for f in found):
+                found.append(party)
         return found
+
+    def _listed(self, prep: Token) -> list[Party]:
+        """The names that open each item of a list after "including"/"such as", read along the words: a long list
+        ("including A, B trained by C, the disciplined D and E") is often parsed with its later items hung elsewhere.
+        The list ends at a clause of its own (", all of whom can be used"), a new subject or the sentence's end."""
+        doc = prep.doc
+        found: list[Party] = []
+        item_open = True  # a new item has begun and has not yet met its head word
+        for t in doc[prep.i + 1 : min(len(doc), prep.i + LIST_REACH)]:
+            if t.is_sent_start or t.text in LIST_ENDS or self._opens_clause(t):
+                break
+            if t.text in (",", "and", "or"):
+                item_open = True
+                continue
+            ref = self.names.ref(t)
+            if ref is not None and item_open:
+                found.append(Party(ref, t))
+                item_open = False
+            elif ref is None and t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in self.lex.partitives:
+                # "the capital of Egypt": an unnamed head, what follows is inside the item ("leaders of X" stand for X)
+                item_open = False
+        return found
+
+    def _opens_clause(self, token: Token) -> bool:
+        """A word that starts a clause of its own: a subject before its verb, or a verb with its own subject."""
+        if token.dep_ in ("nsubj", "nsubjpass") and token.head.i > token.i:
+            return True
+        return token.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
 
     def nested(self, tokens: Iterable[Token]) -> list[Party]:
         """The registry names inside a longer name at these tokens and their conjuncts ("Ukraine" in a registry
@@ -254,6 +289,19 @@ def _sharing_conjuncts(verb: Token) -> list[Token]:
         for c in verb.conjuncts
         if c.i > verb.i and c.tag_ == "VBN" and not any(g.dep_ in ("nsubj", "nsubjpass", "aux") for g in c.children)
     ]
+
+
+def _broken_off(verb: Token) -> Token | None:
+    """The clause a participle continues when a line break cut its sentence after a comma (text taken from a PDF:
+    "X carried out an assault on Y,\n\ntargeting A and B"): the verb that comma closes."""
+    doc = verb.doc
+    i = verb.i
+    if verb.tag_ != "VBG" or not verb.text[0].islower() or verb.left_edge.i != i or i < 2:
+        return None
+    if not doc[i - 1].is_space or "\n" not in doc[i - 1].text or doc[i - 2].text != ",":
+        return None
+    before = doc[i - 2].head
+    return before if before.pos_ in ("VERB", "AUX") and before.i < i else None
 
 
 def _also(party: Party) -> list[Party]:
