@@ -342,12 +342,12 @@ def test_recruiting_fighters_into_a_group_supports_the_group(extractor: ParseExt
 
 
 def test_support_goes_to_an_actor_not_to_a_place(extractor: ParseExtractor) -> None:
-    result = extract(extractor, "Turkey recruited fighters in Idlib in 2019.")
-    assert triples(result) == set()
+    assert triples(extract(extractor, "Turkey recruited fighters for Idlib Province in 2019.")) == set()
+    assert triples(extract(extractor, "Turkey recruited fighters in Egypt in 2019.")) == set()
 
 
 def test_a_nominalised_verb_reads_its_possessor_and_of(extractor: ParseExtractor) -> None:
-    result = extract(extractor, "Russia's enlistment of Syrian fighters in the Arakan Army worried Turkey.")
+    result = extract(extractor, "Russia's enlistment of Syrian fighters into the Arakan Army worried Turkey.")
     p = only(result, "russia", "supports", "arakan-army")
     assert p.cue == "nominal:enlistment"
     assert triples(result) == {("russia", "supports", "arakan-army")}

@@ -81,8 +81,12 @@ class VerbFrames:
                     obj = self.args.as_state(obj)
                 if family_of(frame.predicate) in ACTOR_ONLY and not obj.ref.is_actor:
                     continue  # "sent a delegation to Kabul" meets no one if Kabul is read as the city
-                if family_of(frame.predicate) in SUPPORT_FAMILIES and obj.ref.kind == "place":
-                    continue  # "recruited fighters in Kenya": a place is where, not whom, a patron helps
+                if (
+                    family_of(frame.predicate) in SUPPORT_FAMILIES
+                    and obj.ref.kind == "place"
+                    and "dobj" not in frame.object
+                ):
+                    continue  # "recruited fighters for Idlib": a place is where, not whom, a patron helps
                 if subject.ref.is_actor:
                     yield self.qualifiers.proposal(
                         frame, subject, obj, verb, sentence, cue=f"verb:{lemma or verb.lemma_.lower()}"
