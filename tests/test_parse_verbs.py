@@ -408,3 +408,31 @@ def test_an_including_list_ends_where_a_new_clause_begins(extractor: ParseExtrac
     result = extract(extractor, "Turkey hosts several groups, including the KIA, and Egypt attacked them in 2020.")
     assert ("turkey", "hosts", "kia") in triples(result)
     assert not any(p.subject == "turkey" and p.object == "egypt" for p in result.proposals)
+
+
+def test_hosting_a_titled_visitor_is_a_meeting(extractor: ParseExtractor) -> None:
+    registry = {**REGISTRY, "kagame": Entity("kagame", ("Person",), "Paul Kagame")}
+    result = extractor.extract("In 2022 Egypt hosted Rwandan President Paul Kagame in Cairo.", registry)
+    assert only(result, "egypt", "meetsWith", "kagame").at == "2022"
+    assert ("egypt", "hosts", "kagame") not in triples(result)
+
+
+def test_backing_an_actors_activity_backs_the_actor(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Egypt backed the SAF's campaign and Russia funded the Turkish deployment.")
+    assert triples(result) == {("egypt", "supports", "saf"), ("russia", "funds", "turkey")}
+
+
+def test_an_assault_carried_out_on_a_party(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "In 2021 al-Shabaab carried out a large assault on the Arakan Army.")
+    p = only(result, "al-shabaab", "attacks", "arakan-army")
+    assert (p.cue, p.at) == ("nominal:assault", "2021")
+
+
+def test_fighting_between_two_parties(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The killing triggered fighting between the KIA and the Arakan Army.")
+    assert only(result, "kia", "hostileTo", "arakan-army").cue == "nominal:fighting"
+
+
+def test_a_deployment_of_a_group_directs_it(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russia's deployment of the Arakan Army worried China.")
+    assert triples(result) == {("russia", "directs", "arakan-army")}

@@ -31,9 +31,20 @@ HAPPENING = frozenset(
 # Verbs that bring the parties they name together: "X presented A and B with evidence", "X convened A and B"
 # (A and B were in one room, so they met each other too)
 BRINGING_TOGETHER = frozenset({"present", "brief", "summon", "convene", "gather", "assemble"})
+# Nouns of what an actor does: backing one backs the actor ("backed the LNA's campaign")
+ACTIVITIES = frozenset(
+    {"campaign", "effort", "operation", "deployment", "mission", "struggle", "insurgency", "rebellion", "uprising",
+     "cause", "bid", "drive", "push", "intervention", "war", "fight", "offensive", "resistance"}
+)  # fmt: skip
+# Nouns spelt like a lexicon verb that name a thing, not the act: "a host of challenges", "the group's back"
+NOT_NOMINAL = frozenset({"host", "back", "list", "train", "lead", "found", "fund", "target", "control", "direct",
+                         "present", "brief", "pay", "side", "prop", "shell", "fire", "hit", "help", "get"})  # fmt: skip
 # How a nominalisation's noun ends against its verb: "enlistment" enlist, "mobilisation" mobilise, "abduction"
 # abduct, "execution" execute; only read when the lexicon has the verb and no noun entry of its own
-NOMINAL_ENDINGS = (("ment", ""), ("isation", "ise"), ("ization", "ize"), ("ation", "ate"), ("ion", ""), ("ion", "e"))
+NOMINAL_ENDINGS = (
+    ("ment", ""), ("isation", "ise"), ("ization", "ize"), ("ation", "ate"), ("ion", ""), ("ion", "e"), ("ing", ""),
+    ("ing", "e"),
+)  # fmt: skip
 
 
 class VerbFrames:
@@ -116,6 +127,7 @@ class VerbFrames:
                     found = self.args.passive_subjects(verb)  # through coordination: "X was funded and armed by Y"
                 else:
                     found = self.args.parties(c for c in verb.children if c.dep_ == "dobj")
+                    found += self._behind_object(verb, frame, found)
                     if not found and not any(c.dep_ == "dobj" for c in verb.children):
                         # "funded and armed the Taliban": the object after the last conjunct is shared
                         found = self.args.parties(c for v in verb.conjuncts for c in v.children if c.dep_ == "dobj")
@@ -137,6 +149,32 @@ class VerbFrames:
                 return [found]
         return []
 
+    def _behind_object(self, verb: Token, frame: Frame, found: list[Party]) -> list[Party]:
+        """The party behind a direct object that names none: whose activity a patron backs ("backed the LNA's
+        campaign", "funded the Rwandan deployment"). Not where an attack went: "struck rebel positions in X" hit
+        the rebels, not X."""
+        family = family_of(frame.predicate)
+        if family not in SUPPORT_FAMILIES:
+            return []
+        known = {p.ref.key for p in found}
+        behind: list[Party] = []
+        for obj in (t for c in verb.children if c.dep_ == "dobj" for t in (c, *c.conjuncts)):
+            if self.args.names.ref(obj) is not None or self.args.party(obj) is not None:
+                continue
+            if self._is_activity(obj.lemma_.lower()):
+                doers = [c for c in obj.children if c.dep_ in ("poss", "compound", "amod") and c.i < obj.i]
+                behind += [p for p in self.args.parties(doers) if p.ref.is_actor]
+        unique: list[Party] = []
+        for party in behind:
+            if party.ref.key not in known:
+                known.add(party.ref.key)
+                unique.append(party)
+        return unique
+
+    def _is_activity(self, noun: str) -> bool:
+        """A noun naming what an actor does ("campaign", "deployment", "offensive"), so backing it backs the actor."""
+        return noun in ACTIVITIES or noun in self.lex.nouns or self._verb_of(noun) is not None
+
     def _reciprocal(self, verb: Token, frame: Frame) -> bool:
         """A symmetric verb with coordinated subjects and no object of its own, or "each other"."""
         if family_of(frame.predicate) not in SYMMETRIC:
@@ -152,6 +190,7 @@ class VerbFrames:
         if verb.dep_ == "acl":
             themes.append(verb.head)  # "the threat posed by X to Y"
         words = [w for t in themes for w in (t, *t.conjuncts)]
+        words += [c for w in words for c in w.children if c.dep_ == "compound"]  # "hosted President X" (a visitor)
         return any(self.lex.in_theme(frame.theme, w.lemma_) for w in words)
 
     def events(self, token: Token, sentence: Span) -> Iterator[Proposal]:
@@ -162,29 +201,44 @@ class VerbFrames:
             yield from self.in_war(token, sentence)
 
     def nominal(self, noun: Token, sentence: Span) -> Iterator[Proposal]:
-        """'Iran's enlistment of Afghan fighters in the Fatemiyoun', 'the abduction of X by Y': the noun of a lexicon
-        verb, its doer the possessor, a name before it or "by X", its direct object after "of"."""
+        """'Iran's enlistment of Afghan fighters into X', 'the abduction of X by Y', 'carried out an assault on X',
+        'fighting between X and Y': the noun of a lexicon verb. Its doer is the possessor, a name before it, "by X"
+        or the subject of a light verb governing it; its direct object comes after "of" (or "on"/"against" for an
+        attack, "to" for a visit)."""
         lemma = noun.lemma_.lower()
         verb = self._verb_of(lemma)
-        if verb is None:
-            return
-        modifiers = [c for c in noun.children if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < noun.i]
-        doers = [p for p in self.args.parties(modifiers) + self.args.prep_objects(noun, "by") if p.ref.is_actor]
-        if not doers:
-            return
+        if verb is None or noun.lower_ in self.lex.nouns or self.args.names.ref(noun) is not None:
+            return  # "talks" (lemma "talk"): the noun frames' own entry, read or deliberately left by them
+        doers = self._nominal_doers(noun)
         for frame in self.lex.verbs[verb]:
             if frame.theme is not None or frame.reverse:
                 continue  # a transfer's reading needs its verb's object; "of" does not carry the theme
             objects = self._nominal_objects(noun, frame)
-            for subject, obj in self.args.pairs(doers, objects):
+            subjects = doers
+            if not subjects and family_of(frame.predicate) in SYMMETRIC:
+                between = [p for p in self.args.prep_objects(noun, "between") if p.ref.is_actor]
+                if len(between) >= 2:  # "fighting between X and Y"
+                    subjects, objects = between[:1], [between[1:]]
+            for subject, obj in self.args.pairs(subjects, objects):
                 yield self.qualifiers.proposal(frame, subject, obj, noun, sentence, cue=f"nominal:{lemma}")
             if objects:
                 return
 
+    def _nominal_doers(self, noun: Token) -> list[Party]:
+        modifiers = [c for c in noun.children if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < noun.i]
+        doers = [p for p in self.args.parties(modifiers) + self.args.prep_objects(noun, "by") if p.ref.is_actor]
+        head = noun.head
+        if not doers and noun.dep_ == "dobj" and head.lemma_.lower() in self.lex.light_verbs:
+            doers = self.args.subjects(head)  # "the insurgents carried out an assault on X"
+        return doers
+
     def _verb_of(self, noun: str) -> str | None:
-        """The lexicon verb a noun nominalises, when the lexicon has no reading of the noun itself."""
-        if noun in self.lex.nouns or noun in self.lex.verbs:
+        """The lexicon verb a noun nominalises ("enlistment", "fighting") or is ("assault"), when the lexicon has no
+        reading of the noun itself."""
+        if noun in self.lex.nouns or noun in NOT_NOMINAL:
             return None  # "attack", "support": the noun frames read it
+        if noun in self.lex.verbs:
+            return noun
         for ending, replacement in NOMINAL_ENDINGS:
             if noun.endswith(ending) and len(noun) > len(ending) + 2:
                 verb = noun[: -len(ending)] + replacement
@@ -193,18 +247,26 @@ class VerbFrames:
         return None
 
     def _nominal_objects(self, noun: Token, frame: Frame) -> list[list[Party]]:
-        """The frame's roles on the noun: the direct object after "of", a preposition on the noun or on what
-        "of" names ("enlistment of fighters in X" hangs "in X" on either)."""
+        """The frame's roles on the noun: the direct object after "of" (an attack's also after "on"/"against", a
+        visit's after "to"), a preposition on the noun or on what "of" names ("enlistment of fighters into X")."""
         of = [p for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+        family = family_of(frame.predicate)
+        holders = [noun]
+        if noun.dep_ == "dobj" and noun.head.lemma_.lower() in self.lex.light_verbs:
+            holders.append(noun.head)  # "carried out an assault on X" may hang "on X" on the verb
         for role in frame.object:
             if role == "dobj":
                 found = self.args.parties(of)
+                if family in ("attacks", "killings"):
+                    found += [p for h in holders for prep in ("on", "against") for p in self.args.prep_objects(h, prep)]
+                elif family in ACTOR_ONLY:
+                    found += self.args.prep_objects(noun, "to")
             elif role.startswith("prep:"):
                 preposition = role.split(":", 1)[1]
                 found = [p for h in (noun, *of) for p in self.args.prep_objects(h, preposition)]
             else:
                 continue
-            found = [p for p in found if p.ref.is_actor]  # "recruitment of fighters for proxy wars in Syria"
+            found = [p for p in found if p.ref.is_actor or (family == "attacks" and p.ref.kind == "place")]
             if found:
                 return [found]
         return []
