@@ -436,3 +436,15 @@ def test_fighting_between_two_parties(extractor: ParseExtractor) -> None:
 def test_deploying_is_no_relation_of_its_own(extractor: ParseExtractor) -> None:
     # "deployed troops to X" backs X or invades it: the verb alone does not say which
     assert triples(extract(extractor, "Russia deployed the Arakan Army to Ukraine in 2022.")) == set()
+
+
+def test_a_named_envoy_in_apposition_is_the_party_not_the_state(extractor: ParseExtractor) -> None:
+    registry = {**REGISTRY, "envoy": Entity("envoy", ("Person",), "Deng Xijun")}
+    result = extractor.extract("China's special envoy Deng Xijun met the KIA's leaders in 2024.", registry)
+    assert only(result, "envoy", "meetsWith", "kia").at == "2024"
+    assert ("china", "meetsWith", "kia") not in triples(result)
+
+
+def test_hundreds_of_x_are_x(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "In 2023 the RSF killed hundreds of SAF soldiers in Omdurman.")
+    assert only(result, "rsf", "kills", "saf").at == "2023"

@@ -22,6 +22,7 @@ SUBJECT_INHERITING = frozenset({"xcomp", "conj", "advcl", "pcomp", "ccomp"})
 PASSIVE_INHERITING = frozenset({"xcomp", "conj"})
 # Prepositions before a gerund whose doer is the governing clause's subject: "X backed Y in overthrowing Z",
 # "X retaliated by shelling Y", "X withdrew after attacking Y"
+COUNTS = frozenset({"hundred", "thousand", "dozen", "score", "million", "number", "handful"})  # "dozens of X"
 LIST_REACH = 60  # words after "including" a surface-read list may span
 LIST_ENDS = frozenset({".", ";", ":", "(", "?", "!"})
 CIRCUMSTANTIAL = frozenset({"by", "in", "after", "before", "while", "through", "without", "on", "upon", "since"})
@@ -154,6 +155,10 @@ class ArgumentReader:
                     parties = examples  # "militias such as Kataib Hezbollah", "groups like the TTP"
                 elif self.names.ref(t) is None and (agent_of := self._agent_of(t)):
                     parties = agent_of  # "a convoy of X", "the positions of X": X is the party
+                elif (
+                    self.names.ref(t) is None and t.lemma_.lower() in COUNTS and (counted := self.prep_objects(t, "of"))
+                ):
+                    parties = counted  # "killed hundreds of Masalit civilians"
                 elif self.names.ref(t) is None and t.lemma_.lower() in self.lex.partitives:
                     # "members of the Taliban and Al-Qaeda", "its leaders"
                     parties = self.prep_objects(t, "of") or self.parties(c for c in t.children if c.dep_ == "poss")
@@ -239,6 +244,11 @@ class ArgumentReader:
 
     def party(self, token: Token) -> Party | None:
         ref = self.names.ref(token)
+        if ref is not None and ref.how == "agent":
+            # "China's special envoy Deng Xijun met X": the named envoy, not the state it stands for
+            person = next((c for c in token.children if c.dep_ == "appos" and self._person(c) is not None), None)
+            if person is not None:
+                return self._person(person)
         if ref is not None:
             return Party(ref, token)
         named = next((c for c in token.children if c.dep_ == "appos" and self.names.ref(c) is not None), None)
@@ -258,6 +268,10 @@ class ArgumentReader:
                 if ref is not None and ref.how not in ("demonym", "capital"):
                     return Party(ref, child)
         return None
+
+    def _person(self, token: Token) -> Party | None:
+        ref = self.names.ref(token)
+        return Party(ref, token) if ref is not None and ref.kind == "person" else None
 
     def _before_comma(self, appos: Token) -> Party | None:
         """The name just before an apposition's comma: what the apposition describes, whatever the parse says."""
