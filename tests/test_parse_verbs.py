@@ -448,3 +448,15 @@ def test_a_named_envoy_in_apposition_is_the_party_not_the_state(extractor: Parse
 def test_hundreds_of_x_are_x(extractor: ParseExtractor) -> None:
     result = extract(extractor, "In 2023 the RSF killed hundreds of SAF soldiers in Omdurman.")
     assert only(result, "rsf", "kills", "saf").at == "2023"
+
+
+def test_having_the_means_to_do_lends_the_subject_and_augmenting_an_activity_backs_its_doer(
+    extractor: ParseExtractor,
+) -> None:
+    result = extract(extractor, "The KIA has the capacity to augment the Arakan Army's attacks in Myanmar.")
+    assert only(result, "kia", "supports", "arakan-army").cue == "verb:augment"
+
+
+def test_a_receiver_of_the_means_is_not_replaced_by_the_giver(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "China gave the KIA the means to attack the Arakan Army.")
+    assert ("china", "attacks", "arakan-army") not in triples(result)

@@ -23,6 +23,8 @@ PASSIVE_INHERITING = frozenset({"xcomp", "conj"})
 # Prepositions before a gerund whose doer is the governing clause's subject: "X backed Y in overthrowing Z",
 # "X retaliated by shelling Y", "X withdrew after attacking Y"
 COUNTS = frozenset({"hundred", "thousand", "dozen", "score", "million", "number", "handful"})  # "dozens of X"
+# Verbs whose subject is the doer of an infinitive on their object noun: "X has the means to arm Y"
+HOLDING = frozenset({"have", "make", "take", "lack", "show", "seek", "gain", "possess", "retain", "build", "develop"})
 LIST_REACH = 60  # words after "including" a surface-read list may span
 LIST_ENDS = frozenset({".", ";", ":", "(", "?", "!"})
 CIRCUMSTANTIAL = frozenset({"by", "in", "after", "before", "while", "through", "without", "on", "upon", "since"})
@@ -102,7 +104,11 @@ class ArgumentReader:
             if parent is not None:
                 return [parent]
             # "the efforts of the Quds Force to arm the Taliban", "Iran's decision to fund X"
-            return self.parties(c for c in head.children if c.dep_ == "poss") or self.prep_objects(head, "of")
+            found = self.parties(c for c in head.children if c.dep_ == "poss") or self.prep_objects(head, "of")
+            holder = head.head
+            if not found and head.dep_ == "dobj" and holder.lemma_.lower() in HOLDING and not _gives(holder):
+                found = self.subjects(holder)  # "X has the capacity to augment Y", "X made an attempt to oust Y"
+            return found
         if verb.dep_ == "xcomp" and head.pos_ in ("VERB", "AUX") and not is_passive(head):
             controller = self.parties(c for c in head.children if c.dep_ == "dobj")
             if controller:  # object control: "X urged Y to attack Z", "X helped Y to fight Z": Y does it
@@ -316,6 +322,11 @@ def _broken_off(verb: Token) -> Token | None:
         return None
     before = doc[i - 2].head
     return before if before.pos_ in ("VERB", "AUX") and before.i < i else None
+
+
+def _gives(verb: Token) -> bool:
+    """A verb with a receiver ("gave the Taliban the means to ..."): the receiver, not the subject, would act."""
+    return any(c.dep_ == "dative" for c in verb.children)
 
 
 def _also(party: Party) -> list[Party]:
