@@ -460,3 +460,13 @@ def test_having_the_means_to_do_lends_the_subject_and_augmenting_an_activity_bac
 def test_a_receiver_of_the_means_is_not_replaced_by_the_giver(extractor: ParseExtractor) -> None:
     result = extract(extractor, "China gave the KIA the means to attack the Arakan Army.")
     assert ("china", "attacks", "arakan-army") not in triples(result)
+
+
+def test_supplying_with_jets_arms(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russia keeps supplying the KIA with jets and helicopters.")
+    assert triples(result) == {("russia", "arms", "kia")}
+
+
+def test_backing_or_hosting_talks_backs_neither_side(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Egypt backed the KIA's talks with Russia and Turkey hosted the SAF's meeting.")
+    assert not any(p.family in ("support", "hosting") for p in result.proposals), triples(result)

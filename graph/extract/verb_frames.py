@@ -154,14 +154,14 @@ class VerbFrames:
         campaign", "funded the Rwandan deployment"). Not where an attack went: "struck rebel positions in X" hit
         the rebels, not X."""
         family = family_of(frame.predicate)
-        if family not in SUPPORT_FAMILIES:
-            return []
+        if family not in SUPPORT_FAMILIES or family == "hosting":
+            return []  # "hosted US-Taliban talks" hosts neither side
         known = {p.ref.key for p in found}
         behind: list[Party] = []
         for obj in (t for c in verb.children if c.dep_ == "dobj" for t in (c, *c.conjuncts)):
             if self.args.names.ref(obj) is not None or self.args.party(obj) is not None:
                 continue
-            if self._is_activity(obj.lemma_.lower()):
+            if self._is_activity(obj):
                 doers = [c for c in obj.children if c.dep_ in ("poss", "compound", "amod") and c.i < obj.i]
                 behind += [p for p in self.args.parties(doers) if p.ref.is_actor]
         unique: list[Party] = []
@@ -171,9 +171,12 @@ class VerbFrames:
                 unique.append(party)
         return unique
 
-    def _is_activity(self, noun: str) -> bool:
+    def _is_activity(self, noun: Token) -> bool:
         """A noun naming what an actor does ("campaign", "deployment", "offensive"), so backing it backs the actor."""
-        return noun in ACTIVITIES or noun in self.lex.nouns or self._verb_of(noun) is not None
+        entry = self.lex.nouns.get(noun.lemma_.lower()) or self.lex.nouns.get(noun.lower_)
+        if entry:  # "backed the KIA's talks with Y" backs no one side of them
+            return family_of(entry[0].predicate) not in SYMMETRIC
+        return noun.lemma_.lower() in ACTIVITIES or self._verb_of(noun.lemma_.lower()) is not None
 
     def _reciprocal(self, verb: Token, frame: Frame) -> bool:
         """A symmetric verb with coordinated subjects and no object of its own, or "each other"."""
