@@ -470,3 +470,12 @@ def test_supplying_with_jets_arms(extractor: ParseExtractor) -> None:
 def test_backing_or_hosting_talks_backs_neither_side(extractor: ParseExtractor) -> None:
     result = extract(extractor, "Egypt backed the KIA's talks with Russia and Turkey hosted the SAF's meeting.")
     assert not any(p.family in ("support", "hosting") for p in result.proposals), triples(result)
+
+
+def test_a_killing_blamed_on_a_party_is_its_alleged_killing(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The assassination of the KIA's leader in 2024 was blamed on Egypt.")
+    p = only(result, "egypt", "kills", "kia")
+    assert (p.certainty, p.attributed_to, p.cue) == ("alleged", (), "blamed-on")
+    result = extract(extractor, "Turkey blamed the bombing of the KIA's headquarters on the Arakan Army.")
+    p = only(result, "arakan-army", "attacks", "kia")
+    assert (p.certainty, p.attributed_to) == ("alleged", ("turkey",))

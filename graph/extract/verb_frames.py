@@ -10,6 +10,7 @@ training" funds, arms and trains).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -28,6 +29,8 @@ HAPPENING = frozenset(
     {"escalate", "erupt", "break", "flare", "intensify", "worsen", "grow", "rise", "continue", "resume", "begin",
      "start", "emerge", "deepen", "mount", "persist", "increase", "develop", "simmer", "spread"}
 )  # fmt: skip
+# Verbs that lay an act at someone's door: "X blamed the bombing on Y", "the killing was pinned on Y"
+BLAMING = frozenset({"blame", "pin"})
 # Verbs that bring the parties they name together: "X presented A and B with evidence", "X convened A and B"
 # (A and B were in one room, so they met each other too)
 BRINGING_TOGETHER = frozenset({"present", "brief", "summon", "convene", "gather", "assemble"})
@@ -65,6 +68,8 @@ class VerbFrames:
         as "struck" the auxiliary of "suspected"): its lemma, and the word that holds its objects.
         """
         body = body if body is not None else verb
+        if (lemma or verb.lemma_.lower()) in BLAMING:
+            yield from self._blamed(verb, sentence)
         subjects = self.args.subjects(verb) or (self.args.subjects(body) if body is not verb else [])
         if not subjects:
             return
@@ -104,6 +109,29 @@ class VerbFrames:
                     )
             if objects and (lemma or verb.lemma_.lower()) in BRINGING_TOGETHER:
                 yield from self._brought_together(objects[0], verb, sentence)
+
+    def _blamed(self, verb: Token, sentence: Span) -> Iterator[Proposal]:
+        """'X blamed the bombing of Y on Z', 'the assassination of Y was blamed on Z': Z did it, as X alleges."""
+        for event in (c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")):
+            frame = self._violence(event)
+            if frame is None:
+                continue
+            of = [p for c in event.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children]
+            of = [p for p in of if p.dep_ == "pobj"]
+            # "on Z" hangs on the verb, the event noun or the last noun of its "of" phrase
+            doers = [p for h in (verb, event, *of) for p in self.args.prep_objects(h, "on") if p.ref.is_actor]
+            victims = [p for p in self.args.parties(of) if p.ref.is_actor]
+            claimants = [] if is_passive(verb) else [p.ref.key for p in self.args.subjects(verb) if p.ref.is_actor]
+            for subject, obj in self.args.pairs(doers, [victims]):
+                proposal = self.qualifiers.proposal(frame, subject, obj, verb, sentence, cue="blamed-on")
+                yield replace(proposal, certainty="alleged", attributed_to=tuple(claimants))
+
+    def _violence(self, noun: Token) -> Frame | None:
+        """The attack or killing frame of an event noun ("bombing", "assassination", "abduction"), if it is one."""
+        lemma = noun.lemma_.lower()
+        verb = self._verb_of(lemma)
+        frames = self.lex.nouns.get(lemma) or (self.lex.verbs[verb] if verb is not None else ())
+        return next((f for f in frames if family_of(f.predicate) in ("attacks", "killings")), None)
 
     def _brought_together(self, parties: list[Party], verb: Token, sentence: Span) -> Iterator[Proposal]:
         """'X presented A and B with evidence': A and B met each other there."""
