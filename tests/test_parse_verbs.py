@@ -479,3 +479,20 @@ def test_a_killing_blamed_on_a_party_is_its_alleged_killing(extractor: ParseExtr
     result = extract(extractor, "Turkey blamed the bombing of the KIA's headquarters on the Arakan Army.")
     p = only(result, "arakan-army", "attacks", "kia")
     assert (p.certainty, p.attributed_to) == ("alleged", ("turkey",))
+
+
+def test_killed_by_or_in_a_states_strike_is_killed_by_the_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The KIA's leader was killed by a Turkish air strike in 2024.")
+    assert only(result, "turkey", "kills", "kia").at == "2024"
+    result = extract(extractor, "Three TPLF commanders were killed in an Ethiopian strike.")
+    assert triples(result) == {("ethiopia", "kills", "tplf")}
+
+
+def test_a_second_accused_gerund_after_and_of(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The RSF were accused of killing civilians and of attacking the SAF.")
+    assert only(result, "rsf", "attacks", "saf").certainty == "alleged"
+
+
+def test_using_weapons_against_a_party_through_a_relative_clause(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Turkey supplied drones to Russia, which used them against Ukraine.")
+    assert triples(result) == {("turkey", "arms", "russia"), ("russia", "hostileTo", "ukraine")}

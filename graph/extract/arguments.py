@@ -79,13 +79,21 @@ class ArgumentReader:
             if not agents and frames and all("dobj" not in f.object for f in frames):
                 # a stative passive: "the TTP is allied with the Taliban", "X is affiliated with Y"
                 return self.parties(c for c in verb.children if c.dep_ == "nsubjpass")
-            return self.parties(p for a in agents for p in a.children if p.dep_ == "pobj")
+            means = [p for a in agents for p in a.children if p.dep_ == "pobj"]
+            if not agents:  # "three commanders were killed in an Israeli strike": the strike's doer
+                means = [p for c in verb.children if c.dep_ == "prep" and c.lower_ == "in" for p in c.children]
+                means = [p for p in means if p.dep_ == "pobj" and self._is_strike(p)]
+            found = self.parties(means)
+            # "killed by an Israeli air strike": the doer of the means, a demonym included
+            return found or [p for m in means if self._is_strike(m) for p in self._strikers(m)]
         found = self.parties(c for c in verb.children if c.dep_ in ("nsubj", "csubj"))
         if not found and verb.dep_ == "ROOT" and (before := _broken_off(verb)) is not None:
             return self.subjects(before)
         if found or verb.dep_ == "ROOT":
             return found
         head = verb.head
+        if verb.dep_ == "pcomp" and head.dep_ == "conj" and head.head.dep_ == "pcomp":
+            head = head.head.head  # "accused of killing X and of attacking Y": the first "of"
         if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.lemma_.lower() in ("accuse", "suspect"):
             # "X accused Y of funding Z": Y funds Z (the accusation is the claim's source)
             return self.parties(c for c in head.head.children if c.dep_ in ("dobj", "nsubjpass"))
@@ -118,6 +126,15 @@ class ArgumentReader:
         if verb.dep_ in PASSIVE_INHERITING and head.pos_ in ("VERB", "AUX"):
             return self.passive_subjects(head)
         return []
+
+    def _is_strike(self, noun: Token) -> bool:
+        """An attack noun the lexicon reads ("strike", "raid", "bombing"): a means of killing or destroying."""
+        frames = self.lex.nouns.get(noun.lemma_.lower(), ())
+        return any(f.predicate in ("attacks", "kills") for f in frames)
+
+    def _strikers(self, noun: Token) -> list[Party]:
+        modifiers = [c for c in noun.children if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < noun.i]
+        return [p for p in self.parties(modifiers) if p.ref.is_actor]
 
     def companions(self, verb: Token, subjects: list[Party]) -> list[Party]:
         """Who acts with the subject: "X, along with Y, armed Z", "X, together with Y, backed Z"."""
