@@ -321,3 +321,178 @@ def test_along_with_adds_a_doer(extractor: ParseExtractor) -> None:
 def test_joined_y_in_doing_is_done_by_both_and_is_no_membership(extractor: ParseExtractor) -> None:
     result = extract(extractor, "Egypt joined Turkey in arming the SAF.")
     assert triples(result) == {("egypt", "arms", "saf"), ("turkey", "arms", "saf")}
+
+
+# -- events: parties brought together, nominalisations of verbs, "in the war against" (session 6)
+
+
+def test_presenting_two_parties_with_something_is_a_meeting_of_all_three(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "In 2023 Egypt presented Turkey and Russia with a ceasefire plan.")
+    assert triples(result) == {
+        ("egypt", "meetsWith", "turkey"),
+        ("egypt", "meetsWith", "russia"),
+        ("turkey", "meetsWith", "russia"),
+    }
+    assert {p.at for p in result.proposals} == {"2023"}
+
+
+def test_recruiting_fighters_into_a_group_supports_the_group(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russia recruited Syrian fighters into the Arakan Army.")
+    assert triples(result) == {("russia", "supports", "arakan-army")}
+
+
+def test_support_goes_to_an_actor_not_to_a_place(extractor: ParseExtractor) -> None:
+    assert triples(extract(extractor, "Turkey recruited fighters for Idlib Province in 2019.")) == set()
+    assert triples(extract(extractor, "Turkey recruited fighters in Egypt in 2019.")) == set()
+
+
+def test_a_nominalised_verb_reads_its_possessor_and_of(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russia's enlistment of Syrian fighters into the Arakan Army worried Turkey.")
+    p = only(result, "russia", "supports", "arakan-army")
+    assert p.cue == "nominal:enlistment"
+    assert triples(result) == {("russia", "supports", "arakan-army")}
+
+
+def test_a_nominalised_verb_with_by(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The abduction of TPLF officials by the SAF in 2022 angered Ethiopia.")
+    assert only(result, "saf", "imprisons", "tplf").at == "2022"
+
+
+def test_a_nominalisation_without_a_doer_says_nothing(extractor: ParseExtractor) -> None:
+    assert triples(extract(extractor, "The abduction of TPLF officials angered Ethiopia.")) == set()
+
+
+def test_support_for_x_in_the_war_against_y_makes_x_hostile_to_y(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Egypt's support for the SAF in the war against the RSF grew in 2024.")
+    assert only(result, "saf", "hostileTo", "rsf").cue == "in-war-against"
+    assert ("egypt", "hostileTo", "rsf") not in triples(result)
+    assert ("egypt", "supports", "saf") in triples(result)
+
+
+def test_a_deployment_in_the_war_against_y_makes_its_possessor_hostile(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Ethiopia's deployment of troops in the war against the TPLF prolonged the siege.")
+    assert triples(result) == {("ethiopia", "hostileTo", "tplf")}
+
+
+def test_a_registry_war_named_with_against_still_has_its_parties(extractor: ParseExtractor) -> None:
+    registry = {**REGISTRY, "tigray-war": Entity("tigray-war", ("Conflict",), "war against the TPLF")}
+    result = extractor.extract("Egypt's support for Somalia in the war against the TPLF grew.", registry)
+    assert only(result, "somalia", "hostileTo", "tplf").cue == "in-war-against"
+
+
+def test_a_participle_after_a_line_break_continues_the_sentence_the_comma_left_open(extractor: ParseExtractor) -> None:
+    text = (
+        "Al-Shabaab carried out its first assault on Ethiopian soil in 2019,\n\ntargeting the TPLF and the Arakan Army."
+    )
+    result = extract(extractor, text)
+    assert ("al-shabaab", "targets", "tplf") in triples(result)
+    assert ("al-shabaab", "targets", "arakan-army") in triples(result)
+    assert only(result, "al-shabaab", "targets", "tplf").quote == "targeting the TPLF and the Arakan Army."
+
+
+def test_a_participle_opening_a_paragraph_has_no_subject_without_the_comma(extractor: ParseExtractor) -> None:
+    text = "Al-Shabaab carried out its first assault on Ethiopian soil in 2019.\n\ntargeting the TPLF is hard."
+    assert not any(p.object == "tplf" for p in extract(extractor, text).proposals)
+
+
+def test_an_including_list_the_parser_broke_gives_every_item(extractor: ParseExtractor) -> None:
+    text = (
+        "Egypt is hosting the SAF's opponents, including the TPLF, the disciplined and experienced Arakan Army and "
+        "exiled leaders of the KIA, all of whom can be used as leverage."
+    )
+    hosted = {p.object for p in extract(extractor, text).proposals if p.subject == "egypt" and p.predicate == "hosts"}
+    assert hosted == {"tplf", "arakan-army", "kia"}
+
+
+def test_an_including_list_ends_where_a_new_clause_begins(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Turkey hosts several groups, including the KIA, and Egypt attacked them in 2020.")
+    assert ("turkey", "hosts", "kia") in triples(result)
+    assert not any(p.subject == "turkey" and p.object == "egypt" for p in result.proposals)
+
+
+def test_hosting_a_titled_visitor_is_a_meeting(extractor: ParseExtractor) -> None:
+    registry = {**REGISTRY, "kagame": Entity("kagame", ("Person",), "Paul Kagame")}
+    result = extractor.extract("In 2022 Egypt hosted Rwandan President Paul Kagame in Cairo.", registry)
+    assert only(result, "egypt", "meetsWith", "kagame").at == "2022"
+    assert ("egypt", "hosts", "kagame") not in triples(result)
+
+
+def test_backing_an_actors_activity_backs_the_actor(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Egypt backed the SAF's campaign and Russia funded the Turkish deployment.")
+    assert triples(result) == {("egypt", "supports", "saf"), ("russia", "funds", "turkey")}
+
+
+def test_an_assault_carried_out_on_a_party(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "In 2021 al-Shabaab carried out a large assault on the Arakan Army.")
+    p = only(result, "al-shabaab", "attacks", "arakan-army")
+    assert (p.cue, p.at) == ("nominal:assault", "2021")
+
+
+def test_fighting_between_two_parties(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The killing triggered fighting between the KIA and the Arakan Army.")
+    assert only(result, "kia", "hostileTo", "arakan-army").cue == "nominal:fighting"
+
+
+def test_deploying_is_no_relation_of_its_own(extractor: ParseExtractor) -> None:
+    # "deployed troops to X" backs X or invades it: the verb alone does not say which
+    assert triples(extract(extractor, "Russia deployed the Arakan Army to Ukraine in 2022.")) == set()
+
+
+def test_a_named_envoy_in_apposition_is_the_party_not_the_state(extractor: ParseExtractor) -> None:
+    registry = {**REGISTRY, "envoy": Entity("envoy", ("Person",), "Deng Xijun")}
+    result = extractor.extract("China's special envoy Deng Xijun met the KIA's leaders in 2024.", registry)
+    assert only(result, "envoy", "meetsWith", "kia").at == "2024"
+    assert ("china", "meetsWith", "kia") not in triples(result)
+
+
+def test_hundreds_of_x_are_x(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "In 2023 the RSF killed hundreds of SAF soldiers in Omdurman.")
+    assert only(result, "rsf", "kills", "saf").at == "2023"
+
+
+def test_having_the_means_to_do_lends_the_subject_and_augmenting_an_activity_backs_its_doer(
+    extractor: ParseExtractor,
+) -> None:
+    result = extract(extractor, "The KIA has the capacity to augment the Arakan Army's attacks in Myanmar.")
+    assert only(result, "kia", "supports", "arakan-army").cue == "verb:augment"
+
+
+def test_a_receiver_of_the_means_is_not_replaced_by_the_giver(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "China gave the KIA the means to attack the Arakan Army.")
+    assert ("china", "attacks", "arakan-army") not in triples(result)
+
+
+def test_supplying_with_jets_arms(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Russia keeps supplying the KIA with jets and helicopters.")
+    assert triples(result) == {("russia", "arms", "kia")}
+
+
+def test_backing_or_hosting_talks_backs_neither_side(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Egypt backed the KIA's talks with Russia and Turkey hosted the SAF's meeting.")
+    assert not any(p.family in ("support", "hosting") for p in result.proposals), triples(result)
+
+
+def test_a_killing_blamed_on_a_party_is_its_alleged_killing(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The assassination of the KIA's leader in 2024 was blamed on Egypt.")
+    p = only(result, "egypt", "kills", "kia")
+    assert (p.certainty, p.attributed_to, p.cue) == ("alleged", (), "blamed-on")
+    result = extract(extractor, "Turkey blamed the bombing of the KIA's headquarters on the Arakan Army.")
+    p = only(result, "arakan-army", "attacks", "kia")
+    assert (p.certainty, p.attributed_to) == ("alleged", ("turkey",))
+
+
+def test_killed_by_or_in_a_states_strike_is_killed_by_the_state(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The KIA's leader was killed by a Turkish air strike in 2024.")
+    assert only(result, "turkey", "kills", "kia").at == "2024"
+    result = extract(extractor, "Three TPLF commanders were killed in an Ethiopian strike.")
+    assert triples(result) == {("ethiopia", "kills", "tplf")}
+
+
+def test_a_second_accused_gerund_after_and_of(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "The RSF were accused of killing civilians and of attacking the SAF.")
+    assert only(result, "rsf", "attacks", "saf").certainty == "alleged"
+
+
+def test_using_weapons_against_a_party_through_a_relative_clause(extractor: ParseExtractor) -> None:
+    result = extract(extractor, "Turkey supplied drones to Russia, which used them against Ukraine.")
+    assert triples(result) == {("turkey", "arms", "russia"), ("russia", "hostileTo", "ukraine")}

@@ -22,6 +22,11 @@ SUBJECT_INHERITING = frozenset({"xcomp", "conj", "advcl", "pcomp", "ccomp"})
 PASSIVE_INHERITING = frozenset({"xcomp", "conj"})
 # Prepositions before a gerund whose doer is the governing clause's subject: "X backed Y in overthrowing Z",
 # "X retaliated by shelling Y", "X withdrew after attacking Y"
+COUNTS = frozenset({"hundred", "thousand", "dozen", "score", "million", "number", "handful"})  # "dozens of X"
+# Verbs whose subject is the doer of an infinitive on their object noun: "X has the means to arm Y"
+HOLDING = frozenset({"have", "make", "take", "lack", "show", "seek", "gain", "possess", "retain", "build", "develop"})
+LIST_REACH = 60  # words after "including" a surface-read list may span
+LIST_ENDS = frozenset({".", ";", ":", "(", "?", "!"})
 CIRCUMSTANTIAL = frozenset({"by", "in", "after", "before", "while", "through", "without", "on", "upon", "since"})
 
 
@@ -74,11 +79,21 @@ class ArgumentReader:
             if not agents and frames and all("dobj" not in f.object for f in frames):
                 # a stative passive: "the TTP is allied with the Taliban", "X is affiliated with Y"
                 return self.parties(c for c in verb.children if c.dep_ == "nsubjpass")
-            return self.parties(p for a in agents for p in a.children if p.dep_ == "pobj")
+            means = [p for a in agents for p in a.children if p.dep_ == "pobj"]
+            if not agents:  # "three commanders were killed in an Israeli strike": the strike's doer
+                means = [p for c in verb.children if c.dep_ == "prep" and c.lower_ == "in" for p in c.children]
+                means = [p for p in means if p.dep_ == "pobj" and self._is_strike(p)]
+            found = self.parties(means)
+            # "killed by an Israeli air strike": the doer of the means, a demonym included
+            return found or [p for m in means if self._is_strike(m) for p in self._strikers(m)]
         found = self.parties(c for c in verb.children if c.dep_ in ("nsubj", "csubj"))
+        if not found and verb.dep_ == "ROOT" and (before := _broken_off(verb)) is not None:
+            return self.subjects(before)
         if found or verb.dep_ == "ROOT":
             return found
         head = verb.head
+        if verb.dep_ == "pcomp" and head.dep_ == "conj" and head.head.dep_ == "pcomp":
+            head = head.head.head  # "accused of killing X and of attacking Y": the first "of"
         if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.lemma_.lower() in ("accuse", "suspect"):
             # "X accused Y of funding Z": Y funds Z (the accusation is the claim's source)
             return self.parties(c for c in head.head.children if c.dep_ in ("dobj", "nsubjpass"))
@@ -97,7 +112,11 @@ class ArgumentReader:
             if parent is not None:
                 return [parent]
             # "the efforts of the Quds Force to arm the Taliban", "Iran's decision to fund X"
-            return self.parties(c for c in head.children if c.dep_ == "poss") or self.prep_objects(head, "of")
+            found = self.parties(c for c in head.children if c.dep_ == "poss") or self.prep_objects(head, "of")
+            holder = head.head
+            if not found and head.dep_ == "dobj" and holder.lemma_.lower() in HOLDING and not _gives(holder):
+                found = self.subjects(holder)  # "X has the capacity to augment Y", "X made an attempt to oust Y"
+            return found
         if verb.dep_ == "xcomp" and head.pos_ in ("VERB", "AUX") and not is_passive(head):
             controller = self.parties(c for c in head.children if c.dep_ == "dobj")
             if controller:  # object control: "X urged Y to attack Z", "X helped Y to fight Z": Y does it
@@ -107,6 +126,15 @@ class ArgumentReader:
         if verb.dep_ in PASSIVE_INHERITING and head.pos_ in ("VERB", "AUX"):
             return self.passive_subjects(head)
         return []
+
+    def _is_strike(self, noun: Token) -> bool:
+        """An attack noun the lexicon reads ("strike", "raid", "bombing"): a means of killing or destroying."""
+        frames = self.lex.nouns.get(noun.lemma_.lower(), ())
+        return any(f.predicate in ("attacks", "kills") for f in frames)
+
+    def _strikers(self, noun: Token) -> list[Party]:
+        modifiers = [c for c in noun.children if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < noun.i]
+        return [p for p in self.parties(modifiers) if p.ref.is_actor]
 
     def companions(self, verb: Token, subjects: list[Party]) -> list[Party]:
         """Who acts with the subject: "X, along with Y, armed Z", "X, together with Y, backed Z"."""
@@ -150,6 +178,10 @@ class ArgumentReader:
                     parties = examples  # "militias such as Kataib Hezbollah", "groups like the TTP"
                 elif self.names.ref(t) is None and (agent_of := self._agent_of(t)):
                     parties = agent_of  # "a convoy of X", "the positions of X": X is the party
+                elif (
+                    self.names.ref(t) is None and t.lemma_.lower() in COUNTS and (counted := self.prep_objects(t, "of"))
+                ):
+                    parties = counted  # "killed hundreds of Masalit civilians"
                 elif self.names.ref(t) is None and t.lemma_.lower() in self.lex.partitives:
                     # "members of the Taliban and Al-Qaeda", "its leaders"
                     parties = self.prep_objects(t, "of") or self.parties(c for c in t.children if c.dep_ == "poss")
@@ -190,10 +222,56 @@ class ArgumentReader:
             party = self.party(t)
             # "bases such as A, and projects such as B": each example list in turn
             found += [party] if party is not None else self._examples(t)
+        for party in (p for prep in preps for p in self._listed(prep)):
+            if all(party.ref.key != f.ref.key for f in found):
+                found.append(party)
+        return found
+
+    def _listed(self, prep: Token) -> list[Party]:
+        """The names that open each item of a list after "including"/"such as", read along the words: a long list
+        ("including A, B trained by C, the disciplined D and E") is often parsed with its later items hung elsewhere.
+        The list ends at a clause of its own (", all of whom can be used"), a new subject or the sentence's end."""
+        doc = prep.doc
+        found: list[Party] = []
+        item_open = True  # a new item has begun and has not yet met its head word
+        for t in doc[prep.i + 1 : min(len(doc), prep.i + LIST_REACH)]:
+            if t.is_sent_start or t.text in LIST_ENDS or self._opens_clause(t):
+                break
+            if t.text in (",", "and", "or"):
+                item_open = True
+                continue
+            ref = self.names.ref(t)
+            if ref is not None and item_open:
+                found.append(Party(ref, t))
+                item_open = False
+            elif ref is None and t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in self.lex.partitives:
+                # "the capital of Egypt": an unnamed head, what follows is inside the item ("leaders of X" stand for X)
+                item_open = False
+        return found
+
+    def _opens_clause(self, token: Token) -> bool:
+        """A word that starts a clause of its own: a subject before its verb, or a verb with its own subject."""
+        if token.dep_ in ("nsubj", "nsubjpass") and token.head.i > token.i:
+            return True
+        return token.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+
+    def nested(self, tokens: Iterable[Token]) -> list[Party]:
+        """The registry names inside a longer name at these tokens and their conjuncts ("Ukraine" in a registry
+        event "war against Ukraine", "NATO" in a registry group "forces trained by NATO")."""
+        found = []
+        for t in (t for token in tokens for t in (token, *token.conjuncts)):
+            ref = self.names.nested.get(t.idx)
+            if ref is not None:
+                found.append(Party(ref, t))
         return found
 
     def party(self, token: Token) -> Party | None:
         ref = self.names.ref(token)
+        if ref is not None and ref.how == "agent":
+            # "China's special envoy Deng Xijun met X": the named envoy, not the state it stands for
+            person = next((c for c in token.children if c.dep_ == "appos" and self._person(c) is not None), None)
+            if person is not None:
+                return self._person(person)
         if ref is not None:
             return Party(ref, token)
         named = next((c for c in token.children if c.dep_ == "appos" and self.names.ref(c) is not None), None)
@@ -213,6 +291,10 @@ class ArgumentReader:
                 if ref is not None and ref.how not in ("demonym", "capital"):
                     return Party(ref, child)
         return None
+
+    def _person(self, token: Token) -> Party | None:
+        ref = self.names.ref(token)
+        return Party(ref, token) if ref is not None and ref.kind == "person" else None
 
     def _before_comma(self, appos: Token) -> Party | None:
         """The name just before an apposition's comma: what the apposition describes, whatever the parse says."""
@@ -244,6 +326,24 @@ def _sharing_conjuncts(verb: Token) -> list[Token]:
         for c in verb.conjuncts
         if c.i > verb.i and c.tag_ == "VBN" and not any(g.dep_ in ("nsubj", "nsubjpass", "aux") for g in c.children)
     ]
+
+
+def _broken_off(verb: Token) -> Token | None:
+    """The clause a participle continues when a line break cut its sentence after a comma (text taken from a PDF:
+    "X carried out an assault on Y,\n\ntargeting A and B"): the verb that comma closes."""
+    doc = verb.doc
+    i = verb.i
+    if verb.tag_ != "VBG" or not verb.text[0].islower() or verb.left_edge.i != i or i < 2:
+        return None
+    if not doc[i - 1].is_space or "\n" not in doc[i - 1].text or doc[i - 2].text != ",":
+        return None
+    before = doc[i - 2].head
+    return before if before.pos_ in ("VERB", "AUX") and before.i < i else None
+
+
+def _gives(verb: Token) -> bool:
+    """A verb with a receiver ("gave the Taliban the means to ..."): the receiver, not the subject, would act."""
+    return any(c.dep_ == "dative" for c in verb.children)
 
 
 def _also(party: Party) -> list[Party]:

@@ -92,6 +92,7 @@ class SentenceReader:
                 yield from self.verbs.verb(token, sentence, lemma=main, body=token.head)
             if token.pos_ in ("VERB", "AUX") and not in_name:
                 yield from self.verbs.happening(token, sentence)
+            yield from self.verbs.events(token, sentence)  # hook of ext-events: nominalisations, "in the war against"
             in_proper_name = token.pos_ == "PROPN" and self.names.ref(token) is not None
             # a word of a proper name ("Northern Alliance", "Supreme Leader Khamenei") is no predicate
             if token.pos_ in ("NOUN", "PROPN") and lemma in self.lex.nouns and not in_proper_name:
