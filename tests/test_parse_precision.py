@@ -1,0 +1,92 @@
+"""Precision of the extractors: lines that make no claim, and what the default combination keeps.
+
+Each test is a small text written for one construction and asserts the exact candidates (or their
+absence). The registry is a small one made here, so the tests do not depend on the shipped data.
+"""
+
+from __future__ import annotations
+
+import pytest
+from parse_support import only, triples
+
+from actorgraph.graph.extract.parse import ParseExtractor
+from actorgraph.graph.extract.rules import RuleExtractor
+from actorgraph.graph.extract.verify import ClaimLines, is_heading, is_reference
+from actorgraph.graph.model import Entity
+
+REGISTRY = {
+    e.id: e
+    for e in (
+        Entity("russia", ("State",), "Russia"),
+        Entity("turkey", ("State",), "Turkey"),
+        Entity("egypt", ("State",), "Egypt"),
+        Entity("ethiopia", ("State",), "Ethiopia"),
+        Entity("wagner", ("ArmedGroup",), "Wagner Group"),
+        Entity("lna", ("ArmedGroup",), "Libyan National Army", aliases=("LNA",)),
+    )
+}
+
+
+@pytest.fixture(scope="module")
+def parse_extractor() -> ParseExtractor:
+    return ParseExtractor()
+
+
+# ---------------------------------------------------------------------------- lines that make no claim
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '- ¹⁷ F. Aman, "Turkey-Egypt growing ties: what is different?", Atlantic Council, 16 February 2021.',
+        "² W. Lacher, “How Moscow Backs the LNA”, SWP Comment, 2024.",
+        '3. "Russia Arms the LNA", Crisis Group Briefing, 2024.',
+        "- Ibid.",
+        "[4] Small Arms Survey, 2023.",
+        '- Chris Lee, "Wagner in Libya," Sentinel, 10:6 (2017).',
+    ],
+)
+def test_reference_entries_are_references(line: str) -> None:
+    assert is_reference(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- Russia supplies the LNA with aircraft.",
+        "1. Turkey trains army units at the base.",
+        "Russia backs the LNA, according to officials in 2024.",
+    ],
+)
+def test_list_items_and_sentences_are_not_references(line: str) -> None:
+    assert not is_reference(line)
+
+
+def test_headings_are_title_case_or_the_first_line() -> None:
+    assert is_heading("The Uneasy Rapprochement between Turkey, Egypt and the Libyan National Army")
+    assert is_heading("Challenges Facing the Russia-Wagner Partnership")
+    assert is_heading("Libya's war: foreign patrons and a war that never ended (2025)", first=True)
+    assert not is_heading("Libya's war: foreign patrons and a war that never ended (2025)")
+    assert not is_heading("Turkey and Egypt Signed an Accord with the LNA in 2024.")  # ends like a sentence
+    assert not is_heading("- Russia Arms the LNA")  # a list item
+
+
+def test_everything_after_a_references_heading_makes_no_claim() -> None:
+    text = "Russia backs the LNA.\nReferences\nTurkey and the LNA in 2020\nEgypt arms the LNA.\n"
+    lines = ClaimLines(text)
+    assert lines.claims(text.index("Russia"))
+    assert not lines.claims(text.index("Turkey"))
+    assert not lines.claims(text.index("Egypt"))
+
+
+def test_no_relation_from_a_heading_or_a_reference(parse_extractor: ParseExtractor) -> None:
+    text = (
+        "Libya after the war\n\n"
+        "The Rapprochement between Turkey and Egypt over the Libyan National Army\n\n"
+        "Russia backs the LNA.\n\n"
+        '- ¹ J. Doe, "Turkey arms the LNA", Small Arms Survey, 2023.\n'
+    )
+    for extractor in (parse_extractor, RuleExtractor()):
+        result = extractor.extract(text, REGISTRY)
+        assert {(s, o) for s, _, o in triples(result)} == {("russia", "lna")}, extractor
+    assert only(parse_extractor.extract(text, REGISTRY), "russia", "supports", "lna").quote == "Russia backs the LNA."
