@@ -90,3 +90,34 @@ def test_no_relation_from_a_heading_or_a_reference(parse_extractor: ParseExtract
         result = extractor.extract(text, REGISTRY)
         assert {(s, o) for s, _, o in triples(result)} == {("russia", "lna")}, extractor
     assert only(parse_extractor.extract(text, REGISTRY), "russia", "supports", "lna").quote == "Russia backs the LNA."
+
+
+# ---------------------------------------------------------------------------- new names typed by how the text uses them
+
+
+def _new(parse_extractor: ParseExtractor, text: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    result = parse_extractor.extract(text, REGISTRY)
+    return {c.name: (c.suggested_type, c.aliases) for c in result.new_entities}
+
+
+def test_a_state_of_the_states_table_is_a_state(parse_extractor: ParseExtractor) -> None:
+    new = _new(parse_extractor, "Weapons reached the rebels through Chad and the Central African Republic.")
+    assert new["Central African Republic"][0] == "State"  # not a Government for its head word "republic"
+    assert new["Chad"][0] == "State"
+
+
+def test_a_name_before_a_place_noun_is_that_place(parse_extractor: ParseExtractor) -> None:
+    new = _new(parse_extractor, "Turkey trains its units at the Al-Watiya air base.")
+    assert new["Al-Watiya"][0] == "MilitaryBase"
+
+
+def test_a_name_only_used_as_a_place_is_a_city(parse_extractor: ParseExtractor) -> None:
+    new = _new(parse_extractor, "The rebels entered Bukavu in February, and Wagner Group fighters left around Bukavu.")
+    assert new["Bukavu"][0] == "City"
+
+
+def test_a_surname_names_the_person_named_before(parse_extractor: ParseExtractor) -> None:
+    text = "Russia backs Khalifa Haftar. In 2019 Haftar's forces attacked the capital."
+    new = _new(parse_extractor, text)
+    assert new["Khalifa Haftar"] == ("Person", ("Haftar",))
+    assert "Haftar" not in new

@@ -49,6 +49,7 @@ class NameResolver:
         self._demonyms_and_capitals(spans)
         self._new_names(spans)
         self._repeated_single_names()
+        self._types_from_use()
         self._state_agents()
         add_described(self.doc, self.names, self.lexicon)  # hook of helper "entities": descriptions, longer spellings
         Coreference(self.doc, self.names, self.lexicon).resolve()
@@ -172,6 +173,13 @@ class NameResolver:
             self.names.mentions.append(Mention(entity_id, span.start_char, span.end_char, name, score, "fuzzy"))
             self._by_name[folded] = entity_id
             return
+        person = self._person_by_surname(span)
+        if person is not None:  # "Khalifa Haftar ... Haftar's forces": the surname names the person named before
+            self._mark(span, Ref(person, "person", "name"))
+            self._count(person, span)
+            if name not in self.names.new[person].aliases:
+                self.names.new[person].aliases.append(name)
+            return
         registry = self._registry_acronym_after(span)
         if registry is not None:  # "Tehrik-i-Taliban Pakistan (TTP)" where the registry knows "TTP"
             self._mark(span, registry)
@@ -182,6 +190,72 @@ class NameResolver:
         key = self._new_key(name, kind_class, span[0], confidence, span)
         self._mark(span, Ref(key, KIND_OF_CLASS.get(kind_class, "group")))
         self._acronym_after(span, key)
+
+    def _person_by_surname(self, span: Span) -> str | None:
+        """The new person named before whose last word this one-word name is ("Haftar" after "Khalifa Haftar")."""
+        if len(span) != 1:
+            return None
+        word = span.text.lower()
+        return next(
+            (
+                key
+                for key, new in self.names.new.items()
+                if new.kind_class == "Person" and " " in new.name and new.name.lower().rsplit(" ", 1)[1] == word
+            ),
+            None,
+        )
+
+    def _types_from_use(self) -> None:
+        """A new name's class where how the text uses it says more than the name did: a state of the states table
+        is a State; a name before a place noun ("the Al-Watiya air base") is that place; a name the text only
+        uses as a place ("entered Bukavu", "fighting around Kidal", "Goma, the capital of ...") is a City."""
+        uses: dict[str, list[Token]] = {}
+        for i, ref in self.names.refs.items():
+            if ref.key in self.names.new and ref.how == "name" and self.names.refs.get(self.doc[i].head.i) != ref:
+                uses.setdefault(ref.key, []).append(self.doc[i])  # the word of the name the sentence attaches to
+        for key, new in self.names.new.items():
+            kind_class = self._class_from_use(new, uses.get(key, []))
+            if kind_class is None or kind_class == new.kind_class:
+                continue
+            new.kind_class = kind_class
+            kind = KIND_OF_CLASS.get(kind_class, "group")
+            for i, ref in list(self.names.refs.items()):
+                if ref.key == key:
+                    self.names.refs[i] = Ref(ref.key, kind, ref.how, ref.also)
+
+    def _class_from_use(self, new: NewName, roots: list[Token]) -> str | None:
+        if new.name.lower() in self.lexicon.states:
+            return "State"
+        if KIND_OF_CLASS.get(new.kind_class) in ("place", "state") or not roots:
+            return None
+        heads = {head for root in roots if (head := self._place_head(root)) is not None}
+        if len(heads) == 1:
+            return heads.pop()
+        weak = new.kind_class in USE_TYPED and new.confidence <= USE_TYPED_CONFIDENCE
+        if weak and all(self._used_as_place(root) for root in roots):
+            return "City"
+        return None
+
+    def _place_head(self, root: Token) -> str | None:
+        """The place class of the common noun this name is a compound of or in apposition to ("Bakara air base",
+        "Goma, the capital of North Kivu"), None if there is none."""
+        nouns = [root.head] if root.dep_ == "compound" else [c for c in root.children if c.dep_ == "appos"]
+        for noun in nouns:
+            kind_class = self.lexicon.name_heads.get(noun.lemma_.lower())
+            if noun.pos_ == "NOUN" and kind_class is not None and KIND_OF_CLASS.get(kind_class) == "place":
+                return kind_class
+        return None
+
+    def _used_as_place(self, token: Token) -> bool:
+        """Where the sentence puts a name only a place stands: after "in"/"around", taken or entered ("captured X"),
+        or after "of" a place noun ("the camps of X")."""
+        while token.dep_ == "conj":
+            token = token.head
+        if token.dep_ == "pobj" and token.head.lower_ == "of":
+            return KIND_OF_CLASS.get(self.lexicon.name_heads.get(token.head.head.lemma_.lower(), "")) == "place"
+        if token.dep_ == "pobj":
+            return token.head.lower_ in LOCATIVE
+        return token.dep_ in ("dobj", "nsubjpass") and token.head.lemma_.lower() in TERRITORIAL_VERBS
 
     def _repeated_single_names(self) -> None:
         """A one-word name or acronym seen before ("LeK", "LeK." at a sentence end) names the same entity again."""
@@ -252,6 +326,11 @@ class NameResolver:
             self.names.refs.setdefault(token.i, ref)
 
 
+# Classes a name gets from weak evidence (NER alone, no head noun, no title), which its use may overrule.
+USE_TYPED = frozenset({"Person", "NonStateActor", "Agent"})
+USE_TYPED_CONFIDENCE = 0.6
+# Prepositions that make their object a place ("in", "around"); "to" and "from" also take actors ("arms to X").
+LOCATIVE = frozenset({"in", "at", "near", "into", "inside", "outside", "around", "across", "towards", "through"})
 TERRITORIAL_VERBS = frozenset(
     {"capture", "seize", "take", "enter", "besiege", "shell", "bomb", "storm", "reach", "visit", "leave", "flee", "hit"}
 )
