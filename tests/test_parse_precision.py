@@ -121,3 +121,26 @@ def test_a_surname_names_the_person_named_before(parse_extractor: ParseExtractor
     new = _new(parse_extractor, text)
     assert new["Khalifa Haftar"] == ("Person", ("Haftar",))
     assert "Haftar" not in new
+
+
+# ---------------------------------------------------------- who "both sides", "the states", a capital are
+
+
+def test_both_sides_are_not_the_hosts_named_in_the_subject(parse_extractor: ParseExtractor) -> None:
+    registry = {**REGISTRY, "oman": Entity("oman", ("State",), "Oman"), "qatar": Entity("qatar", ("State",), "Qatar")}
+    text = "Turkey and Egypt clashed in 2020. Omani and Qatari officials have hosted both sides."
+    result = parse_extractor.extract(text, registry)
+    hosted = {(p.subject, p.object) for p in result.proposals if p.predicate == "hosts"}
+    assert ("qatar", "oman") not in hosted and ("oman", "qatar") not in hosted
+    assert {("oman", "turkey"), ("oman", "egypt")} <= hosted
+
+
+def test_member_states_are_not_the_last_named_states(parse_extractor: ParseExtractor) -> None:
+    result = parse_extractor.extract("Egypt armed the LNA, and Turkey opposed the member states.", REGISTRY)
+    assert triples(result) == {("egypt", "arms", "lna")}  # not Turkey opposes Egypt
+
+
+def test_an_attacked_capital_is_the_city(parse_extractor: ParseExtractor) -> None:
+    result = parse_extractor.extract("In April 2019 the LNA attacked Tripoli.", REGISTRY)
+    assert {c.name: c.suggested_type for c in result.new_entities} == {"Tripoli": "City"}
+    assert only(result, "lna", "attacks", "new:tripoli").at == "2019-04"

@@ -67,6 +67,9 @@ class Coreference:
             return None
         if any(c.dep_ == "prep" for c in token.children):
             return None  # "the group of ..." introduces, it does not refer back
+        other_nouns = [c for c in token.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
+        if any(c.lemma_.lower() not in self.lexicon.anaphors for c in other_nouns):
+            return None  # "the member states", "the border provinces": another set of things, not the last named
         if any(c.dep_ in ("amod", "compound") and c.tag_ == "VBN" for c in token.subtree if c.i < token.i):
             return None  # "the army-backed government", "the Kurdish-led coalition": a new description
         return ANAPHOR_KINDS[anaphor]
@@ -77,7 +80,8 @@ class Coreference:
         first = self._sentence_starts[max(0, at - COREF_WINDOW)]
         found: list[Ref] = []
         # "Turkey convened talks between the two sides": the clause's own subject is not one of them
-        subjects = self._clause_subjects(_clause_verb(token))
+        # nor anyone named inside that subject ("Thai and Indian officials have hosted both sides")
+        subjects = {t.i for i in self._clause_subjects(_clause_verb(token)) for t in self.doc[i].subtree}
         for i in range(token.i - 1, first - 1, -1):
             ref = self.names.refs.get(i)
             if i in subjects:

@@ -255,7 +255,7 @@ class NameResolver:
             return KIND_OF_CLASS.get(self.lexicon.name_heads.get(token.head.head.lemma_.lower(), "")) == "place"
         if token.dep_ == "pobj":
             return token.head.lower_ in LOCATIVE
-        return token.dep_ in ("dobj", "nsubjpass") and token.head.lemma_.lower() in TERRITORIAL_VERBS
+        return token.dep_ in ("dobj", "nsubjpass") and token.head.lemma_.lower() in PLACE_VERBS
 
     def _repeated_single_names(self) -> None:
         """A one-word name or acronym seen before ("LeK", "LeK." at a sentence end) names the same entity again."""
@@ -332,8 +332,11 @@ USE_TYPED_CONFIDENCE = 0.6
 # Prepositions that make their object a place ("in", "around"); "to" and "from" also take actors ("arms to X").
 LOCATIVE = frozenset({"in", "at", "near", "into", "inside", "outside", "around", "across", "towards", "through"})
 TERRITORIAL_VERBS = frozenset(
-    {"capture", "seize", "take", "enter", "besiege", "shell", "bomb", "storm", "reach", "visit", "leave", "flee", "hit"}
-)
+    {"capture", "seize", "take", "enter", "besiege", "shell", "bomb", "storm", "reach", "visit", "leave", "flee", "hit",
+     "attack", "strike", "raid", "overrun", "recapture", "retake", "encircle", "defend"}
+)  # fmt: skip
+# Verbs whose object is a place whatever else it could be: a name only ever taken or entered is a town.
+PLACE_VERBS = frozenset({"capture", "seize", "enter", "besiege", "storm", "overrun", "recapture", "retake", "encircle"})
 PLACE_OF = frozenset({"in", "at", "near", "to", "from", "into", "across", "outside", "inside", "around", "towards"})
 
 
