@@ -144,3 +144,11 @@ def test_an_attacked_capital_is_the_city(parse_extractor: ParseExtractor) -> Non
     result = parse_extractor.extract("In April 2019 the LNA attacked Tripoli.", REGISTRY)
     assert {c.name: c.suggested_type for c in result.new_entities} == {"Tripoli": "City"}
     assert only(result, "lna", "attacks", "new:tripoli").at == "2019-04"
+
+
+def test_the_rebels_are_not_the_body_that_reports_on_them(parse_extractor: ParseExtractor) -> None:
+    registry = {**REGISTRY, "un": Entity("un", ("IntergovernmentalOrganization",), "United Nations")}
+    text = "United Nations experts say that Russia commands the rebels."
+    assert ("russia", "leaderOf", "un") not in triples(parse_extractor.extract(text, registry))
+    text = "The Wagner Group crossed the border. United Nations experts say that Russia commands the rebels."
+    assert only(parse_extractor.extract(text, registry), "russia", "leaderOf", "wagner").attributed_to == ("un",)

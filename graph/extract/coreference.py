@@ -4,6 +4,7 @@ nearest compatible actor of the last few sentences, a subject preferred."""
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 
 from spacy.tokens import Doc, Token
 
@@ -23,15 +24,26 @@ ANAPHOR_KINDS: dict[str, frozenset[str]] = {
     "actor": frozenset({"group", "organ", "state"}),  # "the two sides", "both belligerents"
 }
 INHERITING = frozenset({"xcomp", "conj", "advcl", "pcomp"})  # clauses without a subject share their head's
+# Nouns for people who fight ("the rebels", "the militants"): they refer back to an armed actor, never to a body
+# that reports on them ("United Nations experts say that Rwanda commands the rebels"), a people or a newspaper.
+COMBATANT_NOUNS = frozenset(
+    {"rebel", "insurgent", "militant", "jihadist", "guerrilla", "paramilitary", "mercenary", "militia"}
+)
+UNARMED_CLASSES = frozenset(
+    {"IntergovernmentalOrganization", "Organization", "MediaOutlet", "Community", "EthnicGroup", "ReligiousGroup"}
+)
 
 
 class Coreference:
     """Gives anaphors in ``names`` the Ref of their antecedent (and reports registry ones as mentions)."""
 
-    def __init__(self, doc: Doc, names: Names, lexicon: Lexicon) -> None:
+    def __init__(
+        self, doc: Doc, names: Names, lexicon: Lexicon, classes: Callable[[str], tuple[str, ...]] | None = None
+    ) -> None:
         self.doc = doc
         self.names = names
         self.lexicon = lexicon
+        self.classes = classes or (lambda key: ())  # an entity key's ontology classes (registry or new name)
         self._sentence_starts = [s.start for s in doc.sents]
 
     def resolve(self) -> None:
@@ -101,7 +113,7 @@ class Coreference:
         excluded = self._own_objects(token)
         for i in range(token.i - 1, first - 1, -1):
             ref = self.names.refs.get(i)
-            if ref is None or ref.kind not in wanted or ref.key in excluded:
+            if ref is None or ref.kind not in wanted or ref.key in excluded or self._unarmed(token, ref):
                 continue
             other = self.doc[i]
             if token.dep_ in ("dobj", "pobj") and i in self._clause_subjects(_clause_verb(token)):
@@ -121,6 +133,10 @@ class Coreference:
                 return ref
             nearest = nearest or ref
         return nearest
+
+    def _unarmed(self, anaphor: Token, ref: Ref) -> bool:
+        """ "the rebels" cannot be a body that reports, a people or a newspaper."""
+        return anaphor.lemma_.lower() in COMBATANT_NOUNS and bool(UNARMED_CLASSES & set(self.classes(ref.key)))
 
     def _clause_subjects(self, verb: Token) -> set[int]:
         """The subjects of a verb and of the verbs it takes its subject from ("X denied supporting them")."""

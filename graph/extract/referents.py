@@ -52,7 +52,7 @@ class NameResolver:
         self._types_from_use()
         self._state_agents()
         add_described(self.doc, self.names, self.lexicon)  # hook of helper "entities": descriptions, longer spellings
-        Coreference(self.doc, self.names, self.lexicon).resolve()
+        Coreference(self.doc, self.names, self.lexicon, self._classes).resolve()
         return self.names
 
     # -- registry
@@ -301,6 +301,12 @@ class NameResolver:
             self.names.new[key].count += 1
         else:
             self.names.mentions.append(Mention(key, span.start_char, span.end_char, span.text, 0.9, "acronym"))
+
+    def _classes(self, key: str) -> tuple[str, ...]:
+        if key in self.names.new:
+            return (self.names.new[key].kind_class,)
+        entity = self.entities.get(key)
+        return entity.types if entity is not None else ()
 
     def _kind(self, key: str) -> str:
         if key in self.names.new:
