@@ -152,3 +152,20 @@ def test_the_rebels_are_not_the_body_that_reports_on_them(parse_extractor: Parse
     assert ("russia", "leaderOf", "un") not in triples(parse_extractor.extract(text, registry))
     text = "The Wagner Group crossed the border. United Nations experts say that Russia commands the rebels."
     assert only(parse_extractor.extract(text, registry), "russia", "leaderOf", "wagner").attributed_to == ("un",)
+
+
+# ---------------------------------------------------------------------------- the cue table's "between"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia was in favour of forging an alliance between Turkey and Egypt.", ("turkey", "alliedWith", "egypt")),
+        ("Wagner Group created tensions between Russia and Egypt.", ("russia", "hostileTo", "egypt")),
+        ("Wagner Group fuelled the rivalry between Turkey and Egypt.", ("turkey", "hostileTo", "egypt")),
+        ("Russia worked for cooperation between Turkey and Egypt.", ("turkey", "cooperatesWith", "egypt")),
+    ],
+)
+def test_a_relation_between_two_is_not_the_speakers(text: str, expected: tuple[str, str, str]) -> None:
+    """The cue's "between" names both parties after it; whoever stands before it created the relation."""
+    assert triples(RuleExtractor().extract(text, REGISTRY)) == {expected}
