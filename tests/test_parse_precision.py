@@ -169,3 +169,21 @@ def test_the_rebels_are_not_the_body_that_reports_on_them(parse_extractor: Parse
 def test_a_relation_between_two_is_not_the_speakers(text: str, expected: tuple[str, str, str]) -> None:
     """The cue's "between" names both parties after it; whoever stands before it created the relation."""
     assert triples(RuleExtractor().extract(text, REGISTRY)) == {expected}
+
+
+# ---------------------------------------------------------------------------- a name its acronym spells whole
+
+
+def test_a_bracketed_acronym_joins_the_name_it_spells(parse_extractor: ParseExtractor) -> None:
+    text = "The UN Support Mission in Libya (UNSMIL) brokered a truce between the LNA and Turkey."
+    result = parse_extractor.extract(text, REGISTRY)
+    new = {c.name: c.aliases for c in result.new_entities}
+    assert new == {"UN Support Mission in Libya": ("UNSMIL",)}
+    assert not [p for p in result.proposals if p.predicate == "basedIn"]  # no mission based in a "Libya"
+
+
+def test_an_acronym_of_the_last_name_alone_joins_nothing(parse_extractor: ParseExtractor) -> None:
+    text = "Russia backs Tehrik-i-Taliban Pakistan (TTP), and Egypt and Sudan (SDN) met in Cairo."
+    new = {c.name: c.aliases for c in parse_extractor.extract(text, REGISTRY).new_entities}
+    assert new["Tehrik-i-Taliban Pakistan"] == ("TTP",)
+    assert new["Sudan"] == ("SDN",)

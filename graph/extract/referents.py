@@ -147,8 +147,8 @@ class NameResolver:
     # -- names the registry lacks
 
     def _new_names(self, spans: list[Span]) -> None:
-        for span in spans:
-            for part in split_coordination(span):
+        for span in self._named_by_acronym(spans):
+            for part in split_coordination(span) if span.label_ != ACRONYM_NAMED else [span]:
                 part = trim(part, self.lexicon)
                 if len(part) == 0 or any(t.i in self.names.refs for t in part):
                     continue
@@ -257,6 +257,25 @@ class NameResolver:
             return token.head.lower_ in LOCATIVE
         return token.dep_ in ("dobj", "nsubjpass") and token.head.lemma_.lower() in PLACE_VERBS
 
+    def _named_by_acronym(self, spans: list[Span]) -> list[Span]:
+        """The names, with those a bracketed acronym spells joined into one: "the UN Support Mission in Libya
+        (UNSMIL)" is one name, not a mission and a Libya whose acronym is UNSMIL."""
+        doc = self.doc
+        joined: list[Span] = []
+        for span in spans:
+            end = span.end
+            acronym = (
+                doc[end + 1].text if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" else ""
+            )
+            start = _acronym_start(doc, span, acronym) if ACRONYM.fullmatch(acronym) else None
+            if start is None or any(t.i in self.names.refs for t in doc[start:end]):
+                joined.append(span)
+                continue
+            while joined and joined[-1].end > start:
+                joined.pop()  # the pieces the longer name is made of
+            joined.append(Span(doc, start, end, label=ACRONYM_NAMED))
+        return joined
+
     def _repeated_single_names(self) -> None:
         """A one-word name or acronym seen before ("LeK", "LeK." at a sentence end) names the same entity again."""
         for token in self.doc:
@@ -330,6 +349,36 @@ class NameResolver:
     def _mark(self, span: Span, ref: Ref) -> None:
         for token in span:
             self.names.refs.setdefault(token.i, ref)
+
+
+ACRONYM_NAMED = "ACRONYM_NAMED"  # the label of a name joined because its bracketed acronym spells it whole
+# Words that may stand inside a name an acronym spells ("Mission in Libya", "Support and Stabilisation")
+NAME_JOINERS = frozenset({"in", "of", "for", "and", "the", "de", "du", "des", "la", "el", "al"})
+ACRONYM_REACH = 10  # tokens before a name an acronym's name may start
+
+
+def _acronym_start(doc: Doc, span: Span, acronym: str) -> int | None:
+    """Where the name a bracketed acronym spells starts, when it starts before this name span (None when the
+    span alone fits the acronym, or no longer stretch of capitalised words and joiners does)."""
+    if _spells(acronym, span.text):
+        return None
+    start = span.start
+    while start > 0 and span.start - start < ACRONYM_REACH:
+        before = doc[start - 1]
+        within = before.text[:1].isupper() or before.lower_ in NAME_JOINERS or not before.whitespace_  # "Tehrik-i-"
+        if before.is_sent_start or not within:
+            break
+        start -= 1
+        if before.text[:1].isupper() and _spells(acronym, doc[start : span.end].text):
+            return start
+    return None
+
+
+def _spells(acronym: str, name: str) -> bool:
+    """An acronym spells a name when it opens with the name's first letter and its letters occur in the name in
+    order ("UNSMIL": "UN Support Mission in Libya"; not "Libya")."""
+    letters = iter(name.lower())
+    return name[:1].lower() == acronym[:1].lower() and all(c in letters for c in acronym.lower())
 
 
 # Classes a name gets from weak evidence (NER alone, no head noun, no title), which its use may overrule.
