@@ -437,7 +437,10 @@ def _score_note(text: str, gold: dict, corpus: Corpus, extractor: Extractor, *, 
             types[g["name"]] = proposed.get(g["name"], "-")
             if g.get("kind") and g["name"] in proposed:
                 typed.gold += 1
-                typed.found += coarse(proposed[g["name"]]) in gold_kinds(g["kind"])
+                right = coarse(proposed[g["name"]]) in gold_kinds(g["kind"])
+                typed.found += right
+                if show and not right:
+                    print(f"  new-entity TYPE {g['name']} ({g['kind']}): proposed as {proposed[g['name']]}")
     relations, claims = Score(), Score()
     spans = {r["id"]: _locate(text, r["quote"]) for r in gold["relations"]}
     found_ids: set[str] = set()

@@ -187,3 +187,16 @@ def test_an_acronym_of_the_last_name_alone_joins_nothing(parse_extractor: ParseE
     new = {c.name: c.aliases for c in parse_extractor.extract(text, REGISTRY).new_entities}
     assert new["Tehrik-i-Taliban Pakistan"] == ("TTP",)
     assert new["Sudan"] == ("SDN",)
+
+
+def test_known_as_names_the_same_one(parse_extractor: ParseExtractor) -> None:
+    text = (
+        "The militia is commanded by Mohamed Hamdan Dagalo, better known as Hemedti. Egypt hosted Hemedti in 2025. "
+        "The Wagner Group, nicknamed the Orchestra, sent fighters to the LNA."
+    )
+    result = parse_extractor.extract(text, REGISTRY)
+    new = {c.name: (c.suggested_type, c.aliases) for c in result.new_entities}
+    assert new["Mohamed Hamdan Dagalo"] == ("Person", ("Hemedti",))
+    assert "Hemedti" not in new and "Orchestra" not in new
+    assert only(result, "egypt", "hosts", "new:mohamed-hamdan-dagalo").quote == "Egypt hosted Hemedti in 2025."
+    assert "wagner" in {m.entity for m in result.mentions if m.surface == "Orchestra"}

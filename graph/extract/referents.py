@@ -173,6 +173,16 @@ class NameResolver:
             self.names.mentions.append(Mention(entity_id, span.start_char, span.end_char, name, score, "fuzzy"))
             self._by_name[folded] = entity_id
             return
+        alias_of = self._alias_of(span)
+        if alias_of is not None:  # "Mohamed Hamdan Dagalo, known as Hemedti": one person, two names
+            self._mark(span, alias_of)
+            if alias_of.key in self.names.new:
+                self._count(alias_of.key, span)
+                self.names.new[alias_of.key].aliases.append(name)
+            else:
+                self.names.mentions.append(Mention(alias_of.key, span.start_char, span.end_char, name, 0.8, "alias"))
+            self._by_name[folded] = alias_of.key
+            return
         person = self._person_by_surname(span)
         if person is not None:  # "Khalifa Haftar ... Haftar's forces": the surname names the person named before
             self._mark(span, Ref(person, "person", "name"))
@@ -190,6 +200,23 @@ class NameResolver:
         key = self._new_key(name, kind_class, span[0], confidence, span)
         self._mark(span, Ref(key, KIND_OF_CLASS.get(kind_class, "group")))
         self._acronym_after(span, key)
+
+    def _alias_of(self, span: Span) -> Ref | None:
+        """The name right before this one that it is another name of: "X, (better) known as Y", "X, nicknamed
+        (the) Y", "X, alias Y"."""
+        doc = self.doc
+        at = span.start - 1
+        if at >= 0 and doc[at].lower_ == "the":
+            at -= 1  # "nicknamed the Orchestra"
+        if at >= 1 and doc[at].lower_ == "as" and doc[at - 1].lower_ == "known":
+            at -= 1
+        elif at < 0 or doc[at].lower_ not in ("nicknamed", "alias", "dubbed"):
+            return None
+        at -= 1
+        while at >= 0 and (doc[at].lower_ in ("better", "also", "widely", "locally") or doc[at].text == ","):
+            at -= 1  # back over ", better" to the name
+        ref = self.names.refs.get(at) if at >= 0 and doc[at + 1].text == "," else None
+        return ref if ref is not None and ref.kind in ("person", "group", "organ") else None
 
     def _person_by_surname(self, span: Span) -> str | None:
         """The new person named before whose last word this one-word name is ("Haftar" after "Khalifa Haftar")."""
