@@ -385,6 +385,7 @@ class HeldoutScores:
     claims: Score
     verbatim: tuple[int, int]
     types: dict[str, str]
+    typed: Score  # new entities found whose suggested class has a coarse kind the gold's `kind` allows
 
 
 def heldout_dir(arg: str | None) -> Path | None:
@@ -422,8 +423,11 @@ def _score_note(text: str, gold: dict, corpus: Corpus, extractor: Extractor, *, 
 
     known, new = Score(), Score()
     mentioned = {gold_name(m.entity) for m in result.mentions}
-    proposed = {gold_of([c.name, *c.aliases]): c.suggested_type for c in result.new_entities}
+    proposed: dict[str | None, str] = {}
+    for c in result.new_entities:  # the most mentioned candidate of a name comes first: its type is the one judged
+        proposed.setdefault(gold_of([c.name, *c.aliases]), c.suggested_type)
     types: dict[str, str] = {}
+    typed = Score()
     for g in gold["entities"]:
         score = known if g.get("known") else new
         score.gold += 1
@@ -431,6 +435,12 @@ def _score_note(text: str, gold: dict, corpus: Corpus, extractor: Extractor, *, 
         score.found += hit
         if not g.get("known"):
             types[g["name"]] = proposed.get(g["name"], "-")
+            if g.get("kind") and g["name"] in proposed:
+                typed.gold += 1
+                right = coarse(proposed[g["name"]]) in gold_kinds(g["kind"])
+                typed.found += right
+                if show and not right:
+                    print(f"  new-entity TYPE {g['name']} ({g['kind']}): proposed as {proposed[g['name']]}")
     relations, claims = Score(), Score()
     spans = {r["id"]: _locate(text, r["quote"]) for r in gold["relations"]}
     found_ids: set[str] = set()
@@ -466,7 +476,13 @@ def _score_note(text: str, gold: dict, corpus: Corpus, extractor: Extractor, *, 
         for r in gold["relations"]:
             if r["id"] not in found_ids:
                 print(f"  MISS {r['id']} {r['family']:32} {r['s']} -> {r['o']}")
-    return HeldoutScores(known, new, relations, claims, verbatim(text, result.proposals), types)
+    return HeldoutScores(known, new, relations, claims, verbatim(text, result.proposals), types, typed)
+
+
+def gold_kinds(kind: str | list[str]) -> set[str]:
+    """The coarse kinds a gold entity may have: one (`kind: state`) or several (`kind: [organ, group]`, for a name
+    an analyst could file either way, like an army that is a state's and a faction's)."""
+    return {kind} if isinstance(kind, str) else set(kind)
 
 
 def _locate(text: str, quote: str) -> tuple[int, int]:
@@ -612,21 +628,25 @@ def _shipped(name: str, extractor: Extractor, corpus: Corpus, golds: dict[str, G
 def _heldout(name: str, folder: Path, extractor: Extractor, corpus: Corpus, *, show: bool) -> dict[str, str]:
     """The held-out rows of the table, summed over every note in the folder (one line per note printed too)."""
     print(f"\n{name} on the held-out notes in {folder}")
-    known, new, relations, claims = Score(), Score(), Score(), Score()
+    known, new, relations, claims, typed = Score(), Score(), Score(), Score(), Score()
     ok = total = 0
     for h, note in zip(score_heldout(folder, corpus, extractor, show=show), _notes(folder), strict=True):
         print(f"  {note}: relations R {h.relations.recall:.2f} ({h.relations.found}/{h.relations.gold})"
-              f" P {h.relations.precision:.2f} ({h.relations.correct}/{h.relations.predicted})")  # fmt: skip
+              f" P {h.relations.precision:.2f} ({h.relations.correct}/{h.relations.predicted})"
+              f"{f'; new-entity type {h.typed.found}/{h.typed.gold}' if h.typed.gold else ''}")  # fmt: skip
         known.add(h.known)
         new.add(h.new)
         relations.add(h.relations)
         claims.add(h.claims)
+        typed.add(h.typed)
         ok, total = ok + h.verbatim[0], total + h.verbatim[1]
         if show:
             print("  suggested types of the new entities: " + ", ".join(f"{k}={v}" for k, v in h.types.items()))
     return {
         "held-out known-entity recall": f"{known.recall:.2f} ({known.found}/{known.gold})",
         "held-out new-entity recall": f"{new.recall:.2f} ({new.found}/{new.gold})",
+        # only notes whose gold gives each new entity its `kind` count (the shared held-out note's gold has none)
+        "held-out new-entity right type": _ratio(typed.recall, typed.found, typed.gold) if typed.gold else "n/a",
         "held-out relation recall": f"{relations.recall:.2f} ({relations.found}/{relations.gold})",
         "held-out relation precision": _ratio(relations.precision, relations.correct, relations.predicted),
         "held-out attribution+certainty": f"{claims.precision:.2f} ({claims.correct}/{claims.predicted})",

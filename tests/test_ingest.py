@@ -56,7 +56,7 @@ def test_ingest_each_format_gives_expected_candidates_with_true_offsets(
     raw = yaml.safe_load((sources / "statements" / f"fixture-{fmt}.yaml").read_text(encoding="utf-8"))
     first = raw["statements"][0]
     assert first["candidate"] is True
-    assert first["extractor"] == "rules/0.1.0"
+    assert first["extractor"] == "rules/0.1.1"
     assert 0 < first["confidence"] <= 1
     assert first["quote"] == "In March 2019 Ruritania reportedly funded the Red Hand Front."
 

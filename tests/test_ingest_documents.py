@@ -137,10 +137,10 @@ def test_ingest_combined_extractors_are_deduplicated(tmp_path: Path) -> None:
     assert said == [
         ("borduria", "meetsWith", "ruritania", "other/1"),
         ("ruritania", "arms", "red-hand-front", "other/1"),
-        ("ruritania", "funds", "red-hand-front", "rules/0.1.0"),
+        ("ruritania", "funds", "red-hand-front", "rules/0.1.1"),
     ]
     assert combined.dropped["same as another extractor's"] == 1
-    assert combined.extractor == "rules/0.1.0 + other/1"
+    assert combined.extractor == "rules/0.1.1 + other/1"
 
 
 def test_ingest_extractor_registry_names_and_a_missing_module(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -159,7 +159,7 @@ def test_ingest_cue_table_errors_name_the_file_and_cue(tmp_path: Path) -> None:
     broken.write_text(yaml.safe_dump(table), encoding="utf-8")
     with pytest.raises(ExtractionError, match=r"cues.yaml: cues 'support-verb': predicate 'kills' is not in family"):
         load_cue_table(broken)
-    assert len(load_cue_table().cues) == 54
+    assert len(load_cue_table().cues) == 55
 
 
 def _snapshot(root: Path) -> dict[str, str]:
@@ -274,17 +274,17 @@ def test_ingest_cli_combines_rules_and_llm_without_duplicates(
         cli, ["ingest", str(note), "--sources", str(sources), "--no-build", "--extractor", "rules,llm"]
     )
     assert result.exit_code == 0, result.output
-    assert "rules/0.1.0 + llm/0.1.0 (default)" in result.output
+    assert "rules/0.1.1 + llm/0.1.0 (default)" in result.output
     assert "dropped    1  same as another extractor's" in result.output
     statements = yaml.safe_load(
         (sources / "statements" / "border-note-invented-for-the-actorgraph-tests.yaml").read_text()
     )
     said = sorted((s["subject"], s["predicate"], s["object"], s["extractor"]) for s in statements["statements"])
     assert said == [
-        ("red-hand-front", "attacks", "borduria", "rules/0.1.0"),
+        ("red-hand-front", "attacks", "borduria", "rules/0.1.1"),
         ("ruritania", "funds", "red-hand-front", "llm/0.1.0 (default)"),
         ("ruritania", "hosts", "red-hand-front", "llm/0.1.0 (default)"),
-        ("ruritania", "meetsWith", "borduria", "rules/0.1.0"),
+        ("ruritania", "meetsWith", "borduria", "rules/0.1.1"),
     ]
 
 
@@ -294,7 +294,7 @@ def test_ingest_cue_table_classes_are_ontology_classes() -> None:
     table = load_cue_table()
     named = {kind for _pattern, kind in table.type_hints} | set().union(*table.classes.values())
     assert named - ontology_terms().classes == set()
-    assert table.version == "0.1.0"
+    assert table.version == "0.1.1"
 
 
 def test_ingest_quote_index_agrees_with_a_scan_per_quote() -> None:

@@ -44,7 +44,7 @@ def test_review_accepting_a_candidate_moves_it_into_the_curated_graph(sources: P
     before = _built(sources)
     assert _graphs_of(before, FUNDS) == {(CANDIDATES, "CandidateStatement")}
     entry = review.accept(sources, "fx", FUNDS)
-    assert "candidate" not in entry and "confidence" not in entry and entry["extractor"] == "rules/0.1.0"
+    assert "candidate" not in entry and "confidence" not in entry and entry["extractor"] == "rules/0.1.1"
     after = _built(sources)
     assert _graphs_of(after, FUNDS) == {("https://w3id.org/actorgraph/graph/doc/fx", "Statement")}
     truthy = rows(

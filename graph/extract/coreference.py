@@ -4,6 +4,7 @@ nearest compatible actor of the last few sentences, a subject preferred."""
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 
 from spacy.tokens import Doc, Token
 
@@ -23,15 +24,26 @@ ANAPHOR_KINDS: dict[str, frozenset[str]] = {
     "actor": frozenset({"group", "organ", "state"}),  # "the two sides", "both belligerents"
 }
 INHERITING = frozenset({"xcomp", "conj", "advcl", "pcomp"})  # clauses without a subject share their head's
+# Nouns for people who fight ("the rebels", "the militants"): they refer back to an armed actor, never to a body
+# that reports on them ("United Nations experts say that Rwanda commands the rebels"), a people or a newspaper.
+COMBATANT_NOUNS = frozenset(
+    {"rebel", "insurgent", "militant", "jihadist", "guerrilla", "paramilitary", "mercenary", "militia"}
+)
+UNARMED_CLASSES = frozenset(
+    {"IntergovernmentalOrganization", "Organization", "MediaOutlet", "Community", "EthnicGroup", "ReligiousGroup"}
+)
 
 
 class Coreference:
     """Gives anaphors in ``names`` the Ref of their antecedent (and reports registry ones as mentions)."""
 
-    def __init__(self, doc: Doc, names: Names, lexicon: Lexicon) -> None:
+    def __init__(
+        self, doc: Doc, names: Names, lexicon: Lexicon, classes: Callable[[str], tuple[str, ...]] | None = None
+    ) -> None:
         self.doc = doc
         self.names = names
         self.lexicon = lexicon
+        self.classes = classes or (lambda key: ())  # an entity key's ontology classes (registry or new name)
         self._sentence_starts = [s.start for s in doc.sents]
 
     def resolve(self) -> None:
@@ -67,6 +79,9 @@ class Coreference:
             return None
         if any(c.dep_ == "prep" for c in token.children):
             return None  # "the group of ..." introduces, it does not refer back
+        other_nouns = [c for c in token.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
+        if any(c.lemma_.lower() not in self.lexicon.anaphors for c in other_nouns):
+            return None  # "the member states", "the border provinces": another set of things, not the last named
         if any(c.dep_ in ("amod", "compound") and c.tag_ == "VBN" for c in token.subtree if c.i < token.i):
             return None  # "the army-backed government", "the Kurdish-led coalition": a new description
         return ANAPHOR_KINDS[anaphor]
@@ -77,7 +92,8 @@ class Coreference:
         first = self._sentence_starts[max(0, at - COREF_WINDOW)]
         found: list[Ref] = []
         # "Turkey convened talks between the two sides": the clause's own subject is not one of them
-        subjects = self._clause_subjects(_clause_verb(token))
+        # nor anyone named inside that subject ("Thai and Indian officials have hosted both sides")
+        subjects = {t.i for i in self._clause_subjects(_clause_verb(token)) for t in self.doc[i].subtree}
         for i in range(token.i - 1, first - 1, -1):
             ref = self.names.refs.get(i)
             if i in subjects:
@@ -97,7 +113,7 @@ class Coreference:
         excluded = self._own_objects(token)
         for i in range(token.i - 1, first - 1, -1):
             ref = self.names.refs.get(i)
-            if ref is None or ref.kind not in wanted or ref.key in excluded:
+            if ref is None or ref.kind not in wanted or ref.key in excluded or self._unarmed(token, ref):
                 continue
             other = self.doc[i]
             if token.dep_ in ("dobj", "pobj") and i in self._clause_subjects(_clause_verb(token)):
@@ -117,6 +133,10 @@ class Coreference:
                 return ref
             nearest = nearest or ref
         return nearest
+
+    def _unarmed(self, anaphor: Token, ref: Ref) -> bool:
+        """ "the rebels" cannot be a body that reports, a people or a newspaper."""
+        return anaphor.lemma_.lower() in COMBATANT_NOUNS and bool(UNARMED_CLASSES & set(self.classes(ref.key)))
 
     def _clause_subjects(self, verb: Token) -> set[int]:
         """The subjects of a verb and of the verbs it takes its subject from ("X denied supporting them")."""

@@ -32,6 +32,7 @@ from actorgraph.graph.extract.noun_frames import GOVERNING, NounFrames
 from actorgraph.graph.extract.qualifiers import Qualifiers
 from actorgraph.graph.extract.referents import NameResolver
 from actorgraph.graph.extract.verb_frames import VerbFrames
+from actorgraph.graph.extract.verify import ClaimLines
 from actorgraph.graph.model import Entity
 
 VERSION = "0.1.0"
@@ -54,9 +55,11 @@ class ParseExtractor:
         names = NameResolver(doc, entities, Gazetteer(entities), self.lexicon).resolve()
         reader = SentenceReader(doc, names, self.lexicon, irregular_verbs(self.model))
         sentences = list(doc.sents)
+        lines = ClaimLines(text)
         proposals: list[Proposal] = []
         for done, sentence in enumerate(sentences, start=1):
-            proposals.extend(reader.read(sentence))
+            if lines.claims(sentence.start_char):  # a title, heading or reference entry asserts nothing
+                proposals.extend(reader.read(sentence))
             progress(done, len(sentences))
         result = ExtractionResult(self.name)
         result.mentions = sorted(names.mentions, key=lambda m: (m.start, m.end))

@@ -49,9 +49,10 @@ class NameResolver:
         self._demonyms_and_capitals(spans)
         self._new_names(spans)
         self._repeated_single_names()
+        self._types_from_use()
         self._state_agents()
         add_described(self.doc, self.names, self.lexicon, self.gazetteer)  # hook: descriptions, longer spellings
-        Coreference(self.doc, self.names, self.lexicon).resolve()
+        Coreference(self.doc, self.names, self.lexicon, self._classes).resolve()
         return self.names
 
     # -- registry
@@ -146,8 +147,8 @@ class NameResolver:
     # -- names the registry lacks
 
     def _new_names(self, spans: list[Span]) -> None:
-        for span in spans:
-            for part in split_coordination(span):
+        for span in self._named_by_acronym(spans):
+            for part in split_coordination(span) if span.label_ != ACRONYM_NAMED else [span]:
                 part = trim(part, self.lexicon)
                 if len(part) == 0 or any(t.i in self.names.refs for t in part):
                     continue
@@ -172,6 +173,23 @@ class NameResolver:
             self.names.mentions.append(Mention(entity_id, span.start_char, span.end_char, name, score, "fuzzy"))
             self._by_name[folded] = entity_id
             return
+        alias_of = self._alias_of(span)
+        if alias_of is not None:  # "Mohamed Hamdan Dagalo, known as Hemedti": one person, two names
+            self._mark(span, alias_of)
+            if alias_of.key in self.names.new:
+                self._count(alias_of.key, span)
+                self.names.new[alias_of.key].aliases.append(name)
+            else:
+                self.names.mentions.append(Mention(alias_of.key, span.start_char, span.end_char, name, 0.8, "alias"))
+            self._by_name[folded] = alias_of.key
+            return
+        person = self._person_by_surname(span)
+        if person is not None:  # "Khalifa Haftar ... Haftar's forces": the surname names the person named before
+            self._mark(span, Ref(person, "person", "name"))
+            self._count(person, span)
+            if name not in self.names.new[person].aliases:
+                self.names.new[person].aliases.append(name)
+            return
         registry = self._registry_acronym_after(span)
         if registry is not None:  # "Tehrik-i-Taliban Pakistan (TTP)" where the registry knows "TTP"
             self._mark(span, registry)
@@ -182,6 +200,108 @@ class NameResolver:
         key = self._new_key(name, kind_class, span[0], confidence, span)
         self._mark(span, Ref(key, KIND_OF_CLASS.get(kind_class, "group")))
         self._acronym_after(span, key)
+
+    def _alias_of(self, span: Span) -> Ref | None:
+        """The name right before this one that it is another name of: "X, (better) known as Y", "X, nicknamed
+        (the) Y", "X, alias Y"."""
+        doc = self.doc
+        at = span.start - 1
+        if at >= 0 and doc[at].lower_ == "the":
+            at -= 1  # "nicknamed the Orchestra"
+        if at >= 1 and doc[at].lower_ == "as" and doc[at - 1].lower_ == "known":
+            at -= 1
+        elif at < 0 or doc[at].lower_ not in ("nicknamed", "alias", "dubbed"):
+            return None
+        at -= 1
+        while at >= 0 and (doc[at].lower_ in ("better", "also", "widely", "locally") or doc[at].text == ","):
+            at -= 1  # back over ", better" to the name
+        ref = self.names.refs.get(at) if at >= 0 and doc[at + 1].text == "," else None
+        return ref if ref is not None and ref.kind in ("person", "group", "organ") else None
+
+    def _person_by_surname(self, span: Span) -> str | None:
+        """The new person named before whose last word this one-word name is ("Haftar" after "Khalifa Haftar")."""
+        if len(span) != 1:
+            return None
+        word = span.text.lower()
+        return next(
+            (
+                key
+                for key, new in self.names.new.items()
+                if new.kind_class == "Person" and " " in new.name and new.name.lower().rsplit(" ", 1)[1] == word
+            ),
+            None,
+        )
+
+    def _types_from_use(self) -> None:
+        """A new name's class where how the text uses it says more than the name did: a state of the states table
+        is a State; a name before a place noun ("the Al-Watiya air base") is that place; a name the text only
+        uses as a place ("entered Bukavu", "fighting around Kidal", "Goma, the capital of ...") is a City."""
+        uses: dict[str, list[Token]] = {}
+        for i, ref in self.names.refs.items():
+            if ref.key in self.names.new and ref.how == "name" and self.names.refs.get(self.doc[i].head.i) != ref:
+                uses.setdefault(ref.key, []).append(self.doc[i])  # the word of the name the sentence attaches to
+        for key, new in self.names.new.items():
+            kind_class = self._class_from_use(new, uses.get(key, []))
+            if kind_class is None or kind_class == new.kind_class:
+                continue
+            new.kind_class = kind_class
+            kind = KIND_OF_CLASS.get(kind_class, "group")
+            for i, ref in list(self.names.refs.items()):
+                if ref.key == key:
+                    self.names.refs[i] = Ref(ref.key, kind, ref.how, ref.also)
+
+    def _class_from_use(self, new: NewName, roots: list[Token]) -> str | None:
+        if new.name.lower() in self.lexicon.states:
+            return "State"
+        if KIND_OF_CLASS.get(new.kind_class) in ("place", "state") or not roots:
+            return None
+        heads = {head for root in roots if (head := self._place_head(root)) is not None}
+        if len(heads) == 1:
+            return heads.pop()
+        weak = new.kind_class in USE_TYPED and new.confidence <= USE_TYPED_CONFIDENCE
+        if weak and all(self._used_as_place(root) for root in roots):
+            return "City"
+        return None
+
+    def _place_head(self, root: Token) -> str | None:
+        """The place class of the common noun this name is a compound of or in apposition to ("Bakara air base",
+        "Goma, the capital of North Kivu"), None if there is none."""
+        nouns = [root.head] if root.dep_ == "compound" else [c for c in root.children if c.dep_ == "appos"]
+        for noun in nouns:
+            kind_class = self.lexicon.name_heads.get(noun.lemma_.lower())
+            if noun.pos_ == "NOUN" and kind_class is not None and KIND_OF_CLASS.get(kind_class) == "place":
+                return kind_class
+        return None
+
+    def _used_as_place(self, token: Token) -> bool:
+        """Where the sentence puts a name only a place stands: after "in"/"around", taken or entered ("captured X"),
+        or after "of" a place noun ("the camps of X")."""
+        while token.dep_ == "conj":
+            token = token.head
+        if token.dep_ == "pobj" and token.head.lower_ == "of":
+            return KIND_OF_CLASS.get(self.lexicon.name_heads.get(token.head.head.lemma_.lower(), "")) == "place"
+        if token.dep_ == "pobj":
+            return token.head.lower_ in LOCATIVE
+        return token.dep_ in ("dobj", "nsubjpass") and token.head.lemma_.lower() in PLACE_VERBS
+
+    def _named_by_acronym(self, spans: list[Span]) -> list[Span]:
+        """The names, with those a bracketed acronym spells joined into one: "the UN Support Mission in Libya
+        (UNSMIL)" is one name, not a mission and a Libya whose acronym is UNSMIL."""
+        doc = self.doc
+        joined: list[Span] = []
+        for span in spans:
+            end = span.end
+            acronym = (
+                doc[end + 1].text if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" else ""
+            )
+            start = _acronym_start(doc, span, acronym) if ACRONYM.fullmatch(acronym) else None
+            if start is None or any(t.i in self.names.refs for t in doc[start:end]):
+                joined.append(span)
+                continue
+            while joined and joined[-1].end > start:
+                joined.pop()  # the pieces the longer name is made of
+            joined.append(Span(doc, start, end, label=ACRONYM_NAMED))
+        return joined
 
     def _repeated_single_names(self) -> None:
         """A one-word name or acronym seen before ("LeK", "LeK." at a sentence end) names the same entity again."""
@@ -228,6 +348,12 @@ class NameResolver:
         else:
             self.names.mentions.append(Mention(key, span.start_char, span.end_char, span.text, 0.9, "acronym"))
 
+    def _classes(self, key: str) -> tuple[str, ...]:
+        if key in self.names.new:
+            return (self.names.new[key].kind_class,)
+        entity = self.entities.get(key)
+        return entity.types if entity is not None else ()
+
     def _kind(self, key: str) -> str:
         if key in self.names.new:
             return KIND_OF_CLASS.get(self.names.new[key].kind_class, "group")
@@ -252,9 +378,47 @@ class NameResolver:
             self.names.refs.setdefault(token.i, ref)
 
 
+ACRONYM_NAMED = "ACRONYM_NAMED"  # the label of a name joined because its bracketed acronym spells it whole
+# Words that may stand inside a name an acronym spells ("Mission in Libya", "Support and Stabilisation")
+NAME_JOINERS = frozenset({"in", "of", "for", "and", "the", "de", "du", "des", "la", "el", "al"})
+ACRONYM_REACH = 10  # tokens before a name an acronym's name may start
+
+
+def _acronym_start(doc: Doc, span: Span, acronym: str) -> int | None:
+    """Where the name a bracketed acronym spells starts, when it starts before this name span (None when the
+    span alone fits the acronym, or no longer stretch of capitalised words and joiners does)."""
+    if _spells(acronym, span.text):
+        return None
+    start = span.start
+    while start > 0 and span.start - start < ACRONYM_REACH:
+        before = doc[start - 1]
+        within = before.text[:1].isupper() or before.lower_ in NAME_JOINERS or not before.whitespace_  # "Tehrik-i-"
+        if before.is_sent_start or not within:
+            break
+        start -= 1
+        if before.text[:1].isupper() and _spells(acronym, doc[start : span.end].text):
+            return start
+    return None
+
+
+def _spells(acronym: str, name: str) -> bool:
+    """An acronym spells a name when it opens with the name's first letter and its letters occur in the name in
+    order ("UNSMIL": "UN Support Mission in Libya"; not "Libya")."""
+    letters = iter(name.lower())
+    return name[:1].lower() == acronym[:1].lower() and all(c in letters for c in acronym.lower())
+
+
+# Classes a name gets from weak evidence (NER alone, no head noun, no title), which its use may overrule.
+USE_TYPED = frozenset({"Person", "NonStateActor", "Agent"})
+USE_TYPED_CONFIDENCE = 0.6
+# Prepositions that make their object a place ("in", "around"); "to" and "from" also take actors ("arms to X").
+LOCATIVE = frozenset({"in", "at", "near", "into", "inside", "outside", "around", "across", "towards", "through"})
 TERRITORIAL_VERBS = frozenset(
-    {"capture", "seize", "take", "enter", "besiege", "shell", "bomb", "storm", "reach", "visit", "leave", "flee", "hit"}
-)
+    {"capture", "seize", "take", "enter", "besiege", "shell", "bomb", "storm", "reach", "visit", "leave", "flee", "hit",
+     "attack", "strike", "raid", "overrun", "recapture", "retake", "encircle", "defend"}
+)  # fmt: skip
+# Verbs whose object is a place whatever else it could be: a name only ever taken or entered is a town.
+PLACE_VERBS = frozenset({"capture", "seize", "enter", "besiege", "storm", "overrun", "recapture", "retake", "encircle"})
 PLACE_OF = frozenset({"in", "at", "near", "to", "from", "into", "across", "outside", "inside", "around", "towards"})
 
 

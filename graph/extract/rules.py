@@ -30,6 +30,7 @@ from actorgraph.graph.extract.base import (
 from actorgraph.graph.extract.cues import TABLE, Cue
 from actorgraph.graph.extract.mentions import Gazetteer, tokenize
 from actorgraph.graph.extract.names import new_entity_candidates
+from actorgraph.graph.extract.verify import ClaimLines
 from actorgraph.graph.model import Entity
 from actorgraph.graph.sentences import Sentence, sentences
 
@@ -89,9 +90,10 @@ class RuleExtractor:
         result.mentions = sorted([*result.mentions, *fuzzy], key=lambda m: m.start)
         cues = [(cue, cue.regex()) for cue in CUES if cue.name not in self.config.disabled]
         starts = [m.start for m in result.mentions]
+        lines = ClaimLines(text)
         for done, sentence in enumerate(sents, 1):
             inside = _within(result.mentions, starts, sentence)
-            if len(inside) >= 2 and not _CITATION.match(sentence.text):
+            if len(inside) >= 2 and not _CITATION.match(sentence.text) and lines.claims(sentence.start):
                 result.proposals.extend(self._sentence(text, sentence, inside, entities, cues))
             progress(done, len(sents))
         result.proposals = [p for p in _dedupe(result.proposals) if p.confidence >= self.config.min_confidence]
