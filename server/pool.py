@@ -8,11 +8,14 @@ that one process (SIGKILL), answers ``503`` through the error table, and starts 
 the background; no other request notices. A large answer streams from the query process through
 the front to the client chunk by chunk, each chunk renewing the deadline.
 
-A share for cheap queries: a query still running after ``slow_after`` seconds is long-running.
-Its process is reniced (so a runaway does not take a core from the cheap queries), and at most
-``long_cap`` long-running queries may hold processes at once, at most ``client_cap`` of them from
-one client address; a query that would pass either cap is ended right away with a ``503`` that
-says why, so some process always turns over quickly for the lookups behind it.
+A share for cheap queries: a query still running after ``nice_after`` seconds (a quarter of a
+second) has its process reniced, so a runaway does not take a core from the cheap queries for
+long; after ``slow_after`` seconds it is long-running, and at most ``long_cap`` long-running
+queries may hold processes at once, at most ``client_cap`` of them from one client address; a
+query that would pass either cap is ended right away with a ``503`` that says why, so some
+process always turns over quickly for the lookups behind it. A replacement process starts at low
+priority too (opening the store costs about a second of CPU) while at least half of the pool
+serves, and gets its priority back once it answers.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import contextlib
 import logging
 import os
 import queue
+import resource
 import signal
 import socket
 import subprocess
@@ -72,6 +76,7 @@ class Process:
     slots: int
     popen: subprocess.Popen[bytes] | None = None
     alive: bool = True
+    ready: bool = False  # its connections are open: it answers
 
 
 @dataclass(eq=False)
@@ -99,7 +104,8 @@ class Limits:
     """The pool's timing and fairness settings."""
 
     timeout: float
-    slow_after: float
+    slow_after: float  # seconds after which a query is long-running (counted against the caps)
+    nice_after: float  # seconds after which a query's process is reniced (at most slow_after)
     long_cap: int
     client_cap: int
 
@@ -130,6 +136,7 @@ class QueryPool:
             self._spawn(member)
         for member in self.members:
             self._connect(member)
+            member.ready = True
         threading.Thread(target=self._monitor, name="actorgraph-pool-monitor", daemon=True).start()
 
     def _spawn(self, member: Process) -> None:
@@ -142,14 +149,16 @@ class QueryPool:
         """Open the process's connections once it listens, and make them available."""
         deadline = time.monotonic() + STARTUP
         while True:
+            socks: list[socket.socket] = []
             try:
-                socks = []
                 for _ in range(member.slots):
                     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                    sock.connect(member.path)
                     socks.append(sock)
+                    sock.connect(member.path)
                 break
             except OSError:
+                for sock in socks:  # not listening yet: try again with new sockets
+                    sock.close()
                 if member.popen is not None and member.popen.poll() is not None:
                     raise RuntimeError(f"query process {member.index} exited with {member.popen.returncode}") from None
                 if time.monotonic() > deadline:
@@ -162,7 +171,9 @@ class QueryPool:
         """After a process ended: reap it and start another in its place (in the background).
 
         The replacement is a new Process: connections to the old one, still queued as idle,
-        stay dead (acquire() drops them).
+        stay dead (acquire() drops them). Its start-up (imports, opening the store: about a
+        second of CPU) runs at low priority while at least half of the pool serves, so the
+        requests in flight keep their cores; it gets its priority back once it answers.
         """
         if member.popen is not None:
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -173,10 +184,22 @@ class QueryPool:
         self.members[member.index] = fresh
         try:
             self._spawn(fresh)
+            quietly = self.starts_quietly(fresh)
+            if quietly:
+                renice(fresh, NICE)
             self._connect(fresh)
+            if quietly:
+                renice(fresh, 0)
+            fresh.ready = True
             log.info("query process %d replaced (pid %d)", fresh.index, fresh.popen.pid if fresh.popen else 0)
         except RuntimeError:
             log.exception("could not replace query process %d", fresh.index)
+
+    def starts_quietly(self, fresh: Process) -> bool:
+        """Whether a replacement may start at low priority: its priority can be given back, and at
+        least half of the pool (one process at least) answers meanwhile."""
+        serving = sum(1 for m in self.members if m is not fresh and m.alive and m.ready)
+        return self.processes > 1 and serving >= max(1, self.processes / 2) and may_raise_priority()
 
     def end(self, slot: Slot, why: str) -> None:
         """End the process running slot's request (the one request this is about; its connections go too)."""
@@ -266,13 +289,7 @@ class QueryPool:
 
     @staticmethod
     def _unnice(member: Process) -> bool:
-        if member.popen is None:
-            return False
-        try:
-            os.setpriority(os.PRIO_PROCESS, member.popen.pid, 0)
-        except OSError:
-            return False
-        return True
+        return renice(member, 0)
 
     # ------------------------------------------------------------------ the share for cheap queries
 
@@ -283,19 +300,20 @@ class QueryPool:
                 self.police()
 
     def police(self) -> None:
-        """Renice long-running queries; end those beyond the global or the per-client cap."""
+        """Renice queries past nice_after; end long-running ones beyond the global or the per-client cap."""
         now = time.monotonic()
         limits = self.limits
         with self.lock:
-            long = sorted((s for s in self.busy if not s.ended and now - s.started > limits.slow_after),
-                          key=lambda s: s.started)  # fmt: skip
+            running = sorted((s for s in self.busy if not s.ended and now - s.started > limits.nice_after),
+                             key=lambda s: s.started)  # fmt: skip
+        for slot in running:
+            if not slot.niced:
+                renice(slot.process, NICE)
+                slot.niced = True
+        long = [slot for slot in running if now - slot.started > limits.slow_after]
         per_client: dict[str, int] = {}
         kept = 0
         for slot in long:
-            if not slot.niced and slot.process.popen is not None:
-                with contextlib.suppress(OSError):
-                    os.setpriority(os.PRIO_PROCESS, slot.process.popen.pid, NICE)
-                slot.niced = True
             count = per_client.get(slot.client, 0)
             if count >= limits.client_cap or kept >= limits.long_cap:
                 log.warning("ending a long-running query of %s: over the share of long-running queries", slot.client)
@@ -303,6 +321,22 @@ class QueryPool:
                 continue
             per_client[slot.client] = count + 1
             kept += 1
+
+
+def renice(member: Process, nice: int) -> bool:
+    """Set a query process's priority (its main thread, which runs its queries); False when refused."""
+    if member.popen is None:
+        return False
+    try:
+        os.setpriority(os.PRIO_PROCESS, member.popen.pid, nice)
+    except OSError:
+        return False
+    return True
+
+
+def may_raise_priority() -> bool:
+    """Whether this process may give a reniced process its priority back (root, or RLIMIT_NICE up to nice 0)."""
+    return os.geteuid() == 0 or resource.getrlimit(resource.RLIMIT_NICE)[0] >= 20
 
 
 # ---------------------------------------------------------------------- the front's WSGI application
