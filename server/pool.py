@@ -13,9 +13,9 @@ second) has its process reniced, so a runaway does not take a core from the chea
 long; after ``slow_after`` seconds it is long-running, and at most ``long_cap`` long-running
 queries may hold processes at once, at most ``client_cap`` of them from one client address; a
 query that would pass either cap is ended right away with a ``503`` that says why, so some
-process always turns over quickly for the lookups behind it. A replacement process starts at low
-priority too (opening the store costs about a second of CPU) while at least half of the pool
-serves, and gets its priority back once it answers.
+process always turns over quickly for the lookups behind it. A spare process, started at low
+priority while the pool is whole, takes the place of a process that was ended, so replacing a
+runaway's process costs the other requests no start-up (about a second of CPU) either.
 """
 
 from __future__ import annotations
@@ -125,19 +125,25 @@ class QueryPool:
     lock: threading.Lock = field(default_factory=threading.Lock)
     members: list[Process] = field(default_factory=list)
     closing: bool = False
+    spare: Process | None = None  # started and held back: it takes the place of the next process ended
+    spare_slots: list[Slot] = field(default_factory=list)
+    started: int = 0  # spares started so far (each has its own socket path)
 
     # ------------------------------------------------------------------ processes
 
     def start(self) -> None:
-        """Start every process and wait until each answers on its socket."""
+        """Start every process and wait until each answers on its socket; then prepare a spare."""
         self.members = [Process(i, str(self.folder / f"q{i}.sock"), self.slots_per_process)
                         for i in range(self.processes)]  # fmt: skip
         for member in self.members:
             self._spawn(member)
         for member in self.members:
-            self._connect(member)
+            for slot in self._connect(member):
+                self.idle.put(slot)
             member.ready = True
         threading.Thread(target=self._monitor, name="actorgraph-pool-monitor", daemon=True).start()
+        if self.slots_per_process == 1:  # read-only processes (a second writer could not open the store)
+            threading.Thread(target=self._prepare_spare, name="actorgraph-pool-spare", daemon=True).start()
 
     def _spawn(self, member: Process) -> None:
         Path(member.path).unlink(missing_ok=True)
@@ -145,8 +151,8 @@ class QueryPool:
                 str(member.slots)]  # fmt: skip
         member.popen = subprocess.Popen(args, stdin=subprocess.DEVNULL)
 
-    def _connect(self, member: Process) -> None:
-        """Open the process's connections once it listens, and make them available."""
+    def _connect(self, member: Process) -> list[Slot]:
+        """The process's connections, once it listens."""
         deadline = time.monotonic() + STARTUP
         while True:
             socks: list[socket.socket] = []
@@ -164,42 +170,84 @@ class QueryPool:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"query process {member.index} did not start in {STARTUP:g} s") from None
                 time.sleep(0.05)
-        for sock in socks:
-            self.idle.put(Slot(member, sock, wire.Reader(sock)))
+        return [Slot(member, sock, wire.Reader(sock)) for sock in socks]
+
+    def _prepare_spare(self) -> None:
+        """Start a query process held back for the next replacement.
+
+        A runaway's process is replaced by the spare at once, and the next spare starts at low
+        priority (its start-up, imports and opening the store, costs about a second of CPU) while
+        the pool is whole, so the requests in flight keep their cores; it gets its priority back
+        once it answers. Without a ready spare, a replacement starts at full priority as before.
+        """
+        with self.lock:
+            if self.closing or self.spare is not None:
+                return
+            self.started += 1
+            spare = Process(-1, str(self.folder / f"spare{self.started}.sock"), self.slots_per_process)
+            self.spare = spare
+        self._spawn(spare)
+        quietly = may_raise_priority()
+        if quietly:
+            renice(spare, NICE)
+        try:
+            slots = self._connect(spare)
+        except RuntimeError:
+            log.exception("could not start a spare query process")
+            with self.lock:
+                self.spare = None
+            retire_quietly(spare)
+            return
+        if quietly:
+            renice(spare, 0)
+        with self.lock:
+            if self.closing:  # close() has stopped the process already
+                for slot in slots:
+                    slot.sock.close()
+                return
+            spare.ready = True
+            self.spare_slots = slots
+
+    def _take_spare(self) -> tuple[Process, list[Slot]] | None:
+        with self.lock:
+            spare, slots = self.spare, self.spare_slots
+            if spare is None or not spare.ready:
+                return None
+            self.spare, self.spare_slots = None, []
+        return spare, slots
 
     def _replace(self, member: Process) -> None:
-        """After a process ended: reap it and start another in its place (in the background).
+        """After a process ended: reap it and put the spare (or else a new process) in its place.
 
-        The replacement is a new Process: connections to the old one, still queued as idle,
-        stay dead (acquire() drops them). Its start-up (imports, opening the store: about a
-        second of CPU) runs at low priority while at least half of the pool serves, so the
-        requests in flight keep their cores; it gets its priority back once it answers.
+        The replacement is another Process: connections to the old one, still queued as idle,
+        stay dead (acquire() drops them).
         """
         if member.popen is not None:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 member.popen.wait(timeout=10)
         if self.closing:
             return
+        taken = self._take_spare()
+        if taken is not None:
+            fresh, slots = taken
+            fresh.index = member.index
+            self.members[member.index] = fresh
+            for slot in slots:
+                self.idle.put(slot)
+            log.info("query process %d replaced by the spare (pid %d)", fresh.index,
+                     fresh.popen.pid if fresh.popen else 0)  # fmt: skip
+            self._prepare_spare()
+            return
         fresh = Process(member.index, member.path, member.slots)
         self.members[member.index] = fresh
         try:
             self._spawn(fresh)
-            quietly = self.starts_quietly(fresh)
-            if quietly:
-                renice(fresh, NICE)
-            self._connect(fresh)
-            if quietly:
-                renice(fresh, 0)
+            for slot in self._connect(fresh):
+                self.idle.put(slot)
             fresh.ready = True
             log.info("query process %d replaced (pid %d)", fresh.index, fresh.popen.pid if fresh.popen else 0)
         except RuntimeError:
             log.exception("could not replace query process %d", fresh.index)
-
-    def starts_quietly(self, fresh: Process) -> bool:
-        """Whether a replacement may start at low priority: its priority can be given back, and at
-        least half of the pool (one process at least) answers meanwhile."""
-        serving = sum(1 for m in self.members if m is not fresh and m.alive and m.ready)
-        return self.processes > 1 and serving >= max(1, self.processes / 2) and may_raise_priority()
 
     def end(self, slot: Slot, why: str) -> None:
         """End the process running slot's request (the one request this is about; its connections go too)."""
@@ -218,12 +266,16 @@ class QueryPool:
         threading.Thread(target=self._replace, args=(member,), daemon=True).start()
 
     def close(self) -> None:
-        """Stop every process (SIGTERM: each exits at once) and wait for them."""
-        self.closing = True
-        for member in self.members:
+        """Stop every process, the spare too (SIGTERM: each exits at once), and wait for them."""
+        with self.lock:
+            self.closing = True
+            everyone = [*self.members, *([self.spare] if self.spare is not None else [])]
+            for slot in self.spare_slots:
+                slot.sock.close()
+        for member in everyone:
             if member.popen is not None and member.popen.poll() is None:
                 member.popen.terminate()
-        for member in self.members:
+        for member in everyone:
             if member.popen is not None:
                 try:
                     member.popen.wait(timeout=5)
@@ -332,6 +384,13 @@ def renice(member: Process, nice: int) -> bool:
     except OSError:
         return False
     return True
+
+
+def retire_quietly(member: Process) -> None:
+    """Stop a process that never served (a spare that did not start)."""
+    if member.popen is not None and member.popen.poll() is None:
+        member.popen.kill()
+        member.popen.wait()
 
 
 def may_raise_priority() -> bool:

@@ -3,6 +3,7 @@ ended for the share, and the low-priority start-up of a replacement process (ser
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -100,21 +101,6 @@ def test_police_ends_the_long_running_query_beyond_a_clients_share(
     close_slots(pool)
 
 
-def test_a_replacement_starts_quietly_only_while_half_of_the_pool_serves(tmp_path: Path) -> None:
-    pool = make_pool(tmp_path, 4)
-    pool.members = [Process(i, "", 1, ready=True) for i in range(4)]
-    fresh = Process(3, "", 1)
-    pool.members[3] = fresh
-    assert pool.starts_quietly(fresh) is ROOTLIKE  # three of four serve
-    pool.members[2].alive = False
-    assert pool.starts_quietly(fresh) is ROOTLIKE  # two of four: half still serves
-    pool.members[1].ready = False  # itself a replacement still starting
-    assert pool.starts_quietly(fresh) is False  # one of four: start at full speed
-    single = make_pool(tmp_path, 1)  # the one read-write process: nothing else serves meanwhile
-    single.members = [Process(0, "", 1)]
-    assert single.starts_quietly(single.members[0]) is False
-
-
 LISTENER = """
 import socket, sys, time
 time.sleep(0.6)  # opening the store
@@ -125,35 +111,95 @@ time.sleep(60)
 """
 
 
-@pytest.mark.skipif(not ROOTLIKE, reason="giving a process its priority back needs root or RLIMIT_NICE")
-def test_a_replacement_starts_at_low_priority_and_gets_it_back_once_it_listens(
+@pytest.fixture
+def fake_pool(
     tmp_path: Path, processes: list[subprocess.Popen[bytes]], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    pool = make_pool(tmp_path, 4)
-    pool.members = [Process(i, str(tmp_path / f"q{i}.sock"), 1, ready=True) for i in range(4)]
-    gone = pool.members[3]
-    gone.alive = False
+) -> Iterator[QueryPool]:
+    """A pool of two whose processes are stand-ins that listen after 0.6 s (no store, no app)."""
+    pool = make_pool(tmp_path, 2)
 
     def spawn(member: Process) -> None:
         member.popen = subprocess.Popen([sys.executable, "-c", LISTENER, member.path])
         processes.append(member.popen)
 
     monkeypatch.setattr(pool, "_spawn", spawn)
-    replacing = threading.Thread(target=pool._replace, args=(gone,))
-    replacing.start()
+    yield pool
+    pool.close()
+    while not pool.idle.empty():
+        pool.idle.get().sock.close()
+
+
+def watch_spare_priority(pool: QueryPool, preparing: threading.Thread) -> set[int]:
+    """The priorities the spare had while it started."""
     seen: set[int] = set()
-    while replacing.is_alive():
-        fresh = pool.members[3]
-        if fresh is not gone and fresh.popen is not None and not fresh.ready:
-            try:
-                seen.add(priority(fresh.popen))
-            except ProcessLookupError:
-                break
+    while preparing.is_alive():
+        spare = pool.spare
+        if spare is not None and spare.popen is not None and not spare.ready:
+            with contextlib.suppress(ProcessLookupError):
+                seen.add(priority(spare.popen))
         time.sleep(0.02)
-    replacing.join()
-    fresh = pool.members[3]
-    assert fresh is not gone and fresh.ready and fresh.popen is not None
+    preparing.join()
+    return seen
+
+
+@pytest.mark.skipif(not ROOTLIKE, reason="giving a process its priority back needs root or RLIMIT_NICE")
+def test_a_spare_starts_at_low_priority_and_gets_it_back_once_it_listens(fake_pool: QueryPool) -> None:
+    preparing = threading.Thread(target=fake_pool._prepare_spare)
+    preparing.start()
+    seen = watch_spare_priority(fake_pool, preparing)
+    spare = fake_pool.spare
+    assert spare is not None and spare.ready and spare.popen is not None
     assert NICE in seen  # while it started
-    assert priority(fresh.popen) == 0  # once it listens
-    assert pool.idle.qsize() == 1  # its one connection is offered to requests
-    pool.idle.get().sock.close()
+    assert priority(spare.popen) == 0  # once it listens
+    assert len(fake_pool.spare_slots) == 1 and fake_pool.idle.empty()  # held back, not yet offered
+
+
+def test_an_ended_process_is_replaced_by_the_ready_spare_at_once_and_a_new_spare_starts(fake_pool: QueryPool) -> None:
+    fake_pool.start()
+    assert fake_pool.idle.qsize() == 2
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (fake_pool.spare is not None and fake_pool.spare.ready):
+        time.sleep(0.05)
+    spare = fake_pool.spare
+    assert spare is not None and spare.ready
+    victim = fake_pool.acquire("a", time.monotonic() + 5)
+    fake_pool.end(victim, "timeout")
+    fake_pool.release(victim)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and fake_pool.members[victim.process.index] is victim.process:
+        time.sleep(0.01)
+    took = time.monotonic() - (deadline - 10)
+    assert fake_pool.members[victim.process.index] is spare and spare.index == victim.process.index
+    assert took < 0.5  # no start-up to wait for (a new process takes 0.6 s here)
+    assert victim.process.popen is not None and victim.process.popen.poll() == -9
+    live = {fake_pool.acquire("a", time.monotonic() + 5).process for _ in range(2)}
+    assert live == set(fake_pool.members)  # the ended process's connection was dropped, the spare's offered
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (fake_pool.spare is None or fake_pool.spare is spare):
+        time.sleep(0.05)
+    assert fake_pool.spare is not None and fake_pool.spare is not spare  # the next spare is on its way
+    for slot in list(fake_pool.busy):
+        fake_pool.release(slot)
+
+
+def test_without_a_ready_spare_a_new_process_takes_the_place(fake_pool: QueryPool) -> None:
+    fake_pool.members = [Process(i, str(fake_pool.folder / f"q{i}.sock"), 1, ready=True) for i in range(2)]
+    gone = fake_pool.members[1]
+    gone.alive = False
+    fake_pool.spare = Process(-1, "", 1)  # still starting: not ready
+    fake_pool._replace(gone)
+    fresh = fake_pool.members[1]
+    assert fresh is not gone and fresh.ready and fresh.popen is not None and fresh.index == 1
+    assert fake_pool.idle.qsize() == 1
+    fake_pool.spare = None
+
+
+def test_a_writer_pool_has_no_spare(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    writer = QueryPool(tmp_path, tmp_path / "settings", 1, 4, make_pool(tmp_path, 1).limits)
+    monkeypatch.setattr(writer, "_spawn", lambda member: None)
+    monkeypatch.setattr(writer, "_connect", lambda member: [])
+    prepared: list[bool] = []
+    monkeypatch.setattr(writer, "_prepare_spare", lambda: prepared.append(True))
+    writer.start()
+    writer.closing = True
+    assert prepared == []  # a second read-write process could not open the store
