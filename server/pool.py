@@ -128,6 +128,9 @@ class QueryPool:
     spare: Process | None = None  # started and held back: it takes the place of the next process ended
     spare_slots: list[Slot] = field(default_factory=list)
     started: int = 0  # spares started so far (each has its own socket path)
+    # Whether a reniced process can be given its priority back; if not, it is replaced after its query,
+    # so only long-running queries (past slow_after) are reniced at all.
+    can_unnice: bool = field(default_factory=lambda: may_raise_priority())  # a lambda: defined below
 
     # ------------------------------------------------------------------ processes
 
@@ -187,7 +190,7 @@ class QueryPool:
             spare = Process(-1, str(self.folder / f"spare{self.started}.sock"), self.slots_per_process)
             self.spare = spare
         self._spawn(spare)
-        quietly = may_raise_priority()
+        quietly = self.can_unnice
         if quietly:
             renice(spare, NICE)
         try:
@@ -355,8 +358,9 @@ class QueryPool:
         """Renice queries past nice_after; end long-running ones beyond the global or the per-client cap."""
         now = time.monotonic()
         limits = self.limits
+        nice_after = limits.nice_after if self.can_unnice else limits.slow_after
         with self.lock:
-            running = sorted((s for s in self.busy if not s.ended and now - s.started > limits.nice_after),
+            running = sorted((s for s in self.busy if not s.ended and now - s.started > nice_after),
                              key=lambda s: s.started)  # fmt: skip
         for slot in running:
             if not slot.niced:

@@ -86,6 +86,23 @@ def test_police_renices_a_query_past_a_quarter_second_without_ending_it(
     close_slots(pool)
 
 
+def test_without_the_right_to_unnice_only_long_running_queries_are_reniced(
+    tmp_path: Path, processes: list[subprocess.Popen[bytes]]
+) -> None:
+    # Their processes are replaced after the query (their priority cannot be given back): a 0.5 s query
+    # must not cost a process start-up.
+    pool = make_pool(tmp_path, 4)
+    pool.can_unnice = False
+    medium, slow = sleeper(), sleeper()
+    processes += [medium, slow]
+    halfway = busy_slot(pool, medium, 0, "a", age=0.5)
+    older = busy_slot(pool, slow, 1, "a", age=1.5)
+    pool.police()
+    assert (halfway.niced, older.niced) == (False, True)
+    assert priority(medium) == 0 and priority(slow) == NICE
+    close_slots(pool)
+
+
 def test_police_ends_the_long_running_query_beyond_a_clients_share(
     tmp_path: Path, processes: list[subprocess.Popen[bytes]]
 ) -> None:
