@@ -8,9 +8,9 @@ that one process (SIGKILL), answers ``503`` through the error table, and starts 
 the background; no other request notices. A large answer streams from the query process through
 the front to the client chunk by chunk, each chunk renewing the deadline.
 
-A share for cheap queries: a query still running after ``nice_after`` seconds (a quarter of a
-second) has its process reniced, so a runaway does not take a core from the cheap queries for
-long; after ``slow_after`` seconds it is long-running, and at most ``long_cap`` long-running
+A share for cheap queries: a query still running after ``nice_after`` seconds (by default when it
+becomes long-running) has its process reniced, so a runaway does not take a core from the cheap
+queries; after ``slow_after`` seconds it is long-running, and at most ``long_cap`` long-running
 queries may hold processes at once, at most ``client_cap`` of them from one client address; a
 query that would pass either cap is ended right away with a ``503`` that says why, so some
 process always turns over quickly for the lookups behind it. A spare process, started at low

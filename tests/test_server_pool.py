@@ -63,11 +63,11 @@ def priority(popen: subprocess.Popen[bytes]) -> int:
     return os.getpriority(os.PRIO_PROCESS, popen.pid)
 
 
-def test_limits_renice_after_a_quarter_second_and_count_as_long_after_a_second() -> None:
+def test_limits_renice_when_a_query_counts_as_long_after_a_second() -> None:
     shape = limits(Settings(query_timeout=30, workers=4))
-    assert (shape.nice_after, shape.slow_after, shape.long_cap, shape.client_cap) == (0.25, 1.0, 3, 2)
+    assert (shape.nice_after, shape.slow_after, shape.long_cap, shape.client_cap) == (1.0, 1.0, 3, 2)
     short = limits(Settings(query_timeout=1, workers=4))
-    assert (short.nice_after, short.slow_after) == (0.125, 0.25)
+    assert (short.nice_after, short.slow_after) == (0.25, 0.25)
 
 
 def test_police_renices_a_query_past_a_quarter_second_without_ending_it(
