@@ -110,11 +110,11 @@ def test_police_ends_the_long_running_query_beyond_a_clients_share(
     popens = [sleeper() for _ in range(3)]
     processes += popens
     slots = [busy_slot(pool, popen, i, "a", age=3.0 - i) for i, popen in enumerate(popens)]  # oldest first
+    pool.closing = True  # the replacement thread must not start a real query process
     pool.police()
     assert [slot.ended for slot in slots] == ["", "", "busy"]
     assert popens[2].wait(timeout=10) == -9  # SIGKILL: its query cannot be cancelled otherwise
     assert popens[0].poll() is None and popens[1].poll() is None
-    pool.closing = True  # the replacement thread must not start a real query process
     close_slots(pool)
 
 
