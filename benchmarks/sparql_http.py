@@ -420,8 +420,9 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 def runaway_beside_lookups(server: Server, paths: list[str], seconds: float, folder: Path) -> dict[str, float]:
-    """Lookups at 4 connections alone, then again while a fifth connection sends one runaway query."""
-    alone = load(server.port, paths, JSON_RESULTS, seconds, 4, folder)
+    """Lookups at 4 connections alone, again while a fifth connection sends one runaway query, and alone
+    once more: the shared machine's load drifts, so "alone" is the mean of the runs before and after."""
+    before = load(server.port, paths, JSON_RESULTS, seconds, 4, folder)
     outcome: dict[str, float] = {}
 
     def runaway() -> None:
@@ -441,7 +442,9 @@ def runaway_beside_lookups(server: Server, paths: list[str], seconds: float, fol
     thread.start()
     beside = load(server.port, paths, JSON_RESULTS, seconds, 4, folder)
     thread.join()
-    return {"alone": alone, "beside": beside, **outcome}
+    time.sleep(1.0)  # the ended process's replacement settles
+    after = load(server.port, paths, JSON_RESULTS, seconds, 4, folder)
+    return {"alone": (before + after) / 2, "beside": beside, **outcome}
 
 
 def _constant_app(environ: dict[str, object], start_response: Callable[..., object]) -> list[bytes]:
@@ -657,11 +660,13 @@ def bench_runaway(store: Path, queries: dict[str, Callable[[random.Random], str]
             continue
         server = start()
         try:
-            found = runaway_beside_lookups(server, request_paths(server.path, queries["label lookup"]),
-                                           max(args.seconds, 6), folder)  # fmt: skip
-            print(f"{system}: runaway answered {found.get('status')} after {found.get('seconds', float('nan')):.2f} s; "
-                  f"lookups {found['alone']:.0f} q/s alone, {found['beside']:.0f} q/s beside it "
-                  f"({found['beside'] / found['alone']:.0%})", flush=True)  # fmt: skip
+            time.sleep(3.0)  # our spare query process starts (at low priority) after the server answers
+            for _ in range(args.rounds):
+                found = runaway_beside_lookups(server, request_paths(server.path, queries["label lookup"]),
+                                               max(args.seconds, 6), folder)  # fmt: skip
+                print(f"{system}: runaway answered {found.get('status')} after {found.get('seconds', float('nan')):.2f}"
+                      f" s; lookups {found['alone']:.0f} q/s alone, {found['beside']:.0f} q/s beside it "
+                      f"({found['beside'] / found['alone']:.0%}) ({load_average()})", flush=True)  # fmt: skip
         except (OSError, http.client.HTTPException, ZeroDivisionError) as exc:
             print(f"{system}: failed under the runaway measurement: {exc!r}", flush=True)
         finally:

@@ -8,11 +8,14 @@ that one process (SIGKILL), answers ``503`` through the error table, and starts 
 the background; no other request notices. A large answer streams from the query process through
 the front to the client chunk by chunk, each chunk renewing the deadline.
 
-A share for cheap queries: a query still running after ``slow_after`` seconds is long-running.
-Its process is reniced (so a runaway does not take a core from the cheap queries), and at most
-``long_cap`` long-running queries may hold processes at once, at most ``client_cap`` of them from
-one client address; a query that would pass either cap is ended right away with a ``503`` that
-says why, so some process always turns over quickly for the lookups behind it.
+A share for cheap queries: a query still running after ``nice_after`` seconds (by default when it
+becomes long-running) has its process reniced, so a runaway does not take a core from the cheap
+queries; after ``slow_after`` seconds it is long-running, and at most ``long_cap`` long-running
+queries may hold processes at once, at most ``client_cap`` of them from one client address; a
+query that would pass either cap is ended right away with a ``503`` that says why, so some
+process always turns over quickly for the lookups behind it. A spare process, started at low
+priority while the pool is whole, takes the place of a process that was ended, so replacing a
+runaway's process costs the other requests no start-up (about a second of CPU) either.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import contextlib
 import logging
 import os
 import queue
+import resource
 import signal
 import socket
 import subprocess
@@ -72,6 +76,7 @@ class Process:
     slots: int
     popen: subprocess.Popen[bytes] | None = None
     alive: bool = True
+    ready: bool = False  # its connections are open: it answers
 
 
 @dataclass(eq=False)
@@ -99,7 +104,8 @@ class Limits:
     """The pool's timing and fairness settings."""
 
     timeout: float
-    slow_after: float
+    slow_after: float  # seconds after which a query is long-running (counted against the caps)
+    nice_after: float  # seconds after which a query's process is reniced (at most slow_after)
     long_cap: int
     client_cap: int
 
@@ -119,18 +125,28 @@ class QueryPool:
     lock: threading.Lock = field(default_factory=threading.Lock)
     members: list[Process] = field(default_factory=list)
     closing: bool = False
+    spare: Process | None = None  # started and held back: it takes the place of the next process ended
+    spare_slots: list[Slot] = field(default_factory=list)
+    started: int = 0  # spares started so far (each has its own socket path)
+    # Whether a reniced process can be given its priority back; if not, it is replaced after its query,
+    # so only long-running queries (past slow_after) are reniced at all.
+    can_unnice: bool = field(default_factory=lambda: may_raise_priority())  # a lambda: defined below
 
     # ------------------------------------------------------------------ processes
 
     def start(self) -> None:
-        """Start every process and wait until each answers on its socket."""
+        """Start every process and wait until each answers on its socket; then prepare a spare."""
         self.members = [Process(i, str(self.folder / f"q{i}.sock"), self.slots_per_process)
                         for i in range(self.processes)]  # fmt: skip
         for member in self.members:
             self._spawn(member)
         for member in self.members:
-            self._connect(member)
+            for slot in self._connect(member):
+                self.idle.put(slot)
+            member.ready = True
         threading.Thread(target=self._monitor, name="actorgraph-pool-monitor", daemon=True).start()
+        if self.slots_per_process == 1:  # read-only processes (a second writer could not open the store)
+            threading.Thread(target=self._prepare_spare, name="actorgraph-pool-spare", daemon=True).start()
 
     def _spawn(self, member: Process) -> None:
         Path(member.path).unlink(missing_ok=True)
@@ -138,30 +154,75 @@ class QueryPool:
                 str(member.slots)]  # fmt: skip
         member.popen = subprocess.Popen(args, stdin=subprocess.DEVNULL)
 
-    def _connect(self, member: Process) -> None:
-        """Open the process's connections once it listens, and make them available."""
+    def _connect(self, member: Process) -> list[Slot]:
+        """The process's connections, once it listens."""
         deadline = time.monotonic() + STARTUP
         while True:
+            socks: list[socket.socket] = []
             try:
-                socks = []
                 for _ in range(member.slots):
                     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                    sock.connect(member.path)
                     socks.append(sock)
+                    sock.connect(member.path)
                 break
             except OSError:
+                for sock in socks:  # not listening yet: try again with new sockets
+                    sock.close()
                 if member.popen is not None and member.popen.poll() is not None:
                     raise RuntimeError(f"query process {member.index} exited with {member.popen.returncode}") from None
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"query process {member.index} did not start in {STARTUP:g} s") from None
                 time.sleep(0.05)
-        for sock in socks:
-            self.idle.put(Slot(member, sock, wire.Reader(sock)))
+        return [Slot(member, sock, wire.Reader(sock)) for sock in socks]
+
+    def _prepare_spare(self) -> None:
+        """Start a query process held back for the next replacement.
+
+        A runaway's process is replaced by the spare at once, and the next spare starts at low
+        priority (its start-up, imports and opening the store, costs about a second of CPU) while
+        the pool is whole, so the requests in flight keep their cores; it gets its priority back
+        once it answers. Without a ready spare, a replacement starts at full priority as before.
+        """
+        with self.lock:
+            if self.closing or self.spare is not None:
+                return
+            self.started += 1
+            spare = Process(-1, str(self.folder / f"spare{self.started}.sock"), self.slots_per_process)
+            self.spare = spare
+        self._spawn(spare)
+        quietly = self.can_unnice
+        if quietly:
+            renice(spare, NICE)
+        try:
+            slots = self._connect(spare)
+        except RuntimeError:
+            log.exception("could not start a spare query process")
+            with self.lock:
+                self.spare = None
+            retire_quietly(spare)
+            return
+        if quietly:
+            renice(spare, 0)
+        with self.lock:
+            if self.closing:  # close() has stopped the process already
+                for slot in slots:
+                    slot.sock.close()
+                return
+            spare.ready = True
+            self.spare_slots = slots
+
+    def _take_spare(self) -> tuple[Process, list[Slot]] | None:
+        with self.lock:
+            spare, slots = self.spare, self.spare_slots
+            if spare is None or not spare.ready:
+                return None
+            self.spare, self.spare_slots = None, []
+        return spare, slots
 
     def _replace(self, member: Process) -> None:
-        """After a process ended: reap it and start another in its place (in the background).
+        """After a process ended: reap it and put the spare (or else a new process) in its place.
 
-        The replacement is a new Process: connections to the old one, still queued as idle,
+        The replacement is another Process: connections to the old one, still queued as idle,
         stay dead (acquire() drops them).
         """
         if member.popen is not None:
@@ -169,11 +230,24 @@ class QueryPool:
                 member.popen.wait(timeout=10)
         if self.closing:
             return
+        taken = self._take_spare()
+        if taken is not None:
+            fresh, slots = taken
+            fresh.index = member.index
+            self.members[member.index] = fresh
+            for slot in slots:
+                self.idle.put(slot)
+            log.info("query process %d replaced by the spare (pid %d)", fresh.index,
+                     fresh.popen.pid if fresh.popen else 0)  # fmt: skip
+            self._prepare_spare()
+            return
         fresh = Process(member.index, member.path, member.slots)
         self.members[member.index] = fresh
         try:
             self._spawn(fresh)
-            self._connect(fresh)
+            for slot in self._connect(fresh):
+                self.idle.put(slot)
+            fresh.ready = True
             log.info("query process %d replaced (pid %d)", fresh.index, fresh.popen.pid if fresh.popen else 0)
         except RuntimeError:
             log.exception("could not replace query process %d", fresh.index)
@@ -195,12 +269,16 @@ class QueryPool:
         threading.Thread(target=self._replace, args=(member,), daemon=True).start()
 
     def close(self) -> None:
-        """Stop every process (SIGTERM: each exits at once) and wait for them."""
-        self.closing = True
-        for member in self.members:
+        """Stop every process, the spare too (SIGTERM: each exits at once), and wait for them."""
+        with self.lock:
+            self.closing = True
+            everyone = [*self.members, *([self.spare] if self.spare is not None else [])]
+            for slot in self.spare_slots:
+                slot.sock.close()
+        for member in everyone:
             if member.popen is not None and member.popen.poll() is None:
                 member.popen.terminate()
-        for member in self.members:
+        for member in everyone:
             if member.popen is not None:
                 try:
                     member.popen.wait(timeout=5)
@@ -266,13 +344,7 @@ class QueryPool:
 
     @staticmethod
     def _unnice(member: Process) -> bool:
-        if member.popen is None:
-            return False
-        try:
-            os.setpriority(os.PRIO_PROCESS, member.popen.pid, 0)
-        except OSError:
-            return False
-        return True
+        return renice(member, 0)
 
     # ------------------------------------------------------------------ the share for cheap queries
 
@@ -283,19 +355,21 @@ class QueryPool:
                 self.police()
 
     def police(self) -> None:
-        """Renice long-running queries; end those beyond the global or the per-client cap."""
+        """Renice queries past nice_after; end long-running ones beyond the global or the per-client cap."""
         now = time.monotonic()
         limits = self.limits
+        nice_after = limits.nice_after if self.can_unnice else limits.slow_after
         with self.lock:
-            long = sorted((s for s in self.busy if not s.ended and now - s.started > limits.slow_after),
-                          key=lambda s: s.started)  # fmt: skip
+            running = sorted((s for s in self.busy if not s.ended and now - s.started > nice_after),
+                             key=lambda s: s.started)  # fmt: skip
+        for slot in running:
+            if not slot.niced:
+                renice(slot.process, NICE)
+                slot.niced = True
+        long = [slot for slot in running if now - slot.started > limits.slow_after]
         per_client: dict[str, int] = {}
         kept = 0
         for slot in long:
-            if not slot.niced and slot.process.popen is not None:
-                with contextlib.suppress(OSError):
-                    os.setpriority(os.PRIO_PROCESS, slot.process.popen.pid, NICE)
-                slot.niced = True
             count = per_client.get(slot.client, 0)
             if count >= limits.client_cap or kept >= limits.long_cap:
                 log.warning("ending a long-running query of %s: over the share of long-running queries", slot.client)
@@ -303,6 +377,29 @@ class QueryPool:
                 continue
             per_client[slot.client] = count + 1
             kept += 1
+
+
+def renice(member: Process, nice: int) -> bool:
+    """Set a query process's priority (its main thread, which runs its queries); False when refused."""
+    if member.popen is None:
+        return False
+    try:
+        os.setpriority(os.PRIO_PROCESS, member.popen.pid, nice)
+    except OSError:
+        return False
+    return True
+
+
+def retire_quietly(member: Process) -> None:
+    """Stop a process that never served (a spare that did not start)."""
+    if member.popen is not None and member.popen.poll() is None:
+        member.popen.kill()
+        member.popen.wait()
+
+
+def may_raise_priority() -> bool:
+    """Whether this process may give a reniced process its priority back (root, or RLIMIT_NICE up to nice 0)."""
+    return os.geteuid() == 0 or resource.getrlimit(resource.RLIMIT_NICE)[0] >= 20
 
 
 # ---------------------------------------------------------------------- the front's WSGI application

@@ -42,6 +42,9 @@ log = logging.getLogger("actorgraph.server")
 
 HEADER_READ_TIMEOUT_MS = 10_000  # a client has this long to send its request line and headers
 SLOW_AFTER = 1.0  # seconds after which a query counts as long-running (capped below by the timeout / 4)
+# A query's process is reniced when the query becomes long-running, not earlier: reniced after 0.25 s,
+# pages that took that long on a loaded machine starved at nice 19, crossed slow_after and were ended
+# for the share (tests/integration/test_load_under_faults.py, with other jobs keeping the load near 10).
 
 
 def configure_logging() -> None:
@@ -80,6 +83,7 @@ def limits(settings: Settings) -> Limits:
     """The share for cheap queries: at most all but one process, and half of them per client, run long."""
     processes, _ = pool_shape(settings)
     return Limits(timeout=settings.query_timeout, slow_after=min(SLOW_AFTER, settings.query_timeout / 4),
+                  nice_after=min(SLOW_AFTER, settings.query_timeout / 4),
                   long_cap=max(1, processes - 1), client_cap=max(1, processes // 2))  # fmt: skip
 
 
