@@ -210,10 +210,24 @@ def test_an_object_pronoun_is_not_the_inherited_subject(extractor: ParseExtracto
     assert (p.certainty, p.attributed_to) == ("denied", ("egypt",))
 
 
-def test_a_verb_inside_a_registry_name_is_no_predicate(extractor: ParseExtractor) -> None:
+def test_a_verb_inside_a_registry_name_relates_the_name_to_what_it_names(extractor: ParseExtractor) -> None:
+    # The name is no predicate of the sentence ("Egypt hosted" still takes the whole name), but it says
+    # something itself: forces trained by Turkey are trained by Turkey.
     registry = {**REGISTRY, "trained": Entity("trained", ("ArmedGroup",), "forces trained by Turkey")}
     result = extractor.extract("Egypt hosted forces trained by Turkey in 2023.", registry)
-    assert triples(result) == {("egypt", "hosts", "trained")}
+    assert triples(result) == {("egypt", "hosts", "trained"), ("turkey", "trains", "trained")}
+
+
+def test_an_active_verb_inside_a_registry_name_makes_the_holder_its_subject(extractor: ParseExtractor) -> None:
+    militias = Entity("militias", ("ArmedGroup",), "militias fighting against Ethiopia and Somalia")
+    result = extractor.extract(
+        "Egypt funded militias fighting against Ethiopia and Somalia.", {**REGISTRY, "militias": militias}
+    )
+    assert triples(result) == {
+        ("egypt", "funds", "militias"),
+        ("militias", "hostileTo", "ethiopia"),
+        ("militias", "hostileTo", "somalia"),
+    }
 
 
 def test_a_delegation_sent_to_a_capital_meets_its_state(extractor: ParseExtractor) -> None:

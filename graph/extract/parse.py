@@ -93,6 +93,8 @@ class SentenceReader:
                 yield from self.verbs.backed(token, sentence)
             elif (main := self._misparsed_verb(token)) is not None:
                 yield from self.verbs.verb(token, sentence, lemma=main, body=token.head)
+            if token.pos_ == "VERB" and in_name and lemma in self.lex.verbs:
+                yield from self.verbs.inside_name(token, sentence)
             if token.pos_ in ("VERB", "AUX") and not in_name:
                 yield from self.verbs.happening(token, sentence)
             yield from self.verbs.events(token, sentence)  # hook of ext-events: nominalisations, "in the war against"

@@ -338,6 +338,31 @@ class VerbFrames:
             return self.args.parties(c for c in holder.children if c.dep_ == "poss")
         return []
 
+    def inside_name(self, verb: Token, sentence: Span) -> Iterator[Proposal]:
+        """A registry name that is a description with a verb ("forces trained by NATO", "proxy groups fighting
+        against the US"): the name's holder and the registry names nested in it, as the verb relates them."""
+        names = self.args.names
+        if verb.dep_ != "acl" or names.ref(verb) is None or names.ref(verb.head) != names.ref(verb):
+            return
+        holder = self.args.parties([verb.head])
+        agents = [c for c in verb.children if c.dep_ == "agent"]
+        for frame in self.lex.verbs[verb.lemma_.lower()][:1]:
+            if agents and verb.tag_ == "VBN":  # "trained by NATO": NATO does it to the holder
+                doers = self.args.nested(p for a in agents for p in a.children if p.dep_ == "pobj")
+                pairs = list(self.args.pairs(doers, [holder]))
+            else:  # "fighting against the US": the holder does it
+                pairs = list(self.args.pairs(holder, [self._nested_objects(verb, frame)]))
+            for subject, obj in pairs:
+                if subject.ref.is_actor and obj.ref.is_actor:
+                    yield self.qualifiers.proposal(frame, subject, obj, verb, sentence, cue="in-name")
+
+    def _nested_objects(self, verb: Token, frame: Frame) -> list[Party]:
+        tokens = [c for c in verb.children if c.dep_ == "dobj" and "dobj" in frame.object]
+        for child in verb.children:
+            if child.dep_ == "prep" and f"prep:{child.lower_}" in frame.object:
+                tokens.extend(p for p in child.children if p.dep_ == "pobj")
+        return self.args.nested(tokens)
+
     def happening(self, verb: Token, sentence: Span) -> Iterator[Proposal]:
         """'Tensions escalated between X and Y', 'clashes broke out between X and Y', 'talks were held between
         X and Y': a relation noun as the subject of a verb that carries its "between" phrase."""
