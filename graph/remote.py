@@ -54,6 +54,8 @@ from actorgraph.ontology import vocab as v
 LOG = logging.getLogger(__name__)
 STAGING = "urn:actorgraph:staging:"
 DEADLOCK_RETRIES = 12
+# Ten times the slowest switch measured (Oxigraph's server, loaded host): a switch is never cut short when merely slow.
+SWITCH_SECONDS_PER_MILLION = 1800.0
 Progress = Callable[[int, int], None]
 RESULTS_JSON = "application/sparql-results+json"
 RESULTS_XML = "application/sparql-results+xml"
@@ -91,6 +93,9 @@ class Kind:
     isolated_from: int = 0
     # The start of an answer saying our transaction lost a deadlock and was rolled back: worth a retry.
     deadlock: str | None = None
+    # How the switch puts a staging graph in place (switch_statements): "move" (MOVE, which also deletes the
+    # staging graph inside the transaction) or "add" (DROP + ADD, the staging graph dropped after the commit).
+    switch_form: str = "move"
 
 
 def _replace_tail(old: str, new: str) -> Callable[[str], str]:
@@ -110,9 +115,11 @@ KINDS: dict[str, Kind] = {
     for kind in (
         # oxigraph serve: /query, /update, /store; a timeout only for the whole server (--timeout-s).
         # Uploads skip the per-request transaction and re-validation (no_transaction, lenient): several times faster.
+        # Its transaction is a write batch in memory committed at the end: DROP + ADD writes a third less than
+        # MOVE, whose deletion of the staging copy can wait for a request of its own (docs/deploy.md, measured).
         Kind("oxigraph", _replace_tail("/query", "/update"), _replace_tail("/query", "/store"),
              guarantees="one update request is one transaction (snapshot isolation): readers see old or new",
-             upload_params=(("no_transaction", ""), ("lenient", ""))),
+             upload_params=(("no_transaction", ""), ("lenient", "")), switch_form="add"),
         # Virtuoso: /sparql takes queries and updates (SPARQL_UPDATE granted to the user), the Graph Store
         # is /sparql-graph-crud (/sparql-graph-crud-auth with digest authentication); results in XML (its
         # JSON writes SPARQL 1.0's "typed-literal"); `timeout` is in milliseconds and gives partial results.
@@ -210,6 +217,15 @@ _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _OPAQUE = re.compile(
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"\s]*>|#[^\n]*'
 )
+
+
+def switch_timeout(triples: int) -> float:
+    """How long a switch of this many triples may take before we give up on it.
+
+    The switch is one transaction whose time grows with the build (docs/deploy.md: about 2 min per
+    10^6 triples on a busy 2-core host); a client that gives up first cannot tell whether it landed.
+    """
+    return 600.0 + SWITCH_SECONDS_PER_MILLION * triples / 1_000_000
 
 
 def public_url(url: str) -> str:
@@ -463,10 +479,14 @@ class RemoteStore:
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run SPARQL Update on the server: one request, one transaction on the kinds that say so."""
-        self._check_writable()
-        check_query_shape(sparql)
         text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql
-        response = self._send("POST", self.endpoint.update_url, data={"update": text})
+        self._update(text, timeout=None)
+
+    def _update(self, text: str, *, timeout: float | None) -> None:
+        """One update request, waiting up to timeout seconds (None: the client's 600 s)."""
+        self._check_writable()
+        check_query_shape(text)
+        response = self._send("POST", self.endpoint.update_url, data={"update": text}, timeout=timeout)
         if response.status_code == 404:
             raise StoreError(f"no SPARQL Update endpoint at {self.endpoint.update_url}")
         self._forget_graphs()
@@ -499,9 +519,9 @@ class RemoteStore:
                ) -> None:  # fmt: skip
         """Replace graphs (IRI -> N-Triples) and drop others, readers seeing old or new and never half.
 
-        Each graph goes to a staging name first; one update request then moves every staging graph
-        onto its target and drops the graphs in drop. On any failure the staging graphs are removed
-        and the old graphs stay as they were.
+        Each graph goes to a staging name first; one update request then puts every staging graph
+        in place of its target and drops the graphs in drop. On any failure the staging graphs are
+        removed and the old graphs stay as they were.
         """
         self._check_writable()
         build = uuid.uuid4().hex[:12]
@@ -511,7 +531,6 @@ class RemoteStore:
             done = 0
             for graph, data in graphs.items():
                 done += self.upload(staged[graph], data, progress, done, total)
-            moves = [f"MOVE SILENT <{staging}> TO <{graph}>" for graph, staging in staged.items()]
             drops = [f"DROP SILENT GRAPH <{graph}>" for graph in drop if graph not in graphs]
             # An empty graph was never created under its staging name: MOVE SILENT of nothing is a no-op,
             # so a graph replaced by nothing must be dropped explicitly.
@@ -520,15 +539,29 @@ class RemoteStore:
                 LOG.warning(
                     "readers of %s may see this switch half done (%s)", self.describe(), self.endpoint.kind.guarantees
                 )
-            self.update(" ;\n".join([*drops, *moves]))
+            started = time.monotonic()
+            self._update(" ;\n".join([*drops, *self.switch_statements(staged)]), timeout=switch_timeout(total))
+            LOG.info("switched %d triples in %.1f s", total, time.monotonic() - started)
         except BaseException:
             self._drop_staging(staged.values())
             raise
+        if self.endpoint.kind.switch_form == "add":
+            # The new graphs are in place; the staging copies, invisible to readers, go in a request of their own.
+            self._drop_staging(staged.values())
+
+    def switch_statements(self, staged: dict[str, str]) -> list[str]:
+        """The update operations that put each staging graph in place of its target (Kind.switch_form)."""
+        if self.endpoint.kind.switch_form == "add":
+            return [
+                f"DROP SILENT GRAPH <{graph}> ;\nADD SILENT <{staging}> TO <{graph}>"
+                for graph, staging in staged.items()
+            ]
+        return [f"MOVE SILENT <{staging}> TO <{graph}>" for graph, staging in staged.items()]
 
     def _drop_staging(self, graphs: Iterable[str]) -> None:
         # If the server is gone, the staging graphs stay: invisible to readers, and unique to this build.
         with suppress(StoreError):
-            self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+            self._update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs), timeout=None)
 
     def publish(self, dataset: GraphStore, progress: Progress = lambda _d, _t: None, keep: Iterable[str] = ()) -> None:
         """Make our graphs on the server those of dataset, in one switch (a build); graphs in keep stay."""

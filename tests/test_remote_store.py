@@ -21,6 +21,7 @@ from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import StoreError, StoreTimeout
 from actorgraph.graph.remote import STAGING, Endpoint, RemoteStore, bind_values
+from actorgraph.graph.store import as_solutions
 from actorgraph.ontology.vocab import INFERRED_GRAPH, RES
 from actorgraph.server import create_app
 
@@ -275,6 +276,52 @@ def test_failed_build_leaves_the_old_graphs(remote: Settings, monkeypatch: pytes
     assert graph.stats() == before
     everything = RemoteStore.from_settings(remote).select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     assert not [row[0].value for row in everything if row[0].value.startswith(STAGING)]
+
+
+def every_graph(store: RemoteStore) -> list[str]:
+    """Every graph on the server, staging ones too (visible_graphs hides those)."""
+    rows = store._post_query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", {})
+    return [str(row[0].value) for row in as_solutions(rows)]
+
+
+def test_a_switch_that_fails_leaves_the_old_graphs_and_no_staging(remote: Settings,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The switch request itself refused (every graph already staged): old graphs whole, staging gone."""
+    store = RemoteStore.from_settings(remote)
+    store.switch(switched_data("a", 300))
+    real_update = RemoteStore._update
+
+    def refuse_the_switch(self: RemoteStore, text: str, *, timeout: float | None) -> None:
+        if " TO <" in text:  # the switch's MOVE or ADD, not the staging clean-up
+            raise StoreError("the store answered 500: out of memory")
+        real_update(self, text, timeout=timeout)
+
+    monkeypatch.setattr(RemoteStore, "_update", refuse_the_switch)
+    with pytest.raises(StoreError, match="out of memory"):
+        store.switch(switched_data("b", 310), drop=[SWITCHED[0]])
+    monkeypatch.undo()
+    try:
+        assert int(next(iter(store.select(COUNT_SWITCHED)))[0].value) == 8 * 300
+        assert store.count(SWITCHED[0]) == 300
+        assert not [g for g in every_graph(store) if g.startswith(STAGING)]
+    finally:
+        store.switch({}, drop=SWITCHED)
+
+
+def test_a_switch_replaces_graphs_whole_and_leaves_no_staging(remote: Settings) -> None:
+    """Old graphs replaced (not merged), dropped graphs gone, graphs replaced by nothing gone, no staging left."""
+    store = RemoteStore.from_settings(remote)
+    store.switch(switched_data("a", 300))
+    newer = switched_data("b", 200)
+    newer[SWITCHED[1]] = b""
+    del newer[SWITCHED[2]]
+    try:
+        store.switch(newer, drop=[SWITCHED[2]])
+        counts = store.counts_per_graph()
+        assert {g: counts.get(g, 0) for g in SWITCHED} == {g: 0 if g in SWITCHED[1:3] else 200 for g in SWITCHED}
+        assert not [g for g in every_graph(store) if g.startswith(STAGING)]
+    finally:
+        store.switch({}, drop=SWITCHED)
 
 
 def test_a_query_past_the_timeout_ends_with_503(remote: Settings) -> None:
