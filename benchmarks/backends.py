@@ -36,7 +36,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 
 # Imported before sparql_http, which takes this folder off sys.path (its name shadows a module there).
@@ -197,6 +197,66 @@ def load_remote(server: Server, data: Path, limit: float) -> dict[str, object]:
         watchdog.cancel()
     row.update(uploaded=progress["sent"], of=progress["total"], server_peak_rss_mb=memory or None)
     return row
+
+
+def graphs_of(data: Path) -> dict[str, bytes]:
+    """The N-Quads file's named graphs as N-Triples, as a build hands them to RemoteStore.switch."""
+    work = GraphStore.memory()
+    work.bulk_load(data.read_bytes(), "nquads")
+    graphs = {}
+    for graph in work.named_graphs():
+        buffer = io.BytesIO()
+        work.dump(buffer, "ntriples", graph=graph)
+        graphs[graph] = buffer.getvalue()
+    return graphs
+
+
+def time_switch(server: Server, graphs: dict[str, bytes]) -> dict[str, object]:
+    """A rebuild's switch over graphs of the same size: uploads, then the one update, timed apart.
+
+    The first switch puts the graphs in place; the second, timed, replaces them, so its update
+    deletes as much as it writes (a rebuild). Server CPU is read from /proc around each phase.
+    """
+    store = RemoteStore.from_settings(remote_settings(server))
+    store.switch(graphs)
+    marks: dict[str, float] = {}
+
+    def uploaded(done: int, total: int) -> None:
+        if done == total:
+            marks.update(uploaded=time.perf_counter(), cpu=process_cpu_s(server.pid))
+
+    started, cpu, load1 = time.perf_counter(), process_cpu_s(server.pid), os.getloadavg()[0]
+    row: dict[str, object] = {"quads": sum(data.count(b"\n") for data in graphs.values())}
+    try:
+        store.switch(graphs, progress=uploaded)
+    except KGError as exc:
+        row["error"] = str(exc)[:300]
+    ended = time.perf_counter()
+    row.update(upload_s=round(marks.get("uploaded", ended) - started, 1),
+               switch_s=round(ended - marks.get("uploaded", ended), 1),
+               upload_server_cpu_s=round(marks.get("cpu", cpu) - cpu, 1),
+               switch_server_cpu_s=round(process_cpu_s(server.pid) - marks.get("cpu", cpu), 1),
+               server_peak_rss_mb=round(peak_rss_mb(server.pid)), load1=round(load1, 2))  # fmt: skip
+    drop_ours(store)
+    return row
+
+
+Starter = Callable[[Path], AbstractContextManager[Server]]
+
+
+def bench_switch(starters: dict[str, Starter], sizes: list[int], args: argparse.Namespace, folder: Path,
+                 results: Results) -> None:  # fmt: skip
+    """The switch's time against size, on a fresh server per size (its peak memory is that switch's)."""
+    for size in sizes:
+        data, _actors = synthetic_file(args.data, size)
+        graphs = graphs_of(data)
+        for name, start in starters.items():
+            if name in args.skip:
+                continue
+            where = folder / f"switch-{name}-{size}"
+            where.mkdir()
+            with start(where) as server:
+                report(results, f"switch {size:.0e} quads / {name}", time_switch(server, graphs))
 
 
 # ---------------------------------------------------------------------------------------------- measuring
@@ -410,6 +470,14 @@ def markdown(results: Results) -> str:
                 out.append(f"| {key} | {via} | " + " | ".join(cells) + f" | {memory} |")
     stopped = {k: r for k, r in results.items() if isinstance(r, dict) and "stopped_after_s" in r}
     out += [f"- {key}: {json.dumps(row)}" for key, row in stopped.items()]
+    switches = {k: r for k, r in results.items() if k.startswith("switch") and isinstance(r, dict)}
+    if switches:
+        out += ["", "| switch / backend | quads | upload (s) | switch wall (s) | switch server CPU (s) | "
+                "server peak RSS (MB) | load average | error |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+        for key, row in switches.items():
+            out.append(f"| {key} | {row.get('quads')} | {row.get('upload_s')} | {row.get('switch_s')} | "
+                       f"{row.get('switch_server_cpu_s')} | {row.get('server_peak_rss_mb')} | {row.get('load1')} | "
+                       f"{row.get('error', '')} |")  # fmt: skip
     reasoning = {k: r for k, r in results.items() if k.startswith("reasoning")}
     if reasoning:
         out += ["", "| reasoning / backend | copy (s) | server (s) | closure + explanations, copy / server (s) | "
@@ -443,6 +511,7 @@ def main() -> None:
     parser.add_argument("--load-limit", type=float, default=1800, help="seconds a server may take to load")
     parser.add_argument("--skip", action="append", default=[], choices=["oxigraph", "virtuoso"])
     parser.add_argument("--virtuoso-buffers", type=int, default=250_000, help="Virtuoso's page cache (8 KB pages)")
+    parser.add_argument("--switch", type=int, nargs="*", default=[], help="time a rebuild's switch at these sizes")
     parser.add_argument("--reasoning", action="store_true", help="time both reasoning strategies")
     parser.add_argument("--reasoning-triples", type=int, nargs="*", default=[100_000])
     parser.add_argument("--reasoning-servers-only", action="store_true", help="not the embedded store on disk")
@@ -460,6 +529,8 @@ def main() -> None:
         folder = Path(tmp)
         starters = {"oxigraph": oxigraph_server,
                     "virtuoso": lambda path: virtuoso_server(path, args.virtuoso_buffers)}  # fmt: skip
+        if args.switch:
+            bench_switch(starters, args.switch, args, folder, results)
         servers: dict[str, Server] = {}
         for name, start in starters.items():
             if name not in args.skip:

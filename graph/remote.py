@@ -96,6 +96,9 @@ class Kind:
     # How the switch puts a staging graph in place (switch_statements): "move" (MOVE, which also deletes the
     # staging graph inside the transaction) or "add" (DROP + ADD, the staging graph dropped after the commit).
     switch_form: str = "move"
+    # The start of the answer to an update the server stopped at its own time limit, and what to change
+    # (Virtuoso: [SPARQL] MaxQueryExecutionTime bounds updates too, and a switch is one update).
+    time_limit: tuple[str, str] | None = None
 
 
 def _replace_tail(old: str, new: str) -> Callable[[str], str]:
@@ -133,7 +136,9 @@ KINDS: dict[str, Kind] = {
              # bif: functions are Virtuoso's SQL functions, callable from SPARQL; '' when the ini leaves the default 2.
              isolation_query="SELECT (bif:cfg_item_value(bif:virtuoso_ini_path(), 'Parameters', 'DefaultIsolation')"
                              " AS ?level) WHERE {}",
-             isolated_from=99, deadlock="Virtuoso 40001"),
+             isolated_from=99, deadlock="Virtuoso 40001",
+             time_limit=("Virtuoso S1T00 Error SR171", "raise [SPARQL] MaxQueryExecutionTime in virtuoso.ini (seconds, "
+                         "0: none): it bounds updates too, and the switch is one update")),
         # Fuseki: /ds/query, /ds/update, /ds/data; `timeout` in seconds.
         Kind("fuseki", _replace_tail("/query", "/update"), _replace_tail("/query", "/data"),
              timeout_param=("timeout", 1.0),
@@ -486,10 +491,24 @@ class RemoteStore:
         """One update request, waiting up to timeout seconds (None: the client's 600 s)."""
         self._check_writable()
         check_query_shape(text)
-        response = self._send("POST", self.endpoint.update_url, data={"update": text}, timeout=timeout)
+        kind = self.endpoint.kind
+        try:
+            response = self._send("POST", self.endpoint.update_url, data={"update": text}, timeout=timeout)
+        except StoreError as exc:
+            if kind.time_limit and kind.time_limit[0] in str(exc):
+                # Rolled back whole (measured: the old graphs stay), but only a setting of the server lets it pass.
+                limit = kind.time_limit[1]
+                raise StoreError(f"the store stopped the update at its time limit; {limit}: {exc}") from exc
+            raise
+        finally:
+            self._forget_graphs()
         if response.status_code == 404:
             raise StoreError(f"no SPARQL Update endpoint at {self.endpoint.update_url}")
-        self._forget_graphs()
+        if kind.partial_header and response.headers.get(kind.partial_header):
+            # Virtuoso's "anytime" answer: it committed what it had done when time ran out. We never send the
+            # timeout parameter that turns this on for updates, so this means the server's settings do.
+            raise StoreError(f"the store ended the update part way and kept that part "
+                             f"({response.headers[kind.partial_header]}): check the server's timeouts")  # fmt: skip
 
     def flush(self) -> None:
         """Nothing to flush: the server commits each request."""

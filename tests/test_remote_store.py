@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import logging
 import threading
+import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -453,3 +455,52 @@ def test_parameters_are_bound_at_the_start_of_the_where_clause() -> None:
     bound = bind_values(query, {"actor": "Iran"})
     assert bound.startswith('SELECT ?x (COUNT(*) AS ?n) WHERE { VALUES ?actor { "Iran" } ')
     assert bound.endswith('?x <p> ?actor . FILTER(?x != "WHERE {") } GROUP BY ?x')
+
+
+def virtuoso_answering(answer: Callable[[httpx.Request], httpx.Response], sent: list[str]) -> RemoteStore:
+    """A RemoteStore of kind virtuoso whose server is answer (the updates it is sent go to sent)."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        form = dict(urllib.parse.parse_qsl(request.content.decode()))
+        if "update" in form:
+            sent.append(form["update"])
+            return answer(request)
+        # The isolation question, asked before a switch: Virtuoso's default level (the ini leaves it '').
+        xml = ('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>'
+               '<variable name="level"/></head><results><result><binding name="level"><literal>2</literal>'
+               "</binding></result></results></sparql>")  # fmt: skip
+        return httpx.Response(200, content=xml, headers={"Content-Type": "application/sparql-results+xml"})
+
+    endpoint = Endpoint.from_settings(Settings(store_path="http://h:8890/sparql", store_kind="virtuoso",
+                                               store_graph_store_url="http://h:8890/sparql-graph-crud"))  # fmt: skip
+    client = httpx.Client(transport=httpx.MockTransport(handle))
+    return RemoteStore(endpoint, read_only=False, client=client)
+
+
+def test_a_switch_past_virtuosos_time_limit_names_the_setting_and_drops_the_staging() -> None:
+    """Virtuoso's answer when [SPARQL] MaxQueryExecutionTime stops the switch (measured: rolled back whole)."""
+    sent: list[str] = []
+
+    def timed_out(request: httpx.Request) -> httpx.Response:
+        text = dict(urllib.parse.parse_qsl(request.content.decode()))["update"]
+        if " TO <" in text:
+            return httpx.Response(500, text="Virtuoso S1T00 Error SR171: Transaction timed out\n\nSPARQL query: ...")
+        return httpx.Response(200, text="done")
+
+    store = virtuoso_answering(timed_out, sent)
+    with pytest.raises(StoreError, match=r"MaxQueryExecutionTime.*SR171"):
+        store.switch({SWITCHED[0]: b"<urn:s> <urn:p> <urn:o> .\n"})
+    assert len(sent) == 2 and sent[0].count("MOVE SILENT <urn:actorgraph:staging:") == 1
+    assert sent[1].startswith("DROP SILENT GRAPH <urn:actorgraph:staging:")
+
+
+def test_an_update_virtuoso_ended_part_way_is_an_error() -> None:
+    """An "anytime" answer (200, X-SQL-State) to an update: the server kept part of it, which we must not hide."""
+    sent: list[str] = []
+
+    def partial(_request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text="done", headers={"X-SQL-State": "S1TAT"})
+
+    with pytest.raises(StoreError, match=r"part way.*S1TAT"):
+        virtuoso_answering(partial, sent).update("DROP SILENT GRAPH <urn:g>")
+    assert sent == ["DROP SILENT GRAPH <urn:g>"]
