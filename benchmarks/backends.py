@@ -313,8 +313,9 @@ def throughput(port: int, path: str, extra: str, queries: dict[str, Query], seco
 def served(store: str, kind: str | None, folder: Path) -> Iterator[tuple[int, int]]:
     """`actorgraph serve` in front of a store (4 query processes, 60 s timeout); its port and pid."""
     env = {**os.environ, **({"ACTORGRAPH_STORE_KIND": kind} if kind else {})}
+    # No response cache: wrk repeats a few hundred queries, which a cache would answer from memory.
     args = [sys.executable, "-m", "actorgraph.graph", "serve", "--store", store, "--port", "{port}", "--workers", "4",
-            "--timeout", "60", "--max-rows", "200000"]  # fmt: skip
+            "--timeout", "60", "--max-rows", "200000", "--cache-mb", "0"]  # fmt: skip
     server = spawn("ours", args, folder / "serve.log", env=env)
     try:
         yield server.port, server.process.pid
@@ -348,6 +349,7 @@ def bench_dataset(label: str, data: Path, queries: dict[str, Query], servers: di
     report(results, f"{label} / embedded", row)
     for name, server in servers.items():
         loaded = load_remote(server, data, args.load_limit)
+        print(json.dumps({f"{label} / {name} load": loaded}), flush=True)  # kept if a later step fails
         if "load_s" not in loaded:
             report(results, f"{label} / {name}", loaded)
             continue
@@ -527,7 +529,8 @@ def main() -> None:
     results: Results = {"load average at start": os.getloadavg()}
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         folder = Path(tmp)
-        starters = {"oxigraph": oxigraph_server,
+        # No --timeout-s: its per-query timer threads crash the server under wrk (oxigraph_server's doc).
+        starters = {"oxigraph": lambda path: oxigraph_server(path, timeout_s=None),
                     "virtuoso": lambda path: virtuoso_server(path, args.virtuoso_buffers)}  # fmt: skip
         if args.switch:
             bench_switch(starters, args.switch, args, folder, results)
