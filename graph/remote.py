@@ -9,7 +9,8 @@ The store's dataset, as ActorGraph sees it, is every named graph of the server e
 server's own (Virtuoso's system graphs) and a build's staging graphs: queries name those graphs
 as their default graph (the union) and as their named graphs, so a build in progress is never
 read. A build or a graph replacement writes staging graphs first, then switches them in with
-one SPARQL Update request (MOVE per graph): one transaction on Oxigraph, Virtuoso, Fuseki
+one SPARQL Update request (MOVE per graph; on Oxigraph DROP + ADD, the staging copies dropped
+after the commit, see Kind.switch_form): one transaction on Oxigraph, Virtuoso, Fuseki
 (TDB2) and GraphDB, so readers see the old graphs or the new ones, never half; not on Virtuoso,
 whose readers can see the commit land mid-scan at any isolation tried (docs/deploy.md).
 """
