@@ -100,6 +100,9 @@ class Kind:
     # The start of the answer to an update the server stopped at its own time limit, and what to change
     # (Virtuoso: [SPARQL] MaxQueryExecutionTime bounds updates too, and a switch is one update).
     time_limit: tuple[str, str] | None = None
+    # The query listing the server's named graphs. The portable form scans every quad; Oxigraph answers
+    # `GRAPH ?g {}` from its list of graphs (at 10^6 quads: 0.6 s against 127 s on a loaded host).
+    graphs_query: str = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
 def _replace_tail(old: str, new: str) -> Callable[[str], str]:
@@ -123,7 +126,8 @@ KINDS: dict[str, Kind] = {
         # MOVE, whose deletion of the staging copy can wait for a request of its own (docs/deploy.md, measured).
         Kind("oxigraph", _replace_tail("/query", "/update"), _replace_tail("/query", "/store"),
              guarantees="one update request is one transaction (snapshot isolation): readers see old or new",
-             upload_params=(("no_transaction", ""), ("lenient", "")), switch_form="add"),
+             upload_params=(("no_transaction", ""), ("lenient", "")), switch_form="add",
+             graphs_query="SELECT ?g WHERE { GRAPH ?g { } }"),
         # Virtuoso: /sparql takes queries and updates (SPARQL_UPDATE granted to the user), the Graph Store
         # is /sparql-graph-crud (/sparql-graph-crud-auth with digest authentication); results in XML (its
         # JSON writes SPARQL 1.0's "typed-literal"); `timeout` is in milliseconds and gives partial results.
@@ -340,8 +344,9 @@ class RemoteStore:
         cached = self._graphs
         if cached is not None and now - cached[0] < 1.0:
             return cached[1]
-        # GROUP BY, not DISTINCT: Virtuoso plans DISTINCT ?g as a scan of every quad (25 s on 10^5 quads).
-        data = self._post_query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", {})
+        # Kind.graphs_query; its default says GROUP BY, not DISTINCT: Virtuoso plans DISTINCT ?g as a scan of
+        # every quad (25 s on 10^5 quads).
+        data = self._post_query(self.endpoint.kind.graphs_query, {})
         hidden = (STAGING, *self.endpoint.kind.system_graphs)
         graphs = sorted(row[0].value for row in as_solutions(data) if not str(row[0].value).startswith(hidden))
         self._graphs = (now, graphs)
@@ -560,7 +565,10 @@ class RemoteStore:
                     "readers of %s may see this switch half done (%s)", self.describe(), self.endpoint.kind.guarantees
                 )
             started = time.monotonic()
-            self._update(" ;\n".join([*drops, *self.switch_statements(staged)]), timeout=switch_timeout(total))
+            # Only graphs with triples are put in place: an empty one is dropped above, and must not come back
+            # as an empty named graph (Oxigraph lists those: Kind.graphs_query).
+            filled = {graph: staging for graph, staging in staged.items() if graphs[graph].strip()}
+            self._update(" ;\n".join([*drops, *self.switch_statements(filled)]), timeout=switch_timeout(total))
             LOG.info("switched %d triples in %.1f s", total, time.monotonic() - started)
         except BaseException:
             self._drop_staging(staged.values())
