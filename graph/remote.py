@@ -55,7 +55,8 @@ from actorgraph.ontology import vocab as v
 LOG = logging.getLogger(__name__)
 STAGING = "urn:actorgraph:staging:"
 DEADLOCK_RETRIES = 12
-# Ten times the slowest switch measured (Oxigraph's server, loaded host): a switch is never cut short when merely slow.
+# Twice the slowest switch measured (918 s for 10^6 quads on Oxigraph's server at load average 11, staging
+# drop included): a switch is not cut short when merely slow.
 SWITCH_SECONDS_PER_MILLION = 1800.0
 Progress = Callable[[int, int], None]
 RESULTS_JSON = "application/sparql-results+json"
@@ -232,8 +233,9 @@ _OPAQUE = re.compile(
 def switch_timeout(triples: int) -> float:
     """How long a switch of this many triples may take before we give up on it.
 
-    The switch is one transaction whose time grows with the build (docs/deploy.md: about 2 min per
-    10^6 triples on a busy 2-core host); a client that gives up first cannot tell whether it landed.
+    The switch is one transaction whose time grows with the build (docs/deploy.md: 4 to 15 min per
+    10^6 triples on Oxigraph's server on a busy 2-core host); a client that gives up first cannot
+    tell whether it landed.
     """
     return 600.0 + SWITCH_SECONDS_PER_MILLION * triples / 1_000_000
 
