@@ -36,7 +36,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 
 # Imported before sparql_http, which takes this folder off sys.path (its name shadows a module there).
@@ -119,15 +119,39 @@ def real_file(folder: Path) -> Path:
 # ---------------------------------------------------------------------------------------------- loading
 
 
-def load_embedded(folder: Path, data: Path) -> tuple[Path, float]:
-    """A store on disk built from the N-Quads (bulk load, then the symlink swap); its path and seconds."""
-    started = time.perf_counter()
+def own_cpu_s() -> float:
+    """CPU seconds of this process, every thread (pyoxigraph's loader and compactions run in ours)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds a server process has used so far (utime + stime from /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_embedded(folder: Path, data: Path) -> tuple[Path, dict[str, object]]:
+    """A store on disk built from the N-Quads (bulk load, then the symlink swap); its path and times.
+
+    The phases are timed apart: build_store's flush and full compaction (optimize) come after the
+    bulk load, and at 10^7 quads they are where the time goes.
+    """
+    started, cpu, load1 = time.perf_counter(), own_cpu_s(), os.getloadavg()[0]
+    phases: dict[str, object] = {}
 
     def fill(store: GraphStore) -> None:
         store.bulk_load(data.read_bytes(), "nquads")
+        phases["bulk_load_s"] = round(time.perf_counter() - started, 1)
 
     build_store(folder / "store", fill)
-    return folder / "store", time.perf_counter() - started
+    times = {"load_s": round(time.perf_counter() - started, 1), **phases,
+             "load_cpu_s": round(own_cpu_s() - cpu, 1), "load1_at_start": round(load1, 2),
+             "load1_at_end": round(os.getloadavg()[0], 2)}  # fmt: skip
+    return folder / "store", times
 
 
 def remote_settings(server: Server) -> Settings:
@@ -141,14 +165,17 @@ def load_remote(server: Server, data: Path, limit: float) -> dict[str, object]:
     (triples uploaded, seconds, the server's peak memory) is the result.
     """
     store = RemoteStore.from_settings(remote_settings(server))
-    started = time.perf_counter()
+    started, load1 = time.perf_counter(), os.getloadavg()[0]
     work = GraphStore.memory()
     work.bulk_load(data.read_bytes(), "nquads")
     parsed = time.perf_counter() - started
-    progress = {"sent": 0, "total": 0}
+    progress: dict[str, float] = {"sent": 0, "total": 0, "uploaded_at": 0.0, "server_cpu": process_cpu_s(server.pid)}
+    server_cpu, cpu = progress["server_cpu"], own_cpu_s()
 
     def uploaded(done: int, total: int) -> None:
         progress.update(sent=done, total=total)
+        if done == total:  # every graph staged: what follows is the switch (and, on Oxigraph, the staging drop)
+            progress.update(uploaded_at=time.perf_counter(), server_cpu=process_cpu_s(server.pid))
 
     watchdog = threading.Timer(limit, lambda: os.kill(server.pid, 9))
     watchdog.start()
@@ -156,13 +183,80 @@ def load_remote(server: Server, data: Path, limit: float) -> dict[str, object]:
     try:
         store.publish(work, uploaded)
         memory = peak_rss_mb(server.pid)
-        row: dict[str, object] = {"load_s": round(time.perf_counter() - started, 1), "parse_s": round(parsed, 1)}
+        ended = time.perf_counter()
+        row: dict[str, object] = {"load_s": round(ended - started, 1), "parse_s": round(parsed, 1),
+                                  "upload_s": round(progress["uploaded_at"] - started - parsed, 1),
+                                  "switch_s": round(ended - progress["uploaded_at"], 1),
+                                  "upload_server_cpu_s": round(progress["server_cpu"] - server_cpu, 1),
+                                  "switch_server_cpu_s": round(process_cpu_s(server.pid) - progress["server_cpu"], 1),
+                                  "client_cpu_s": round(own_cpu_s() - cpu, 1), "load1_at_start": round(load1, 2),
+                                  "load1_at_end": round(os.getloadavg()[0], 2)}  # fmt: skip
     except KGError as exc:
         row = {"stopped_after_s": round(time.perf_counter() - started, 1), "error": str(exc)[:200]}
     finally:
         watchdog.cancel()
     row.update(uploaded=progress["sent"], of=progress["total"], server_peak_rss_mb=memory or None)
     return row
+
+
+def graphs_of(data: Path) -> dict[str, bytes]:
+    """The N-Quads file's named graphs as N-Triples, as a build hands them to RemoteStore.switch."""
+    work = GraphStore.memory()
+    work.bulk_load(data.read_bytes(), "nquads")
+    graphs = {}
+    for graph in work.named_graphs():
+        buffer = io.BytesIO()
+        work.dump(buffer, "ntriples", graph=graph)
+        graphs[graph] = buffer.getvalue()
+    return graphs
+
+
+def time_switch(server: Server, graphs: dict[str, bytes]) -> dict[str, object]:
+    """A rebuild's switch over graphs of the same size: uploads, then the one update, timed apart.
+
+    The first switch puts the graphs in place; the second, timed, replaces them, so its update
+    deletes as much as it writes (a rebuild). Server CPU is read from /proc around each phase.
+    """
+    store = RemoteStore.from_settings(remote_settings(server))
+    store.switch(graphs)
+    marks: dict[str, float] = {}
+
+    def uploaded(done: int, total: int) -> None:
+        if done == total:
+            marks.update(uploaded=time.perf_counter(), cpu=process_cpu_s(server.pid))
+
+    started, cpu, load1 = time.perf_counter(), process_cpu_s(server.pid), os.getloadavg()[0]
+    row: dict[str, object] = {"quads": sum(data.count(b"\n") for data in graphs.values())}
+    try:
+        store.switch(graphs, progress=uploaded)
+    except KGError as exc:
+        row["error"] = str(exc)[:300]
+    ended = time.perf_counter()
+    row.update(upload_s=round(marks.get("uploaded", ended) - started, 1),
+               switch_s=round(ended - marks.get("uploaded", ended), 1),
+               upload_server_cpu_s=round(marks.get("cpu", cpu) - cpu, 1),
+               switch_server_cpu_s=round(process_cpu_s(server.pid) - marks.get("cpu", cpu), 1),
+               server_peak_rss_mb=round(peak_rss_mb(server.pid)), load1=round(load1, 2))  # fmt: skip
+    drop_ours(store)
+    return row
+
+
+Starter = Callable[[Path], AbstractContextManager[Server]]
+
+
+def bench_switch(starters: dict[str, Starter], sizes: list[int], args: argparse.Namespace, folder: Path,
+                 results: Results) -> None:  # fmt: skip
+    """The switch's time against size, on a fresh server per size (its peak memory is that switch's)."""
+    for size in sizes:
+        data, _actors = synthetic_file(args.data, size)
+        graphs = graphs_of(data)
+        for name, start in starters.items():
+            if name in args.skip:
+                continue
+            where = folder / f"switch-{name}-{size}"
+            where.mkdir()
+            with start(where) as server:
+                report(results, f"switch {size:.0e} quads / {name}", time_switch(server, graphs))
 
 
 # ---------------------------------------------------------------------------------------------- measuring
@@ -219,8 +313,9 @@ def throughput(port: int, path: str, extra: str, queries: dict[str, Query], seco
 def served(store: str, kind: str | None, folder: Path) -> Iterator[tuple[int, int]]:
     """`actorgraph serve` in front of a store (4 query processes, 60 s timeout); its port and pid."""
     env = {**os.environ, **({"ACTORGRAPH_STORE_KIND": kind} if kind else {})}
+    # No response cache: wrk repeats a few hundred queries, which a cache would answer from memory.
     args = [sys.executable, "-m", "actorgraph.graph", "serve", "--store", store, "--port", "{port}", "--workers", "4",
-            "--timeout", "60", "--max-rows", "200000"]  # fmt: skip
+            "--timeout", "60", "--max-rows", "200000", "--cache-mb", "0"]  # fmt: skip
     server = spawn("ours", args, folder / "serve.log", env=env)
     try:
         yield server.port, server.process.pid
@@ -242,9 +337,9 @@ def bench_dataset(label: str, data: Path, queries: dict[str, Query], servers: di
     """Load, latencies, and (with --wrk-seconds) throughput direct and through `actorgraph serve`, per backend."""
     work = folder / label.replace(" ", "-")
     work.mkdir()
-    path, seconds = load_embedded(work, data)
+    path, times = load_embedded(work, data)
     store: Store = GraphStore.open(path)
-    row: dict[str, object] = {"load_s": round(seconds, 1), "quads": store.count(),
+    row: dict[str, object] = {**times, "quads": store.count(),
                               "in process": latencies(store, queries, args.seconds)}  # fmt: skip
     if args.wrk_seconds:
         with served(str(path), None, work) as (port, pid):
@@ -254,6 +349,7 @@ def bench_dataset(label: str, data: Path, queries: dict[str, Query], servers: di
     report(results, f"{label} / embedded", row)
     for name, server in servers.items():
         loaded = load_remote(server, data, args.load_limit)
+        print(json.dumps({f"{label} / {name} load": loaded}), flush=True)  # kept if a later step fails
         if "load_s" not in loaded:
             report(results, f"{label} / {name}", loaded)
             continue
@@ -376,6 +472,14 @@ def markdown(results: Results) -> str:
                 out.append(f"| {key} | {via} | " + " | ".join(cells) + f" | {memory} |")
     stopped = {k: r for k, r in results.items() if isinstance(r, dict) and "stopped_after_s" in r}
     out += [f"- {key}: {json.dumps(row)}" for key, row in stopped.items()]
+    switches = {k: r for k, r in results.items() if k.startswith("switch") and isinstance(r, dict)}
+    if switches:
+        out += ["", "| switch / backend | quads | upload (s) | switch wall (s) | switch server CPU (s) | "
+                "server peak RSS (MB) | load average | error |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+        for key, row in switches.items():
+            out.append(f"| {key} | {row.get('quads')} | {row.get('upload_s')} | {row.get('switch_s')} | "
+                       f"{row.get('switch_server_cpu_s')} | {row.get('server_peak_rss_mb')} | {row.get('load1')} | "
+                       f"{row.get('error', '')} |")  # fmt: skip
     reasoning = {k: r for k, r in results.items() if k.startswith("reasoning")}
     if reasoning:
         out += ["", "| reasoning / backend | copy (s) | server (s) | closure + explanations, copy / server (s) | "
@@ -409,6 +513,7 @@ def main() -> None:
     parser.add_argument("--load-limit", type=float, default=1800, help="seconds a server may take to load")
     parser.add_argument("--skip", action="append", default=[], choices=["oxigraph", "virtuoso"])
     parser.add_argument("--virtuoso-buffers", type=int, default=250_000, help="Virtuoso's page cache (8 KB pages)")
+    parser.add_argument("--switch", type=int, nargs="*", default=[], help="time a rebuild's switch at these sizes")
     parser.add_argument("--reasoning", action="store_true", help="time both reasoning strategies")
     parser.add_argument("--reasoning-triples", type=int, nargs="*", default=[100_000])
     parser.add_argument("--reasoning-servers-only", action="store_true", help="not the embedded store on disk")
@@ -424,8 +529,11 @@ def main() -> None:
     results: Results = {"load average at start": os.getloadavg()}
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         folder = Path(tmp)
-        starters = {"oxigraph": oxigraph_server,
+        # No --timeout-s: its per-query timer threads crash the server under wrk (oxigraph_server's doc).
+        starters = {"oxigraph": lambda path: oxigraph_server(path, timeout_s=None),
                     "virtuoso": lambda path: virtuoso_server(path, args.virtuoso_buffers)}  # fmt: skip
+        if args.switch:
+            bench_switch(starters, args.switch, args, folder, results)
         servers: dict[str, Server] = {}
         for name, start in starters.items():
             if name not in args.skip:

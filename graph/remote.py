@@ -9,7 +9,8 @@ The store's dataset, as ActorGraph sees it, is every named graph of the server e
 server's own (Virtuoso's system graphs) and a build's staging graphs: queries name those graphs
 as their default graph (the union) and as their named graphs, so a build in progress is never
 read. A build or a graph replacement writes staging graphs first, then switches them in with
-one SPARQL Update request (MOVE per graph): one transaction on Oxigraph, Virtuoso, Fuseki
+one SPARQL Update request (MOVE per graph; on Oxigraph DROP + ADD, the staging copies dropped
+after the commit, see Kind.switch_form): one transaction on Oxigraph, Virtuoso, Fuseki
 (TDB2) and GraphDB, so readers see the old graphs or the new ones, never half; not on Virtuoso,
 whose readers can see the commit land mid-scan at any isolation tried (docs/deploy.md).
 """
@@ -54,6 +55,9 @@ from actorgraph.ontology import vocab as v
 LOG = logging.getLogger(__name__)
 STAGING = "urn:actorgraph:staging:"
 DEADLOCK_RETRIES = 12
+# Twice the slowest switch measured (918 s for 10^6 quads on Oxigraph's server at load average 11, staging
+# drop included): a switch is not cut short when merely slow.
+SWITCH_SECONDS_PER_MILLION = 1800.0
 Progress = Callable[[int, int], None]
 RESULTS_JSON = "application/sparql-results+json"
 RESULTS_XML = "application/sparql-results+xml"
@@ -91,6 +95,15 @@ class Kind:
     isolated_from: int = 0
     # The start of an answer saying our transaction lost a deadlock and was rolled back: worth a retry.
     deadlock: str | None = None
+    # How the switch puts a staging graph in place (switch_statements): "move" (MOVE, which also deletes the
+    # staging graph inside the transaction) or "add" (DROP + ADD, the staging graph dropped after the commit).
+    switch_form: str = "move"
+    # The start of the answer to an update the server stopped at its own time limit, and what to change
+    # (Virtuoso: [SPARQL] MaxQueryExecutionTime bounds updates too, and a switch is one update).
+    time_limit: tuple[str, str] | None = None
+    # The query listing the server's named graphs. The portable form scans every quad; Oxigraph answers
+    # `GRAPH ?g {}` from its list of graphs (at 10^6 quads: 0.6 s against 127 s on a loaded host).
+    graphs_query: str = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
 def _replace_tail(old: str, new: str) -> Callable[[str], str]:
@@ -110,9 +123,12 @@ KINDS: dict[str, Kind] = {
     for kind in (
         # oxigraph serve: /query, /update, /store; a timeout only for the whole server (--timeout-s).
         # Uploads skip the per-request transaction and re-validation (no_transaction, lenient): several times faster.
+        # Its transaction is a write batch in memory committed at the end: DROP + ADD writes a third less than
+        # MOVE, whose deletion of the staging copy can wait for a request of its own (docs/deploy.md, measured).
         Kind("oxigraph", _replace_tail("/query", "/update"), _replace_tail("/query", "/store"),
              guarantees="one update request is one transaction (snapshot isolation): readers see old or new",
-             upload_params=(("no_transaction", ""), ("lenient", ""))),
+             upload_params=(("no_transaction", ""), ("lenient", "")), switch_form="add",
+             graphs_query="SELECT ?g WHERE { GRAPH ?g { } }"),
         # Virtuoso: /sparql takes queries and updates (SPARQL_UPDATE granted to the user), the Graph Store
         # is /sparql-graph-crud (/sparql-graph-crud-auth with digest authentication); results in XML (its
         # JSON writes SPARQL 1.0's "typed-literal"); `timeout` is in milliseconds and gives partial results.
@@ -126,7 +142,9 @@ KINDS: dict[str, Kind] = {
              # bif: functions are Virtuoso's SQL functions, callable from SPARQL; '' when the ini leaves the default 2.
              isolation_query="SELECT (bif:cfg_item_value(bif:virtuoso_ini_path(), 'Parameters', 'DefaultIsolation')"
                              " AS ?level) WHERE {}",
-             isolated_from=99, deadlock="Virtuoso 40001"),
+             isolated_from=99, deadlock="Virtuoso 40001",
+             time_limit=("Virtuoso S1T00 Error SR171", "raise [SPARQL] MaxQueryExecutionTime in virtuoso.ini (seconds, "
+                         "0: none): it bounds updates too, and the switch is one update")),
         # Fuseki: /ds/query, /ds/update, /ds/data; `timeout` in seconds.
         Kind("fuseki", _replace_tail("/query", "/update"), _replace_tail("/query", "/data"),
              timeout_param=("timeout", 1.0),
@@ -210,6 +228,16 @@ _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _OPAQUE = re.compile(
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"\s]*>|#[^\n]*'
 )
+
+
+def switch_timeout(triples: int) -> float:
+    """How long a switch of this many triples may take before we give up on it.
+
+    The switch is one transaction whose time grows with the build (docs/deploy.md: 4 to 15 min per
+    10^6 triples on Oxigraph's server on a busy 2-core host); a client that gives up first cannot
+    tell whether it landed.
+    """
+    return 600.0 + SWITCH_SECONDS_PER_MILLION * triples / 1_000_000
 
 
 def public_url(url: str) -> str:
@@ -318,8 +346,9 @@ class RemoteStore:
         cached = self._graphs
         if cached is not None and now - cached[0] < 1.0:
             return cached[1]
-        # GROUP BY, not DISTINCT: Virtuoso plans DISTINCT ?g as a scan of every quad (25 s on 10^5 quads).
-        data = self._post_query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", {})
+        # Kind.graphs_query; its default says GROUP BY, not DISTINCT: Virtuoso plans DISTINCT ?g as a scan of
+        # every quad (25 s on 10^5 quads).
+        data = self._post_query(self.endpoint.kind.graphs_query, {})
         hidden = (STAGING, *self.endpoint.kind.system_graphs)
         graphs = sorted(row[0].value for row in as_solutions(data) if not str(row[0].value).startswith(hidden))
         self._graphs = (now, graphs)
@@ -463,13 +492,31 @@ class RemoteStore:
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run SPARQL Update on the server: one request, one transaction on the kinds that say so."""
-        self._check_writable()
-        check_query_shape(sparql)
         text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql
-        response = self._send("POST", self.endpoint.update_url, data={"update": text})
+        self._update(text, timeout=None)
+
+    def _update(self, text: str, *, timeout: float | None) -> None:
+        """One update request, waiting up to timeout seconds (None: the client's 600 s)."""
+        self._check_writable()
+        check_query_shape(text)
+        kind = self.endpoint.kind
+        try:
+            response = self._send("POST", self.endpoint.update_url, data={"update": text}, timeout=timeout)
+        except StoreError as exc:
+            if kind.time_limit and kind.time_limit[0] in str(exc):
+                # Rolled back whole (measured: the old graphs stay), but only a setting of the server lets it pass.
+                limit = kind.time_limit[1]
+                raise StoreError(f"the store stopped the update at its time limit; {limit}: {exc}") from exc
+            raise
+        finally:
+            self._forget_graphs()
         if response.status_code == 404:
             raise StoreError(f"no SPARQL Update endpoint at {self.endpoint.update_url}")
-        self._forget_graphs()
+        if kind.partial_header and response.headers.get(kind.partial_header):
+            # Virtuoso's "anytime" answer: it committed what it had done when time ran out. We never send the
+            # timeout parameter that turns this on for updates, so this means the server's settings do.
+            raise StoreError(f"the store ended the update part way and kept that part "
+                             f"({response.headers[kind.partial_header]}): check the server's timeouts")  # fmt: skip
 
     def flush(self) -> None:
         """Nothing to flush: the server commits each request."""
@@ -499,9 +546,9 @@ class RemoteStore:
                ) -> None:  # fmt: skip
         """Replace graphs (IRI -> N-Triples) and drop others, readers seeing old or new and never half.
 
-        Each graph goes to a staging name first; one update request then moves every staging graph
-        onto its target and drops the graphs in drop. On any failure the staging graphs are removed
-        and the old graphs stay as they were.
+        Each graph goes to a staging name first; one update request then puts every staging graph
+        in place of its target and drops the graphs in drop. On any failure the staging graphs are
+        removed and the old graphs stay as they were.
         """
         self._check_writable()
         build = uuid.uuid4().hex[:12]
@@ -511,7 +558,6 @@ class RemoteStore:
             done = 0
             for graph, data in graphs.items():
                 done += self.upload(staged[graph], data, progress, done, total)
-            moves = [f"MOVE SILENT <{staging}> TO <{graph}>" for graph, staging in staged.items()]
             drops = [f"DROP SILENT GRAPH <{graph}>" for graph in drop if graph not in graphs]
             # An empty graph was never created under its staging name: MOVE SILENT of nothing is a no-op,
             # so a graph replaced by nothing must be dropped explicitly.
@@ -520,15 +566,32 @@ class RemoteStore:
                 LOG.warning(
                     "readers of %s may see this switch half done (%s)", self.describe(), self.endpoint.kind.guarantees
                 )
-            self.update(" ;\n".join([*drops, *moves]))
+            started = time.monotonic()
+            # Only graphs with triples are put in place: an empty one is dropped above, and must not come back
+            # as an empty named graph (Oxigraph lists those: Kind.graphs_query).
+            filled = {graph: staging for graph, staging in staged.items() if graphs[graph].strip()}
+            self._update(" ;\n".join([*drops, *self.switch_statements(filled)]), timeout=switch_timeout(total))
+            LOG.info("switched %d triples in %.1f s", total, time.monotonic() - started)
         except BaseException:
             self._drop_staging(staged.values())
             raise
+        if self.endpoint.kind.switch_form == "add":
+            # The new graphs are in place; the staging copies, invisible to readers, go in a request of their own.
+            self._drop_staging(staged.values())
+
+    def switch_statements(self, staged: dict[str, str]) -> list[str]:
+        """The update operations that put each staging graph in place of its target (Kind.switch_form)."""
+        if self.endpoint.kind.switch_form == "add":
+            return [
+                f"DROP SILENT GRAPH <{graph}> ;\nADD SILENT <{staging}> TO <{graph}>"
+                for graph, staging in staged.items()
+            ]
+        return [f"MOVE SILENT <{staging}> TO <{graph}>" for graph, staging in staged.items()]
 
     def _drop_staging(self, graphs: Iterable[str]) -> None:
         # If the server is gone, the staging graphs stay: invisible to readers, and unique to this build.
         with suppress(StoreError):
-            self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+            self._update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs), timeout=None)
 
     def publish(self, dataset: GraphStore, progress: Progress = lambda _d, _t: None, keep: Iterable[str] = ()) -> None:
         """Make our graphs on the server those of dataset, in one switch (a build); graphs in keep stay."""

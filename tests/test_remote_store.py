@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import logging
 import threading
+import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -21,6 +23,7 @@ from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import StoreError, StoreTimeout
 from actorgraph.graph.remote import STAGING, Endpoint, RemoteStore, bind_values
+from actorgraph.graph.store import as_solutions
 from actorgraph.ontology.vocab import INFERRED_GRAPH, RES
 from actorgraph.server import create_app
 
@@ -277,6 +280,52 @@ def test_failed_build_leaves_the_old_graphs(remote: Settings, monkeypatch: pytes
     assert not [row[0].value for row in everything if row[0].value.startswith(STAGING)]
 
 
+def every_graph(store: RemoteStore) -> list[str]:
+    """Every graph on the server, staging ones too (visible_graphs hides those)."""
+    rows = store._post_query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", {})
+    return [str(row[0].value) for row in as_solutions(rows)]
+
+
+def test_a_switch_that_fails_leaves_the_old_graphs_and_no_staging(remote: Settings,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The switch request itself refused (every graph already staged): old graphs whole, staging gone."""
+    store = RemoteStore.from_settings(remote)
+    store.switch(switched_data("a", 300))
+    real_update = RemoteStore._update
+
+    def refuse_the_switch(self: RemoteStore, text: str, *, timeout: float | None) -> None:
+        if " TO <" in text:  # the switch's MOVE or ADD, not the staging clean-up
+            raise StoreError("the store answered 500: out of memory")
+        real_update(self, text, timeout=timeout)
+
+    monkeypatch.setattr(RemoteStore, "_update", refuse_the_switch)
+    with pytest.raises(StoreError, match="out of memory"):
+        store.switch(switched_data("b", 310), drop=[SWITCHED[0]])
+    monkeypatch.undo()
+    try:
+        assert int(next(iter(store.select(COUNT_SWITCHED)))[0].value) == 8 * 300
+        assert store.count(SWITCHED[0]) == 300
+        assert not [g for g in every_graph(store) if g.startswith(STAGING)]
+    finally:
+        store.switch({}, drop=SWITCHED)
+
+
+def test_a_switch_replaces_graphs_whole_and_leaves_no_staging(remote: Settings) -> None:
+    """Old graphs replaced (not merged), dropped graphs gone, graphs replaced by nothing gone, no staging left."""
+    store = RemoteStore.from_settings(remote)
+    store.switch(switched_data("a", 300))
+    newer = switched_data("b", 200)
+    newer[SWITCHED[1]] = b""
+    del newer[SWITCHED[2]]
+    try:
+        store.switch(newer, drop=[SWITCHED[2]])
+        counts = store.counts_per_graph()
+        assert {g: counts.get(g, 0) for g in SWITCHED} == {g: 0 if g in SWITCHED[1:3] else 200 for g in SWITCHED}
+        assert not [g for g in every_graph(store) if g.startswith(STAGING)]
+    finally:
+        store.switch({}, drop=SWITCHED)
+
+
 def test_a_query_past_the_timeout_ends_with_503(remote: Settings) -> None:
     graph = KnowledgeGraph(remote.with_(query_timeout=1.0))
     graph.build()
@@ -406,3 +455,52 @@ def test_parameters_are_bound_at_the_start_of_the_where_clause() -> None:
     bound = bind_values(query, {"actor": "Iran"})
     assert bound.startswith('SELECT ?x (COUNT(*) AS ?n) WHERE { VALUES ?actor { "Iran" } ')
     assert bound.endswith('?x <p> ?actor . FILTER(?x != "WHERE {") } GROUP BY ?x')
+
+
+def virtuoso_answering(answer: Callable[[httpx.Request], httpx.Response], sent: list[str]) -> RemoteStore:
+    """A RemoteStore of kind virtuoso whose server is answer (the updates it is sent go to sent)."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        form = dict(urllib.parse.parse_qsl(request.content.decode()))
+        if "update" in form:
+            sent.append(form["update"])
+            return answer(request)
+        # The isolation question, asked before a switch: Virtuoso's default level (the ini leaves it '').
+        xml = ('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>'
+               '<variable name="level"/></head><results><result><binding name="level"><literal>2</literal>'
+               "</binding></result></results></sparql>")  # fmt: skip
+        return httpx.Response(200, content=xml, headers={"Content-Type": "application/sparql-results+xml"})
+
+    endpoint = Endpoint.from_settings(Settings(store_path="http://h:8890/sparql", store_kind="virtuoso",
+                                               store_graph_store_url="http://h:8890/sparql-graph-crud"))  # fmt: skip
+    client = httpx.Client(transport=httpx.MockTransport(handle))
+    return RemoteStore(endpoint, read_only=False, client=client)
+
+
+def test_a_switch_past_virtuosos_time_limit_names_the_setting_and_drops_the_staging() -> None:
+    """Virtuoso's answer when [SPARQL] MaxQueryExecutionTime stops the switch (measured: rolled back whole)."""
+    sent: list[str] = []
+
+    def timed_out(request: httpx.Request) -> httpx.Response:
+        text = dict(urllib.parse.parse_qsl(request.content.decode()))["update"]
+        if " TO <" in text:
+            return httpx.Response(500, text="Virtuoso S1T00 Error SR171: Transaction timed out\n\nSPARQL query: ...")
+        return httpx.Response(200, text="done")
+
+    store = virtuoso_answering(timed_out, sent)
+    with pytest.raises(StoreError, match=r"MaxQueryExecutionTime.*SR171"):
+        store.switch({SWITCHED[0]: b"<urn:s> <urn:p> <urn:o> .\n"})
+    assert len(sent) == 2 and sent[0].count("MOVE SILENT <urn:actorgraph:staging:") == 1
+    assert sent[1].startswith("DROP SILENT GRAPH <urn:actorgraph:staging:")
+
+
+def test_an_update_virtuoso_ended_part_way_is_an_error() -> None:
+    """An "anytime" answer (200, X-SQL-State) to an update: the server kept part of it, which we must not hide."""
+    sent: list[str] = []
+
+    def partial(_request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text="done", headers={"X-SQL-State": "S1TAT"})
+
+    with pytest.raises(StoreError, match=r"part way.*S1TAT"):
+        virtuoso_answering(partial, sent).update("DROP SILENT GRAPH <urn:g>")
+    assert sent == ["DROP SILENT GRAPH <urn:g>"]
