@@ -143,6 +143,14 @@ def test_under_the_leadership_of_a_person(extractor: ParseExtractor) -> None:
     assert only(result, "shekau", "leaderOf", "boko-haram").certainty == "stated"
 
 
+def test_under_the_leadership_of_a_person_past_the_place_it_hangs_on(extractor: ParseExtractor) -> None:
+    # The parser hangs "under" on the place; the group is the one whose rise the clause is about.
+    text = "The rise of Boko Haram in Borno State under the leadership of Abubakar Shekau alarmed Algeria."
+    result = extract(extractor, text)
+    assert only(result, "shekau", "leaderOf", "boko-haram").certainty == "stated"
+    assert not [p for p in result.proposals if p.predicate == "leaderOf" and p.object != "boko-haram"]
+
+
 def test_merger_of_two_groups(extractor: ParseExtractor) -> None:
     result = extract(extractor, "The merger of Ansar Dine and al-Mourabitoun created a new coalition.")
     assert only(result, "ansar-dine", "alliedWith", "mourabitoun").certainty == "stated"

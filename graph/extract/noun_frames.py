@@ -430,9 +430,15 @@ class NounFrames:
         if noun.dep_ != "pobj" or head.lower_ != "under":
             return []
         ruled = head.head
-        if ruled.pos_ in ("VERB", "AUX"):
-            return self.args.subjects(ruled)
-        return self.args.parties([ruled])
+        for _ in range(3):  # "the emergence of ISIS-K in Helmand province under the leadership of Y": past the place
+            if ruled.pos_ in ("VERB", "AUX"):
+                return self.args.subjects(ruled)
+            found = [p for p in self.args.parties([ruled]) if p.ref.is_actor]
+            found = found or [p for p in self.args.prep_objects(ruled, "of") if p.ref.is_actor]
+            if found or ruled.dep_ != "pobj" or ruled.head.dep_ != "prep":
+                return found
+            ruled = ruled.head.head
+        return []
 
     def based(self, token: Token, ref: Ref, sentence: Span) -> Iterator[Proposal]:
         """'Hezbollah-like groups in Y', 'the TTP in Afghanistan', 'X, based in Y': a group or organ's base."""
