@@ -230,6 +230,20 @@ def test_an_active_verb_inside_a_registry_name_makes_the_holder_its_subject(extr
     }
 
 
+def test_nested_names_that_start_together_are_all_parties(extractor: ParseExtractor) -> None:
+    # "Ethiopia" and "Ethiopia and its allies" both start at the same word inside the longer name.
+    registry = {
+        **REGISTRY,
+        "allies": Entity("allies", ("NonStateActor",), "Ethiopia and its allies"),
+        "militias": Entity("militias", ("ArmedGroup",), "militias fighting against Ethiopia and its allies"),
+    }
+    result = extractor.extract("Egypt funded militias fighting against Ethiopia and its allies.", registry)
+    assert {t for t in triples(result) if t[0] == "militias"} == {
+        ("militias", "hostileTo", "ethiopia"),
+        ("militias", "hostileTo", "allies"),
+    }
+
+
 def test_a_delegation_sent_to_a_capital_meets_its_state(extractor: ParseExtractor) -> None:
     result = extract(extractor, "Somalia recalled its envoy. In 2024 Ethiopia sent a delegation to Mogadishu.")
     assert only(result, "ethiopia", "meetsWith", "somalia").at == "2024"

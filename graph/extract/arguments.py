@@ -258,11 +258,11 @@ class ArgumentReader:
     def nested(self, tokens: Iterable[Token]) -> list[Party]:
         """The registry names inside a longer name at these tokens and their conjuncts ("Ukraine" in a registry
         event "war against Ukraine", "NATO" in a registry group "forces trained by NATO")."""
-        found = []
+        found: list[Party] = []
         for t in (t for token in tokens for t in (token, *token.conjuncts)):
-            ref = self.names.nested.get(t.idx)
-            if ref is not None:
-                found.append(Party(ref, t))
+            found.extend(
+                Party(ref, t) for ref in self.names.nested_all.get(t.idx, ()) if ref not in [p.ref for p in found]
+            )
         return found
 
     def party(self, token: Token) -> Party | None:

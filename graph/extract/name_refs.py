@@ -104,6 +104,8 @@ class Names:
     mentions: list[Mention] = field(default_factory=list)
     new: dict[str, NewName] = field(default_factory=dict)
     nested: dict[int, Ref] = field(default_factory=dict)  # start offset -> a registry name inside a longer one
+    # start offset -> every registry name inside a longer one that starts there ("US" and "US and their allies")
+    nested_all: dict[int, list[Ref]] = field(default_factory=dict)
     described: list[Described] = field(default_factory=list)  # descriptions that belong to a state
 
     def ref(self, token: Token) -> Ref | None:

@@ -63,7 +63,9 @@ class NameResolver:
         for m in every:
             if m.how == "nested":
                 self.names.mentions.append(m)
-                self.names.nested.setdefault(m.start, Ref(m.entity, kind_of(self.entities[m.entity].types), "nested"))
+                ref = Ref(m.entity, kind_of(self.entities[m.entity].types), "nested")
+                self.names.nested.setdefault(m.start, ref)
+                self.names.nested_all.setdefault(m.start, []).append(ref)
         found = [
             (m, span)
             for m in every
