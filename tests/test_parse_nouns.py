@@ -151,6 +151,16 @@ def test_under_the_leadership_of_a_person_past_the_place_it_hangs_on(extractor: 
     assert not [p for p in result.proposals if p.predicate == "leaderOf" and p.object != "boko-haram"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Kenya is home to the Somali diaspora.", "Donors paid Kenya, already home to the Somali diaspora, in 2023."],
+)
+def test_home_to_a_people_hosts_them(extractor: ParseExtractor, text: str) -> None:
+    diaspora = Entity("somali-diaspora", ("Community",), "Somali diaspora")
+    result = extractor.extract(text, {**REGISTRY, "somali-diaspora": diaspora})
+    assert only(result, "kenya", "hosts", "somali-diaspora").certainty == "stated"
+
+
 def test_merger_of_two_groups(extractor: ParseExtractor) -> None:
     result = extract(extractor, "The merger of Ansar Dine and al-Mourabitoun created a new coalition.")
     assert only(result, "ansar-dine", "alliedWith", "mourabitoun").certainty == "stated"

@@ -279,7 +279,7 @@ class ArgumentReader:
             return Party(self.names.refs[named.i], named)
         if token.dep_ == "appos" and self.names.ref(token.head) is not None:
             return Party(self.names.refs[token.head.i], token.head)  # "the Hazara, a minority group supported by X"
-        if token.dep_ == "appos" and (described := self._before_comma(token)) is not None:
+        if token.dep_ == "appos" and (described := self.before_comma(token)) is not None:
             return described  # "killings of Hazara people, a group supported by X": the parser hung it on "killings"
         if token.lemma_.lower() in self.lex.roles and token.tag_ not in ("NNS", "NNPS"):
             return None  # "the Taliban leader" is a person, not the Taliban; "Taliban ministers" act for it
@@ -296,7 +296,7 @@ class ArgumentReader:
         ref = self.names.ref(token)
         return Party(ref, token) if ref is not None and ref.kind == "person" else None
 
-    def _before_comma(self, appos: Token) -> Party | None:
+    def before_comma(self, appos: Token) -> Party | None:
         """The name just before an apposition's comma: what the apposition describes, whatever the parse says."""
         start = appos.left_edge.i
         doc = appos.doc

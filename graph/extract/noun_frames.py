@@ -424,6 +424,17 @@ class NounFrames:
         for leader, ruled in self.args.pairs(leaders, [governed]):
             yield self.qualifiers.proposal(frame, leader, ruled, noun, sentence, cue=f"governing:{noun.lemma_.lower()}")
 
+    def home_to(self, home: Token, sentence: Span) -> Iterator[Proposal]:
+        """'Jordan is home to 700,000 Syrian refugees', 'Iran, already home to the Afghan diaspora': X hosts them."""
+        if home.head.lemma_.lower() == "be":
+            hosts = self.args.subjects(home.head)
+        else:
+            hosts = [p for p in [self.args.before_comma(home)] if p is not None]
+        guests = [p for p in self.args.prep_objects(home, "to") if p.ref.is_actor]
+        frame = Frame("hosts", ("prep:to",), None, 0.6)
+        for host, guest in self.args.pairs([h for h in hosts if h.ref.is_actor], [guests]):
+            yield self.qualifiers.proposal(frame, host, guest, home, sentence, cue="home-to")
+
     def _under_whom(self, noun: Token) -> list[Party]:
         """'X, under the leadership of Y, ...', 'under Y's leadership X ...': X."""
         head = noun.head

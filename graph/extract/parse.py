@@ -108,6 +108,8 @@ class SentenceReader:
                 and (token.pos_ in ("NOUN", "PROPN") or token.dep_ == "amod")
             ):
                 yield from self.nouns.role(token, sentence)
+            if token.lower_ == "home" and any(c.dep_ == "prep" and c.lower_ == "to" for c in token.children):
+                yield from self.nouns.home_to(token, sentence)
             if lemma in GOVERNING and token.pos_ == "NOUN":  # hook of rel-nouns: "Niger's junta under X"
                 yield from self.nouns.governed(token, sentence)
             if token.pos_ in ("ADJ", "VERB") and token.lower_ in self.lex.adjectives and token.dep_ in ADJ_DEPS:
