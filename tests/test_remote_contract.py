@@ -122,7 +122,7 @@ ROWS = "some rows differ: computed columns such as `when` come back unbound, or 
 # Where Virtuoso 7.2 answers otherwise than SPARQL 1.1 (and the embedded store).
 VIRTUOSO_DIFFERS = {
     "adversaries_at_year": PATH_START, "common_enemies": PATH_START, "targets_of": PATH_START,
-    "attacks": EMPTY, "dyad_timeline": EMPTY, "events_by_year": EMPTY, "factions_of": EMPTY,
+    "attacks": EMPTY, "dyad_timeline": EMPTY, "factions_of": EMPTY,
     "relation_through_time": EMPTY,
     "actor_in_documents": ROWS, "actor_locations": ROWS, "actors_supported_by": ROWS, "corroborated_claims": ROWS,
     "event_participants": ROWS, "persons_and_roles": ROWS, "proxies_and_sponsors": ROWS, "reasoning_explain": ROWS,
