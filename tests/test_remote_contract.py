@@ -33,6 +33,9 @@ STRING = XSD + "string"
 # Split on every separator character, so a quote that itself ends in "," compares alike in any concatenation order.
 PARTS = re.compile(r"\s*[;,<|]\s*")
 ORDERED = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
+# One ORDER BY key: a call (one level of nested calls) or a bare word.
+ORDER_TERM = re.compile(r"(?:\w+\s*)?\((?:[^()]|\([^()]*\))*\)|\S+")
+ORDER_KEY = re.compile(r"(?:(?:ASC|DESC)\s*\(\s*)?(?:STR\s*\(\s*)?\?(\w+)(?:\s*\))*", re.IGNORECASE)
 Cell = tuple[str, ...] | None
 
 
@@ -64,14 +67,23 @@ def normal_cell(term: Any) -> Cell:
 
 
 def order_keys(sparql: str) -> list[str] | None:
-    """The variables a query orders by, if its ORDER BY is only variables (ASC/DESC too); else None."""
+    """The variables a query orders by, if each key is a variable, maybe in ASC/DESC and STR; else None.
+
+    STR(?label) orders a label by its text alone (Virtuoso orders long language-tagged literals by
+    something else), and the rows keep the label's text, so its sequence is checked the same way.
+    """
     found = ORDERED.search(sparql)
     if found is None:
         return None
-    clause = re.split(r"\b(?:LIMIT|OFFSET)\b", sparql[found.end() :], flags=re.IGNORECASE)[0]
-    keys = re.findall(r"^(?:(?:ASC|DESC)\s*\(\s*)?\?(\w+)\s*\)?$", " ".join(clause.split()).replace(" ?", "\n?"),
-                      flags=re.MULTILINE | re.IGNORECASE)  # fmt: skip
-    return keys if len(keys) == len(re.findall(r"\?\w+", clause)) and keys else None
+    # LIMIT/OFFSET end the clause, but not a variable of that name (?offset).
+    clause = re.split(r"(?<![?$\w])(?:LIMIT|OFFSET)\b", sparql[found.end() :], flags=re.IGNORECASE)[0]
+    keys = []
+    for term in ORDER_TERM.findall(clause):
+        key = ORDER_KEY.fullmatch(term)
+        if key is None or term.count("(") != term.count(")"):
+            return None
+        keys.append(key.group(1))
+    return keys or None
 
 
 def normal_rows(graph: KnowledgeGraph, name: str) -> tuple[list[Any], list[Any]]:
@@ -127,7 +139,6 @@ VIRTUOSO_DIFFERS = {
     "actor_in_documents": ROWS, "actor_locations": ROWS, "actors_supported_by": ROWS, "corroborated_claims": ROWS,
     "event_participants": ROWS, "persons_and_roles": ROWS, "proxies_and_sponsors": ROWS, "reasoning_explain": ROWS,
     "reasoning_triads": ROWS, "sponsorship_chains": ROWS, "statement_evidence": ROWS, "support_network": ROWS,
-    "unlinked_entities": ROWS,
 }  # fmt: skip
 
 
