@@ -136,7 +136,7 @@ VIRTUOSO_DIFFERS = {
     "adversaries_at_year": PATH_START, "common_enemies": PATH_START, "targets_of": PATH_START,
     "attacks": EMPTY, "dyad_timeline": EMPTY, "factions_of": EMPTY,
     "relation_through_time": EMPTY,
-    "actor_in_documents": ROWS, "actor_locations": ROWS, "actors_supported_by": ROWS,
+    "actor_locations": ROWS, "actors_supported_by": ROWS,
     "event_participants": ROWS, "persons_and_roles": ROWS, "proxies_and_sponsors": ROWS, "reasoning_explain": ROWS,
     "reasoning_triads": ROWS, "sponsorship_chains": ROWS, "statement_evidence": ROWS, "support_network": ROWS,
 }  # fmt: skip
