@@ -137,8 +137,8 @@ VIRTUOSO_DIFFERS = {
     "attacks": EMPTY, "dyad_timeline": EMPTY, "factions_of": EMPTY,
     "relation_through_time": EMPTY,
     "actor_locations": ROWS, "actors_supported_by": ROWS,
-    "event_participants": ROWS, "persons_and_roles": ROWS,
-    "sponsorship_chains": ROWS, "statement_evidence": ROWS, "support_network": ROWS,
+    "event_participants": ROWS,
+    "statement_evidence": ROWS, "support_network": ROWS,
 }  # fmt: skip
 
 
