@@ -134,11 +134,11 @@ ROWS = "some rows differ: computed columns such as `when` come back unbound, or 
 # Where Virtuoso 7.2 answers otherwise than SPARQL 1.1 (and the embedded store).
 VIRTUOSO_DIFFERS = {
     "adversaries_at_year": PATH_START, "common_enemies": PATH_START, "targets_of": PATH_START,
-    "attacks": EMPTY, "dyad_timeline": EMPTY, "factions_of": EMPTY,
+    "dyad_timeline": EMPTY, "factions_of": EMPTY,
     "relation_through_time": EMPTY,
-    "actor_locations": ROWS, "actors_supported_by": ROWS,
+    "actor_locations": ROWS,
     "event_participants": ROWS,
-    "statement_evidence": ROWS, "support_network": ROWS,
+    "statement_evidence": ROWS,
 }  # fmt: skip
 
 
