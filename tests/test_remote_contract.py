@@ -133,7 +133,7 @@ EMPTY = "answers nothing (an OPTIONAL/FILTER/BIND combination Virtuoso evaluates
 ROWS = "some rows differ: computed columns such as `when` come back unbound, or rows go missing (not diagnosed)"
 # Where Virtuoso 7.2 answers otherwise than SPARQL 1.1 (and the embedded store).
 VIRTUOSO_DIFFERS = {
-    "adversaries_at_year": PATH_START, "common_enemies": PATH_START, "targets_of": PATH_START,
+    "common_enemies": PATH_START,
     "dyad_timeline": EMPTY, "factions_of": EMPTY,
     "relation_through_time": EMPTY,
     "actor_locations": ROWS,
