@@ -142,6 +142,12 @@ BOTH_ACTORS = (
     "answers nothing: ag:partOf* paths end at both actor parameters (bound by VALUES), as in factions_of; "
     "likely the same cause, not isolated further"
 )
+# Pass on a Virtuoso that only this module built into; fail after test_remote_store.py's rebuilds on the same server.
+STATEFUL = (
+    "(sometimes) loses the rows of a subPropertyOf* path matched in the ontology graph: right on a fresh server, "
+    "nothing after other modules' rebuilds on the same server (state-dependent path evaluation, as in "
+    "openlink/virtuoso-opensource#929)"
+)
 VIRTUOSO_DIFFERS = {
     "common_enemies": VALUES_START,
     "factions_of": PARAMETER_END, "dyad_timeline": BOTH_ACTORS, "relation_through_time": BOTH_ACTORS,
@@ -151,6 +157,7 @@ VIRTUOSO_DIFFERS = {
     "event_participants": "keeps 2 of 34 rows: a subClassOf* path inside an aggregating subquery joined with "
                           "aggregating OPTIONAL subqueries; neither the ontology graph nor a DISTINCT subquery for "
                           "the path helped",
+    "persons_and_roles": STATEFUL, "sponsorship_chains": STATEFUL,
     "statement_evidence": "strings lose their edge spaces (oa:prefix/oa:suffix): pyoxigraph's XML results "
                           "parser trims them; Virtuoso sends them, and its JSON results (pyoxigraph reads them) "
                           "keep them",
@@ -162,6 +169,7 @@ def test_named_query_answers_as_on_the_embedded_store(
     name: str, reasoned_backend: KnowledgeGraph, reference: KnowledgeGraph, request: pytest.FixtureRequest
 ) -> None:
     if reasoned_backend.settings.store_kind == "virtuoso" and name in VIRTUOSO_DIFFERS:
-        # Strict: each remaining difference is deterministic, so a fix (in Virtuoso or here) shows up as a failure.
-        request.applymarker(pytest.mark.xfail(reason=f"Virtuoso {VIRTUOSO_DIFFERS[name]}", strict=True))
+        # Strict where the difference is deterministic, so a fix (in Virtuoso or here) shows up as a failure.
+        strict = VIRTUOSO_DIFFERS[name] != STATEFUL
+        request.applymarker(pytest.mark.xfail(reason=f"Virtuoso {VIRTUOSO_DIFFERS[name]}", strict=strict))
     assert normal_rows(reasoned_backend, name) == normal_rows(reference, name)
