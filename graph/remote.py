@@ -60,7 +60,6 @@ DEADLOCK_RETRIES = 12
 SWITCH_SECONDS_PER_MILLION = 1800.0
 Progress = Callable[[int, int], None]
 RESULTS_JSON = "application/sparql-results+json"
-RESULTS_XML = "application/sparql-results+xml"
 RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 
 
@@ -130,9 +129,10 @@ KINDS: dict[str, Kind] = {
              upload_params=(("no_transaction", ""), ("lenient", "")), switch_form="add",
              graphs_query="SELECT ?g WHERE { GRAPH ?g { } }"),
         # Virtuoso: /sparql takes queries and updates (SPARQL_UPDATE granted to the user), the Graph Store
-        # is /sparql-graph-crud (/sparql-graph-crud-auth with digest authentication); results in XML (its
-        # JSON writes SPARQL 1.0's "typed-literal"); `timeout` is in milliseconds and gives partial results.
-        Kind("virtuoso", _same, _replace_tail("/sparql", "/sparql-graph-crud"), RESULTS_XML, ("timeout", 1000.0),
+        # is /sparql-graph-crud (/sparql-graph-crud-auth with digest authentication); results in JSON (its
+        # SPARQL 1.0 "typed-literal" is read by pyoxigraph; pyoxigraph's XML results parser trims the edge spaces
+        # of strings); `timeout` is in milliseconds and gives partial results.
+        Kind("virtuoso", _same, _replace_tail("/sparql", "/sparql-graph-crud"), RESULTS_JSON, ("timeout", 1000.0),
              ("http://www.openlinksw.com/", "http://www.w3.org/ns/ldp#", "http://localuriqaserver/",
               "http://localhost:8890/", "urn:activitystreams-owl:map", "urn:core:services:sparql"),
              "X-SQL-State",

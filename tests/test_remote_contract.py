@@ -157,9 +157,6 @@ VIRTUOSO_DIFFERS = {
                           "aggregating OPTIONAL subqueries; neither the ontology graph nor a DISTINCT subquery for "
                           "the path helped",
     "persons_and_roles": STATEFUL, "reasoning_explain": STATEFUL, "sponsorship_chains": STATEFUL,
-    "statement_evidence": "strings lose their edge spaces (oa:prefix/oa:suffix): pyoxigraph's XML results "
-                          "parser trims them; Virtuoso sends them, and its JSON results (pyoxigraph reads them) "
-                          "keep them",
 }  # fmt: skip
 
 
