@@ -3,7 +3,7 @@
 Each backend is built with reasoning from the shipped sources; every named query runs with its
 default parameters, and its rows are compared with the in-memory reference graph's: as lists for
 queries with ORDER BY (ties broken the same way everywhere, see queries/*.rq), as sets otherwise.
-Literals are compared by meaning, not spelling: numbers by value, strings by their text (plain,
+Literals are compared by meaning, not spelling: numbers and booleans by value, strings by their text (plain,
 xsd:string and language-tagged alike), and the parts of a GROUP_CONCAT in sorted order (SPARQL leaves
 their order to the engine).
 """
@@ -61,6 +61,8 @@ def normal_cell(term: Any) -> Cell:
     datatype = term.datatype.value if term.datatype else STRING
     if datatype in NUMERIC:
         return ("number", normal_number(term.value))
+    if datatype == XSD + "boolean":  # "1" and "true" are one value (Virtuoso's JSON writes "1")
+        return ("boolean", str(term.value in ("1", "true")))
     if term.language or datatype == STRING:
         return ("text", " | ".join(sorted(p for p in PARTS.split(term.value) if p))) if term.value else None
     return ("literal", term.value, datatype)
