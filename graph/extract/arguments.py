@@ -260,9 +260,7 @@ class ArgumentReader:
         event "war against Ukraine", "NATO" in a registry group "forces trained by NATO")."""
         found: list[Party] = []
         for t in (t for token in tokens for t in (token, *token.conjuncts)):
-            found.extend(
-                Party(ref, t) for ref in self.names.nested_all.get(t.idx, ()) if ref not in [p.ref for p in found]
-            )
+            found.extend(Party(ref, t) for ref in self.names.nested.get(t.idx, ()) if ref not in [p.ref for p in found])
         return found
 
     def party(self, token: Token) -> Party | None:

@@ -103,13 +103,17 @@ class Names:
     refs: dict[int, Ref] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
     new: dict[str, NewName] = field(default_factory=dict)
-    nested: dict[int, Ref] = field(default_factory=dict)  # start offset -> a registry name inside a longer one
-    # start offset -> every registry name inside a longer one that starts there ("US" and "US and their allies")
-    nested_all: dict[int, list[Ref]] = field(default_factory=dict)
+    # start offset -> the registry names inside a longer one that start there ("US" and "US and their allies")
+    nested: dict[int, list[Ref]] = field(default_factory=dict)
     described: list[Described] = field(default_factory=list)  # descriptions that belong to a state
 
     def ref(self, token: Token) -> Ref | None:
         return self.refs.get(token.i)
+
+    def nested_at(self, offset: int) -> Ref | None:
+        """The first registry name found inside a longer name at this offset."""
+        found = self.nested.get(offset)
+        return found[0] if found else None
 
     def candidates(self) -> list[EntityCandidate]:
         return sorted(

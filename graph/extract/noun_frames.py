@@ -337,7 +337,7 @@ class NounFrames:
         found = []
         for obj in objects:
             for word in obj.subtree:
-                nested = self.names.nested.get(word.idx)
+                nested = self.names.nested_at(word.idx)
                 if nested is not None and nested.key != own.key and nested.is_actor:
                     found.append(Party(nested, word))
                     break
@@ -469,7 +469,7 @@ class NounFrames:
         """'the anti-Taliban Northern Alliance', "ISKP's anti-Shia stance": the holder is hostile to the named one."""
         named = self.doc[anti.i + 2]
         opposed = self.args.party(named)
-        nested = self.names.nested.get(named.idx)
+        nested = self.names.nested_at(named.idx)
         if nested is not None:  # the registry knows the whole "anti-Taliban Northern Alliance"; "Taliban" is inside it
             opposed = Party(nested, named)
         if opposed is None:

@@ -110,7 +110,7 @@ class OfficeFrames:
                     ref = self.names.ref(obj)
                     if ref is not None and own is not None and ref.key == own.key:
                         # "five key members of Al-Qaeda" as one registry name: the group named inside it
-                        ref = next((n for t in obj.subtree if (n := self.names.nested.get(t.idx)) is not None), None)
+                        ref = next((n for t in obj.subtree if (n := self.names.nested_at(t.idx)) is not None), None)
                     if ref is not None and ref.kind in ("group", "organ"):
                         return noun, Party(ref, obj)
             return None  # the nearest counted people are of no group the text names
@@ -185,7 +185,7 @@ class OfficeFrames:
         ref = self.names.ref(word)
         if ref is not None and ref.kind == "state" and ref.key != holder.key:
             return Party(ref, word)
-        nested = self.names.nested.get(word.idx)
+        nested = self.names.nested_at(word.idx)
         if nested is not None and nested.kind == "state":
             return Party(nested, word)
         state_name = self.lex.demonyms.get(word.lower_)

@@ -64,8 +64,7 @@ class NameResolver:
             if m.how == "nested":
                 self.names.mentions.append(m)
                 ref = Ref(m.entity, kind_of(self.entities[m.entity].types), "nested")
-                self.names.nested.setdefault(m.start, ref)
-                self.names.nested_all.setdefault(m.start, []).append(ref)
+                self.names.nested.setdefault(m.start, []).append(ref)
         found = [
             (m, span)
             for m in every
