@@ -10,6 +10,7 @@ Hierarchy::
     ├── InvalidIRI           a string that is not a valid IRI (also a ValueError)
     ├── UnknownFormat        no serialisation of that name (also a ValueError)
     ├── ServiceNotAllowed    SERVICE or LOAD to an endpoint outside the allowlist (also a PermissionError)
+    ├── ServiceCallFailed    an allowlisted SERVICE endpoint could not be reached or failed (also a ConnectionError)
     ├── UnknownQuery         no named query of that name (also a LookupError)
     ├── QueryParameterError  a named-query parameter is missing or of the wrong type (also a ValueError)
     ├── ReadOnlyStore        a write was attempted on a read-only store
@@ -89,6 +90,10 @@ class UnknownFormat(KGError, ValueError):
 
 class ServiceNotAllowed(KGError, PermissionError):
     """A SERVICE or LOAD names an endpoint outside the allowlist (or federation is off)."""
+
+
+class ServiceCallFailed(KGError, ConnectionError):
+    """A SERVICE endpoint the query calls (allowlisted) could not be reached, or answered with an error."""
 
 
 class UnknownQuery(KGError, LookupError):

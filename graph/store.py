@@ -545,7 +545,9 @@ def _invalid(exc: SyntaxError) -> InvalidQuery:
 def serialize_results(result: QueryResult, output: IO[bytes], fmt: str) -> None:
     """Write SELECT/ASK results (json, xml, csv, tsv) or CONSTRUCT triples (RDF formats).
 
-    Raises QueryEvaluationError when evaluation fails while the result is read (results are lazy).
+    Raises QueryEvaluationError when evaluation fails while the result is read (results are lazy), and
+    StoreError when the engine meets an I/O error then (a SERVICE call that fails, a storage error).
+    An exception that output's write raises passes through unchanged (pyoxigraph re-raises it).
     """
     try:
         if isinstance(result, ox.QueryTriples):
@@ -554,6 +556,8 @@ def serialize_results(result: QueryResult, output: IO[bytes], fmt: str) -> None:
             result.serialize(output, _RESULTS[fmt])
     except RuntimeError as exc:
         raise QueryEvaluationError(f"query failed: {exc}") from exc
+    except OSError as exc:
+        raise StoreError(str(exc)) from exc
 
 
 def convert_rdf(

@@ -34,6 +34,7 @@ from actorgraph.graph.errors import (
     QueryEvaluationError,
     QueryParameterError,
     ReadOnlyStore,
+    ServiceCallFailed,
     ServiceNotAllowed,
     StoreError,
     UnknownFormat,
@@ -132,6 +133,7 @@ STATUS: tuple[tuple[type[BaseException], int], ...] = (
     (InvalidIRI, 400),
     (UnknownQuery, 404),
     (ReadOnlyStore, 403),
+    (ServiceCallFailed, 502),  # an allowlisted SERVICE endpoint failed: the upstream, not us nor the client
     (StoreError, 503),  # no store yet, or it cannot be opened: the service is unavailable
     (KGError, 500),
 )
@@ -173,7 +175,7 @@ def message_for(exc: BaseException) -> str:
 def problem(exc: BaseException) -> Problem:
     """The one mapping: status, message and headers of an exception (a 500 is logged, its details kept)."""
     status = status_for(exc)
-    if status >= 500 and not isinstance(exc, HTTPError | StoreError | HTTPException):
+    if status >= 500 and not isinstance(exc, HTTPError | StoreError | ServiceCallFailed | HTTPException):
         log.exception("internal error", exc_info=exc)
         return Problem(500, "Internal server error (logged).")
     headers: dict[str, str] = {}

@@ -41,6 +41,22 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 NO_BODY = frozenset({204, 304})
 
 
+class FrontGone(Exception):
+    """The socket to the front broke (its client left): drop this connection.
+
+    Not an OSError on purpose: pyoxigraph passes an exception of our sink's ``write`` through
+    unchanged, and the engine's own I/O errors (a SERVICE endpoint that fails) are OSErrors that
+    must be answered from the error table, not taken for a gone front.
+    """
+
+
+def send(conn: socket.socket, data: bytes) -> None:
+    try:
+        conn.sendall(data)
+    except OSError as exc:
+        raise FrontGone(str(exc)) from exc
+
+
 def has_length(headers: wire.Headers) -> bool:
     return any(name.lower() == "content-length" for name, _ in headers)
 
@@ -70,7 +86,7 @@ class Sink:
                 self._send_pending()
         elif self.size > self.cap:
             self.streaming = True
-            self.conn.sendall(wire.frame(wire.START, wire.encode(self.head())))
+            send(self.conn, wire.frame(wire.START, wire.encode(self.head())))
             self._send_pending()
         return len(data)
 
@@ -83,20 +99,20 @@ class Sink:
         self.size = 0
 
     def _send_pending(self) -> None:
-        self.conn.sendall(wire.frame(wire.CHUNK, b"".join(self.parts)))
+        send(self.conn, wire.frame(wire.CHUNK, b"".join(self.parts)))
         self.discard()
 
     def finish(self) -> None:
         if self.streaming:
             if self.parts:
                 self._send_pending()
-            self.conn.sendall(wire.frame(wire.END, b""))
+            send(self.conn, wire.frame(wire.END, b""))
             return
         data = b"".join(self.parts)
         status, headers = self.head()
         if self.method != "HEAD" and int(status[:3]) not in NO_BODY and not has_length(headers):
             headers = [*headers, ("Content-Length", str(len(data)))]
-        self.conn.sendall(wire.frame(wire.ALL, wire.encode((status, headers, data))))
+        send(self.conn, wire.frame(wire.ALL, wire.encode((status, headers, data))))
 
 
 def legacy_write(data: bytes) -> None:
@@ -123,7 +139,7 @@ class Handler:
                     return
                 try:
                     self.answer(conn, *wire.decode(payload))
-                except OSError:
+                except FrontGone:
                     return  # the front gave up on this answer (its client left): drop the connection
 
     def answer(self, conn: socket.socket, strings: dict[str, str], data: bytes) -> None:
@@ -152,13 +168,13 @@ class Handler:
                 for chunk in result:
                     sink.write(chunk)
             sink.finish()
-        except OSError:
+        except FrontGone:
             raise
         except Exception:
             if not sink.streaming:
                 raise
             log.exception("an answer failed after its headers")
-            conn.sendall(wire.frame(wire.FAIL, b""))  # headers are gone: the client sees a truncated body
+            send(conn, wire.frame(wire.FAIL, b""))  # headers are gone: the client sees a truncated body
         finally:
             close = getattr(result, "close", None)
             if close is not None:
@@ -169,7 +185,7 @@ class Handler:
         sink.cap = body.cap
         try:
             body.write(sink)  # type: ignore[arg-type]
-        except OSError:
+        except FrontGone:
             raise
         except Exception as exc:
             if sink.streaming:

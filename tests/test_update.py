@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+
 from flask.testing import FlaskClient
 
+from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.ontology.vocab import TRUTHY_GRAPH, sparql_prefixes
+from actorgraph.server import create_app
 
 TOKEN = "test-update-token"  # conftest's UPDATE_TOKEN, the writer fixture's
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -62,6 +66,21 @@ def test_update_malformed_is_400_and_wrong_type_415(writer: FlaskClient) -> None
     assert "error at 1:" in malformed.get_data(as_text=True)
     wrong_type = writer.post("/update", data="CLEAR ALL", content_type="text/plain", headers=AUTH)
     assert wrong_type.status_code == 415
+
+
+def test_update_load_from_an_allowlisted_endpoint_that_is_down_is_502_and_writes_nothing(
+    writable: KnowledgeGraph,
+) -> None:
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/data.ttl"
+    settings = writable.settings.with_(update_token=TOKEN, federation=True, service_allowlist=dead)
+    writer = create_app(settings, writable).test_client()
+    update = f"INSERT DATA {{ GRAPH <urn:x:g> {{ <urn:x:s> <urn:x:p> 1 }} }}; LOAD <{dead}>"
+    response = writer.post("/update", data={"update": update}, headers=AUTH)
+    assert response.status_code == 502, response.get_data(as_text=True)
+    assert "LOAD or SERVICE endpoint of the update failed" in response.get_data(as_text=True)
+    assert not ask(writer, "GRAPH <urn:x:g> { ?s ?p ?o }")  # one transaction: the INSERT is gone too
 
 
 def test_update_load_refused_when_federation_off(writer: FlaskClient) -> None:

@@ -40,19 +40,19 @@ class FederationPolicy:
         items = allowlist.split() if isinstance(allowlist, str) else list(allowlist)
         return cls(enabled, frozenset(items))
 
-    def check_query(self, sparql: str) -> None:
-        """Raise ServiceNotAllowed unless every SERVICE of the query may be called."""
-        self._check(sparql, update=False)
+    def check_query(self, sparql: str) -> bool:
+        """Raise ServiceNotAllowed unless every SERVICE of the query may be called; True if it calls any."""
+        return self._check(sparql, update=False)
 
-    def check_update(self, sparql: str) -> None:
-        """Raise ServiceNotAllowed unless every SERVICE and LOAD of the update may be called."""
-        self._check(sparql, update=True)
+    def check_update(self, sparql: str) -> bool:
+        """Raise ServiceNotAllowed unless every SERVICE and LOAD of the update may be called; True if any."""
+        return self._check(sparql, update=True)
 
-    def _check(self, sparql: str, *, update: bool) -> None:
+    def _check(self, sparql: str, *, update: bool) -> bool:
         text = unescape_codepoints(sparql).lower()
         keywords = ("service", "load") if update else ("service",)
         if not any(k in text for k in keywords):
-            return  # the fast path: no remote call is even spelled
+            return False  # the fast path: no remote call is even spelled
         endpoints = remote_iris(sparql, update=update)
         for kind, iri in endpoints:
             if not self.enabled:
@@ -62,6 +62,7 @@ class FederationPolicy:
             if iri not in self.allowlist:
                 raise ServiceNotAllowed(f"{kind} <{iri}> is not in the allowlist of this endpoint")
             refuse_internal_names(kind, iri)
+        return bool(endpoints)
 
 
 def refuse_internal_names(kind: str, iri: str) -> None:

@@ -26,7 +26,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.wrappers import Request
 
 from actorgraph.graph.api import KnowledgeGraph
-from actorgraph.graph.errors import InvalidQuery
+from actorgraph.graph.errors import InvalidQuery, ServiceCallFailed, StoreError, StoreTimeout
 from actorgraph.graph.store import QueryResult, is_triples
 from actorgraph.server import context
 from actorgraph.server.context import Endpoint
@@ -94,20 +94,26 @@ class Answer:
 
 
 def answer(kg: KnowledgeGraph, run: Callable[[], QueryResult], accept: str | None, fmt: str | None,
-           headers: list[tuple[str, str]] | None = None) -> Answer:  # fmt: skip
+           headers: list[tuple[str, str]] | None = None, *, federated: bool = False) -> Answer:  # fmt: skip
     """Run a query and serialise its result negotiated (Accept or ``format``), streamed when large.
 
     The result is evaluated once, by whoever sends the body (see ``Answer``). Raises (when the
-    body is run) NotAcceptable, UnknownFormat, KGError.
+    body is run) NotAcceptable, UnknownFormat, KGError; for a ``federated`` query (one that calls a
+    SERVICE) an I/O error of the engine is the remote endpoint's failure: ServiceCallFailed (502).
     """
     deferred = workers.Deferred(lambda out: None)
 
     def write(out: Any) -> None:
-        result = run()
-        family = negotiation.GRAPH if is_triples(result) else negotiation.RESULTS
-        chosen = negotiation.choose(family, accept, fmt)
-        deferred.content_type = chosen.content_type
-        kg.serialize(result, out, chosen.name)
+        try:
+            result = run()
+            family = negotiation.GRAPH if is_triples(result) else negotiation.RESULTS
+            chosen = negotiation.choose(family, accept, fmt)
+            deferred.content_type = chosen.content_type
+            kg.serialize(result, out, chosen.name)
+        except StoreError as exc:
+            if not federated or isinstance(exc, StoreTimeout):
+                raise
+            raise ServiceCallFailed(f"a SERVICE endpoint of the query failed: {exc}") from exc
 
     deferred.write = write
     # nosniff: CSV/TSV/text answers hold the client's own strings; no browser may run them as HTML.
@@ -125,7 +131,7 @@ def answer_sparql(endpoint: Endpoint, sparql: str, *, substitutions: dict[str, A
     config = endpoint.settings
     if len(sparql) > config.max_query_length:
         raise PayloadTooLarge(f"query of {len(sparql)} characters exceeds the limit of {config.max_query_length}")
-    endpoint.policy.check_query(sparql)
+    federated = endpoint.policy.check_query(sparql)
     limited = limited_rows(sparql, config.max_rows)
     graph = endpoint.kg
     options: dict[str, Any] = {"substitutions": substitutions, "default_graphs": default_graphs,
@@ -143,7 +149,7 @@ def answer_sparql(endpoint: Endpoint, sparql: str, *, substitutions: dict[str, A
             return result
 
     extra = [("X-SPARQL-MaxRows", str(config.max_rows))] if limited.changed else []
-    return answer(graph, run, accept, fmt, extra)
+    return answer(graph, run, accept, fmt, extra, federated=federated)
 
 
 def query_response(run: Callable[[], QueryResult], *, accept: str | None = None, fmt: str | None = None,

@@ -8,6 +8,7 @@ import re
 from flask import Blueprint, Response, request
 from werkzeug.datastructures import MultiDict
 
+from actorgraph.graph.errors import ServiceCallFailed, StoreError, StoreTimeout
 from actorgraph.graph.store import named_node
 from actorgraph.server import context
 from actorgraph.server.errors import BadRequest, Forbidden, Unauthorized, UnsupportedMediaType
@@ -57,10 +58,15 @@ def update() -> Response:
         raise BadRequest("empty update")
     text = with_dataset(text, _iris(using, "using-graph-uri"), _iris(using, "using-named-graph-uri"))
     endpoint = context.endpoint()
-    endpoint.policy.check_update(text)
+    federated = endpoint.policy.check_update(text)
     # An evaluation error (CREATE of an existing graph, ...) is a 400 by the table; relative IRIs
     # resolve against the endpoint's URL, as the protocol says.
-    endpoint.kg.update(text, base_iri=request.base_url)
+    try:
+        endpoint.kg.update(text, base_iri=request.base_url)
+    except StoreError as exc:
+        if not federated or isinstance(exc, StoreTimeout):
+            raise
+        raise ServiceCallFailed(f"a LOAD or SERVICE endpoint of the update failed: {exc}") from exc
     return Response(status=204)
 
 

@@ -178,6 +178,19 @@ class Stream:
         self.cancelled.set()
 
 
+def clear_chain(exc: BaseException) -> None:
+    """Clear the locals of every frame of exc and of the exceptions it was raised from or during."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        item = todo.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        traceback.clear_frames(item.__traceback__)
+        todo += [item.__cause__, item.__context__]
+
+
 def stream(write: Writer) -> Stream:
     """Run write() in a producer thread and yield its output in chunks, with back-pressure."""
     items: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_DEPTH)
@@ -193,8 +206,9 @@ def stream(write: Writer) -> Stream:
         except _Cancelled:
             pass
         except BaseException as exc:  # handed to the consumer, which raises or logs it
-            # Drop the frames' locals here: a pyoxigraph result must not be freed in another thread.
-            traceback.clear_frames(exc.__traceback__)
+            # Drop the frames' locals here, along the whole chain of causes: a pyoxigraph result must
+            # not be freed in another thread.
+            clear_chain(exc)
             with contextlib.suppress(_Cancelled):
                 out.put(exc)
 

@@ -4,6 +4,7 @@ federation through a second local endpoint, and a rebuild while clients keep que
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import threading
@@ -68,11 +69,27 @@ def test_live_runaway_query_ends_503_while_others_are_answered(live: LiveServer)
     assert httpx.get(live.url + "/health", timeout=10).json()["status"] == "ok"
 
 
+def closed_port_url() -> str:
+    """The URL of an endpoint on a loopback port nobody listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/sparql"
+
+
 def test_live_federation_joins_an_allowlisted_endpoint_and_refuses_others(live: LiveServer, built_store: Path,
                                                                           tmp_path: Path) -> None:  # fmt: skip
+    dead = closed_port_url()
     front = start_server(["--store", str(built_store), "--workers", "2", "--federation",
-                          "--service-allowlist", live.sparql], tmp_path / "front.log")  # fmt: skip
+                          "--service-allowlist", f"{live.sparql} {dead}"], tmp_path / "front.log")  # fmt: skip
     try:
+        # An allowlisted endpoint that is down: the upstream's failure (502, with the engine's reason), not
+        # a crashed query process (the engine's I/O error used to be taken for a gone front).
+        down = f"SELECT * WHERE {{ SERVICE <{dead}> {{ ?s ?p ?o }} }}"
+        response = httpx.get(front.sparql, params={"query": down}, timeout=30)
+        assert response.status_code == 502, response.text
+        assert "SERVICE endpoint of the query failed" in response.text and "refused" in response.text
+        assert "replaced" not in (tmp_path / "front.log").read_text()
         # The border is matched locally, the neighbour's label fetched from the other endpoint.
         joined = sparql_prefixes() + (
             "SELECT ?label WHERE { res:iran ag:borders ?country . "
