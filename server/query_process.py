@@ -170,11 +170,19 @@ class Handler:
             sink.finish()
         except FrontGone:
             raise
-        except Exception:
-            if not sink.streaming:
-                raise
-            log.exception("an answer failed after its headers")
-            send(conn, wire.frame(wire.FAIL, b""))  # headers are gone: the client sees a truncated body
+        except Exception as exc:
+            if sink.streaming:
+                log.exception("an answer failed after its headers")
+                send(conn, wire.frame(wire.FAIL, b""))  # headers are gone: the client sees a truncated body
+                return
+            # Not a byte has left: answered from the error table like a view's own error, and this
+            # process goes on serving (a raise here would end its accept loop, and the process).
+            if isinstance(result, Deferred):
+                result.on_start = None
+            sink.discard()
+            for chunk in error_response(exc)(environ, start_response):
+                sink.write(chunk)
+            sink.finish()
         finally:
             close = getattr(result, "close", None)
             if close is not None:

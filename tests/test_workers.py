@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable, Iterator
 from typing import IO
 
+from actorgraph.graph.errors import StoreError
 from actorgraph.server import wire
 from actorgraph.server.protocol import workers
-from actorgraph.server.query_process import Sink
+from actorgraph.server.query_process import Handler, Sink
 
 
 def test_body_small_answer_is_its_bytes() -> None:
@@ -64,3 +66,38 @@ def test_sink_streams_a_large_answer_in_chunks_after_its_head() -> None:
     assert [kind for kind, _ in got[1:-1]] == [wire.CHUNK] * (len(got) - 2)
     assert got[-1] == (wire.END, b"")
     assert b"".join(payload for _, payload in got[1:-1]) == b"x" * (3 * workers.CHUNK) + b"tail"
+
+
+def answer_of(app: workers.WSGIApp) -> tuple[str, list[tuple[str, str]], bytes]:
+    """What a query process sends back for one GET request to app."""
+    front, back = socket.socketpair()
+    with front, back:
+        Handler(app).answer(back, {"REQUEST_METHOD": "GET", "PATH_INFO": "/sparql"}, b"")
+        [(kind, payload)] = frames(front)
+    assert kind == wire.ALL
+    status, headers, data = wire.decode(payload)
+    return status, headers, data
+
+
+def test_handler_answers_an_engine_io_error_in_a_deferred_body_from_the_error_table() -> None:
+    def write(out: IO[bytes]) -> None:
+        raise ConnectionRefusedError("Connection refused (os error 111)")  # what pyoxigraph raises for SERVICE
+
+    def app(environ: dict[str, object], start_response: object) -> workers.Deferred:
+        return workers.body(write)
+
+    status, _, data = answer_of(app)  # not taken for the front's socket breaking: an answer comes back
+    assert status.startswith("500") and b"Internal server error" in data
+
+
+def test_handler_answers_a_body_that_fails_before_its_first_byte_and_keeps_serving() -> None:
+    def failing_body() -> Iterator[bytes]:
+        raise StoreError("no store at var/store: run 'actorgraph build' first")
+        yield b""  # a generator
+
+    def app(environ: dict[str, object], start_response: Callable[..., object]) -> Iterator[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return failing_body()
+
+    status, _, data = answer_of(app)
+    assert status.startswith("503") and b"run 'actorgraph build' first" in data
