@@ -132,10 +132,6 @@ def reasoned_backend(
 
 # Where Virtuoso 7.2 still answers otherwise than SPARQL 1.1 (and the embedded store), and why.
 # The queries/*.rq comments name the rewrites that made the other named queries answer alike.
-VALUES_START = (
-    "refuses the relation hierarchy ('transitive start not given': a * path whose end a VALUES binds); "
-    "one path per root in a UNION is accepted but then loses a row and reorders the embedded GROUP_CONCAT"
-)
 BOTH_ACTORS = (
     "answers nothing: ag:partOf* paths end at both actor parameters (bound by VALUES); as FILTER EXISTS tests (the "
     "form that mended factions_of) it answers 57 of 59 rows, some with other OPTIONAL values, and ?parts as 1"
@@ -146,7 +142,6 @@ STATEFUL = (
     "on the same server (state-dependent path evaluation, as in openlink/virtuoso-opensource#929)"
 )
 VIRTUOSO_DIFFERS = {
-    "common_enemies": VALUES_START,
     "dyad_timeline": BOTH_ACTORS, "relation_through_time": BOTH_ACTORS,
     "actor_locations": "keeps 2 of 230 rows: a subClassOf* path joined with ?place a ?placeClass and a second "
                        "type pattern over the many-graph dataset; matching the hierarchy in the ontology graph only "
