@@ -11,8 +11,10 @@ as their default graph (the union) and as their named graphs, so a build in prog
 read. A build or a graph replacement writes staging graphs first, then switches them in with
 one SPARQL Update request (MOVE per graph; on Oxigraph DROP + ADD, the staging copies dropped
 after the commit, see Kind.switch_form): one transaction on Oxigraph, Virtuoso, Fuseki
-(TDB2) and GraphDB, so readers see the old graphs or the new ones, never half; not on Virtuoso,
-whose readers can see the commit land mid-scan at any isolation tried (docs/deploy.md).
+(TDB2) and GraphDB, so readers see the old graphs or the new ones, never half. Virtuoso's readers
+can see a commit land mid-scan at any isolation tried (docs/deploy.md), so there every write that
+switches graphs is fenced by switch marks (SwitchMarks, a sequence lock in a graph of its own) and
+our readers run a query again when a switch began or was under way while it ran.
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
-from contextlib import suppress
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import httpx
 
@@ -54,6 +57,15 @@ from actorgraph.ontology import vocab as v
 
 LOG = logging.getLogger(__name__)
 STAGING = "urn:actorgraph:staging:"
+# The graph of switch marks (Kind.fenced): hidden from readers like the staging graphs.
+MARKS = "urn:actorgraph:switches"
+BEGUN, SETTLED = "urn:actorgraph:switch:begun", "urn:actorgraph:switch:settled"
+TOKEN, BEGUN_AT, BUDGET = "urn:actorgraph:switch:token", "urn:actorgraph:switch:at", "urn:actorgraph:switch:budget"
+FENCE_POLL = 0.05
+# A fenced writer waits SWITCH_GRACE seconds between marking a switch begun and switching; so a reader's answer
+# received within READ_GRACE of asking for quiet marks was read before any switch that began later (SwitchMarks).
+SWITCH_GRACE, READ_GRACE = 1.0, 0.75
+R = TypeVar("R")
 DEADLOCK_RETRIES = 12
 # Twice the slowest switch measured (918 s for 10^6 quads on Oxigraph's server at load average 11, staging
 # drop included): a switch is not cut short when merely slow.
@@ -86,12 +98,11 @@ class Kind:
     query_errors: tuple[str, ...] = ()
     # Extra Graph Store parameters for uploads to staging graphs, which no reader sees, so need no transaction.
     upload_params: tuple[tuple[str, str], ...] = ()
-    # Whether readers never see a switch half done (tests/test_remote_store.py checks it on each kind it runs).
+    # Whether the server's own transactions keep readers from seeing a switch half done.
     isolated_switch: bool = True
-    # A query whose one value is the server's default isolation level, and the least level at which
-    # readers see a switch whole (Virtuoso: read committed readers see a commit land mid-scan).
-    isolation_query: str | None = None
-    isolated_from: int = 0
+    # Whether our writes that switch graphs are fenced by switch marks, which our readers check (SwitchMarks):
+    # for servers whose readers see a commit land mid-scan (Virtuoso, at every isolation level measured).
+    fenced: bool = False
     # The start of an answer saying our transaction lost a deadlock and was rolled back: worth a retry.
     deadlock: str | None = None
     # How the switch puts a staging graph in place (switch_statements): "move" (MOVE, which also deletes the
@@ -137,12 +148,10 @@ KINDS: dict[str, Kind] = {
               "http://localhost:8890/", "urn:activitystreams-owl:map", "urn:core:services:sparql"),
              "X-SQL-State",
              "one update request is one transaction, but a reader may see part old, part new while it commits "
-             "(read committed; repeatable read made it rarer, not impossible); a failed upload leaves the old graphs",
-             ("Virtuoso 37000", "Virtuoso 42", "Virtuoso 22", "Virtuoso 07"), isolated_switch=False,
-             # bif: functions are Virtuoso's SQL functions, callable from SPARQL; '' when the ini leaves the default 2.
-             isolation_query="SELECT (bif:cfg_item_value(bif:virtuoso_ini_path(), 'Parameters', 'DefaultIsolation')"
-                             " AS ?level) WHERE {}",
-             isolated_from=99, deadlock="Virtuoso 40001",
+             "(at every isolation level measured); ActorGraph's readers are fenced by switch marks and see old or "
+             "new, other clients may see a mix; a failed upload leaves the old graphs",
+             ("Virtuoso 37000", "Virtuoso 42", "Virtuoso 22", "Virtuoso 07"), isolated_switch=False, fenced=True,
+             deadlock="Virtuoso 40001",
              time_limit=("Virtuoso S1T00 Error SR171", "raise [SPARQL] MaxQueryExecutionTime in virtuoso.ini (seconds, "
                          "0: none): it bounds updates too, and the switch is one update")),
         # Fuseki: /ds/query, /ds/update, /ds/data; `timeout` in seconds.
@@ -263,6 +272,39 @@ def bind_values(sparql: str, substitutions: dict[str, Any]) -> str:
     return f"{sparql[:brace]} {values} {sparql[brace:]}"
 
 
+MARKS_QUERY = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{MARKS}> {{ ?s ?p ?o }} }}"
+_FENCE = threading.local()
+
+
+@dataclass(frozen=True)
+class SwitchMarks:
+    """The switch marks as one reader saw them: the token of the last switch begun, and of the last settled.
+
+    A sequence lock kept in a graph of the server (MARKS). A fenced write first marks its token
+    begun (an update of its own, committed), then switches, then marks it settled, unless a later
+    switch has begun meanwhile. A reader's answer is whole if the marks were quiet (begun ==
+    settled) at some moment before its query and are the same after it: a switch's graphs change
+    only once its begun mark has committed, and it is settled only once the switch has committed
+    whole. Tokens are never reused, so the same marks after the query mean no switch in between.
+
+    The check after the query is needed only for a query that ended more than READ_GRACE after
+    the quiet marks were asked for: the writer lets SWITCH_GRACE pass between its begun mark and
+    its switch, so a switch that had not begun when the marks were read cannot have changed a
+    graph before then. A reader busy with short queries asks once per READ_GRACE, not per query.
+    """
+
+    begun: str | None = None
+    settled: str | None = None
+    # Begun longer ago than its writer would wait for the switch: the writer is gone, its switch done or undone.
+    stale: bool = False
+    # When (time.monotonic) the reader sent the question that these marks answer.
+    asked_at: float = field(default=0.0, compare=False)
+
+    @property
+    def quiet(self) -> bool:
+        return self.begun == self.settled or self.stale
+
+
 class RemoteStore:
     """A SPARQL 1.1 server as a Store: queries, updates, Graph Store reads and writes, atomic switches."""
 
@@ -279,6 +321,7 @@ class RemoteStore:
         self._client = client or shared_client(endpoint)
         self._graphs: tuple[float, list[str]] | None = None
         self._lock = threading.Lock()
+        self._marks: SwitchMarks | None = None  # the switch marks seen last (Kind.fenced)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, read_only: bool | None = None) -> RemoteStore:
@@ -292,13 +335,92 @@ class RemoteStore:
         return f"{self.endpoint.kind.name} SPARQL server at {public_url(self.endpoint.query_url)}"
 
     def switch_isolated(self) -> bool:
-        """Whether readers of this server see a switch whole: a fact of the kind, or asked of the server."""
+        """Whether our readers see a switch whole: by the server's transactions, or by the switch marks."""
         kind = self.endpoint.kind
-        if kind.isolation_query is None:
-            return kind.isolated_switch
-        rows = as_solutions(self._post_query(kind.isolation_query, {}))
-        level = next((str(row[0].value) for row in rows if row[0] is not None), "")
-        return int(level or 2) >= kind.isolated_from
+        return kind.isolated_switch or kind.fenced
+
+    # ---------------------------------------------------------------- switch marks (Kind.fenced)
+
+    def read_marks(self) -> SwitchMarks:
+        """The switch marks now (one query; a second, for the server's clock, while a switch is under way)."""
+        asked_at = time.monotonic()
+        found = {(str(row[0].value), str(row[1].value)): str(row[2].value)
+                 for row in as_solutions(self._post_query(MARKS_QUERY, {}))}  # fmt: skip
+        marks = SwitchMarks(found.get((BEGUN, TOKEN)), found.get((SETTLED, TOKEN)), asked_at=asked_at)
+        if marks.quiet or (BEGUN, BEGUN_AT) not in found:
+            return marks
+        rows = as_solutions(self._post_query("SELECT (NOW() AS ?now) WHERE {}", {}))
+        now = next(iter(rows))[0]
+        started, current = (datetime.fromisoformat(t).replace(tzinfo=None) for t in (found[(BEGUN, BEGUN_AT)],
+                                                                                     str(now.value)))  # fmt: skip
+        return replace(marks, stale=(current - started).total_seconds() > float(found.get((BEGUN, BUDGET), 0)))
+
+    def consistent(self, read: Callable[[], R]) -> R:
+        """read(), run again until no fenced switch began or was under way while it ran (SwitchMarks)."""
+        if not self.endpoint.kind.fenced or getattr(_FENCE, "inside", False):
+            return read()
+        deadline = time.monotonic() + (self.timeout or 30.0)
+        # Marks seen quiet at any earlier moment will do as "before": the same marks after the read still prove it.
+        before = self._marks
+        if before is None or not before.quiet:
+            before = self._marks = self.read_marks()
+        _FENCE.inside = True
+        try:
+            while True:
+                if before.quiet:
+                    result = read()
+                    if time.monotonic() - before.asked_at < READ_GRACE:
+                        return result
+                    after = self._marks = self.read_marks()
+                    if after == before:
+                        return result
+                    before = after
+                    continue
+                if time.monotonic() >= deadline:
+                    raise StoreTimeout("a build is switching graphs on the store and has not finished within "
+                                       f"{self.timeout or 30.0:g} s; try again when it has")  # fmt: skip
+                time.sleep(FENCE_POLL)
+                before = self._marks = self.read_marks()
+        finally:
+            _FENCE.inside = False
+
+    @contextmanager
+    def fenced_write(self, triples: int) -> Iterator[None]:
+        """Mark a switch begun, let the caller switch, then mark it settled (Kind.fenced; else nothing)."""
+        if not self.endpoint.kind.fenced:
+            yield
+            return
+        token = uuid.uuid4().hex
+        self.mark_begun(token, switch_timeout(triples))
+        time.sleep(SWITCH_GRACE)  # readers that saw the marks quiet just before trust answers read within READ_GRACE
+        try:
+            yield
+        except BaseException:
+            # A failed switch leaves the old graphs: it is over too. If the server is gone, readers wait for the
+            # mark to go stale (its budget) or for the next write to settle it.
+            with suppress(StoreError):
+                self._settle(token)
+            raise
+        self._settle(token)
+
+    def mark_begun(self, token: str, budget: float) -> None:
+        """Mark the switch of token begun, at the server's time, to be over within budget seconds."""
+        self._update(
+            f"DELETE WHERE {{ GRAPH <{MARKS}> {{ <{BEGUN}> ?p ?o }} }} ;\n"
+            f'INSERT {{ GRAPH <{MARKS}> {{ <{BEGUN}> <{TOKEN}> "{token}" ; <{BEGUN_AT}> ?now ; '
+            f"<{BUDGET}> {budget:.0f} }} }} WHERE {{ BIND(NOW() AS ?now) }}",
+            timeout=None,
+        )
+
+    def _settle(self, token: str) -> None:
+        """Mark the switch of token settled, unless a later one has begun (which then settles itself)."""
+        mine = f'GRAPH <{MARKS}> {{ <{BEGUN}> <{TOKEN}> "{token}" }}'
+        self._update(
+            f"DELETE {{ GRAPH <{MARKS}> {{ <{SETTLED}> <{TOKEN}> ?old }} }} "
+            f"WHERE {{ {mine} GRAPH <{MARKS}> {{ <{SETTLED}> <{TOKEN}> ?old }} }} ;\n"
+            f'INSERT {{ GRAPH <{MARKS}> {{ <{SETTLED}> <{TOKEN}> "{token}" }} }} WHERE {{ {mine} }}',
+            timeout=None,
+        )
 
     # ---------------------------------------------------------------- HTTP
 
@@ -341,7 +463,7 @@ class RemoteStore:
     # ---------------------------------------------------------------- reading
 
     def visible_graphs(self) -> list[str]:
-        """Our dataset's named graphs: every graph but the server's own and staging (cached a second)."""
+        """Our dataset's named graphs: every graph but the server's own, staging and marks (cached a second)."""
         now = time.monotonic()
         cached = self._graphs
         if cached is not None and now - cached[0] < 1.0:
@@ -349,7 +471,7 @@ class RemoteStore:
         # Kind.graphs_query; its default says GROUP BY, not DISTINCT: Virtuoso plans DISTINCT ?g as a scan of
         # every quad (25 s on 10^5 quads).
         data = self._post_query(self.endpoint.kind.graphs_query, {})
-        hidden = (STAGING, *self.endpoint.kind.system_graphs)
+        hidden = (STAGING, MARKS, *self.endpoint.kind.system_graphs)
         graphs = sorted(row[0].value for row in as_solutions(data) if not str(row[0].value).startswith(hidden))
         self._graphs = (now, graphs)
         return graphs
@@ -408,7 +530,7 @@ class RemoteStore:
             params["named-graph-uri"] = named_graphs or graphs
         elif named_graphs:
             params["named-graph-uri"] = named_graphs
-        return self._post_query(prologue + text, params)
+        return self.consistent(lambda: self._post_query(prologue + text, params))
 
     def select(self, sparql: str, **kwargs: Any) -> Solutions:
         return as_solutions(self.query(sparql, **kwargs))
@@ -436,7 +558,9 @@ class RemoteStore:
     def count(self, graph: str | None = None) -> int:
         if graph is None:
             return sum(self.counts_per_graph().values())
-        rows = self._post_query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", {})
+        rows = self.consistent(
+            lambda: self._post_query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", {})
+        )
         return next((int(row[0].value) for row in as_solutions(rows)), 0)
 
     def outgoing(self, subject: str) -> list[tuple[Any, Any]]:
@@ -449,6 +573,9 @@ class RemoteStore:
 
     def graph_ntriples(self, graph: str | None) -> bytes:
         """One graph (None: the server's default graph) as N-Triples, by the Graph Store or a CONSTRUCT."""
+        return self.consistent(lambda: self._graph_ntriples(graph))
+
+    def _graph_ntriples(self, graph: str | None) -> bytes:
         store_url = self.endpoint.graph_store_url
         if store_url:
             params = {"graph": graph} if graph else {"default": ""}
@@ -466,9 +593,12 @@ class RemoteStore:
 
     def snapshot(self) -> GraphStore:
         """Every graph of our dataset copied into an in-memory store (export, reasoning, copy)."""
+        return self.consistent(self._snapshot)
+
+    def _snapshot(self) -> GraphStore:
         copy = GraphStore.memory()
         for graph in self.visible_graphs():
-            copy.load(self.graph_ntriples(graph), "ntriples", graph, trusted=True)
+            copy.load(self._graph_ntriples(graph), "ntriples", graph, trusted=True)
         return copy
 
     def dump(self, output: IO[bytes], fmt: str = "nquads", graph: str | None = None) -> None:
@@ -493,7 +623,8 @@ class RemoteStore:
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run SPARQL Update on the server: one request, one transaction on the kinds that say so."""
         text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql
-        self._update(text, timeout=None)
+        with self.fenced_write(0):
+            self._update(text, timeout=None)
 
     def _update(self, text: str, *, timeout: float | None) -> None:
         """One update request, waiting up to timeout seconds (None: the client's 600 s)."""
@@ -570,7 +701,8 @@ class RemoteStore:
             # Only graphs with triples are put in place: an empty one is dropped above, and must not come back
             # as an empty named graph (Oxigraph lists those: Kind.graphs_query).
             filled = {graph: staging for graph, staging in staged.items() if graphs[graph].strip()}
-            self._update(" ;\n".join([*drops, *self.switch_statements(filled)]), timeout=switch_timeout(total))
+            with self.fenced_write(total):
+                self._update(" ;\n".join([*drops, *self.switch_statements(filled)]), timeout=switch_timeout(total))
             LOG.info("switched %d triples in %.1f s", total, time.monotonic() - started)
         except BaseException:
             self._drop_staging(staged.values())

@@ -8,7 +8,9 @@ reason. The remote-store tests (tests/backends.py) and the backend benchmark
 
 from __future__ import annotations
 
+import ctypes
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -87,6 +89,21 @@ def free_port() -> int:
         return port
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Run in the child before exec: the kernel sends it SIGTERM when its parent ends, even by SIGKILL.
+
+    A test run or benchmark killed mid-way otherwise leaves its servers running (Virtuoso keeps its
+    ports and database files). Linux only; elsewhere the context managers' own stop() has to do.
+    Strictly the signal comes when the thread that started the server ends: start servers from a
+    thread that lives as long as they do (the main thread, in the tests and the benchmark).
+    """
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def wait_until_answering(url: str, process: subprocess.Popen[bytes], seconds: float, log: Path) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -131,7 +148,8 @@ def oxigraph_server(folder: Path, timeout_s: float | None = 15) -> Iterator[Serv
     with log.open("wb") as out:
         bound = ["--timeout-s", f"{timeout_s:g}"] if timeout_s else []
         process = subprocess.Popen([binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}",
-                                    *bound], stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
+                                    *bound], stdout=out, stderr=subprocess.STDOUT,
+                                   preexec_fn=die_with_parent)  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}/query"
         wait_until_answering(url, process, 30, log)
@@ -160,7 +178,8 @@ def virtuoso_server(folder: Path, buffers: int = 40_000, isolation: int = 2) -> 
     log = folder / "out.log"
     with log.open("wb") as out:
         process = subprocess.Popen([binary, "+foreground", "+configfile", str(folder / "virtuoso.ini")],
-                                   cwd=folder, stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
+                                   cwd=folder, stdout=out, stderr=subprocess.STDOUT,
+                                   preexec_fn=die_with_parent)  # fmt: skip
     try:
         url = f"http://127.0.0.1:{http}/sparql"
         wait_until_answering(url, process, 120, log)
