@@ -412,7 +412,7 @@ def bulk_oxigraph(data: Path, folder: Path, args: argparse.Namespace) -> Iterato
 @contextmanager
 def bulk_virtuoso(data: Path, folder: Path, args: argparse.Namespace) -> Iterator[tuple[Server, dict[str, object]]]:
     """Virtuoso's bulk loader (`ld_dir` + `rdf_loader_run` + `checkpoint`, through isql) into a new database."""
-    with virtuoso_server(folder, args.virtuoso_buffers) as server:
+    with virtuoso_server(folder, args.virtuoso_buffers, after_image=args.virtuoso_after_image) as server:
         # The loader reads only from DirsAllowed, and not through a symbolic link (it loaded nothing): a hard link.
         try:
             os.link(data, folder / data.name)
@@ -583,6 +583,12 @@ def main() -> None:
                         help="load each server with its own bulk loader into a new database (not the build's atomic "
                              "staged switch, which needs ~3 GB per 10^6 quads on Oxigraph's server)")  # fmt: skip
     parser.add_argument("--virtuoso-buffers", type=int, default=250_000, help="Virtuoso's page cache (8 KB pages)")
+    parser.add_argument(
+        "--virtuoso-after-image",
+        type=int,
+        default=1_500_000_000,
+        help="Virtuoso's TransactionAfterImageLimit (bytes): the largest switch it can commit",
+    )
     parser.add_argument("--switch", type=int, nargs="*", default=[], help="time a rebuild's switch at these sizes")
     parser.add_argument("--reasoning", action="store_true", help="time both reasoning strategies")
     parser.add_argument("--reasoning-triples", type=int, nargs="*", default=[100_000])
@@ -601,7 +607,8 @@ def main() -> None:
         folder = Path(tmp)
         # No --timeout-s: its per-query timer threads crash the server under wrk (oxigraph_server's doc).
         starters = {"oxigraph": lambda path: oxigraph_server(path, timeout_s=None),
-                    "virtuoso": lambda path: virtuoso_server(path, args.virtuoso_buffers)}  # fmt: skip
+                    "virtuoso": lambda path: virtuoso_server(path, args.virtuoso_buffers,
+                                                             after_image=args.virtuoso_after_image)}  # fmt: skip
         if args.switch:
             bench_switch(starters, args.switch, args, folder, results)
         servers: dict[str, Server] = {}

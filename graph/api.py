@@ -265,6 +265,11 @@ class KnowledgeGraph:
         bindings = {key: term_for(kind, value) for key, (kind, value) in query.bindings(params or {}).items()}
         return query.sparql, {"substitutions": bindings, **self.reviewed_dataset(include_candidates)}
 
+    def named_query_caveat(self, name: str) -> str | None:
+        """What is known to be wrong with this store's answer to a named query (a remote kind's bugs), or None."""
+        store = self.store
+        return store.endpoint.kind.caveat(name) if isinstance(store, RemoteStore) else None
+
     def named_queries(self) -> dict[str, NamedQuery]:
         """Every named query (queries/*.rq) by name, with its title and parameters."""
         return load_all()

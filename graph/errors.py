@@ -80,6 +80,11 @@ class QueryEvaluationError(KGError, ValueError):
     existing graph); pyoxigraph's RuntimeError, wrapped."""
 
 
+class LimitRefused(QueryEvaluationError):
+    """A remote store refused a row limit we added to a query (Virtuoso: a LIMIT above its
+    MaxSortedTopRows together with ORDER BY); the query runs without it, under the store's own cap."""
+
+
 class InvalidIRI(KGError, ValueError):
     """A string that is not a valid IRI (pyoxigraph's ValueError, wrapped)."""
 

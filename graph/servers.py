@@ -50,7 +50,7 @@ NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {dirty}
 ThreadsPerQuery = 2
 ; One switch request moves every graph in one transaction: its log must hold a whole build (default 50 MB).
-TransactionAfterImageLimit = 1500000000
+TransactionAfterImageLimit = {after_image}
 [HTTPServer]
 ServerPort = {http}
 ServerRoot = {db}
@@ -159,12 +159,15 @@ def oxigraph_server(folder: Path, timeout_s: float | None = 15) -> Iterator[Serv
 
 
 @contextmanager
-def virtuoso_server(folder: Path, buffers: int = 40_000, isolation: int = 2) -> Iterator[Server]:
+def virtuoso_server(
+    folder: Path, buffers: int = 40_000, isolation: int = 2, after_image: int = 1_500_000_000
+) -> Iterator[Server]:
     """Virtuoso Open Source 7 (`virtuoso-t`, Debian's virtuoso-opensource) in the foreground.
 
     buffers is its page cache in 8 KB pages (40 000: about 330 MB, enough for the tests; Virtuoso's
     own guide gives 170 000 per 2 GB of memory to spare, which 10^7 quads need). isolation is its
-    DefaultIsolation (2: read committed, Virtuoso's default; 4: repeatable read).
+    DefaultIsolation (2: read committed, Virtuoso's default; 4: repeatable read). after_image is its
+    TransactionAfterImageLimit in bytes, the most one transaction (a build's switch) may change.
     """
     binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
     if binary is None or isql is None:
@@ -172,7 +175,13 @@ def virtuoso_server(folder: Path, buffers: int = 40_000, isolation: int = 2) -> 
     http, isql_port = free_port(), free_port()
     (folder / "virtuoso.ini").write_text(
         VIRTUOSO_INI.format(
-            db=folder, isql=isql_port, http=http, buffers=buffers, dirty=buffers * 3 // 4, isolation=isolation
+            db=folder,
+            isql=isql_port,
+            http=http,
+            buffers=buffers,
+            dirty=buffers * 3 // 4,
+            isolation=isolation,
+            after_image=after_image,
         )
     )
     log = folder / "out.log"

@@ -23,6 +23,8 @@ from test_remote_store import BACKENDS, backend_settings
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
 from actorgraph.graph.named_queries import load_all
+from actorgraph.graph.remote import VIRTUOSO_STATEFUL, VIRTUOSO_WRONG
+from actorgraph.server import create_app
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short", "byte",
@@ -130,29 +132,10 @@ def reasoned_backend(
     yield graph
 
 
-# Where Virtuoso 7.2 still answers otherwise than SPARQL 1.1 (and the embedded store), and why.
-# The queries/*.rq comments name the rewrites that made the other named queries answer alike.
-BOTH_ACTORS = (
-    "answers nothing: ag:partOf* paths end at both actor parameters (bound by VALUES); with the statements in a "
-    "subquery and each side tested (?side = ?actor || EXISTS { ?side ag:partOf+ ?actor }) it answers 57 of 59: "
-    "the two statements about a part of the second actor are missing (a * path or sameTerm there: nothing)"
-)
-# Pass on a Virtuoso that only this module built into; fail after test_remote_store.py's rebuilds on the same server.
-STATEFUL = (
-    "(sometimes) answers a * property path wrongly: right on a fresh server, wrong after other modules' rebuilds "
-    "on the same server (state-dependent path evaluation, as in openlink/virtuoso-opensource#929)"
-)
-VIRTUOSO_DIFFERS = {
-    "dyad_timeline": BOTH_ACTORS, "relation_through_time": BOTH_ACTORS,
-    "actor_locations": "keeps 2 of 230 rows: a subClassOf* path joined with ?place a ?placeClass and a second "
-                       "type pattern over the many-graph dataset; matching the hierarchy in the ontology graph only "
-                       "loses rows on a reasoned store (subClassOf triples the reasoner adds to the inferred graph)",
-    "event_participants": "keeps 2 of 34 rows: a subClassOf* path inside an aggregating subquery joined with "
-                          "aggregating OPTIONAL subqueries; neither the ontology graph nor a DISTINCT subquery for "
-                          "the path helped",
-    "persons_and_roles": STATEFUL, "reasoning_explain": STATEFUL, "sponsorship_chains": STATEFUL,
-    "support_network": STATEFUL,  # wrong in 3 of 10 runs of this module alone on a fresh server (session 7)
-}  # fmt: skip
+# Where Virtuoso 7.2 still answers otherwise than SPARQL 1.1 (and the embedded store), and why: the product's own
+# list, which it says with each such answer (graph/remote.py, VIRTUOSO_WRONG). The queries/*.rq comments name the
+# rewrites that made the other named queries answer alike.
+VIRTUOSO_DIFFERS = dict(VIRTUOSO_WRONG)
 
 
 @pytest.mark.parametrize("name", sorted(load_all()))
@@ -161,6 +144,27 @@ def test_named_query_answers_as_on_the_embedded_store(
 ) -> None:
     if reasoned_backend.settings.store_kind == "virtuoso" and name in VIRTUOSO_DIFFERS:
         # Strict where the difference is deterministic, so a fix (in Virtuoso or here) shows up as a failure.
-        strict = VIRTUOSO_DIFFERS[name] != STATEFUL
-        request.applymarker(pytest.mark.xfail(reason=f"Virtuoso {VIRTUOSO_DIFFERS[name]}", strict=strict))
+        strict = VIRTUOSO_DIFFERS[name] != VIRTUOSO_STATEFUL
+        request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_DIFFERS[name], strict=strict))
     assert normal_rows(reasoned_backend, name) == normal_rows(reference, name)
+
+
+def test_a_known_wrong_answer_says_so(reasoned_backend: KnowledgeGraph) -> None:
+    """On Virtuoso, dyad_timeline's answer (wrong there: it answers nothing) carries a Warning and its page a
+    note; its right answers (common_enemies) and every answer of Oxigraph's server carry none."""
+    client = create_app(reasoned_backend.settings, reasoned_backend).test_client()
+    dyad = client.get("/queries/dyad_timeline", query_string={"format": "csv"})
+    enemies = client.get("/queries/common_enemies", query_string={"format": "csv"})
+    page = client.get("/queries/dyad_timeline", headers={"Accept": "text/html"})
+    assert (dyad.status_code, enemies.status_code, page.status_code) == (200, 200, 200)
+    assert "Warning" not in enemies.headers
+    assert enemies.get_data(as_text=True).count("\n") > 1  # a header and rows
+    if reasoned_backend.settings.store_kind == "virtuoso":
+        assert dyad.headers["Warning"].startswith('199 actorgraph "Virtuoso 7.2 answers nothing when one query has')
+        assert dyad.get_data(as_text=True).strip().count("\n") == 0  # the header row only: the wrong answer
+        assert "This store answers this query wrongly:</strong> Virtuoso 7.2 answers nothing" in page.get_data(
+            as_text=True
+        )
+    else:
+        assert "Warning" not in dyad.headers and "answers this query wrongly" not in page.get_data(as_text=True)
+        assert dyad.get_data(as_text=True).count("Iran") > 10

@@ -136,6 +136,21 @@ def test_resource_page(backend: KnowledgeGraph) -> None:
     assert "Islamic Republic of Iran" in page
 
 
+def test_an_ordered_query_under_the_row_limit(backend: KnowledgeGraph) -> None:
+    """/sparql caps rows with a LIMIT; Virtuoso refuses one above its MaxSortedTopRows (10 000) with ORDER BY
+    (SR353), so there the query runs without it, under Virtuoso's own cap, and the header says no limit."""
+    client = create_app(backend.settings.with_(max_rows=50_000), backend).test_client()
+    query = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?s ?label WHERE { ?s rdfs:label ?label } "
+             "ORDER BY ?label")  # fmt: skip
+    response = client.get("/sparql", query_string={"query": query, "format": "json"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    rows = response.get_json()["results"]["bindings"]
+    counted = backend.select(query.replace("SELECT ?s ?label", "SELECT (COUNT(*) AS ?n)").replace("ORDER BY ?label", ""))
+    assert len(rows) == int(counted[0]["n"]) > 300
+    refused = backend.settings.store_kind == "virtuoso"
+    assert response.headers.get("X-SPARQL-MaxRows") == (None if refused else "50000")
+
+
 def test_update_and_graph_store_with_the_token(backend: KnowledgeGraph) -> None:
     client = create_app(backend.settings.with_(update_token=TOKEN), backend).test_client()
     triple = f'<{RES}test-a> <{RES}test-p> "one" .'

@@ -26,7 +26,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.wrappers import Request
 
 from actorgraph.graph.api import KnowledgeGraph
-from actorgraph.graph.errors import InvalidQuery, ServiceCallFailed, StoreError, StoreTimeout
+from actorgraph.graph.errors import InvalidQuery, LimitRefused, ServiceCallFailed, StoreError, StoreTimeout
 from actorgraph.graph.store import QueryResult, is_triples
 from actorgraph.server import context
 from actorgraph.server.context import Endpoint
@@ -137,19 +137,27 @@ def answer_sparql(endpoint: Endpoint, sparql: str, *, substitutions: dict[str, A
     options: dict[str, Any] = {"substitutions": substitutions, "default_graphs": default_graphs,
                                "named_graphs": named_graphs, "base_iri": base_iri}  # fmt: skip
 
+    sent: list[Answer] = []
+
     def run() -> QueryResult:
         try:
             return graph.query(limited.sparql, **options)
-        except InvalidQuery:
+        except (InvalidQuery, LimitRefused) as exc:
             if not limited.changed:
                 raise
             # Report the error at the user's own text and positions, not at our rewrite.
             result = graph.query(sparql, **options)
-            log.warning("the row-limit rewrite broke a valid query; it ran without the limit: %.200r", sparql)
+            if isinstance(exc, LimitRefused):
+                # Virtuoso takes no LIMIT above its MaxSortedTopRows with ORDER BY; its ResultSetMaxRows bounds
+                # the answer instead, and the header no longer claims our limit.
+                sent[0].headers[:] = [header for header in sent[0].headers if header[0] != "X-SPARQL-MaxRows"]
+            else:
+                log.warning("the row-limit rewrite broke a valid query; it ran without the limit: %.200r", sparql)
             return result
 
     extra = [("X-SPARQL-MaxRows", str(config.max_rows))] if limited.changed else []
-    return answer(graph, run, accept, fmt, extra, federated=federated)
+    sent.append(answer(graph, run, accept, fmt, extra, federated=federated))
+    return sent[0]
 
 
 def query_response(run: Callable[[], QueryResult], *, accept: str | None = None, fmt: str | None = None,

@@ -100,6 +100,12 @@ def run(name: str) -> Response:
     sparql, options = graph.prepare_named(name, params, include_candidates=candidates)
     response = sparql_response(sparql, **options, accept=request.headers.get("Accept"), fmt=request.args.get("format"))
     response.headers["Access-Control-Allow-Origin"] = "*"
+    caveat = graph.named_query_caveat(name)
+    if caveat:
+        # RFC 9110's Warning is obsolete, but clients and proxies still show a 199 "miscellaneous warning".
+        quoted = caveat.replace("\\", "\\\\").replace('"', '\\"')
+        response.headers["Warning"] = f'199 actorgraph "{quoted}"'
+        response.headers["Access-Control-Expose-Headers"] = "Warning"
     return response
 
 
@@ -108,5 +114,7 @@ def _page(
 ) -> Response:
     table = views.result_table(kg(), result, HTML_ROWS) if result is not None else None
     values = {p.name: params.get(p.name, p.default or "") for p in query.parameters}
-    html = render_template("named_query.html", query=query, values=values, table=table, error=error, params=params)
+    caveat = kg().named_query_caveat(query.name)
+    html = render_template("named_query.html", query=query, values=values, table=table, error=error, params=params,
+                           caveat=caveat)  # fmt: skip
     return Response(html, status, mimetype="text/html")
