@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -135,3 +137,17 @@ def test_query_cli_named_query_takes_an_entity_id(store: str) -> None:
     assert by_id[0] == by_iri[0] == 0
     assert json.loads(by_id[1]) == json.loads(by_iri[1])
     assert json.loads(by_id[1])["results"]["bindings"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv"])
+def test_query_cli_into_a_reader_that_stops_early_exits_quietly(store: str, fmt: str) -> None:
+    """`actorgraph query … | head -1`: the reader goes after one line; the command exits 0 with nothing on stderr."""
+    command = [sys.executable, "-m", "actorgraph.graph", "query", "--store", store, "--format", fmt,
+               "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"]  # fmt: skip
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as writer:
+        assert writer.stdout is not None and writer.stderr is not None
+        first = writer.stdout.readline()
+        writer.stdout.close()  # what head does after its line
+        errors = writer.stderr.read().decode()
+        assert (writer.wait(timeout=60), errors) == (0, "")
+    assert first.startswith(b"s,p,o" if fmt == "csv" else "┏".encode())

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from actorgraph.graph.cli.errors import stop_writing
 from actorgraph.graph.store import QueryResult, as_solutions, is_boolean, is_triples, serialize_results, term_text
 
 
@@ -25,14 +26,25 @@ def print_result(result: QueryResult, fmt: str) -> None:
 PIPE_WIDTH = 100_000
 
 
+def _console(**options: Any) -> Any:
+    """A rich Console that stops quietly (exit 0, as the other formats do) when its reader goes away."""
+    from rich.console import Console  # start-up cost: rich loads only when a table or list is printed
+
+    class StopsQuietly(Console):
+        def on_broken_pipe(self) -> None:  # rich's own exits 1
+            self.quiet = True
+            stop_writing()
+
+    return StopsQuietly(**options)
+
+
 def _print_table(result: QueryResult) -> None:
-    from rich.console import Console  # start-up cost: rich loads only when a table is printed
-    from rich.table import Table  # start-up cost, as above
+    from rich.table import Table  # start-up cost: rich loads only when a table is printed
     from rich.text import Text  # start-up cost, as above
 
-    console = Console()
+    console = _console()
     if not console.is_terminal:
-        console = Console(width=PIPE_WIDTH, no_color=True, highlight=False)
+        console = _console(width=PIPE_WIDTH, no_color=True, highlight=False)
     if is_boolean(result):
         console.print(str(bool(result)).lower())
         return
@@ -53,9 +65,7 @@ def _print_table(result: QueryResult) -> None:
 
 def print_query_list(queries: Mapping[str, Any]) -> None:
     """Print each named query with its title and parameters."""
-    from rich.console import Console  # start-up cost: rich loads only when a list is printed
-
-    console = Console()
+    console = _console()
     for name, query in queries.items():
         params = ", ".join(_param_text(p) for p in query.parameters) or "no parameters"
         console.print(f"[bold]{name}[/bold]  {query.title}  [dim]({params})[/dim]")
