@@ -118,6 +118,8 @@ class Kind:
     # The start of the answer to an update the server stopped at its own time limit, and what to change
     # (Virtuoso: [SPARQL] MaxQueryExecutionTime bounds updates too, and a switch is one update).
     time_limit: tuple[str, str] | None = None
+    # Errors a setting of the server causes, and which setting to change (said with the error).
+    setting_errors: tuple[tuple[str, str], ...] = ()
     # The query listing the server's named graphs. The portable form scans every quad; Oxigraph answers
     # `GRAPH ?g {}` from its list of graphs (at 10^6 quads: 0.6 s against 127 s on a loaded host).
     graphs_query: str = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -197,6 +199,10 @@ KINDS: dict[str, Kind] = {
              "new, other clients may see a mix; a failed upload leaves the old graphs",
              ("Virtuoso 37000", "Virtuoso 42", "Virtuoso 22", "Virtuoso 07"), isolated_switch=False, fenced=True,
              deadlock="Virtuoso 40001", wrong_answers=VIRTUOSO_WRONG, limit_refused="SR353",
+             setting_errors=(("SR325", "one transaction changed more than the server's TransactionAfterImageLimit: "
+                                       "raise it in virtuoso.ini, [Parameters], up to 2147483647 bytes (a 32-bit "
+                                       "number; a larger value makes the limit tiny); a build's switch of 10^7 "
+                                       "quads needs the largest, docs/deploy.md"),),
              time_limit=("Virtuoso S1T00 Error SR171", "raise [SPARQL] MaxQueryExecutionTime in virtuoso.ini (seconds, "
                          "0: none): it bounds updates too, and the switch is one update")),
         # Fuseki: /ds/query, /ds/update, /ds/data; `timeout` in seconds.
@@ -505,7 +511,9 @@ class RemoteStore:
                 "check store_user/store_password or store_token"
             )
         if response.status_code >= 400 and response.status_code != 404:
-            raise StoreError(f"the store answered {response.status_code}: {response.text.strip()[:2000]}")
+            hints = [hint for code, hint in self.endpoint.kind.setting_errors if code in response.text]
+            raise StoreError(f"the store answered {response.status_code}: {response.text.strip()[:2000]}"
+                             + "".join(f"\n({hint})" for hint in hints))  # fmt: skip
         return response
 
     # ---------------------------------------------------------------- reading

@@ -565,6 +565,21 @@ def test_a_switch_past_virtuosos_time_limit_names_the_setting_and_drops_the_stag
     assert drop.startswith("DROP SILENT GRAPH <urn:actorgraph:staging:")
 
 
+def test_a_switch_past_virtuosos_after_image_limit_names_the_setting() -> None:
+    """Virtuoso's answer when one transaction outgrows TransactionAfterImageLimit (measured at 10^7 quads)."""
+    sent: list[str] = []
+
+    def too_large(request: httpx.Request) -> httpx.Response:
+        if b"TO+%3C" in request.content:  # the switch's MOVE, form-encoded
+            return httpx.Response(500, text="Virtuoso 40005 Error SR325: Transaction aborted because it's log after "
+                                            "image size went above the limit")  # fmt: skip
+        return httpx.Response(200, text="done")
+
+    with pytest.raises(StoreError, match=r"SR325[\s\S]*raise it in virtuoso.ini, \[Parameters\], up to 2147483647"):
+        virtuoso_answering(too_large, sent).switch({SWITCHED[0]: b"<urn:s> <urn:p> <urn:o> .\n"})
+    assert sent[-1].startswith("DROP SILENT GRAPH <urn:actorgraph:staging:")  # the staging copy dropped
+
+
 def test_an_update_virtuoso_ended_part_way_is_an_error() -> None:
     """An "anytime" answer (200, X-SQL-State) to an update: the server kept part of it, which we must not hide."""
     sent: list[str] = []
