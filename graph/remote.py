@@ -356,6 +356,17 @@ class SwitchMarks:
         return self.begun == self.settled or self.stale
 
 
+@contextmanager
+def unfenced() -> Iterator[None]:
+    """Within: this thread's updates are not fenced (SwitchMarks): for work that writes only staging graphs,
+    which no reader sees (the reasoner's rounds on a server), so that each update saves the marks and the grace."""
+    _FENCE.scratch = True
+    try:
+        yield
+    finally:
+        _FENCE.scratch = False
+
+
 class RemoteStore:
     """A SPARQL 1.1 server as a Store: queries, updates, Graph Store reads and writes, atomic switches."""
 
@@ -438,7 +449,7 @@ class RemoteStore:
     @contextmanager
     def fenced_write(self, triples: int) -> Iterator[None]:
         """Mark a switch begun, let the caller switch, then mark it settled (Kind.fenced; else nothing)."""
-        if not self.endpoint.kind.fenced:
+        if not self.endpoint.kind.fenced or getattr(_FENCE, "scratch", False):
             yield
             return
         token = uuid.uuid4().hex

@@ -27,7 +27,7 @@ from actorgraph.graph.reasoning.explanations import describe_rules, explain_roun
 from actorgraph.graph.reasoning.fixpoint import python_closure_rounds
 from actorgraph.graph.reasoning.rules import INPUT_GRAPHS, MAX_ROUNDS, Rule, load_rules
 from actorgraph.graph.reasoning.sparql import ROUND_BASE, closure_rounds, count_inferred, count_quads, round_graph
-from actorgraph.graph.remote import STAGING
+from actorgraph.graph.remote import STAGING, unfenced
 from actorgraph.graph.store import GraphStore, Store
 from actorgraph.ontology import vocab as v
 
@@ -190,9 +190,10 @@ def infer_on_server(store: Store, *, explain: bool = True) -> InferenceReport:
     target = f"{scratch}:inferred"
     round_base = f"{scratch}:round:"
     try:
-        closure = materialise(store, target=target, explain=explain, engine="sparql", round_base=round_base)
-        analysis = AllianceAnalysis(_statements_with(store, target))
-        triads = write_conclusions(store, analysis, graph=target)
+        with unfenced():  # every write until the move goes to the scratch graphs
+            closure = materialise(store, target=target, explain=explain, engine="sparql", round_base=round_base)
+            analysis = AllianceAnalysis(_statements_with(store, target))
+            triads = write_conclusions(store, analysis, graph=target)
         store.update(f"DROP SILENT GRAPH <{v.INFERRED_GRAPH}> ;\nMOVE SILENT <{target}> TO <{v.INFERRED_GRAPH}>")
     except BaseException:
         # the rounds too: a closure that failed midway leaves some (each name is unique to this run)
