@@ -71,7 +71,7 @@ TOKEN, BEGUN_AT, BUDGET = "urn:actorgraph:switch:token", "urn:actorgraph:switch:
 FENCE_POLL = 0.05
 # A fenced writer waits SWITCH_GRACE seconds between marking a switch begun and switching; so a reader's answer
 # received within READ_GRACE of asking for quiet marks was read before any switch that began later (SwitchMarks).
-SWITCH_GRACE, READ_GRACE = 1.0, 0.75
+SWITCH_GRACE, READ_GRACE = 0.5, 0.35
 R = TypeVar("R")
 DEADLOCK_RETRIES = 12
 # Twice the slowest switch measured (918 s for 10^6 quads on Oxigraph's server at load average 11, staging
