@@ -28,7 +28,7 @@ from actorgraph.graph.linking.void import void_graph
 from actorgraph.graph.named_queries import NamedQuery, load_all
 from actorgraph.graph.named_queries import get as named_query
 from actorgraph.graph.reasoning import infer, remote_strategy
-from actorgraph.graph.remote import RemoteStore
+from actorgraph.graph.remote import RemoteStore, kind_named
 from actorgraph.graph.sources import load_corpus, shipped_sources
 from actorgraph.graph.store import (
     GraphStore,
@@ -267,8 +267,8 @@ class KnowledgeGraph:
 
     def named_query_caveat(self, name: str) -> str | None:
         """What is known to be wrong with this store's answer to a named query (a remote kind's bugs), or None."""
-        store = self.store
-        return store.endpoint.kind.caveat(name) if isinstance(store, RemoteStore) else None
+        # From the settings alone: listing the caveats must not open (or reopen) a store.
+        return kind_named(self.settings.store_kind).caveat(name) if self.settings.remote else None
 
     def named_queries(self) -> dict[str, NamedQuery]:
         """Every named query (queries/*.rq) by name, with its title and parameters."""

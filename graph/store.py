@@ -14,6 +14,7 @@ still be answering from it); older ones are removed.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import time
@@ -197,6 +198,10 @@ class Store(Protocol):
     def drop_graph(self, graph: str | None) -> bool: ...
 
 
+def _open_rocksdb(target: Path, read_only: bool) -> ox.Store:
+    return ox.Store.read_only(str(target)) if read_only else ox.Store(str(target))
+
+
 class GraphStore:
     """A pyoxigraph store plus the conventions of ActorGraph (union default graph, errors)."""
 
@@ -225,8 +230,18 @@ class GraphStore:
         if target is None:
             raise StoreError(f"no store at {path}: run 'actorgraph build' first")
         try:
-            store = ox.Store.read_only(str(target)) if read_only else ox.Store(str(target))
-        except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB's "Corruption" (a store left by a crash)
+            store = _open_rocksdb(target, read_only)
+        except OSError as exc:
+            if "lock hold by current process" not in str(exc):
+                raise StoreError(f"cannot open store {target}: {exc}") from exc
+            # A handle of this process that nothing uses any more (the build's, kept by a reference cycle) still
+            # holds RocksDB's lock until the garbage collector frees it: free it, and try once more.
+            gc.collect()
+            try:
+                store = _open_rocksdb(target, read_only)
+            except (OSError, RuntimeError) as again:
+                raise StoreError(f"cannot open store {target}: {again}") from again
+        except RuntimeError as exc:  # RocksDB's "Corruption" (a store left by a crash)
             raise StoreError(f"cannot open store {target}: {exc}") from exc
         return cls(store, read_only=read_only, location=target)
 

@@ -10,6 +10,7 @@ permission. ``DISK`` says which one ran.
 
 from __future__ import annotations
 
+import gc
 import os
 import resource
 import signal
@@ -24,7 +25,7 @@ import pytest
 
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
-from actorgraph.graph.store import builds_dir, current_target
+from actorgraph.graph.store import GraphStore, builds_dir, current_target
 
 FIXTURE = Path(__file__).parent / "data" / "fixture"
 
@@ -199,3 +200,23 @@ def test_cli_errors_are_one_line(tmp_path: Path, args: list[str]) -> None:
     store = tmp_path / "store"
     build_fixture(store)
     assert_one_line_error(cli(args[0], "--store", str(store), *args[1:]))
+
+
+def test_a_build_handle_left_in_a_reference_cycle_does_not_lock_the_store_out(tmp_path: Path) -> None:
+    """In one process (the curation UI rebuilds in place), a writer handle nothing uses any more but a cycle
+    keeps alive holds RocksDB's lock until the garbage collector runs; opening the store again must not fail."""
+    settings = Settings(store_path=str(tmp_path / "store"), read_only=False)
+    graph = KnowledgeGraph(settings, sources=FIXTURE)
+    graph.build()
+    leftover = GraphStore.open(settings.store_path, read_only=False)
+    cycle: list[object] = [leftover]
+    cycle.append(cycle)  # only the garbage collector frees it now
+    del leftover, cycle
+    gc.disable()  # as if the collector had not run yet
+    try:
+        statements = graph.select(
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/actorgraph/ontology#Statement> }"
+        )
+    finally:
+        gc.enable()
+    assert int(statements[0]["n"]) > 0

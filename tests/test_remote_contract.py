@@ -156,15 +156,23 @@ def test_a_known_wrong_answer_says_so(reasoned_backend: KnowledgeGraph) -> None:
     dyad = client.get("/queries/dyad_timeline", query_string={"format": "csv"})
     enemies = client.get("/queries/common_enemies", query_string={"format": "csv"})
     page = client.get("/queries/dyad_timeline", headers={"Accept": "text/html"})
+    listed_answer = client.get("/queries", query_string={"format": "json"})
+    assert listed_answer.status_code == 200, listed_answer.get_data(as_text=True)
+    listed = {q["name"]: q for q in listed_answer.get_json()["queries"]}
+    listing = client.get("/queries", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert (dyad.status_code, enemies.status_code, page.status_code) == (200, 200, 200)
     assert "Warning" not in enemies.headers
     assert enemies.get_data(as_text=True).count("\n") > 1  # a header and rows
     if reasoned_backend.settings.store_kind == "virtuoso":
         assert dyad.headers["Warning"].startswith('199 actorgraph "Virtuoso 7.2 answers nothing when one query has')
         assert dyad.get_data(as_text=True).strip().count("\n") == 0  # the header row only: the wrong answer
+        assert {name for name, q in listed.items() if "caveat" in q} == set(VIRTUOSO_DIFFERS)
+        assert listing.count("This store answers it wrongly:") == len(VIRTUOSO_DIFFERS)
         assert "This store answers this query wrongly:</strong> Virtuoso 7.2 answers nothing" in page.get_data(
             as_text=True
         )
     else:
         assert "Warning" not in dyad.headers and "answers this query wrongly" not in page.get_data(as_text=True)
+        assert len(listed) == len(load_all()) and not [q for q in listed.values() if "caveat" in q]
+        assert "answers it wrongly" not in listing
         assert dyad.get_data(as_text=True).count("Iran") > 10

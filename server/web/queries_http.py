@@ -32,9 +32,10 @@ RESERVED = frozenset({"format", "candidates"})
 HTML_ROWS = 1000  # rows drawn on the HTML page; the downloads carry all of them
 
 
-def describe(query: NamedQuery) -> dict[str, Any]:
-    """The JSON description of a named query."""
+def describe(query: NamedQuery, caveat: str | None = None) -> dict[str, Any]:
+    """The JSON description of a named query (with what is wrong with this store's answer, if known)."""
     return {
+        **({"caveat": caveat} if caveat else {}),
         "name": query.name,
         "title": query.title,
         "description": query.description,
@@ -52,9 +53,10 @@ def describe(query: NamedQuery) -> dict[str, Any]:
 def index() -> Response:
     """Every named query with its parameters, as JSON or as an HTML page."""
     queries = list(load_all().values())
+    caveats = {q.name: caveat for q in queries if (caveat := kg().named_query_caveat(q.name))}
     if _list_format() == "html":
-        return Response(render_template("queries.html", queries=queries), mimetype="text/html")
-    body = json.dumps({"queries": [describe(q) for q in queries]}, ensure_ascii=False, indent=2)
+        return Response(render_template("queries.html", queries=queries, caveats=caveats), mimetype="text/html")
+    body = json.dumps({"queries": [describe(q, caveats.get(q.name)) for q in queries]}, ensure_ascii=False, indent=2)
     response = Response(body, content_type="application/json; charset=utf-8")
     response.headers["Vary"] = "Accept"
     return response
