@@ -82,7 +82,11 @@ class QueryEvaluationError(KGError, ValueError):
 
 class LimitRefused(QueryEvaluationError):
     """A remote store refused a row limit we added to a query (Virtuoso: a LIMIT above its
-    MaxSortedTopRows together with ORDER BY); the query runs without it, under the store's own cap."""
+    MaxSortedTopRows together with ORDER BY); allowed is the largest it takes, when it says."""
+
+    def __init__(self, message: str, allowed: int | None = None) -> None:
+        self.allowed = allowed
+        super().__init__(message)
 
 
 class InvalidIRI(KGError, ValueError):

@@ -284,6 +284,7 @@ def _close_clients() -> None:
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_ALLOWED = re.compile(r"Only (\d+) are allowed")
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _OPAQUE = re.compile(
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"\s]*>|#[^\n]*'
@@ -514,7 +515,9 @@ class RemoteStore:
         if response.status_code == 500 and response.text.startswith(self.endpoint.kind.query_errors or ("\0",)):
             refused = self.endpoint.kind.limit_refused
             if refused and refused in response.text[:200]:
-                raise LimitRefused(f"the store refused the row limit: {response.text.strip()[:500]}")
+                allowed = _ALLOWED.search(response.text[:500])  # Virtuoso: "Only 10000 are allowed"
+                raise LimitRefused(f"the store refused the row limit: {response.text.strip()[:500]}",
+                                   int(allowed.group(1)) if allowed else None)  # fmt: skip
             raise QueryEvaluationError(f"the store cannot evaluate the request: {response.text.strip()[:2000]}")
         if response.status_code in (401, 403):
             raise StoreError(

@@ -145,15 +145,28 @@ def answer_sparql(endpoint: Endpoint, sparql: str, *, substitutions: dict[str, A
         except (InvalidQuery, LimitRefused) as exc:
             if not limited.changed:
                 raise
+            if isinstance(exc, LimitRefused):
+                return under_the_stores_limit(exc.allowed)
             # Report the error at the user's own text and positions, not at our rewrite.
             result = graph.query(sparql, **options)
-            if isinstance(exc, LimitRefused):
-                # Virtuoso takes no LIMIT above its MaxSortedTopRows with ORDER BY; its ResultSetMaxRows bounds
-                # the answer instead, and the header no longer claims our limit.
-                sent[0].headers[:] = [header for header in sent[0].headers if header[0] != "X-SPARQL-MaxRows"]
-            else:
-                log.warning("the row-limit rewrite broke a valid query; it ran without the limit: %.200r", sparql)
+            log.warning("the row-limit rewrite broke a valid query; it ran without the limit: %.200r", sparql)
             return result
+
+    def under_the_stores_limit(allowed: int | None) -> QueryResult:
+        """Virtuoso takes no LIMIT above its MaxSortedTopRows with ORDER BY: the query runs under the most it
+        takes, which the header then gives; if it does not say, without ours (its ResultSetMaxRows bounds it)."""
+        kept = [header for header in sent[0].headers if header[0] != "X-SPARQL-MaxRows"]
+        if allowed is None:
+            sent[0].headers[:] = kept
+            return graph.query(sparql, **options)
+        lower = limited_rows(sparql, allowed)
+        try:
+            result = graph.query(lower.sparql, **options)
+        except LimitRefused:  # an OFFSET too: offset and limit together pass its bound
+            sent[0].headers[:] = kept
+            return graph.query(sparql, **options)
+        sent[0].headers[:] = [*kept, *([("X-SPARQL-MaxRows", str(allowed))] if lower.changed else [])]
+        return result
 
     extra = [("X-SPARQL-MaxRows", str(config.max_rows))] if limited.changed else []
     sent.append(answer(graph, run, accept, fmt, extra, federated=federated))
