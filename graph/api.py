@@ -213,9 +213,18 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ query
 
-    def query(self, sparql: str, **kwargs: Any) -> QueryResult:
-        """Run SPARQL over the union of all graphs (see GraphStore.query for options)."""
-        return self.store.query(sparql, **kwargs)
+    def query(self, sparql: str, *, local_copy: bool = False, **kwargs: Any) -> QueryResult:
+        """Run SPARQL over the union of all graphs (see GraphStore.query for options).
+
+        local_copy: on a remote store, answer from our dataset copied into memory (RemoteStore.local_copy)
+        when it is small enough: for the named queries the store's kind answers wrongly (prepare_named).
+        """
+        store = self.store
+        if local_copy and isinstance(store, RemoteStore):
+            copy = store.local_copy(self.settings.store_copy_max)
+            if copy is not None:
+                return copy.query(sparql, **kwargs)
+        return store.query(sparql, **kwargs)
 
     def select(self, sparql: str, **kwargs: Any) -> list[dict[str, Any]]:
         """Run a SELECT and return rows of plain Python values (IRIs and lexical forms)."""
@@ -263,12 +272,22 @@ class KnowledgeGraph:
         """
         query = named_query(name)
         bindings = {key: term_for(kind, value) for key, (kind, value) in query.bindings(params or {}).items()}
-        return query.sparql, {"substitutions": bindings, **self.reviewed_dataset(include_candidates)}
+        options = {"substitutions": bindings, **self.reviewed_dataset(include_candidates)}
+        # A query the store's kind answers wrongly is answered from a copy in memory, if small enough.
+        return query.sparql, options | ({"local_copy": True} if self._wrong_on_this_store(name) else {})
 
-    def named_query_caveat(self, name: str) -> str | None:
-        """What is known to be wrong with this store's answer to a named query (a remote kind's bugs), or None."""
+    def _wrong_on_this_store(self, name: str) -> str | None:
         # From the settings alone: listing the caveats must not open (or reopen) a store.
         return kind_named(self.settings.store_kind).caveat(name) if self.settings.remote else None
+
+    def named_query_caveat(self, name: str) -> str | None:
+        """What is wrong with this store's answer to a named query (a remote kind's bug it answers with, when
+        the store is too large to answer it from a copy in memory), or None."""
+        caveat = self._wrong_on_this_store(name)
+        store = self.store if caveat else None
+        if isinstance(store, RemoteStore) and store.local_copy(self.settings.store_copy_max) is not None:
+            return None
+        return caveat
 
     def named_queries(self) -> dict[str, NamedQuery]:
         """Every named query (queries/*.rq) by name, with its title and parameters."""

@@ -104,6 +104,11 @@ class Settings:
     store_password: str = _setting("", "Password for HTTP basic authentication to a remote store.", secret=True)
     store_token: str = _setting("", "Bearer token sent to a remote store (empty: none).", secret=True)
     store_chunk: int = _setting(50_000, "Triples per upload request when a build writes into a remote store.")
+    store_copy_max: int = _setting(
+        2_000_000,
+        "Most quads of a remote store that are copied into memory to answer the named queries its kind answers "
+        "wrongly (Virtuoso's, docs/deploy.md); larger: answered by the store, with a warning.",
+    )
     store_reasoning: str = _setting(
         "",
         "How `reason` works on a remote store: 'server' (the rules run as SPARQL Update on it) or 'copy' (read, "

@@ -332,6 +332,23 @@ def test_a_reader_waits_for_an_unsettled_switch_and_not_for_a_stale_one(servers:
     assert reader.read_marks().quiet
 
 
+def test_the_local_copy_is_read_again_after_our_writes(servers: dict[str, Server | BackendUnavailable],
+                                                       tmp_path: Path) -> None:  # fmt: skip
+    """Virtuoso's wrong named queries are answered from a copy in memory: reused while nothing of ours was
+    written, read again after a write (every write of ours moves the switch marks)."""
+    store = RemoteStore.from_settings(backend_settings("virtuoso", servers, tmp_path))
+    store.switch(switched_data("a", 50))
+    try:
+        first = store.local_copy(10**7)
+        assert first is not None and store.local_copy(10**7) is first
+        assert first.count(SWITCHED[0]) == 50
+        store.load(b'<urn:actorgraph:test:s> <urn:actorgraph:test:p> "added" .\n', "ntriples", SWITCHED[0])
+        second = store.local_copy(10**7)
+        assert second is not first and second is not None and second.count(SWITCHED[0]) == 51
+    finally:
+        store.switch({}, drop=SWITCHED)
+
+
 def test_failed_build_leaves_the_old_graphs(remote: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     graph = KnowledgeGraph(remote)
     graph.build()

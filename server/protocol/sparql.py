@@ -123,7 +123,7 @@ def answer(kg: KnowledgeGraph, run: Callable[[], QueryResult], accept: str | Non
 def answer_sparql(endpoint: Endpoint, sparql: str, *, substitutions: dict[str, Any] | None = None,
                   default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
                   accept: str | None = None, fmt: str | None = None,
-                  base_iri: str | None = None) -> Answer:  # fmt: skip
+                  base_iri: str | None = None, local_copy: bool = False) -> Answer:  # fmt: skip
     """Check a query against the endpoint's limits and policies, run it, and answer negotiated.
 
     base_iri resolves the query's relative IRIs (the protocol: the URL of the endpoint asked).
@@ -135,7 +135,8 @@ def answer_sparql(endpoint: Endpoint, sparql: str, *, substitutions: dict[str, A
     limited = limited_rows(sparql, config.max_rows)
     graph = endpoint.kg
     options: dict[str, Any] = {"substitutions": substitutions, "default_graphs": default_graphs,
-                               "named_graphs": named_graphs, "base_iri": base_iri}  # fmt: skip
+                               "named_graphs": named_graphs, "base_iri": base_iri,
+                               "local_copy": local_copy}  # fmt: skip
 
     sent: list[Answer] = []
 
@@ -196,10 +197,12 @@ def query_response(run: Callable[[], QueryResult], *, accept: str | None = None,
 
 def sparql_response(sparql: str, *, substitutions: dict[str, Any] | None = None,
                     default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-                    accept: str | None = None, fmt: str | None = None) -> Response:  # fmt: skip
+                    accept: str | None = None, fmt: str | None = None,
+                    local_copy: bool = False) -> Response:  # fmt: skip
     """For views: a query text under this endpoint's limits and policies, answered negotiated."""
     return answer_sparql(context.endpoint(), sparql, substitutions=substitutions, default_graphs=default_graphs,
-                         named_graphs=named_graphs, accept=accept, fmt=fmt).response()  # fmt: skip
+                         named_graphs=named_graphs, accept=accept, fmt=fmt,
+                         local_copy=local_copy).response()  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------ the protocol
