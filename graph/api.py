@@ -284,10 +284,16 @@ class KnowledgeGraph:
         """What is wrong with this store's answer to a named query (a remote kind's bug it answers with, when
         the store is too large to answer it from a copy in memory), or None."""
         caveat = self._wrong_on_this_store(name)
-        store = self.store if caveat else None
-        if isinstance(store, RemoteStore) and store.local_copy(self.settings.store_copy_max) is not None:
-            return None
-        return caveat
+        return caveat if caveat and not self._answers_from_a_copy() else None
+
+    def named_query_caveats(self) -> dict[str, str]:
+        """named_query_caveat of every named query that has one, the copy checked once for all."""
+        wrong = {name: caveat for name in load_all() if (caveat := self._wrong_on_this_store(name))}
+        return wrong if wrong and not self._answers_from_a_copy() else {}
+
+    def _answers_from_a_copy(self) -> bool:
+        store = self.store
+        return isinstance(store, RemoteStore) and store.local_copy(self.settings.store_copy_max) is not None
 
     def named_queries(self) -> dict[str, NamedQuery]:
         """Every named query (queries/*.rq) by name, with its title and parameters."""

@@ -53,7 +53,7 @@ def describe(query: NamedQuery, caveat: str | None = None) -> dict[str, Any]:
 def index() -> Response:
     """Every named query with its parameters, as JSON or as an HTML page."""
     queries = list(load_all().values())
-    caveats = {q.name: caveat for q in queries if (caveat := kg().named_query_caveat(q.name))}
+    caveats = kg().named_query_caveats()
     if _list_format() == "html":
         return Response(render_template("queries.html", queries=queries, caveats=caveats), mimetype="text/html")
     body = json.dumps({"queries": [describe(q, caveats.get(q.name)) for q in queries]}, ensure_ascii=False, indent=2)
