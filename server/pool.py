@@ -189,7 +189,8 @@ class QueryPool:
             self.started += 1
             spare = Process(-1, str(self.folder / f"spare{self.started}.sock"), self.slots_per_process)
             self.spare = spare
-        self._spawn(spare)
+        if not self._spawn_unless_closed(spare):
+            return
         quietly = self.can_unnice
         if quietly:
             renice(spare, NICE)
@@ -210,6 +211,16 @@ class QueryPool:
                 return
             spare.ready = True
             self.spare_slots = slots
+
+    def _spawn_unless_closed(self, member: Process) -> bool:
+        """Start member's process; stop it again if close() ran meanwhile (it could not stop a process not yet
+        there, which would outlive the pool). Whether it is still wanted."""
+        self._spawn(member)
+        with self.lock:
+            closed = self.closing
+        if closed:
+            retire_quietly(member)
+        return not closed
 
     def _take_spare(self) -> tuple[Process, list[Slot]] | None:
         with self.lock:
@@ -243,8 +254,9 @@ class QueryPool:
             return
         fresh = Process(member.index, member.path, member.slots)
         self.members[member.index] = fresh
+        if not self._spawn_unless_closed(fresh):
+            return
         try:
-            self._spawn(fresh)
             for slot in self._connect(fresh):
                 self.idle.put(slot)
             fresh.ready = True
