@@ -325,6 +325,25 @@ def bind_values(sparql: str, substitutions: dict[str, Any]) -> str:
     return f"{sparql[:brace]} {values} {sparql[brace:]}"
 
 
+def has_relative_iri(sparql: str) -> bool:
+    """Whether the text may hold a relative IRI (one without a scheme), which a BASE must resolve.
+
+    The protocol carries no base IRI, so one is sent as a BASE line, but only when needed: the line
+    would move the positions in the server's syntax errors off the user's text. A `<` that compares
+    may look like an IRI here too: the BASE line is then sent, which does no harm.
+    """
+    # IRIs are matched first and kept, so a `#` in one is not taken for a comment.
+    masked = _STRINGS_AND_COMMENTS.sub(lambda m: m.group(0) if m.group(0)[0] == "<" else " ", sparql)
+    return any(not _SCHEME.match(iri) for iri in _IRI.findall(masked))
+
+
+_STRINGS_AND_COMMENTS = re.compile(
+    r'<[^<>"\s]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*'
+)
+_IRI = re.compile(r"<([^<>\"\s]*)>")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
 MARKS_QUERY = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{MARKS}> {{ ?s ?p ?o }} }}"
 _FENCE = threading.local()
 
@@ -590,7 +609,7 @@ class RemoteStore:
         check_query_shape(sparql)
         text = bind_values(sparql, substitutions or {})
         prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in (prefixes or {}).items())
-        if base_iri:
+        if base_iri and has_relative_iri(text):
             prologue = f"BASE <{base_iri}>\n" + prologue
         params: dict[str, Any] = {}
         if default_graphs is not None:
@@ -706,7 +725,7 @@ class RemoteStore:
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run SPARQL Update on the server: one request, one transaction on the kinds that say so."""
-        text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql
+        text = f"BASE <{base_iri}>\n{sparql}" if base_iri and has_relative_iri(sparql) else sparql
         with self.fenced_write(0):
             self._update(text, timeout=None)
 

@@ -23,9 +23,9 @@ from backends import BackendUnavailable, Server, actorgraph_serve, session_serve
 
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
-from actorgraph.graph.errors import StoreError, StoreTimeout
+from actorgraph.graph.errors import InvalidQuery, StoreError, StoreTimeout
 from actorgraph.graph.remote import MARKS, STAGING, Endpoint, RemoteStore, bind_values
-from actorgraph.graph.store import as_solutions
+from actorgraph.graph.store import GraphStore, as_solutions
 from actorgraph.ontology.vocab import INFERRED_GRAPH, RES
 from actorgraph.server import create_app
 
@@ -155,6 +155,26 @@ def test_an_ordered_query_under_the_row_limit(backend: KnowledgeGraph) -> None:
     assert offset.status_code == 200, offset.get_data(as_text=True)
     assert len(offset.get_json()["results"]["bindings"]) == len(rows) - 5
     assert offset.headers.get("X-SPARQL-MaxRows") == (None if refused else "50000")
+
+
+def test_a_syntax_error_points_into_the_users_own_text(backend: KnowledgeGraph) -> None:
+    """The base IRI is sent to a server as a BASE line only when the query has a relative IRI: always sent, it
+    moved the line of every syntax error the server reports by one (Oxigraph said 2:8 for the user's 1:8)."""
+    client = create_app(backend.settings, backend).test_client()
+    broken = "SELECT ?x WHERE {\n  ?x ?y ?z .\n  FILTER(?x = )\n}"
+    response = client.get("/sparql", query_string={"query": broken})
+    assert response.status_code == 400
+    message = response.get_data(as_text=True)
+    with pytest.raises(InvalidQuery) as embedded:
+        GraphStore.memory().query(broken)
+    position = re.search(r"error at \d+:\d+:", str(embedded.value))
+    assert position is not None, embedded.value
+    where = {"virtuoso": "line 3:"}.get(backend.settings.store_kind, position.group(0))
+    assert where in message, message
+    relative = client.get("/sparql", query_string={"query": "SELECT ?x WHERE { BIND(<resource/iran> AS ?x) }",
+                                                   "format": "json"})  # fmt: skip
+    assert relative.status_code == 200, relative.get_data(as_text=True)
+    assert relative.get_json()["results"]["bindings"][0]["x"]["value"] == "http://localhost/resource/iran"
 
 
 def test_update_and_graph_store_with_the_token(backend: KnowledgeGraph) -> None:
