@@ -107,7 +107,8 @@ class Settings:
     store_copy_max: int = _setting(
         2_000_000,
         "Most quads of a remote store that are copied into memory to answer the named queries its kind answers "
-        "wrongly (Virtuoso's, docs/deploy.md); larger: answered by the store, with a warning.",
+        "wrongly (Virtuoso's, docs/deploy.md), about 10 s and 450 MB per query process per 10^6 quads; larger: "
+        "answered by the store, with a warning.",
     )
     store_reasoning: str = _setting(
         "",

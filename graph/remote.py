@@ -69,7 +69,9 @@ MARKS = "urn:actorgraph:switches"
 BEGUN, SETTLED = "urn:actorgraph:switch:begun", "urn:actorgraph:switch:settled"
 TOKEN, BEGUN_AT, BUDGET = "urn:actorgraph:switch:token", "urn:actorgraph:switch:at", "urn:actorgraph:switch:budget"
 FENCE_POLL = 0.05
-COPY_TTL = 60.0
+# local_copy: a copy is checked against the store's counts per graph at most every COPY_CHECK seconds (writes of
+# other clients are not marked), and read again after COPY_MAX_AGE whatever the counts say.
+COPY_CHECK, COPY_MAX_AGE = 60.0, 900.0
 # A fenced writer waits SWITCH_GRACE seconds between marking a switch begun and switching; so a reader's answer
 # received within READ_GRACE of asking for quiet marks was read before any switch that began later (SwitchMarks).
 SWITCH_GRACE, READ_GRACE = 0.5, 0.35
@@ -344,6 +346,18 @@ _IRI = re.compile(r"<([^<>\"\s]*)>")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
+@dataclass(frozen=True)
+class LocalCopy:
+    """A copy of our dataset in memory (RemoteStore.local_copy; None when too large): the switch marks and the
+    counts per graph it was read under, when it was read and when last found current."""
+
+    marks: SwitchMarks
+    counts: dict[str, int]
+    made: float
+    checked: float
+    store: GraphStore | None
+
+
 MARKS_QUERY = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{MARKS}> {{ ?s ?p ?o }} }}"
 _FENCE = threading.local()
 
@@ -405,7 +419,7 @@ class RemoteStore:
         self._graphs: tuple[float, list[str]] | None = None
         self._lock = threading.Lock()
         self._marks: SwitchMarks | None = None  # the switch marks seen last (Kind.fenced)
-        self._copy: tuple[SwitchMarks, float, GraphStore | None] | None = None  # local_copy's, with when it was made
+        self._copy: LocalCopy | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, *, read_only: bool | None = None) -> RemoteStore:
@@ -688,14 +702,26 @@ class RemoteStore:
 
     def local_copy(self, max_quads: int) -> GraphStore | None:
         """Our dataset in memory, for the named queries this kind answers wrongly (Kind.wrong_answers); None
-        when it holds more than max_quads. Reused while the switch marks show no write of ours since and for at
-        most COPY_TTL seconds (a client writing to the server directly is not marked)."""
+        when it holds more than max_quads.
+
+        Reading it takes about 10 s per 10^6 quads (docs/deploy.md), so it is reused while the switch marks
+        show no write of ours since. A client writing to the server directly moves no mark: every COPY_CHECK
+        seconds the store's quads per graph are counted (one small query), and the copy is read again when
+        they changed, or at the latest after COPY_MAX_AGE.
+        """
         marks = self.read_marks()
-        cached = self._copy
-        if cached is not None and cached[0] == marks and marks.quiet and time.monotonic() - cached[1] < COPY_TTL:
-            return cached[2]
-        copy = self.snapshot() if sum(self.counts_per_graph().values()) <= max_quads else None
-        self._copy = (marks, time.monotonic(), copy)
+        cached, now = self._copy, time.monotonic()
+        if cached is not None and cached.marks == marks and marks.quiet and now - cached.made < COPY_MAX_AGE:
+            if now - cached.checked < COPY_CHECK:
+                return cached.store
+            counts = self.counts_per_graph()
+            if counts == cached.counts:
+                self._copy = replace(cached, checked=now)
+                return cached.store
+        else:
+            counts = self.counts_per_graph()
+        copy = self.snapshot() if sum(counts.values()) <= max_quads else None
+        self._copy = LocalCopy(marks, counts, now, now, copy)
         return copy
 
     def _snapshot(self) -> GraphStore:

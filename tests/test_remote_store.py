@@ -21,6 +21,7 @@ import httpx
 import pytest
 from backends import BackendUnavailable, Server, actorgraph_serve, session_servers
 
+from actorgraph.graph import remote as remote_module
 from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import InvalidQuery, StoreError, StoreTimeout
@@ -367,6 +368,34 @@ def test_the_local_copy_is_read_again_after_our_writes(servers: dict[str, Server
         assert second is not first and second is not None and second.count(SWITCHED[0]) == 51
     finally:
         store.switch({}, drop=SWITCHED)
+
+
+def test_the_local_copy_sees_another_clients_write_by_the_counts(servers: dict[str, Server | BackendUnavailable],
+                                                                  tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A client writing to Virtuoso directly moves no switch mark: once COPY_CHECK has passed, the copy is kept
+    while the counts per graph are unchanged, and read again when they changed."""
+    store = RemoteStore.from_settings(backend_settings("virtuoso", servers, tmp_path))
+    store.switch(switched_data("a", 50))
+    monkeypatch.setattr(remote_module, "COPY_CHECK", 0.0)
+    try:
+        first = store.local_copy(10**7)
+        assert first is not None and store.local_copy(10**7) is first  # checked by the counts, and kept
+        triple = '<urn:actorgraph:test:s> <urn:actorgraph:test:p> "direct"'
+        direct = f"INSERT DATA {{ GRAPH <{SWITCHED[0]}> {{ {triple} }} }}"
+        written = httpx.post(store.endpoint.update_url, data={"update": direct}, timeout=30)
+        assert written.status_code == 200, written.text
+        assert store.read_marks() == first_marks(store)  # no mark moved
+        second = store.local_copy(10**7)
+        assert second is not first and second is not None and second.count(SWITCHED[0]) == 51
+    finally:
+        store.switch({}, drop=SWITCHED)
+
+
+def first_marks(store: RemoteStore) -> object:
+    cached = store._copy
+    assert cached is not None
+    return cached.marks
 
 
 def test_failed_build_leaves_the_old_graphs(remote: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
