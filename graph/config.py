@@ -105,10 +105,10 @@ class Settings:
     store_token: str = _setting("", "Bearer token sent to a remote store (empty: none).", secret=True)
     store_chunk: int = _setting(50_000, "Triples per upload request when a build writes into a remote store.")
     store_copy_max: int = _setting(
-        2_000_000,
+        1_000_000,
         "Most quads of a remote store that are copied into memory to answer the named queries its kind answers "
-        "wrongly (Virtuoso's, docs/deploy.md), about 10 s and 450 MB per query process per 10^6 quads; larger: "
-        "answered by the store, with a warning.",
+        "wrongly (Virtuoso's, docs/deploy.md), about 10 s (within the request: keep it under "
+        "query_timeout) and 450 MB per query process per 10^6 quads; larger: answered by the store, with a warning.",
     )
     store_reasoning: str = _setting(
         "",
