@@ -483,7 +483,14 @@ def parse_results(data: bytes, media_type: str) -> QueryResult:
     wanted = media_type.split(";", 1)[0].strip().lower()
     try:
         if wanted in RESULTS_MEDIA_TYPES:
-            parsed: QueryResult = ox.parse_query_results(data, RESULTS_MEDIA_TYPES[wanted])
+            results_format = RESULTS_MEDIA_TYPES[wanted]
+            parsed: QueryResult = ox.parse_query_results(data, results_format)
+            if isinstance(parsed, ox.QuerySolutions):
+                # pyoxigraph parses rows as they are read: read them all once here, so an answer broken off
+                # midway fails now, as StoreError, and not later in a caller's loop as a bare SyntaxError.
+                for _ in parsed:
+                    pass
+                parsed = ox.parse_query_results(data, results_format)
             return parsed
         rdf = format_by_media_type(wanted)
         if rdf is None or not isinstance(rdf.kind, ox.RdfFormat):
