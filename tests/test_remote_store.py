@@ -26,7 +26,7 @@ from actorgraph.graph.api import KnowledgeGraph
 from actorgraph.graph.config import Settings
 from actorgraph.graph.errors import InvalidQuery, StoreError, StoreTimeout
 from actorgraph.graph.remote import MARKS, STAGING, Endpoint, RemoteStore, bind_values
-from actorgraph.graph.store import GraphStore, as_solutions
+from actorgraph.graph.store import GraphStore, as_solutions, named_node
 from actorgraph.ontology.vocab import INFERRED_GRAPH, RES
 from actorgraph.server import create_app
 
@@ -126,6 +126,15 @@ def test_named_queries_with_parameters(backend: KnowledgeGraph, kg: KnowledgeGra
         want = named_rows(kg, name, params)
         assert want, f"{name} {params} answers nothing on the reference graph"
         assert named_rows(backend, name, params) == want, name
+
+
+def test_a_string_parameter_stays_a_string_on_every_backend(backend: KnowledgeGraph) -> None:
+    """On a server the value is written into the query text (bind_values): quotes and braces must not escape."""
+    before = backend.stats()
+    matched = {row["matched"].value for row in backend.run_named("entity_search", {"text": "mazar"})}  # type: ignore[index, union-attr]
+    assert {"Mazar-e Sharif", "Mazar-i-Sharif", "the consulate in Mazar-e Sharif"} <= matched
+    assert list(backend.run_named("entity_search", {"text": '" } } DROP ALL #'})) == []  # type: ignore[call-overload]
+    assert backend.stats() == before
 
 
 def test_resource_page(backend: KnowledgeGraph) -> None:
@@ -594,7 +603,22 @@ def test_parameters_are_bound_at_the_start_of_the_where_clause() -> None:
     query = 'SELECT ?x (COUNT(*) AS ?n) WHERE { ?x <p> ?actor . FILTER(?x != "WHERE {") } GROUP BY ?x'
     bound = bind_values(query, {"actor": "Iran"})
     assert bound.startswith('SELECT ?x (COUNT(*) AS ?n) WHERE { VALUES ?actor { "Iran" } ')
-    assert bound.endswith('?x <p> ?actor . FILTER(?x != "WHERE {") } GROUP BY ?x')
+    assert bound.endswith('?x <p> "Iran" . FILTER(?x != "WHERE {") } GROUP BY ?x')
+
+
+def test_parameters_are_written_in_where_the_pattern_uses_them_but_not_in_subqueries() -> None:
+    """As pyoxigraph's substitutions: the engine plans with the value, and a subquery's variables are its own."""
+    query = (
+        "SELECT ?x ?actor WHERE { ?x <p> ?actor # ?actor\n"
+        "  { SELECT ?x WHERE { ?x <q> ?actor } } BIND(?actor AS ?a2) VALUES (?y ?actor) { (1 <a>) }\n"
+        "  OPTIONAL { ?x <r> $actor } FILTER EXISTS { ?actor <s> ?x } } GROUP BY ?x ?actor"
+    )
+    iran = "<https://w3id.org/actorgraph/resource/iran>"
+    assert bind_values(query, {"actor": named_node(iran[1:-1])}) == (
+        f"SELECT ?x ?actor WHERE {{ VALUES ?actor {{ {iran} }}  ?x <p> {iran} # ?actor\n"
+        f"  {{ SELECT ?x WHERE {{ ?x <q> ?actor }} }} BIND({iran} AS ?a2) VALUES (?y ?actor) {{ (1 <a>) }}\n"
+        f"  OPTIONAL {{ ?x <r> {iran} }} FILTER EXISTS {{ {iran} <s> ?x }} }} GROUP BY ?x ?actor"
+    )
 
 
 def virtuoso_answering(answer: Callable[[httpx.Request], httpx.Response], sent: list[str]) -> RemoteStore:
