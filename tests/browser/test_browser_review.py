@@ -26,7 +26,12 @@ from curation_support import (
     TOKEN,
     curation_graph,
 )
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    TimeoutException,
+    WebDriverException,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
@@ -57,12 +62,26 @@ def wait(browser: WebDriver, css: str, timeout: float = 30) -> WebElement:
     return found
 
 
+# Chromium's ways of saying the page changed between finding a node and reading it (seen in CI, chrome 156).
+PAGE_CHANGED = ("does not belong to the document", "Execution context was destroyed", "Cannot find context")
+
+
+def text_of(browser: WebDriver, element_id: str) -> str | None:
+    """The element's text on the page now showing; None while it is missing or the page is being replaced."""
+    try:
+        return browser.find_element(By.ID, element_id).text
+    except (StaleElementReferenceException, NoSuchElementException):
+        return None
+    except WebDriverException as exc:
+        if any(sign in (exc.msg or "") for sign in PAGE_CHANGED):
+            return None
+        raise
+
+
 def expect_done(browser: WebDriver, expected: str) -> None:
     """Wait for the page after the change to confirm it (the old page may still be showing)."""
     try:
-        WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(
-            lambda b: b.find_element(By.ID, "done").text == expected
-        )
+        WebDriverWait(browser, 30).until(lambda b: text_of(b, "done") == expected)
     except TimeoutException as exc:
         shown = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#done, #message")]
         raise AssertionError(f"the page did not confirm {expected!r}; it shows {shown}") from exc
