@@ -360,10 +360,15 @@ def inline_values(text: str, masked: str, substitutions: dict[str, Any]) -> str:
                 break
         elif word.upper() == "SELECT":
             subquery_depths.append(depth)
-        elif word[1:] in terms and not subquery_depths and not _KEEP_VARIABLE.search(masked[: token.start()][-200:]):
+        elif word[1:] in terms and not subquery_depths and not _must_stay_variable(masked, token.start()):
             pieces += [text[start : token.start()], terms[word[1:]]]
             start = token.end()
     return "".join([*pieces, text[start:]])
+
+
+def _must_stay_variable(masked: str, at: int) -> bool:
+    # Only the text just before the variable can make it a target (a window keeps this linear in the query).
+    return _KEEP_VARIABLE.search(masked, max(0, at - 200), at) is not None
 
 
 _BODY_TOKEN = re.compile(r"[{}]|[?$]\w+|\bSELECT\b", re.IGNORECASE)
@@ -378,14 +383,11 @@ def has_relative_iri(sparql: str) -> bool:
     would move the positions in the server's syntax errors off the user's text. A `<` that compares
     may look like an IRI here too: the BASE line is then sent, which does no harm.
     """
-    # IRIs are matched first and kept, so a `#` in one is not taken for a comment.
-    masked = _STRINGS_AND_COMMENTS.sub(lambda m: m.group(0) if m.group(0)[0] == "<" else " ", sparql)
+    # IRIs are kept whole (a `#` in one is not a comment); strings and comments are blanked.
+    masked = _OPAQUE.sub(lambda m: m.group(0) if m.group(0)[0] == "<" else " ", sparql)
     return any(not _SCHEME.match(iri) for iri in _IRI.findall(masked))
 
 
-_STRINGS_AND_COMMENTS = re.compile(
-    r'<[^<>"\s]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*'
-)
 _IRI = re.compile(r"<([^<>\"\s]*)>")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
